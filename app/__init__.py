@@ -1,0 +1,1 @@
+"""Chanjiao (产教): the post–course–competition–certificate system for live-commerce colleges."""

@@ -1,0 +1,140 @@
+"""Command line: python -m app <command>. Commands call services, never routers."""
+
+import getpass
+import sqlite3
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.engine import make_url
+
+from app import db
+from app.config import settings
+
+cli = typer.Typer(
+    help="Chanjiao administration commands.", no_args_is_help=True, pretty_exceptions_enable=False
+)
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema up to date (alembic upgrade head)."""
+    from app import migrate as migrations
+
+    migrations.upgrade(settings.database_url)
+    typer.echo("Database is up to date.")
+
+
+@cli.command()
+def seed(
+    demo: Annotated[bool, typer.Option(help="Also create demo people and cohorts.")] = False,
+    scale: Annotated[int, typer.Option(min=1, max=1000, help="Demo data size multiplier.")] = 1,
+) -> None:
+    """Load the catalogue (idempotent); with --demo, demo data and the demo logins."""
+    from app.services import seeding
+
+    with db.open_session(write=True) as session:
+        report = seeding.seed_catalogue(session)
+        if demo:
+            demo_report = seeding.seed_demo(session, scale=scale)
+            for table, n in demo_report.created.items():
+                report.created[table] = report.created.get(table, 0) + n
+        session.commit()
+    created = ", ".join(f"{t}: {n}" for t, n in sorted(report.created.items())) or "nothing"
+    updated = ", ".join(f"{t}: {n}" for t, n in sorted(report.updated.items())) or "nothing"
+    typer.echo(f"Created {created}; updated {updated}.")
+    if demo:
+        typer.echo("Demo logins (password: chanjiao-demo): " + ", ".join(seeding.DEMO_LOGINS))
+
+
+@cli.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Option(prompt=True)],
+    full_name: Annotated[str, typer.Option(prompt=True)],
+    email: Annotated[str, typer.Option()] = "",
+    password: Annotated[str, typer.Option(help="Prompted for when omitted.")] = "",
+) -> None:
+    """Create an administrator account."""
+    from app.errors import DomainError
+    from app.i18n import translate
+    from app.services import people
+
+    if not password:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Repeat password: "):
+            raise typer.BadParameter("The two passwords differ.")
+    with db.open_session(write=True) as session:
+        try:
+            people.create_admin(
+                session,
+                username=username,
+                full_name=full_name,
+                email=email or None,
+                password=password,
+            )
+        except DomainError as exc:
+            errors = getattr(exc, "errors", {exc.field or "input": exc.message})
+            for name, message in errors.items():
+                typer.echo(f"{name}: {translate(message)}", err=True)
+            raise typer.Exit(code=1) from exc
+        session.commit()
+    typer.echo(f"Administrator {username} created.")
+
+
+@cli.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(envvar="WEB_CONCURRENCY")] = 1,
+    reload: bool = False,
+) -> None:
+    """Serve the app with uvicorn."""
+    import uvicorn
+
+    uvicorn.run(
+        "app.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
+
+
+@cli.command()
+def backup(path: Path) -> None:
+    """Copy a SQLite database consistently while the app runs (PostgreSQL: use pg_dump)."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        typer.echo(
+            "The database is PostgreSQL: back it up with pg_dump, e.g. "
+            'pg_dump --format=custom --file=chanjiao.dump "$DATABASE_URL"',
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    if path.exists():
+        typer.echo(f"{path} exists; choose a new file name.", err=True)
+        raise typer.Exit(code=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(url.database, timeout=30)
+    target = sqlite3.connect(path)
+    try:
+        source.backup(target)  # SQLite's online backup API: a consistent snapshot
+    finally:
+        target.close()
+        source.close()
+    typer.echo(f"Backed up {url.database} to {path}.")
+
+
+@cli.command("i18n-compile")
+def i18n_compile() -> None:
+    """Merge app/i18n/<locale>/*.po and compile them to .mo files."""
+    from app.i18n_tools import compile_catalogues
+
+    for locale, count in compile_catalogues().items():
+        typer.echo(f"{locale}: {count} messages compiled.")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,163 @@
+"""Request dependencies: who is asking, what they may do, CSRF, pagination."""
+
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from app import db
+from app.config import settings
+from app.errors import Forbidden
+from app.i18n import normalise_locale
+from app.models import Role, User
+from app.models.base import utcnow
+from app.security import (
+    ANON_CSRF_COOKIE,
+    CSRF_FORM_FIELD,
+    CSRF_HEADER,
+    LOCALE_COOKIE,
+    SESSION_COOKIE,
+    new_token,
+    unsign,
+)
+from app.services import auth as auth_service
+
+# Pages a user who must change their password may still reach.
+PASSWORD_CHANGE_EXEMPT = ("/account/password", "/logout", "/language")
+
+
+@dataclass
+class AuthState:
+    user: User | None
+    session_id: int | None
+    csrf_token: str
+    locale: str
+    issue_anon_csrf: bool = False  # the response must set a fresh anonymous CSRF cookie
+
+
+class LoginRequired(Exception):
+    """Raised for anonymous requests to protected routes; handled as a redirect or 401."""
+
+
+class PasswordChangeRequired(Exception):
+    """Raised while a one-time password is still in use."""
+
+
+def load_auth_state(request: Request) -> AuthState:
+    """Resolve the session cookie once per request and cache the result on request.state."""
+    cached = getattr(request.state, "auth", None)
+    if cached is not None:
+        return cached
+    token = unsign(request.cookies.get(SESSION_COOKIE), purpose="session")
+    active = None
+    if isinstance(token, str):
+        with db.open_session() as session:
+            active = auth_service.resolve_session(session, token)
+        if active is not None and utcnow() - active.last_seen_at > auth_service.TOUCH_INTERVAL:
+            with db.open_session(write=True) as session:
+                auth_service.touch_session(session, session_id=active.session_id)
+                session.commit()
+    cookie_locale = request.cookies.get(LOCALE_COOKIE)
+    if active is not None:
+        locale = normalise_locale(active.user.locale or cookie_locale, settings.default_locale)
+        state = AuthState(active.user, active.session_id, active.csrf_token, locale)
+    else:
+        anon = unsign(request.cookies.get(ANON_CSRF_COOKIE), purpose="anon-csrf")
+        locale = normalise_locale(cookie_locale, settings.default_locale)
+        if isinstance(anon, str):
+            state = AuthState(None, None, anon, locale)
+        else:
+            state = AuthState(None, None, new_token(), locale, issue_anon_csrf=True)
+    request.state.auth = state
+    return state
+
+
+Auth = Annotated[AuthState, Depends(load_auth_state)]
+
+
+async def csrf_protect(request: Request) -> None:
+    """Every POST/PUT/PATCH/DELETE must carry the session's CSRF token (form or header)."""
+    if request.method in db.SAFE_METHODS:
+        return
+    state = await run_in_threadpool(load_auth_state, request)
+    sent = request.headers.get(CSRF_HEADER)
+    if not sent:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FORM_FIELD)
+            sent = value if isinstance(value, str) else None
+    if state.issue_anon_csrf or not sent or not hmac.compare_digest(sent, state.csrf_token):
+        raise Forbidden(
+            "The form has expired or was not sent by this site. Reload the page and try again."
+        )
+
+
+def _login_redirect_target(request: Request) -> str:
+    path = request.url.path
+    if request.url.query:
+        path += "?" + request.url.query
+    return "/login?next=" + quote(path, safe="")
+
+
+def require_user(request: Request, state: Auth) -> User:
+    if state.user is None:
+        request.state.login_redirect = _login_redirect_target(request)
+        raise LoginRequired()
+    if state.user.must_change_password and not request.url.path.startswith(PASSWORD_CHANGE_EXEMPT):
+        raise PasswordChangeRequired()
+    return state.user
+
+
+CurrentUser = Annotated[User, Depends(require_user)]
+
+
+def require_role(*roles: Role) -> Callable[..., User]:
+    """A dependency that lets in only users with one of ``roles``."""
+    allowed = frozenset(roles)
+
+    def dependency(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise Forbidden("Your role does not give access to this page.")
+        return user
+
+    dependency.allowed_roles = allowed  # read by the route sweep test
+    return dependency
+
+
+AnyUser = Depends(require_role(*Role))
+AdminOnly = Depends(require_role(Role.admin))
+Staff = Depends(require_role(Role.admin, Role.teacher))
+
+
+def safe_next(target: str | None) -> str:
+    """A same-site path to go to after login; anything pointing off-site becomes /."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    if any(ch in target for ch in "\r\n\t"):
+        return "/"
+    return target
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def pagination(
+    page: Annotated[int, Query(ge=1, le=100000)] = 1,
+    per_page: Annotated[int, Query(ge=5, le=200)] = 25,
+) -> Pagination:
+    return Pagination(page=page, per_page=per_page)
+
+
+PageParams = Annotated[Pagination, Depends(pagination)]

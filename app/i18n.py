@@ -1,0 +1,71 @@
+"""Translations: Babel catalogues per locale, chosen per request through a context var.
+
+Message ids are English, so English needs no catalogue; Simplified Chinese comes from the
+per-domain files in app/i18n/zh_CN/*.po, merged and compiled to a .mo by the set-up.
+"""
+
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from babel.support import LazyProxy, NullTranslations, Translations
+
+LOCALES = ("zh_CN", "en")
+LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
+I18N_DIR = Path(__file__).resolve().parent / "i18n"
+COMPILED_DIR = I18N_DIR / "compiled"
+
+_current: ContextVar[NullTranslations] = ContextVar("translations")
+_cache: dict[str, NullTranslations] = {}
+
+
+def translations_for(locale: str) -> NullTranslations:
+    if locale not in _cache:
+        mo = COMPILED_DIR / locale / "LC_MESSAGES" / "messages.mo"
+        if locale == "en" or not mo.exists():
+            _cache[locale] = NullTranslations()
+        else:
+            with mo.open("rb") as fh:
+                _cache[locale] = Translations(fh)
+    return _cache[locale]
+
+
+def normalise_locale(value: str | None, default: str) -> str:
+    return value if value in LOCALES else default
+
+
+def activate(locale: str) -> None:
+    _current.set(translations_for(locale))
+
+
+def gettext(message: str, **params: Any) -> str:
+    translations = _current.get(None) or translations_for("en")
+    text = translations.gettext(message)
+    return text % params if params else text
+
+
+def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
+    translations = _current.get(None) or translations_for("en")
+    text = translations.ngettext(singular, plural, n)
+    return text % {"num": n, **params}
+
+
+def lazy_gettext(message: str, **params: Any) -> LazyProxy:
+    """A message translated when it is shown (services and forms have no locale)."""
+    return LazyProxy(gettext, message, enable_cache=False, **params)
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for extraction without translating it now."""
+    return message
+
+
+_ = gettext
+_l = lazy_gettext
+
+
+def translate(message: Any, params: dict[str, Any] | None = None) -> str:
+    """Show a msgid (with params) or an already-lazy message in the active locale."""
+    if isinstance(message, LazyProxy):
+        return str(message)
+    return gettext(str(message), **(params or {}))

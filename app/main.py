@@ -1,0 +1,104 @@
+"""The application factory."""
+
+import logging
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.deps import LoginRequired, PasswordChangeRequired, csrf_protect, load_auth_state
+from app.errors import DomainError, FormErrors
+from app.i18n import activate, gettext
+from app.security import SecurityHeadersMiddleware
+from app.web import is_htmx, redirect, render
+
+log = logging.getLogger("chanjiao")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def _wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return is_htmx(request) or "text/html" in accept or "*/*" in accept or not accept
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    try:
+        load_auth_state(request)
+    except Exception:  # the error page must render even when the database is down
+        log.exception("could not load the session for an error page")
+    if not _wants_html(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    template = "errors/_error.html" if is_htmx(request) else "errors/error.html"
+    headers = {"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"} if is_htmx(request) else None
+    return render(
+        request,
+        template,
+        {"status": status, "message": message},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login_required(request: Request, exc: LoginRequired):
+        if not _wants_html(request):
+            return JSONResponse({"detail": "login required"}, status_code=401)
+        return redirect(request, request.state.login_redirect)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password_change(request: Request, exc: PasswordChangeRequired):
+        return redirect(request, "/account/password")
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, exc: DomainError):
+        state = getattr(request.state, "auth", None)
+        activate(state.locale if state else "zh_CN")
+        if isinstance(exc, FormErrors):
+            message = gettext(exc.message)
+        else:
+            message = gettext(exc.message, **exc.params)
+        return _error_page(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        activate(getattr(getattr(request.state, "auth", None), "locale", "zh_CN"))
+        return _error_page(request, 422, gettext("Some of the input was not valid."))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        activate(getattr(getattr(request.state, "auth", None), "locale", "zh_CN"))
+        messages = {
+            404: gettext("This page does not exist."),
+            405: gettext("This action is not available here."),
+        }
+        return _error_page(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)))
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        activate(getattr(getattr(request.state, "auth", None), "locale", "zh_CN"))
+        return _error_page(
+            request, 500, gettext("Something went wrong on our side. It has been logged.")
+        )
+
+
+def create_app() -> FastAPI:
+    from app.routers import ROUTERS
+
+    app = FastAPI(
+        title="Chanjiao",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    install_error_handlers(app)
+    return app

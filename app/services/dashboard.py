@@ -1,0 +1,109 @@
+"""Figures for each role's dashboard: a few aggregate queries, no per-row loops."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.models import (
+    Cohort,
+    CoreCompetency,
+    MentorExpertise,
+    MentorProfile,
+    Post,
+    Role,
+    Skill,
+    StudentProfile,
+    User,
+    UserSession,
+)
+
+
+@dataclass
+class Dashboard:
+    counts: dict[str, int] = field(default_factory=dict)
+    cohorts: list[tuple[Cohort, int]] = field(default_factory=list)
+    cohort: Cohort | None = None
+    profile: object | None = None
+    posts: list[Post] = field(default_factory=list)
+
+
+def _cohorts_with_sizes(session: Session, *, head_teacher_id: int | None = None, limit: int = 12):
+    sizes = (
+        select(StudentProfile.cohort_id, func.count().label("n"))
+        .group_by(StudentProfile.cohort_id)
+        .subquery()
+    )
+    query = (
+        select(Cohort, func.coalesce(sizes.c.n, 0))
+        .outerjoin(sizes, sizes.c.cohort_id == Cohort.id)
+        .order_by(Cohort.intake_year.desc(), Cohort.major, Cohort.class_number)
+        .limit(limit)
+    )
+    if head_teacher_id is not None:
+        query = query.where(Cohort.head_teacher_id == head_teacher_id)
+    return [(cohort, n) for cohort, n in session.exec(query).all()]
+
+
+def admin_dashboard(session: Session) -> Dashboard:
+    """People by role, cohorts, catalogue size, open sessions."""
+    by_role = dict(
+        session.exec(
+            select(User.role, func.count()).where(User.is_active).group_by(User.role)
+        ).all()
+    )
+    counts = {role.value: by_role.get(role.value, 0) for role in Role}
+    counts["cohorts"] = session.exec(select(func.count()).select_from(Cohort)).one()
+    counts["skills"] = session.exec(
+        select(func.count()).select_from(Skill).where(Skill.retired == False)  # noqa: E712
+    ).one()
+    counts["posts"] = session.exec(select(func.count()).select_from(Post)).one()
+    counts["competencies"] = session.exec(select(func.count()).select_from(CoreCompetency)).one()
+    counts["sessions"] = session.exec(select(func.count()).select_from(UserSession)).one()
+    return Dashboard(counts=counts, cohorts=_cohorts_with_sizes(session, limit=8))
+
+
+def teacher_dashboard(session: Session, *, user: User) -> Dashboard:
+    """The cohorts this teacher heads, with their sizes."""
+    return Dashboard(cohorts=_cohorts_with_sizes(session, head_teacher_id=user.id))
+
+
+def student_dashboard(session: Session, *, user: User) -> Dashboard:
+    """The student's cohort and classmates count."""
+    row = session.exec(
+        select(StudentProfile, Cohort)
+        .outerjoin(Cohort, Cohort.id == StudentProfile.cohort_id)
+        .where(StudentProfile.user_id == user.id)
+    ).first()
+    if row is None:
+        return Dashboard()
+    profile, cohort = row
+    counts = {}
+    if cohort is not None:
+        counts["classmates"] = (
+            session.exec(select(func.count()).where(StudentProfile.cohort_id == cohort.id)).one()
+            - 1
+        )
+    return Dashboard(counts=counts, cohort=cohort, profile=profile)
+
+
+def mentor_dashboard(session: Session, *, user: User) -> Dashboard:
+    """The mentor's enterprise and the posts they are expert in."""
+    profile = session.get(MentorProfile, user.id)
+    posts = session.exec(
+        select(Post)
+        .join(MentorExpertise, MentorExpertise.post_id == Post.id)
+        .where(MentorExpertise.mentor_id == user.id)
+        .order_by(Post.sort_order)
+    ).all()
+    return Dashboard(profile=profile, posts=list(posts))
+
+
+def dashboard_for(session: Session, *, user: User) -> Dashboard:
+    if user.role == Role.admin:
+        return admin_dashboard(session)
+    if user.role == Role.teacher:
+        return teacher_dashboard(session, user=user)
+    if user.role == Role.student:
+        return student_dashboard(session, user=user)
+    return mentor_dashboard(session, user=user)

@@ -1,0 +1,21 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+  function dismissToasts(root) {
+    (root || document).querySelectorAll(".toast:not([data-timer])").forEach(function (toast) {
+      toast.setAttribute("data-timer", "1");
+      toast.addEventListener("click", function () { toast.remove(); });
+      if (!toast.classList.contains("toast-error")) {
+        setTimeout(function () { toast.remove(); }, 6000);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { dismissToasts(); });
+  document.addEventListener("htmx:afterSettle", function () { dismissToasts(); });
+  // Plain (non-htmx) forms that destroy something ask first.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+})();

@@ -1,0 +1,159 @@
+"""Test harness: every database test runs on SQLite and on a real PostgreSQL server.
+
+Each backend's database is built once per run by the Alembic migrations; every test then
+starts from empty tables (SQLite: DELETE, PostgreSQL: TRUNCATE).
+"""
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, text
+from sqlmodel import Session, SQLModel
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from app import db  # noqa: E402
+from app import migrate as migrations  # noqa: E402
+from tests.pg import PostgresServer, find_pg_bin  # noqa: E402
+
+REQUIRE_ALL = os.environ.get("CI") == "true" or os.environ.get("CHANJIAO_REQUIRE_ALL") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+if os.environ.get("CHANJIAO_BACKENDS"):
+    BACKENDS = os.environ["CHANJIAO_BACKENDS"].split(",")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        message = "PostgreSQL binaries (initdb, pg_ctl) not found: install postgresql"
+        if REQUIRE_ALL:
+            pytest.fail(message + " — the PostgreSQL leg is required in CI")
+        pytest.skip(message)
+    server = PostgresServer(bin_dir)
+    server.start()
+    yield server
+    server.stop()
+
+
+_migrated: dict[str, str] = {}
+
+
+def _build_database(backend: str, request: pytest.FixtureRequest) -> str:
+    if backend in _migrated:
+        return _migrated[backend]
+    if backend == "sqlite":
+        directory = Path(tempfile.mkdtemp(prefix="chanjiao-test-"))
+        url = f"sqlite:///{directory / 'test.db'}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        url = server.create_database("chanjiao_test")
+    migrations.upgrade(url)
+    _migrated[backend] = url
+    return url
+
+
+def reset_database(engine) -> None:
+    """Empty every table (children first), keeping the migrated schema."""
+    tables = [t for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    url = _build_database(request.param, request)
+    engine = db.configure_engine(url)
+    reset_database(engine)
+    yield url
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    """A write session on the test database; tests commit what the app must see."""
+    with db.open_session(write=True) as s:
+        yield s
+
+
+@pytest.fixture
+def app(database_url: str):
+    from app.main import create_app
+
+    return create_app()
+
+
+class WebClient(TestClient):
+    """A TestClient that logs in and sends the CSRF token like the pages do."""
+
+    csrf: str | None = None
+
+    def refresh_csrf(self, path: str = "/login") -> str:
+        page = self.get(path)
+        match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert match, f"no CSRF token on {path}"
+        self.csrf = match.group(1)
+        return self.csrf
+
+    def login(self, username: str, password: str = "test-password") -> "WebClient":
+        self.cookies.clear()
+        self.refresh_csrf("/login")
+        response = self.post(
+            "/login",
+            data={"login": username, "password": password, "csrf_token": self.csrf},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text[:500]
+        self.refresh_csrf("/account/password")
+        return self
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", self.csrf or self.refresh_csrf())
+        kwargs.setdefault("follow_redirects", False)
+        return self.post(url, data=payload, **kwargs)
+
+
+@pytest.fixture
+def client(app) -> Iterator[WebClient]:
+    with WebClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def other_client(app) -> Iterator[WebClient]:
+    """A second browser, for 'bob must not see alice's things' checks."""
+    with WebClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@contextmanager
+def count_statements(engine=None) -> Iterator[list[str]]:
+    """Collect the SQL statements issued (by any session) while the block runs."""
+    engine = engine or db.engine
+    statements: list[str] = []
+
+    def _record(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _record)
+
+
+@pytest.fixture
+def statement_counter():
+    return count_statements
