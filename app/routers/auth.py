@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.config import settings
 from app.db import SessionDep
-from app.deps import Auth, safe_next
+from app.deps import Auth, CurrentUser, safe_next
 from app.errors import Invalid, TooManyAttempts
 from app.i18n import LOCALES, gettext
 from app.security import LOCALE_COOKIE, SESSION_COOKIE, sign, unsign
@@ -73,7 +73,7 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, session: SessionDep) -> Response:
+def logout(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     token = unsign(request.cookies.get(SESSION_COOKIE), purpose="session")
     if isinstance(token, str):
         auth_service.end_session(session, token=token)

@@ -1,0 +1,5 @@
+"""catalogue pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""cohorts pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

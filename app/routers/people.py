@@ -1,0 +1,5 @@
+"""people pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""roster pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
