@@ -81,8 +81,14 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture
 def session(database_url: str) -> Iterator[Session]:
-    """A write session on the test database; tests commit what the app must see."""
-    with db.open_session(write=True) as s:
+    """A session on the test database; tests commit what the app must see.
+
+    On SQLite each statement runs as its own transaction, so the test never holds a lock
+    or a stale snapshot while the app (another connection) reads and writes. PostgreSQL
+    reads committed data anyway; commit before calling the app.
+    """
+    engine = db.engine.execution_options(sqlite_autocommit=True)
+    with Session(engine, expire_on_commit=False) as s:
         yield s
 
 
