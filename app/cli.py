@@ -39,6 +39,7 @@ def seed(
             demo_report = seeding.seed_demo(session, scale=scale)
             for table, n in demo_report.created.items():
                 report.created[table] = report.created.get(table, 0) + n
+        seeding.seed_domains(session, report, demo=demo, scale=scale)
         session.commit()
     created = ", ".join(f"{t}: {n}" for t, n in sorted(report.created.items())) or "nothing"
     updated = ", ".join(f"{t}: {n}" for t, n in sorted(report.updated.items())) or "nothing"

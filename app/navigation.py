@@ -20,7 +20,13 @@ NAV: list[NavItem] = [
     NavItem("/cohorts", "Cohorts", frozenset({Role.admin, Role.teacher})),
     NavItem("/roster", "Roster import", frozenset({Role.admin})),
     NavItem("/catalogue", "Posts & skills", ALL),
-    NavItem("/account/password", "Password", ALL),
+    NavItem("/courses", "Courses", ALL),
+    NavItem("/programmes", "Programmes", frozenset({Role.admin, Role.teacher})),
+    NavItem("/studios", "Studios", frozenset({Role.admin, Role.teacher, Role.student})),
+    NavItem("/bookings", "My bookings", frozenset({Role.admin, Role.teacher, Role.student})),
+    NavItem("/teams", "Teams", ALL),
+    NavItem("/guidance", "Guidance", frozenset({Role.admin, Role.teacher, Role.mentor})),
+    NavItem("/account/password", "My account", ALL),
 ]
 
 ROLE_LABELS = {

@@ -5,6 +5,10 @@ from app.models.accounts import LoginAttempt, Role, User, UserSession
 from app.models.catalogue import CoreCompetency, Post, Skill
 from app.models.people import Cohort, MentorExpertise, MentorProfile, StudentProfile, TeacherProfile
 
+# Domain modules whose tables register on import; import their classes from the module.
+from app.models import curriculum, studios, teams  # noqa: E402, F401, I001
+from app.models.roster import RosterImport
+
 __all__ = [
     "Cohort",
     "CoreCompetency",
@@ -13,6 +17,7 @@ __all__ = [
     "MentorProfile",
     "Post",
     "Role",
+    "RosterImport",
     "Skill",
     "StudentProfile",
     "TeacherProfile",

@@ -1,6 +1,21 @@
 """Every router of the app, in the order they are mounted."""
 
-from app.routers import account, auth, catalogue, cohorts, dashboard, health, people, roster
+from app.routers import (
+    account,
+    auth,
+    bookings,
+    catalogue,
+    cohorts,
+    courses,
+    dashboard,
+    guidance,
+    health,
+    people,
+    programmes,
+    roster,
+    studios,
+    teams,
+)
 
 # Paths anyone may reach without logging in (the route sweep test reads this).
 PUBLIC_PATHS = frozenset({"/healthz", "/login", "/language"})
@@ -14,4 +29,10 @@ ROUTERS = [
     cohorts.router,
     roster.router,
     catalogue.router,
+    courses.router,
+    programmes.router,
+    studios.router,
+    bookings.router,
+    teams.router,
+    guidance.router,
 ]

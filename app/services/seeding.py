@@ -1,5 +1,6 @@
 """Load the catalogue from seeds/ (idempotent, keyed by natural keys) and demo data."""
 
+import importlib
 import json
 import random
 from dataclasses import dataclass, field
@@ -26,6 +27,16 @@ CATALOGUE_DIR = PROJECT_ROOT / "seeds" / "catalogue"
 DEMO_PASSWORD = "chanjiao-demo"
 DEMO_LOGINS = ("admin", "teacher1", "student1", "mentor1")
 DEMO_MAJOR = "网络营销与直播电商"
+
+
+# Other domains add catalogue and demo data through modules exposing
+# seed_catalogue(session, report) and seed_demo(session, report, scale); listed here in
+# dependency order, and skipped while a module does not exist yet.
+DOMAIN_SEEDERS = (
+    "app.services.curriculum_seed",
+    "app.services.studios_seed",
+    "app.services.teams_seed",
+)
 
 
 @dataclass
@@ -57,6 +68,26 @@ def _upsert(session: Session, model, key: dict, values: dict, report: SeedReport
         session.flush()
         report.count("updated", model.__tablename__)
     return row
+
+
+def _domain_seeders():
+    for name in DOMAIN_SEEDERS:
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def seed_domains(session: Session, report: SeedReport, *, demo: bool, scale: int = 1) -> None:
+    """Run every domain's catalogue seeder, and with ``demo`` its demo seeder."""
+    for module in _domain_seeders():
+        if hasattr(module, "seed_catalogue"):
+            module.seed_catalogue(session, report)
+    if demo:
+        for module in _domain_seeders():
+            if hasattr(module, "seed_demo"):
+                module.seed_demo(session, report, scale=scale)
 
 
 def _read(directory: Path, name: str) -> list[dict]:

@@ -1,0 +1,1 @@
+"""curriculum tables (being built)."""

@@ -1,0 +1,1 @@
+"""studios tables (being built)."""

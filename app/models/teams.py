@@ -1,0 +1,1 @@
+"""teams tables (being built)."""

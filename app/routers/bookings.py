@@ -1,0 +1,5 @@
+"""bookings pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

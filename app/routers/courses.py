@@ -1,0 +1,5 @@
+"""courses pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

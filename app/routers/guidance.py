@@ -1,0 +1,5 @@
+"""guidance pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

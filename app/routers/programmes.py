@@ -1,0 +1,5 @@
+"""programmes pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

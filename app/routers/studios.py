@@ -1,0 +1,5 @@
+"""studios pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""teams pages (being built)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,27 @@
+"""Teams, projects, live sessions, pairings and guidance
+
+Revision ID: c0a3teams000
+Revises: c0a2studios0
+Create Date: 2026-11-23 11:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+import sqlmodel  # noqa: F401
+from alembic import op  # noqa: F401
+
+import app.models.base  # noqa: F401
+
+revision: str = "c0a3teams000"
+down_revision: str | None = "c0a2studios0"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
