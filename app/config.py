@@ -25,6 +25,15 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     sqlite_busy_timeout_ms: int = 15000
+    # Argon2id cost (OWASP-level defaults); the test suite lowers them to stay fast.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    # Studio bookings: weekly hour quota per student, check-in window around the start,
+    # how far ahead teachers and administrators may book.
+    booking_student_weekly_hours: int = 6
+    booking_checkin_before_minutes: int = 10
+    booking_checkin_after_minutes: int = 15
+    booking_staff_advance_days: int = 180
 
     @model_validator(mode="after")
     def _secret_key_present(self) -> "Settings":

@@ -16,7 +16,9 @@ LOCALE_COOKIE = "cj_lang"
 CSRF_FORM_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
-password_hasher = PasswordHash((Argon2Hasher(),))
+password_hasher = PasswordHash(
+    (Argon2Hasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib),)
+)
 
 
 def hash_password(password: str) -> str:

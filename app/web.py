@@ -1,5 +1,6 @@
 """Templates (compiled once), rendering of full pages or htmx blocks, redirects, flashes."""
 
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from app.navigation import nav_items, role_label
 from app.security import ANON_CSRF_COOKIE, FLASH_COOKIE, sign, unsign
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# The token of the page being rendered, for macros imported without context.
+_csrf_for_render: ContextVar[str] = ContextVar("csrf_for_render", default="")
 STATIC_VERSION = "1"
 
 env = jinja2.Environment(
@@ -55,6 +58,7 @@ env.globals["LOCALE_NAMES"] = LOCALE_NAMES
 env.globals["STATIC_VERSION"] = STATIC_VERSION
 env.globals["nav_items"] = nav_items
 env.globals["role_label"] = role_label
+env.globals["current_csrf_token"] = _csrf_for_render.get
 
 
 def is_htmx(request: Request) -> bool:
@@ -119,9 +123,12 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """The full page, or only ``block`` when htmx asked (one URL per view)."""
+    state = getattr(request.state, "auth", None)
+    activate(state.locale if state else settings.default_locale)  # flashes are translated
     ctx = base_context(request)
     ctx.update(context or {})
     activate(ctx["locale"])
+    _csrf_for_render.set(ctx["csrf_token"])
     if block and is_htmx(request):
         html = render_block(env, template, block, ctx)
     else:

@@ -1,5 +1,285 @@
-"""catalogue pages (being built)."""
+"""The catalogue pages: posts and their skills, the core competencies; admins edit them."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AdminOnly, AnyUser, CurrentUser
+from app.errors import FormErrors
+from app.i18n import N_
+from app.i18n import lazy_gettext as _l
+from app.models import Role
+from app.services import catalogue as catalogue_service
+from app.web import flash, is_htmx, redirect, render
+
+router = APIRouter(prefix="/catalogue")
+
+Text = Annotated[str, Form(max_length=4000)]
+
+
+def _is_admin(user) -> bool:
+    return user.role == Role.admin
+
+
+def _back_to(anchor: str) -> str:
+    return f"/catalogue#{anchor}"
+
+
+@router.get("", dependencies=[AnyUser])
+def catalogue_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    groups = catalogue_service.list_catalogue(session, search=q)
+    context = {
+        "groups": groups,
+        "q": q.strip(),
+        "matches": sum(len(g.skills) for g in groups),
+        "can_edit": _is_admin(user),
+    }
+    if not is_htmx(request):
+        context["competencies"] = catalogue_service.list_competencies(session)
+    return render(request, "catalogue/index.html", context, block="results")
+
+
+# --- skills ---------------------------------------------------------------------------
+
+
+def _skill_row(request: Request, session, skill, *, can_edit: bool, toast=None) -> Response:
+    post = catalogue_service.get_post(session, skill.post_id)
+    context = {"skill": skill, "post": post, "can_edit": can_edit, "toast": toast}
+    return render(request, "catalogue/skill.html", context, block="skill_row")
+
+
+@router.get("/skills/{skill_id}", dependencies=[AnyUser])
+def skill_page(request: Request, session: SessionDep, user: CurrentUser, skill_id: int) -> Response:
+    skill = catalogue_service.get_skill(session, skill_id)
+    return _skill_row(request, session, skill, can_edit=_is_admin(user))
+
+
+def _skill_form(request, session, skill, *, form, errors, status_code=200) -> Response:
+    post = catalogue_service.get_post(session, skill.post_id)
+    context = {"skill": skill, "post": post, "form": form, "errors": errors}
+    return render(
+        request, "catalogue/skill_edit.html", context, block="skill_form", status_code=status_code
+    )
+
+
+@router.get("/skills/{skill_id}/edit", dependencies=[AdminOnly])
+def edit_skill_page(request: Request, session: SessionDep, skill_id: int) -> Response:
+    skill = catalogue_service.get_skill(session, skill_id)
+    form = {"name_zh": skill.name_zh, "name_en": skill.name_en}
+    return _skill_form(request, session, skill, form=form, errors={})
+
+
+@router.post("/skills/{skill_id}", dependencies=[AdminOnly])
+def save_skill(
+    request: Request,
+    session: SessionDep,
+    skill_id: int,
+    name_zh: Text = "",
+    name_en: Text = "",
+) -> Response:
+    try:
+        skill = catalogue_service.update_skill(
+            session, skill_id=skill_id, name_zh=name_zh, name_en=name_en
+        )
+    except FormErrors as exc:
+        session.rollback()
+        skill = catalogue_service.get_skill(session, skill_id)
+        form = {"name_zh": name_zh, "name_en": name_en}
+        return _skill_form(request, session, skill, form=form, errors=exc.errors, status_code=422)
+    session.commit()
+    return _after_skill_change(request, session, skill, N_("The skill has been saved."))
+
+
+def _after_skill_change(request, session, skill, message: str) -> Response:
+    """htmx gets the changed row back (with a toast); plain forms go back to the list."""
+    if is_htmx(request):  # only admins change skills, so the row keeps its edit buttons
+        return _skill_row(request, session, skill, can_edit=True, toast=message)
+    return flash(redirect(request, _back_to(f"skill-{skill.id}")), message)
+
+
+@router.post("/skills/{skill_id}/retire", dependencies=[AdminOnly])
+def retire_skill(request: Request, session: SessionDep, skill_id: int) -> Response:
+    skill = catalogue_service.set_skill_retired(session, skill_id=skill_id, retired=True)
+    session.commit()
+    message = N_("The skill has been retired.")
+    return _after_skill_change(request, session, skill, message)
+
+
+@router.post("/skills/{skill_id}/restore", dependencies=[AdminOnly])
+def restore_skill(request: Request, session: SessionDep, skill_id: int) -> Response:
+    skill = catalogue_service.set_skill_retired(session, skill_id=skill_id, retired=False)
+    session.commit()
+    message = N_("The skill is in use again.")
+    return _after_skill_change(request, session, skill, message)
+
+
+@router.post("/skills/{skill_id}/delete", dependencies=[AdminOnly])
+def delete_skill(request: Request, session: SessionDep, skill_id: int) -> Response:
+    catalogue_service.delete_skill(session, skill_id=skill_id)
+    session.commit()
+    message = N_("The skill has been deleted.")
+    if is_htmx(request):  # the row's swap removes it; the toast goes out of band
+        return render(request, "catalogue/_toast.html", {"toast": message})
+    return flash(redirect(request, "/catalogue"), message)
+
+
+def _new_skill_form(request, post, *, form, errors, inline, status_code=200) -> Response:
+    context = {"post": post, "form": form, "errors": errors, "inline": inline}
+    return render(
+        request,
+        "catalogue/skill_new.html",
+        context,
+        block="skill_new_form",
+        status_code=status_code,
+    )
+
+
+@router.get("/posts/{post_id}/skills/new", dependencies=[AdminOnly])
+def new_skill_page(request: Request, session: SessionDep, post_id: int) -> Response:
+    post = catalogue_service.get_post(session, post_id)
+    return _new_skill_form(request, post, form={}, errors={}, inline=False)
+
+
+@router.post("/posts/{post_id}/skills", dependencies=[AdminOnly])
+def create_skill(
+    request: Request,
+    session: SessionDep,
+    post_id: int,
+    code: Text = "",
+    name_zh: Text = "",
+    name_en: Text = "",
+    inline: Text = "",
+) -> Response:
+    """The catalogue page's inline form (htmx) gets the new row back; otherwise a redirect."""
+    try:
+        skill = catalogue_service.add_skill(
+            session, post_id=post_id, code=code, name_zh=name_zh, name_en=name_en
+        )
+    except FormErrors as exc:
+        session.rollback()
+        post = catalogue_service.get_post(session, post_id)
+        form = {"code": code, "name_zh": name_zh, "name_en": name_en}
+        return _new_skill_form(
+            request, post, form=form, errors=exc.errors, inline=bool(inline), status_code=422
+        )
+    session.commit()
+    if inline and is_htmx(request):
+        post = catalogue_service.get_post(session, post_id)
+        toast = _l("Skill %(code)s has been added.", code=skill.code)
+        context = {"post": post, "skill": skill, "can_edit": True, "toast": toast}
+        return render(request, "catalogue/_skill_added.html", context)
+    response = redirect(request, _back_to(f"skill-{skill.id}"))
+    return flash(response, "Skill %(code)s has been added.", code=skill.code)
+
+
+# --- posts ------------------------------------------------------------------------------
+
+
+def _post_form(request, post, *, form, errors, status_code=200) -> Response:
+    context = {"post": post, "form": form, "errors": errors}
+    return render(
+        request, "catalogue/post_edit.html", context, block="post_form", status_code=status_code
+    )
+
+
+@router.get("/posts/{post_id}/edit", dependencies=[AdminOnly])
+def edit_post_page(request: Request, session: SessionDep, post_id: int) -> Response:
+    post = catalogue_service.get_post(session, post_id)
+    form = {
+        "name_zh": post.name_zh,
+        "name_en": post.name_en,
+        "description_zh": post.description_zh,
+        "description_en": post.description_en,
+        "is_core": post.is_core,
+    }
+    return _post_form(request, post, form=form, errors={})
+
+
+@router.post("/posts/{post_id}", dependencies=[AdminOnly])
+def save_post(
+    request: Request,
+    session: SessionDep,
+    post_id: int,
+    name_zh: Text = "",
+    name_en: Text = "",
+    description_zh: Text = "",
+    description_en: Text = "",
+    is_core: Text = "",
+) -> Response:
+    form = {
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "description_zh": description_zh,
+        "description_en": description_en,
+        "is_core": bool(is_core),
+    }
+    try:
+        post = catalogue_service.update_post(session, post_id=post_id, **form)
+    except FormErrors as exc:
+        session.rollback()
+        post = catalogue_service.get_post(session, post_id)
+        return _post_form(request, post, form=form, errors=exc.errors, status_code=422)
+    session.commit()
+    return flash(redirect(request, _back_to(f"post-{post.id}")), "The post has been saved.")
+
+
+# --- core competencies -----------------------------------------------------------------
+
+
+def _competency_form(request, competency, *, form, errors, status_code=200) -> Response:
+    context = {"competency": competency, "form": form, "errors": errors}
+    return render(
+        request,
+        "catalogue/competency_edit.html",
+        context,
+        block="competency_form",
+        status_code=status_code,
+    )
+
+
+@router.get("/competencies/{competency_id}/edit", dependencies=[AdminOnly])
+def edit_competency_page(request: Request, session: SessionDep, competency_id: int) -> Response:
+    competency = catalogue_service.get_competency(session, competency_id)
+    form = {
+        "name_zh": competency.name_zh,
+        "name_en": competency.name_en,
+        "description_zh": competency.description_zh,
+        "description_en": competency.description_en,
+    }
+    return _competency_form(request, competency, form=form, errors={})
+
+
+@router.post("/competencies/{competency_id}", dependencies=[AdminOnly])
+def save_competency(
+    request: Request,
+    session: SessionDep,
+    competency_id: int,
+    name_zh: Text = "",
+    name_en: Text = "",
+    description_zh: Text = "",
+    description_en: Text = "",
+) -> Response:
+    form = {
+        "name_zh": name_zh,
+        "name_en": name_en,
+        "description_zh": description_zh,
+        "description_en": description_en,
+    }
+    try:
+        competency = catalogue_service.update_competency(
+            session, competency_id=competency_id, **form
+        )
+    except FormErrors as exc:
+        session.rollback()
+        competency = catalogue_service.get_competency(session, competency_id)
+        return _competency_form(request, competency, form=form, errors=exc.errors, status_code=422)
+    session.commit()
+    response = redirect(request, _back_to(f"competency-{competency.id}"))
+    return flash(response, "The core competency has been saved.")

@@ -1,5 +1,110 @@
-"""cohorts pages (being built)."""
+"""Cohorts: administrators manage them; teachers see the cohorts they head."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AdminOnly, PageParams, Staff
+from app.errors import FormErrors
+from app.models import User
+from app.schemas.people import CohortForm
+from app.services import cohorts as cohort_service
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/cohorts")
+
+Viewer = Annotated[User, Staff]
+Text = Annotated[str, Form(max_length=1000)]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _cohort_form(
+    major: Text = "", intake_year: Text = "", class_number: Text = "", head_teacher_id: Text = ""
+) -> CohortForm:
+    return CohortForm(
+        major=major,
+        intake_year=intake_year,
+        class_number=class_number,
+        head_teacher_id=head_teacher_id,
+    )
+
+
+CohortFormDep = Annotated[CohortForm, Depends(_cohort_form)]
+
+
+def _form_context(session, form: CohortForm, *, errors: dict, cohort=None) -> dict:
+    head = cohort.head_teacher_id if cohort is not None else None
+    return {
+        "form": form,
+        "errors": errors,
+        "cohort": cohort,
+        "teachers": cohort_service.teacher_choices(session, include_id=head),
+    }
+
+
+@router.get("")
+def cohort_list(request: Request, session: SessionDep, viewer: Viewer, paging: PageParams):
+    page = cohort_service.list_cohorts(
+        session, viewer=viewer, page=paging.page, per_page=paging.per_page
+    )
+    return render(request, "cohorts/list.html", {"page": page})
+
+
+@router.get("/new", dependencies=[AdminOnly])
+def new_cohort_page(request: Request, session: SessionDep) -> Response:
+    context = _form_context(session, CohortForm(), errors={})
+    return render(request, "cohorts/form.html", context)
+
+
+@router.post("/new", dependencies=[AdminOnly])
+def create_cohort(request: Request, session: SessionDep, form: CohortFormDep) -> Response:
+    try:
+        cohort = cohort_service.create_cohort(session, form=form)
+    except FormErrors as exc:
+        context = _form_context(session, form, errors=exc.errors)
+        return render(request, "cohorts/form.html", context, block="cohort_form", status_code=422)
+    session.commit()
+    return flash(redirect(request, f"/cohorts/{cohort.id}"), "The cohort has been created.")
+
+
+@router.get("/{cohort_id}")
+def cohort_page(
+    request: Request, session: SessionDep, viewer: Viewer, paging: PageParams, cohort_id: RowId
+) -> Response:
+    row = cohort_service.get_cohort(session, cohort_id=cohort_id, viewer=viewer)
+    students = cohort_service.list_students(
+        session, cohort_id=cohort_id, page=paging.page, per_page=paging.per_page
+    )
+    return render(request, "cohorts/detail.html", {"row": row, "students": students})
+
+
+@router.get("/{cohort_id}/edit", dependencies=[AdminOnly])
+def edit_cohort_page(request: Request, session: SessionDep, cohort_id: RowId) -> Response:
+    cohort = cohort_service.load_cohort(session, cohort_id=cohort_id)
+    form = cohort_service.cohort_form(cohort)
+    return render(
+        request, "cohorts/form.html", _form_context(session, form, errors={}, cohort=cohort)
+    )
+
+
+@router.post("/{cohort_id}/edit", dependencies=[AdminOnly])
+def update_cohort(
+    request: Request, session: SessionDep, cohort_id: RowId, form: CohortFormDep
+) -> Response:
+    try:
+        cohort = cohort_service.update_cohort(session, cohort_id=cohort_id, form=form)
+    except FormErrors as exc:
+        cohort = cohort_service.load_cohort(session, cohort_id=cohort_id)
+        context = _form_context(session, form, errors=exc.errors, cohort=cohort)
+        return render(request, "cohorts/form.html", context, block="cohort_form", status_code=422)
+    session.commit()
+    return flash(redirect(request, f"/cohorts/{cohort.id}"), "The changes have been saved.")
+
+
+@router.post("/{cohort_id}/delete", dependencies=[AdminOnly])
+def delete_cohort(request: Request, session: SessionDep, cohort_id: RowId) -> Response:
+    cohort_service.delete_cohort(session, cohort_id=cohort_id)
+    session.commit()
+    return flash(redirect(request, "/cohorts"), "The cohort has been deleted.")

@@ -1,5 +1,185 @@
-"""people pages (being built)."""
+"""People (administrators only): list, add, edit, disable, sessions, one-time passwords."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AdminOnly, PageParams
+from app.errors import FormErrors
+from app.models import Role, User
+from app.schemas.people import PersonForm
+from app.services import cohorts as cohort_service
+from app.services import people as people_service
+from app.services import profiles as profile_service
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/people", dependencies=[AdminOnly])
+
+Admin = Annotated[User, AdminOnly]
+NO_STORE = {"Cache-Control": "no-store"}  # pages that show a password once
+Text = Annotated[str, Form(max_length=1000)]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _person_form(
+    role: Text = "",
+    username: Text = "",
+    full_name: Text = "",
+    email: Text = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    student_number: Text = "",
+    cohort_id: Text = "",
+    phone: Text = "",
+    department: Text = "",
+    double_qualified: Text = "",
+    enterprise: Text = "",
+    title: Text = "",
+    expertise: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+) -> PersonForm:
+    return PersonForm(
+        role=role,
+        username=username,
+        full_name=full_name,
+        email=email,
+        password=password,
+        student_number=student_number,
+        cohort_id=cohort_id,
+        phone=phone,
+        department=department,
+        double_qualified=bool(double_qualified),
+        enterprise=enterprise,
+        title=title,
+        expertise=[value[:20] for value in expertise[:100]],
+    )
+
+
+PersonFormDep = Annotated[PersonForm, Depends(_person_form)]
+
+
+def _form_context(session, form: PersonForm, *, errors: dict, person=None) -> dict:
+    return {
+        "form": form,
+        "errors": errors,
+        "person": person,
+        "cohorts": cohort_service.cohort_choices(session),
+        "posts": profile_service.list_posts(session) if form.role == Role.mentor else [],
+        "roles": [role.value for role in (Role.student, Role.teacher, Role.mentor, Role.admin)],
+    }
+
+
+@router.get("")
+def people_list(
+    request: Request,
+    session: SessionDep,
+    paging: PageParams,
+    q: Annotated[str, Query(max_length=100)] = "",
+    role: Annotated[str, Query(max_length=16)] = "",
+    cohort: Annotated[str, Query(max_length=12)] = "",
+) -> Response:
+    page = people_service.list_people(
+        session, q=q, role=role, cohort_id=cohort, page=paging.page, per_page=paging.per_page
+    )
+    context = {
+        "page": page,
+        "filters": {"q": q.strip(), "role": role, "cohort": cohort},
+        "cohorts": cohort_service.cohort_choices(session),
+    }
+    return render(request, "people/list.html", context, block="results")
+
+
+@router.get("/new")
+def new_person_page(
+    request: Request, session: SessionDep, role: Annotated[str, Query(max_length=16)] = ""
+) -> Response:
+    form = PersonForm(role=role if role in set(Role) else Role.student.value)
+    return render(request, "people/form.html", _form_context(session, form, errors={}))
+
+
+@router.post("/new")
+def create_person(request: Request, session: SessionDep, form: PersonFormDep) -> Response:
+    try:
+        user, password = people_service.create_person(session, form=form)
+    except FormErrors as exc:
+        if form.role not in set(Role):
+            form.role = Role.student.value
+        form.password = ""  # never echo a password back into the page
+        context = _form_context(session, form, errors=exc.errors)
+        return render(request, "people/form.html", context, block="person_form", status_code=422)
+    session.commit()
+    context = {"person": user, "password": password}
+    return render(request, "people/created.html", context, block="created", headers=NO_STORE)
+
+
+@router.get("/{user_id}")
+def person_page(request: Request, session: SessionDep, user_id: RowId) -> Response:
+    detail = people_service.get_person(session, user_id=user_id)
+    return render(request, "people/detail.html", {"detail": detail, "errors": {}})
+
+
+@router.get("/{user_id}/edit")
+def edit_person_page(request: Request, session: SessionDep, user_id: RowId) -> Response:
+    detail = people_service.get_person(session, user_id=user_id)
+    form = people_service.person_form(detail)
+    context = _form_context(session, form, errors={}, person=detail.user)
+    return render(request, "people/form.html", context)
+
+
+@router.post("/{user_id}/edit")
+def update_person(
+    request: Request, session: SessionDep, user_id: RowId, form: PersonFormDep
+) -> Response:
+    try:
+        user = people_service.update_person(session, user_id=user_id, form=form)
+    except FormErrors as exc:
+        detail = people_service.get_person(session, user_id=user_id)
+        form.role, form.username = detail.user.role, detail.user.username
+        context = _form_context(session, form, errors=exc.errors, person=detail.user)
+        return render(request, "people/form.html", context, block="person_form", status_code=422)
+    session.commit()
+    return flash(redirect(request, f"/people/{user.id}"), "The changes have been saved.")
+
+
+@router.post("/{user_id}/disable")
+def disable_person(request: Request, session: SessionDep, user_id: RowId, actor: Admin) -> Response:
+    people_service.set_user_active(session, actor_id=actor.id, user_id=user_id, active=False)
+    session.commit()
+    response = redirect(request, f"/people/{user_id}")
+    return flash(response, "The account is disabled and its sessions have ended.")
+
+
+@router.post("/{user_id}/enable")
+def enable_person(request: Request, session: SessionDep, user_id: RowId, actor: Admin) -> Response:
+    people_service.set_user_active(session, actor_id=actor.id, user_id=user_id, active=True)
+    session.commit()
+    return flash(redirect(request, f"/people/{user_id}"), "The account can log in again.")
+
+
+@router.post("/{user_id}/end-sessions")
+def end_person_sessions(request: Request, session: SessionDep, user_id: RowId) -> Response:
+    ended = people_service.end_sessions(session, user_id=user_id)
+    session.commit()
+    response = redirect(request, f"/people/{user_id}")
+    return flash(response, "Sessions ended: %(n)s.", n=ended)
+
+
+@router.post("/{user_id}/password")
+def set_one_time_password(
+    request: Request,
+    session: SessionDep,
+    user_id: RowId,
+    password: Annotated[str, Form(max_length=1024)] = "",
+) -> Response:
+    try:
+        issued = people_service.issue_one_time_password(session, user_id=user_id, password=password)
+    except FormErrors as exc:
+        detail = people_service.get_person(session, user_id=user_id)
+        context = {"detail": detail, "errors": exc.errors}
+        return render(
+            request, "people/detail.html", context, block="password_form", status_code=422
+        )
+    session.commit()
+    detail = people_service.get_person(session, user_id=user_id)
+    context = {"detail": detail, "errors": {}, "issued_password": issued}
+    return render(request, "people/detail.html", context, block="password_form", headers=NO_STORE)

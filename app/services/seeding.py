@@ -49,14 +49,22 @@ class SeedReport:
         bucket[table] = bucket.get(table, 0) + 1
 
 
-def _upsert(session: Session, model, key: dict, values: dict, report: SeedReport):
-    """Insert, or update only the fields that differ, so a second run changes no row."""
+def _upsert(
+    session: Session, model, key: dict, values: dict, report: SeedReport, *, update: bool = False
+):
+    """Insert a missing row keyed by its natural key; a second run changes no row.
+
+    Existing rows are left alone unless ``update`` is set, so that administrators' edits
+    to seeded catalogue rows survive the next ``seed`` (``make run`` seeds every time).
+    """
     row = session.exec(select(model).filter_by(**key)).first()
     if row is None:
         row = model(**key, **values)
         session.add(row)
         session.flush()
         report.count("created", model.__tablename__)
+        return row
+    if not update:
         return row
     changed = False
     for name, value in values.items():

@@ -171,3 +171,35 @@ def test_dashboard_sql_statements_do_not_grow_with_data(client, session, stateme
         assert client.get("/").status_code == 200
     assert len(large) == len(small)
     assert len(small) <= 10
+
+
+def test_htmx_password_form_errors_come_back_as_the_form_block(client, session):
+    user = make_student(session)
+    session.commit()
+    client.login(user.username)
+    response = client.post_form(
+        "/account/password",
+        {"current_password": "wrong", "new_password": "x", "confirm_password": "y"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert response.text.lstrip().startswith("<form")
+    assert 'name="csrf_token" value="' + client.csrf + '"' in response.text
+
+
+def test_plain_login_form_carries_the_csrf_token(client, database_url):
+    page = client.get("/login").text
+    assert 'name="csrf_token" value=""' not in page
+    assert 'name="csrf_token" value="' in page
+
+
+def test_flash_messages_are_in_the_users_language(client, session):
+    user = make_student(session, locale="en")
+    session.commit()
+    client.login(user.username)
+    client.post_form(
+        "/account/password",
+        {"current_password": TEST_PASSWORD, "new_password": "brand-new-pass",
+         "confirm_password": "brand-new-pass"},
+    )
+    assert "Your password has been changed." in client.get("/").text

@@ -43,6 +43,7 @@ def _allowed_roles(route: APIRoute) -> frozenset[str] | None:
         if getattr(call, "allowed_roles", None) is not None:
             roles |= set(call.allowed_roles)
             found = True
+            continue  # its own require_user sub-dependency would widen it to every role
         elif getattr(call, "__name__", "") == "require_user":
             found = True
             roles |= set(Role)
@@ -110,7 +111,7 @@ def test_roles_not_allowed_get_403(route, method, client, people, session):
     for role, user in people.items():
         if role in allowed:
             continue
-        client.login(user.username)
+        client.login_as(user)
         response = client.request(
             method, _concrete(route.path), data={"csrf_token": client.csrf}, follow_redirects=False
         )
@@ -125,7 +126,7 @@ def test_state_changes_without_csrf_get_403_and_write_nothing(
 ):
     allowed = _allowed_roles(route) or frozenset(Role)
     user = people[Role.admin] if Role.admin in allowed else people[next(iter(sorted(allowed)))]
-    client.login(user.username)
+    client.login_as(user)
     before = _row_count(session)
     response = client.request(
         method, _concrete(route.path), data={"anything": "1"}, follow_redirects=False
