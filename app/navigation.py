@@ -21,6 +21,7 @@ NAV: list[NavItem] = [
     NavItem("/roster", "Roster import", frozenset({Role.admin})),
     NavItem("/catalogue", "Posts & skills", ALL),
     NavItem("/courses", "Courses", ALL),
+    NavItem("/competitions", "Competitions & certificates", ALL),
     NavItem("/programmes", "Programmes", frozenset({Role.admin, Role.teacher})),
     NavItem("/studios", "Studios", frozenset({Role.admin, Role.teacher, Role.student})),
     NavItem("/bookings", "My bookings", frozenset({Role.admin, Role.teacher, Role.student})),

@@ -1,5 +1,504 @@
-"""courses pages (being built)."""
+"""Courses: the list, the course page with its inline module editor, and module mapping."""
 
-from fastapi import APIRouter
+from typing import Annotated
+from urllib.parse import urlencode
 
-router = APIRouter()
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AnyUser, CurrentUser, PageParams, Staff
+from app.errors import FormErrors
+from app.i18n import N_
+from app.models.curriculum import SEMESTERS, CourseKind, TeachingMethod
+from app.services import catalogue as catalogue_service
+from app.services import courses as course_service
+from app.services import curriculum as curriculum_service
+from app.services import curriculum_modules as module_service
+from app.services.pagination import Page, paginate
+from app.web import flash, is_htmx, redirect, render
+
+router = APIRouter(prefix="/courses")
+
+Text = Annotated[str, Form(max_length=4000)]
+COURSE_FIELDS = (
+    "code",
+    "title_zh",
+    "title_en",
+    "semester",
+    "credits",
+    "theory_hours",
+    "practice_hours",
+    "kind",
+    "description_zh",
+    "description_en",
+)
+MODULE_FIELDS = ("title_zh", "title_en", "hours", "outcomes", "teaching_method", "needs_studio")
+
+
+def _choices() -> dict:
+    return {
+        "semesters": SEMESTERS,
+        "kinds": [(k.value, curriculum_service.KIND_LABELS[k.value]) for k in CourseKind],
+        "methods": [(m.value, curriculum_service.METHOD_LABELS[m.value]) for m in TeachingMethod],
+        "KIND_LABELS": curriculum_service.KIND_LABELS,
+        "METHOD_LABELS": curriculum_service.METHOD_LABELS,
+    }
+
+
+def _int_or_none(value: str) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@router.get("", dependencies=[AnyUser])
+def course_list(
+    request: Request,
+    session: SessionDep,
+    pages: PageParams,
+    q: Annotated[str, Query(max_length=200)] = "",
+    semester: Annotated[str, Query(max_length=2)] = "",
+    kind: Annotated[str, Query(max_length=20)] = "",
+    post: Annotated[str, Query(max_length=10)] = "",
+    owner: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
+    filters = {
+        "semester": _int_or_none(semester),
+        "kind": kind if kind in {k.value for k in CourseKind} else None,
+        "post_id": _int_or_none(post),
+        "owner_id": _int_or_none(owner),
+        "search": q,
+    }
+    query = course_service.course_query(**filters)
+    items, total = paginate(session, query, page=pages.page, per_page=pages.per_page)
+    params = {"q": q, "semester": semester, "kind": kind, "post": post, "owner": owner}
+    page = Page(
+        course_service.rows_for(session, items),
+        total,
+        min(pages.page, max(1, -(-total // pages.per_page))),
+        pages.per_page,
+        "/courses",
+        params,
+    )
+    context = {
+        "page": page,
+        "params": params,
+        "filtered": any(params.values()),
+        "posts": catalogue_service.list_active_skills_by_post(session)
+        if not is_htmx(request)
+        else [],
+        "teachers": course_service.list_teachers(session) if not is_htmx(request) else [],
+        **_choices(),
+    }
+    return render(request, "courses/list.html", context, block="results")
+
+
+# --- creating and editing a course -----------------------------------------------------------
+
+
+def _course_form(request, *, course, form, errors, status_code=200) -> Response:
+    context = {"course": course, "form": form, "errors": errors, **_choices()}
+    return render(
+        request, "courses/form.html", context, block="course_form", status_code=status_code
+    )
+
+
+@router.get("/new", dependencies=[Staff])
+def new_course_page(request: Request) -> Response:
+    form = {
+        "semester": 1,
+        "kind": "module_directed",
+        "credits": "2",
+        "theory_hours": 16,
+        "practice_hours": 16,
+    }
+    return _course_form(request, course=None, form=form, errors={})
+
+
+@router.post("", dependencies=[Staff])
+def create_course(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    code: Text = "",
+    title_zh: Text = "",
+    title_en: Text = "",
+    semester: Text = "",
+    credits: Text = "",
+    theory_hours: Text = "",
+    practice_hours: Text = "",
+    kind: Text = "",
+    description_zh: Text = "",
+    description_en: Text = "",
+) -> Response:
+    form = dict(
+        zip(
+            COURSE_FIELDS,
+            (
+                code,
+                title_zh,
+                title_en,
+                semester,
+                credits,
+                theory_hours,
+                practice_hours,
+                kind,
+                description_zh,
+                description_en,
+            ),
+            strict=True,
+        )
+    )
+    try:
+        course = course_service.create_course(session, actor=user, data=form)
+    except FormErrors as exc:
+        session.rollback()
+        return _course_form(request, course=None, form=form, errors=exc.errors, status_code=422)
+    session.commit()
+    return flash(
+        redirect(request, f"/courses/{course.id}"),
+        "Course %(code)s has been created.",
+        code=course.code,
+    )
+
+
+@router.get("/{course_id}/edit", dependencies=[Staff])
+def edit_course_page(
+    request: Request, session: SessionDep, user: CurrentUser, course_id: int
+) -> Response:
+    course = course_service.get_course(session, course_id)
+    course_service.require_editor(session, course=course, user=user)
+    form = {name: getattr(course, name) for name in COURSE_FIELDS}
+    return _course_form(request, course=course, form=form, errors={})
+
+
+@router.post("/{course_id}", dependencies=[Staff])
+def save_course(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    title_zh: Text = "",
+    title_en: Text = "",
+    semester: Text = "",
+    credits: Text = "",
+    theory_hours: Text = "",
+    practice_hours: Text = "",
+    kind: Text = "",
+    description_zh: Text = "",
+    description_en: Text = "",
+) -> Response:
+    form = {
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "semester": semester,
+        "credits": credits,
+        "theory_hours": theory_hours,
+        "practice_hours": practice_hours,
+        "kind": kind,
+        "description_zh": description_zh,
+        "description_en": description_en,
+    }
+    try:
+        course = course_service.update_course(session, actor=user, course_id=course_id, data=form)
+    except FormErrors as exc:
+        session.rollback()
+        course = course_service.get_course(session, course_id)
+        form["code"] = course.code
+        return _course_form(request, course=course, form=form, errors=exc.errors, status_code=422)
+    session.commit()
+    return flash(redirect(request, f"/courses/{course.id}"), "The course has been saved.")
+
+
+@router.post("/{course_id}/delete", dependencies=[Staff])
+def delete_course(
+    request: Request, session: SessionDep, user: CurrentUser, course_id: int
+) -> Response:
+    course_service.delete_course(session, actor=user, course_id=course_id)
+    session.commit()
+    return flash(redirect(request, "/courses"), "The course has been deleted.")
+
+
+@router.post("/{course_id}/owners", dependencies=[Staff])
+def add_owner(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    owner_id: Text = "",
+) -> Response:
+    try:
+        course_service.add_owner(session, actor=user, course_id=course_id, user_id=owner_id)
+    except FormErrors as exc:
+        session.rollback()
+        return _course_page(
+            request, session, user, course_id, owner_errors=exc.errors, status_code=422
+        )
+    session.commit()
+    return flash(redirect(request, f"/courses/{course_id}#owners"), "The owner has been added.")
+
+
+@router.post("/{course_id}/owners/{owner_id}/remove", dependencies=[Staff])
+def remove_owner(
+    request: Request, session: SessionDep, user: CurrentUser, course_id: int, owner_id: int
+) -> Response:
+    course_service.remove_owner(session, actor=user, course_id=course_id, user_id=owner_id)
+    session.commit()
+    return flash(redirect(request, f"/courses/{course_id}#owners"), "The owner has been removed.")
+
+
+# --- the course page and its module editor ---------------------------------------------------
+
+
+def _course_page(
+    request,
+    session,
+    user,
+    course_id,
+    *,
+    block=None,
+    add_form=None,
+    add_errors=None,
+    owner_errors=None,
+    status_code=200,
+    headers=None,
+    toast=None,
+) -> Response:
+    view = module_service.course_view(session, course_id=course_id, user=user)
+    context = {
+        "view": view,
+        "course": view.course,
+        "add_form": add_form or {"teaching_method": "task_driven"},
+        "add_errors": add_errors or {},
+        "owner_errors": owner_errors or {},
+        "teachers": course_service.list_teachers(session) if view.can_edit else [],
+        "toast": toast,
+        **_choices(),
+    }
+    template = "courses/detail.html"
+    if block == "module_add_form":  # the add form alone (htmx), or the whole page
+        template, block = (
+            ("courses/_module_add.html", None) if is_htmx(request) else (template, None)
+        )
+    return render(
+        request,
+        template,
+        context,
+        block=block,
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+@router.get("/{course_id}", dependencies=[AnyUser])
+def course_page(request: Request, session: SessionDep, user: CurrentUser, course_id: int):
+    return _course_page(request, session, user, course_id, block="modules")
+
+
+def _after_module_change(request, session, user, course_id, message: str, anchor: str):
+    if is_htmx(request):
+        return _course_page(request, session, user, course_id, block="modules", toast=message)
+    return flash(redirect(request, f"/courses/{course_id}#{anchor}"), message)
+
+
+@router.post("/{course_id}/modules", dependencies=[Staff])
+def add_module(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    title_zh: Text = "",
+    title_en: Text = "",
+    hours: Text = "",
+    outcomes: Text = "",
+    teaching_method: Text = "",
+    needs_studio: Text = "",
+) -> Response:
+    form = dict(
+        zip(
+            MODULE_FIELDS,
+            (title_zh, title_en, hours, outcomes, teaching_method, needs_studio),
+            strict=True,
+        )
+    )
+    try:
+        module = module_service.add_module(session, actor=user, course_id=course_id, data=form)
+    except FormErrors as exc:
+        session.rollback()
+        headers = {"HX-Retarget": "#module-add", "HX-Reswap": "outerHTML"}
+        return _course_page(
+            request,
+            session,
+            user,
+            course_id,
+            block="module_add_form",
+            add_form=form,
+            add_errors=exc.errors,
+            status_code=422,
+            headers=headers if is_htmx(request) else None,
+        )
+    session.commit()
+    return _after_module_change(
+        request, session, user, course_id, N_("The module has been added."), f"module-{module.id}"
+    )
+
+
+def _module_form(
+    request, session, course_id, module, *, form, errors, status_code=200, headers=None
+):
+    course = course_service.get_course(session, course_id)
+    context = {"course": course, "module": module, "form": form, "errors": errors, **_choices()}
+    return render(
+        request,
+        "courses/module_edit.html",
+        context,
+        block="module_form",
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+@router.get("/{course_id}/modules/{module_id}/edit", dependencies=[Staff])
+def edit_module_page(
+    request: Request, session: SessionDep, user: CurrentUser, course_id: int, module_id: int
+) -> Response:
+    course = course_service.get_course(session, course_id)
+    course_service.require_editor(session, course=course, user=user)
+    module = module_service.get_module(session, course_id=course_id, module_id=module_id)
+    form = {name: getattr(module, name) for name in MODULE_FIELDS}
+    return _module_form(request, session, course_id, module, form=form, errors={})
+
+
+@router.post("/{course_id}/modules/{module_id}", dependencies=[Staff])
+def save_module(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    module_id: int,
+    title_zh: Text = "",
+    title_en: Text = "",
+    hours: Text = "",
+    outcomes: Text = "",
+    teaching_method: Text = "",
+    needs_studio: Text = "",
+) -> Response:
+    form = dict(
+        zip(
+            MODULE_FIELDS,
+            (title_zh, title_en, hours, outcomes, teaching_method, needs_studio),
+            strict=True,
+        )
+    )
+    try:
+        module_service.update_module(
+            session, actor=user, course_id=course_id, module_id=module_id, data=form
+        )
+    except FormErrors as exc:
+        session.rollback()
+        module = module_service.get_module(session, course_id=course_id, module_id=module_id)
+        form["needs_studio"] = bool(needs_studio)
+        headers = {"HX-Retarget": f"#module-{module_id}", "HX-Reswap": "outerHTML"}
+        return _module_form(
+            request,
+            session,
+            course_id,
+            module,
+            form=form,
+            errors=exc.errors,
+            status_code=422,
+            headers=headers if is_htmx(request) else None,
+        )
+    session.commit()
+    return _after_module_change(
+        request, session, user, course_id, N_("The module has been saved."), f"module-{module_id}"
+    )
+
+
+@router.post("/{course_id}/modules/{module_id}/delete", dependencies=[Staff])
+def delete_module(
+    request: Request, session: SessionDep, user: CurrentUser, course_id: int, module_id: int
+) -> Response:
+    module_service.delete_module(session, actor=user, course_id=course_id, module_id=module_id)
+    session.commit()
+    return _after_module_change(
+        request, session, user, course_id, N_("The module has been deleted."), "modules"
+    )
+
+
+@router.post("/{course_id}/modules/{module_id}/move", dependencies=[Staff])
+def move_module(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    module_id: int,
+    direction: Text = "",
+) -> Response:
+    module_service.move_module(
+        session, actor=user, course_id=course_id, module_id=module_id, direction=direction
+    )
+    session.commit()
+    return _after_module_change(
+        request, session, user, course_id, N_("The module has been moved."), f"module-{module_id}"
+    )
+
+
+# --- mapping a module ------------------------------------------------------------------------
+
+
+def _module_page(request, session, user, course_id, module_id, *, search="", toast=None):
+    view = module_service.course_view(session, course_id=course_id, user=user)
+    module = module_service.get_module(session, course_id=course_id, module_id=module_id)
+    context = {
+        "view": view,
+        "course": view.course,
+        "module": module,
+        "picker": module_service.picker(session, module=module, search=search),
+        "toast": toast,
+        **_choices(),
+    }
+    return render(request, "courses/module.html", context, block="picker")
+
+
+@router.get("/{course_id}/modules/{module_id}", dependencies=[AnyUser])
+def module_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    module_id: int,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    return _module_page(request, session, user, course_id, module_id, search=q)
+
+
+@router.post("/{course_id}/modules/{module_id}/links", dependencies=[Staff])
+def set_link(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    module_id: int,
+    kind: Text = "",
+    target_id: Text = "",
+    action: Text = "add",
+    q: Text = "",
+) -> Response:
+    module_service.set_link(
+        session,
+        actor=user,
+        course_id=course_id,
+        module_id=module_id,
+        kind=kind,
+        target_id=target_id,
+        present=action != "remove",
+    )
+    session.commit()
+    message = N_("Mapped.") if action != "remove" else N_("Unmapped.")
+    if is_htmx(request):
+        return _module_page(request, session, user, course_id, module_id, search=q, toast=message)
+    suffix = "?" + urlencode({"q": q}) if q else ""
+    return redirect(request, f"/courses/{course_id}/modules/{module_id}{suffix}#picker")

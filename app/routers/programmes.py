@@ -1,5 +1,369 @@
-"""programmes pages (being built)."""
+"""Training programmes: versions by semester, placements, bounds, publishing, differences,
+the coverage map, the gap report and the XLSX/PDF exports."""
 
-from fastapi import APIRouter
+from typing import Annotated
+from urllib.parse import quote
 
-router = APIRouter()
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AdminOnly, CurrentUser, Staff
+from app.errors import Conflict, FormErrors
+from app.exports import programme as programme_export
+from app.models import Role
+from app.models.curriculum import SEMESTERS
+from app.services import coverage as coverage_service
+from app.services import curriculum as curriculum_service
+from app.services import curriculum_bounds as bounds_service
+from app.services import curriculum_diff as diff_service
+from app.services import programmes as programme_service
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/programmes")
+
+Text = Annotated[str, Form(max_length=200)]
+
+
+def _version_url(programme_id: int, version_id: int, suffix: str = "") -> str:
+    return f"/programmes/{programme_id}/versions/{version_id}{suffix}"
+
+
+@router.get("", dependencies=[Staff])
+def programme_list(request: Request, session: SessionDep) -> Response:
+    context = {"programmes": programme_service.list_programmes(session), "form": {}, "errors": {}}
+    return render(request, "programmes/list.html", context)
+
+
+@router.post("", dependencies=[AdminOnly])
+def create_programme(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    major: Text = "",
+    intake_year: Text = "",
+) -> Response:
+    try:
+        programme, version = programme_service.create_programme(
+            session, actor=user, major=major, intake_year=intake_year
+        )
+    except FormErrors as exc:
+        session.rollback()
+        context = {
+            "programmes": programme_service.list_programmes(session),
+            "form": {"major": major, "intake_year": intake_year},
+            "errors": exc.errors,
+        }
+        return render(
+            request, "programmes/list.html", context, block="programme_form", status_code=422
+        )
+    session.commit()
+    return flash(
+        redirect(request, _version_url(programme.id, version.id)), "The programme has been created."
+    )
+
+
+@router.get("/{programme_id}", dependencies=[Staff])
+def latest(request: Request, session: SessionDep, programme_id: int) -> Response:
+    version = programme_service.latest_version(session, programme_id)
+    return redirect(request, _version_url(programme_id, version.id))
+
+
+@router.post("/{programme_id}/bounds", dependencies=[AdminOnly])
+def save_bounds(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    programme_id: int,
+    min_semester_credits: Text = "",
+    max_semester_credits: Text = "",
+    min_total_credits: Text = "",
+    max_semester_hours: Text = "",
+    min_practice_share: Text = "",
+    version_id: Text = "",
+) -> Response:
+    form = {
+        "min_semester_credits": min_semester_credits,
+        "max_semester_credits": max_semester_credits,
+        "min_total_credits": min_total_credits,
+        "max_semester_hours": max_semester_hours,
+        "min_practice_share": min_practice_share,
+    }
+    version = programme_service.latest_version(session, programme_id)
+    try:
+        bounds_service.update_bounds(session, actor=user, programme_id=programme_id, data=form)
+    except FormErrors as exc:
+        session.rollback()
+        return _version_page(
+            request,
+            session,
+            programme_id,
+            version.id,
+            bounds_form=form,
+            bounds_errors=exc.errors,
+            status_code=422,
+            block="bounds_form",
+        )
+    session.commit()
+    return flash(
+        redirect(request, _version_url(programme_id, version.id, "#bounds")),
+        "The bounds have been saved.",
+    )
+
+
+@router.post("/{programme_id}/versions", dependencies=[AdminOnly])
+def new_version(request: Request, session: SessionDep, user: CurrentUser, programme_id: int):
+    version = programme_service.new_version(session, actor=user, programme_id=programme_id)
+    session.commit()
+    return flash(
+        redirect(request, _version_url(programme_id, version.id)),
+        "Version %(n)s has been started as a copy of the last one.",
+        n=version.number,
+    )
+
+
+def _version_page(
+    request,
+    session,
+    programme_id,
+    version_id,
+    *,
+    place_form=None,
+    place_errors=None,
+    bounds_form=None,
+    bounds_errors=None,
+    status_code=200,
+    block="plan",
+) -> Response:
+    view = programme_service.version_view(session, programme_id=programme_id, version_id=version_id)
+    p = view.programme
+    context = {
+        "view": view,
+        "programme": p,
+        "version": view.version,
+        "semesters": SEMESTERS,
+        "unplaced": programme_service.unplaced_courses(session, view.version.id)
+        if not view.version.is_published
+        else [],
+        "place_form": place_form or {},
+        "place_errors": place_errors or {},
+        "bounds_form": bounds_form
+        or {
+            name: "" if getattr(p, name) is None else getattr(p, name)
+            for name in bounds_service.BOUND_FIELDS
+        },
+        "bounds_errors": bounds_errors or {},
+        "KIND_LABELS": curriculum_service.KIND_LABELS,
+        "base": _version_url(p.id, view.version.id),
+        "is_admin": request.state.auth.user.role == Role.admin,
+    }
+    return render(request, "programmes/version.html", context, block=block, status_code=status_code)
+
+
+@router.get("/{programme_id}/versions/{version_id}", dependencies=[Staff])
+def version_page(request: Request, session: SessionDep, programme_id: int, version_id: int):
+    return _version_page(request, session, programme_id, version_id)
+
+
+@router.post("/{programme_id}/versions/{version_id}/placements", dependencies=[AdminOnly])
+def place_course(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    programme_id: int,
+    version_id: int,
+    course_id: Text = "",
+    semester: Text = "",
+) -> Response:
+    try:
+        programme_service.place_course(
+            session,
+            actor=user,
+            programme_id=programme_id,
+            version_id=version_id,
+            course_id=course_id,
+            semester=semester,
+        )
+    except FormErrors as exc:
+        session.rollback()
+        form = {"course_id": course_id, "semester": semester}
+        return _version_page(
+            request,
+            session,
+            programme_id,
+            version_id,
+            place_form=form,
+            place_errors=exc.errors,
+            status_code=422,
+        )
+    session.commit()
+    return flash(
+        redirect(request, _version_url(programme_id, version_id, "#place")),
+        "The course has been placed.",
+    )
+
+
+@router.post(
+    "/{programme_id}/versions/{version_id}/placements/{placement_id}", dependencies=[AdminOnly]
+)
+def move_placement(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    programme_id: int,
+    version_id: int,
+    placement_id: int,
+    semester: Text = "",
+) -> Response:
+    try:
+        programme_service.move_placement(
+            session,
+            actor=user,
+            programme_id=programme_id,
+            version_id=version_id,
+            placement_id=placement_id,
+            semester=semester,
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _version_page(
+            request, session, programme_id, version_id, place_errors=exc.errors, status_code=422
+        )
+    session.commit()
+    return flash(
+        redirect(request, _version_url(programme_id, version_id)), "The course has been moved."
+    )
+
+
+@router.post(
+    "/{programme_id}/versions/{version_id}/placements/{placement_id}/delete",
+    dependencies=[AdminOnly],
+)
+def remove_placement(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    programme_id: int,
+    version_id: int,
+    placement_id: int,
+) -> Response:
+    programme_service.remove_placement(
+        session,
+        actor=user,
+        programme_id=programme_id,
+        version_id=version_id,
+        placement_id=placement_id,
+    )
+    session.commit()
+    return flash(
+        redirect(request, _version_url(programme_id, version_id)),
+        "The course has been taken out of the programme.",
+    )
+
+
+@router.post("/{programme_id}/versions/{version_id}/publish", dependencies=[AdminOnly])
+def publish(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    programme_id: int,
+    version_id: int,
+) -> Response:
+    version = programme_service.publish_version(
+        session, actor=user, programme_id=programme_id, version_id=version_id
+    )
+    session.commit()
+    return flash(
+        redirect(request, _version_url(programme_id, version_id)),
+        "Version %(n)s has been published and is now frozen.",
+        n=version.number,
+    )
+
+
+@router.get("/{programme_id}/versions/{version_id}/diff", dependencies=[Staff])
+def diff_page(
+    request: Request,
+    session: SessionDep,
+    programme_id: int,
+    version_id: int,
+    against: Annotated[int | None, Query()] = None,
+) -> Response:
+    view = programme_service.version_view(session, programme_id=programme_id, version_id=version_id)
+    others = [v for v in view.versions if v.id != view.version.id]
+    before = None
+    if against is not None:
+        before = programme_service.get_version(
+            session, programme_id=programme_id, version_id=against
+        )
+    elif others:
+        older = [v for v in others if v.number < view.version.number]
+        before = older[0] if older else others[0]
+    changes = (
+        diff_service.diff_versions(session, before_id=before.id, after_id=view.version.id)
+        if before is not None
+        else []
+    )
+    context = {
+        "view": view,
+        "programme": view.programme,
+        "version": view.version,
+        "before": before,
+        "others": others,
+        "changes": changes,
+    }
+    return render(request, "programmes/diff.html", context)
+
+
+@router.get("/{programme_id}/versions/{version_id}/coverage", dependencies=[Staff])
+def coverage_page(request: Request, session: SessionDep, programme_id: int, version_id: int):
+    cmap = coverage_service.coverage_map(session, programme_id=programme_id, version_id=version_id)
+    context = {
+        "cmap": cmap,
+        "view": cmap.view,
+        "programme": cmap.view.programme,
+        "version": cmap.view.version,
+    }
+    return render(request, "programmes/coverage.html", context)
+
+
+@router.get("/{programme_id}/versions/{version_id}/gaps", dependencies=[Staff])
+def gaps_page(request: Request, session: SessionDep, programme_id: int, version_id: int):
+    report = coverage_service.gap_report(session, programme_id=programme_id, version_id=version_id)
+    context = {
+        "report": report,
+        "view": report.view,
+        "programme": report.view.programme,
+        "version": report.view.version,
+        "CERT_LEVEL_LABELS": curriculum_service.CERT_LEVEL_LABELS,
+    }
+    return render(request, "programmes/gaps.html", context)
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def _published_view(session, programme_id: int, version_id: int):
+    view = programme_service.version_view(session, programme_id=programme_id, version_id=version_id)
+    if not view.version.is_published:
+        raise Conflict("Only a published version can be exported; publish it first.")
+    return view
+
+
+@router.get("/{programme_id}/versions/{version_id}/export.xlsx", dependencies=[Staff])
+def export_xlsx(session: SessionDep, programme_id: int, version_id: int) -> Response:
+    view = _published_view(session, programme_id, version_id)
+    content = programme_export.programme_xlsx(view)
+    return _download(
+        content,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        programme_export.filename(view, "xlsx"),
+    )
+
+
+@router.get("/{programme_id}/versions/{version_id}/export.pdf", dependencies=[Staff])
+def export_pdf(session: SessionDep, programme_id: int, version_id: int) -> Response:
+    view = _published_view(session, programme_id, version_id)
+    content = programme_export.programme_pdf(view)
+    return _download(content, "application/pdf", programme_export.filename(view, "pdf"))

@@ -26,6 +26,7 @@ class Dashboard:
     cohort: Cohort | None = None
     profile: object | None = None
     posts: list[Post] = field(default_factory=list)
+    sections: dict[str, object] = field(default_factory=dict)  # other domains' panels
 
 
 def _cohorts_with_sizes(session: Session, *, head_teacher_id: int | None = None, limit: int = 12):
@@ -64,8 +65,12 @@ def admin_dashboard(session: Session) -> Dashboard:
 
 
 def teacher_dashboard(session: Session, *, user: User) -> Dashboard:
-    """The cohorts this teacher heads, with their sizes."""
-    return Dashboard(cohorts=_cohorts_with_sizes(session, head_teacher_id=user.id))
+    """The cohorts this teacher heads, with their sizes, and the teacher's courses."""
+    from app.services import courses as course_service
+
+    data = Dashboard(cohorts=_cohorts_with_sizes(session, head_teacher_id=user.id))
+    data.sections["curriculum_courses"] = course_service.teacher_courses(session, user=user)
+    return data
 
 
 def student_dashboard(session: Session, *, user: User) -> Dashboard:

@@ -203,3 +203,16 @@ def test_flash_messages_are_in_the_users_language(client, session):
          "confirm_password": "brand-new-pass"},
     )
     assert "Your password has been changed." in client.get("/").text
+
+
+def test_teacher_dashboard_lists_own_courses_with_hour_mismatch(client, session):
+    from tests.factories_curriculum import make_course, make_module
+
+    teacher = make_teacher(session)
+    course = make_course(session, owners=[teacher], code="LS101", theory_hours=16, practice_hours=16)
+    make_module(session, course=course, hours=24)
+    session.commit()
+    client.login(teacher.username)
+    page = client.get("/").text
+    assert "LS101" in page
+    assert "模块学时相差 8" in page or "differ by 8" in page

@@ -430,3 +430,15 @@ def test_names_follow_the_chosen_language(client, session, catalogue):
     assert "Product explanation and selling-point extraction" in english.text
     assert "商品讲解与卖点提炼" not in english.text
     assert "Learning ability" in english.text and "Core post" in english.text
+
+
+def test_a_skill_taught_by_a_course_module_cannot_be_deleted(admin_client, session):
+    from tests.factories_curriculum import make_course, make_module
+
+    skill = _skill(session, "SEL-02")
+    make_module(session, course=make_course(session), skills=[skill])
+    session.commit()
+    response = admin_client.post_form(f"/catalogue/skills/{skill.id}/delete")
+    assert response.status_code == 409
+    session.expire_all()
+    assert session.get(Skill, skill.id) is not None

@@ -1,0 +1,315 @@
+"""Courses: the list with filters, creating and editing them, and who may edit (owners, admins)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import exists, func, or_
+from sqlmodel import Session, select
+
+from app.errors import Conflict, Forbidden, FormErrors, NotFound
+from app.i18n import lazy_gettext as _l
+from app.models import Role, Skill, User
+from app.models.curriculum import (
+    Course,
+    CourseKind,
+    CourseModule,
+    CourseOwner,
+    ModuleSkill,
+    Placement,
+)
+
+CODE_MAX = 32
+TITLE_MAX = 200
+DESCRIPTION_MAX = 2000
+HOURS_MAX = 2000
+CREDITS_MAX = Decimal("99.9")
+SEARCH_MAX = 100
+
+
+@dataclass
+class CourseRow:
+    """A course in the list, with its owners and the hours its modules add up to."""
+
+    course: Course
+    owners: list[User] = field(default_factory=list)
+    module_hours: int = 0
+
+    @property
+    def difference(self) -> int:
+        return self.module_hours - self.course.hours
+
+
+def is_owner(session: Session, *, course_id: int, user_id: int) -> bool:
+    """Whether the user is one of the course's owning teachers."""
+    return session.get(CourseOwner, (course_id, user_id)) is not None
+
+
+def can_edit(session: Session, *, course: Course, user: User) -> bool:
+    """Admins and the course's owners edit it; everyone else reads."""
+    if user.role == Role.admin:
+        return True
+    return user.role == Role.teacher and is_owner(session, course_id=course.id, user_id=user.id)
+
+
+def require_editor(session: Session, *, course: Course, user: User) -> None:
+    """Raise Forbidden unless the user may edit the course."""
+    if not can_edit(session, course=course, user=user):
+        raise Forbidden("Only the course's owners and administrators can change it.")
+
+
+def get_course(session: Session, course_id: int) -> Course:
+    """One course, or NotFound."""
+    course = session.get(Course, course_id)
+    if course is None:
+        raise NotFound("This course does not exist.")
+    return course
+
+
+def owners_of(session: Session, course_ids: list[int]) -> dict[int, list[User]]:
+    """Owners per course, in one statement."""
+    grouped: dict[int, list[User]] = defaultdict(list)
+    if not course_ids:
+        return grouped
+    rows = session.exec(
+        select(CourseOwner.course_id, User)
+        .join(User, User.id == CourseOwner.user_id)
+        .where(CourseOwner.course_id.in_(course_ids))
+        .order_by(User.full_name, User.id)
+    ).all()
+    for course_id, user in rows:
+        grouped[course_id].append(user)
+    return grouped
+
+
+def module_hours_of(session: Session, course_ids: list[int]) -> dict[int, int]:
+    """The sum of module hours per course, in one statement."""
+    if not course_ids:
+        return {}
+    rows = session.exec(
+        select(CourseModule.course_id, func.coalesce(func.sum(CourseModule.hours), 0))
+        .where(CourseModule.course_id.in_(course_ids))
+        .group_by(CourseModule.course_id)
+    ).all()
+    return {course_id: int(total) for course_id, total in rows}
+
+
+def course_query(
+    *,
+    semester: int | None = None,
+    kind: str | None = None,
+    post_id: int | None = None,
+    owner_id: int | None = None,
+    search: str = "",
+):
+    """The filtered list query (no statement is issued here)."""
+    query = select(Course)
+    if semester:
+        query = query.where(Course.semester == semester)
+    if kind:
+        query = query.where(Course.kind == kind)
+    if owner_id:
+        query = query.where(
+            exists().where(CourseOwner.course_id == Course.id, CourseOwner.user_id == owner_id)
+        )
+    if post_id:
+        query = query.where(
+            exists()
+            .where(CourseModule.course_id == Course.id)
+            .where(ModuleSkill.module_id == CourseModule.id)
+            .where(Skill.id == ModuleSkill.skill_id, Skill.post_id == post_id)
+        )
+    term = search.strip()[:SEARCH_MAX]
+    if term:
+        query = query.where(
+            or_(
+                Course.code.icontains(term, autoescape=True),
+                Course.title_zh.icontains(term, autoescape=True),
+                Course.title_en.icontains(term, autoescape=True),
+            )
+        )
+    return query.order_by(Course.semester, Course.code)
+
+
+def rows_for(session: Session, courses: list[Course]) -> list[CourseRow]:
+    """Decorate courses with owners and module hours (two statements)."""
+    ids = [c.id for c in courses]
+    owners, hours = owners_of(session, ids), module_hours_of(session, ids)
+    return [CourseRow(c, owners.get(c.id, []), hours.get(c.id, 0)) for c in courses]
+
+
+def list_teachers(session: Session) -> list[User]:
+    """Active teachers, for owner pickers and the owner filter."""
+    return list(
+        session.exec(
+            select(User)
+            .where(User.role == Role.teacher, User.is_active == True)  # noqa: E712
+            .order_by(User.full_name, User.id)
+        ).all()
+    )
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def _int(errors: dict, name: str, raw: str, *, low: int, high: int, message) -> int:
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        errors[name] = message
+        return 0
+    if not low <= value <= high:
+        errors[name] = message
+    return value
+
+
+def parse_credits(errors: dict, name: str, raw: str) -> Decimal:
+    """Credits: 0–99.9 with at most one decimal place."""
+    try:
+        value = Decimal(str(raw).strip())
+    except InvalidOperation:
+        errors[name] = _l("Enter credits as a number such as 2 or 2.5.")
+        return Decimal("0")
+    if (
+        not value.is_finite()
+        or value < 0
+        or value > CREDITS_MAX
+        or value != value.quantize(Decimal("0.1"))
+    ):
+        errors[name] = _l("Enter credits from 0 to 99.9, with at most one decimal place.")
+        return Decimal("0")
+    return value.quantize(Decimal("0.1"))
+
+
+def _validate(session: Session, data: dict, *, course: Course | None) -> dict:
+    errors: dict = {}
+    clean: dict = {}
+    code = str(data.get("code", "")).strip().upper()
+    if course is None:
+        if not code:
+            errors["code"] = _l("Enter a course code.")
+        elif len(code) > CODE_MAX:
+            errors["code"] = _l("At most %(n)s characters.", n=CODE_MAX)
+        elif session.exec(select(Course.id).where(Course.code == code)).first() is not None:
+            errors["code"] = _l("Another course already has this code.")
+        clean["code"] = code
+    for name, required in (("title_zh", True), ("title_en", False)):
+        value = str(data.get(name, "")).strip()
+        if required and not value:
+            errors[name] = _l("Enter a title.")
+        elif len(value) > TITLE_MAX:
+            errors[name] = _l("At most %(n)s characters.", n=TITLE_MAX)
+        clean[name] = value
+    for name in ("description_zh", "description_en"):
+        value = str(data.get(name, "")).strip()
+        if len(value) > DESCRIPTION_MAX:
+            errors[name] = _l("At most %(n)s characters.", n=DESCRIPTION_MAX)
+        clean[name] = value
+    clean["semester"] = _int(
+        errors,
+        "semester",
+        data.get("semester", ""),
+        low=1,
+        high=6,
+        message=_l("Choose a semester from 1 to 6."),
+    )
+    hours_message = _l("Enter whole hours from 0 to %(n)s.", n=HOURS_MAX)
+    for name in ("theory_hours", "practice_hours"):
+        clean[name] = _int(
+            errors, name, data.get(name, ""), low=0, high=HOURS_MAX, message=hours_message
+        )
+    clean["credits"] = parse_credits(errors, "credits", data.get("credits", ""))
+    kind = str(data.get("kind", ""))
+    if kind not in {k.value for k in CourseKind}:
+        errors["kind"] = _l("Choose platform or module-directed.")
+    clean["kind"] = kind
+    if errors:
+        raise FormErrors(errors)
+    return clean
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+
+def create_course(session: Session, *, actor: User, data: dict) -> Course:
+    """Create a course; a teacher who creates it becomes its first owner."""
+    if actor.role not in (Role.admin, Role.teacher):
+        raise Forbidden("Only teachers and administrators can create courses.")
+    clean = _validate(session, data, course=None)
+    course = Course(**clean)
+    session.add(course)
+    session.flush()
+    if actor.role == Role.teacher:
+        session.add(CourseOwner(course_id=course.id, user_id=actor.id))
+        session.flush()
+    return course
+
+
+def update_course(session: Session, *, actor: User, course_id: int, data: dict) -> Course:
+    """Change a course's titles, semester, credits, hours, kind and descriptions."""
+    course = get_course(session, course_id)
+    require_editor(session, course=course, user=actor)
+    clean = _validate(session, data, course=course)
+    for name, value in clean.items():
+        setattr(course, name, value)
+    session.add(course)
+    session.flush()
+    return course
+
+
+def delete_course(session: Session, *, actor: User, course_id: int) -> None:
+    """Delete a course that no programme places."""
+    course = get_course(session, course_id)
+    require_editor(session, course=course, user=actor)
+    placed = session.exec(select(Placement.id).where(Placement.course_id == course.id)).first()
+    if placed is not None:
+        raise Conflict(
+            "A training programme places this course; take it out of the programme first."
+        )
+    session.delete(course)
+    session.flush()
+
+
+def add_owner(session: Session, *, actor: User, course_id: int, user_id: str) -> User:
+    """Make a teacher an owner of the course."""
+    course = get_course(session, course_id)
+    require_editor(session, course=course, user=actor)
+    try:
+        teacher = session.get(User, int(user_id))
+    except ValueError:
+        teacher = None
+    if teacher is None or teacher.role != Role.teacher or not teacher.is_active:
+        raise FormErrors({"owner_id": _l("Choose a teacher.")})
+    if not is_owner(session, course_id=course.id, user_id=teacher.id):
+        session.add(CourseOwner(course_id=course.id, user_id=teacher.id))
+        session.flush()
+    return teacher
+
+
+def remove_owner(session: Session, *, actor: User, course_id: int, user_id: int) -> None:
+    """Take a teacher off the course's owners; the last owner stays unless an admin removes it."""
+    course = get_course(session, course_id)
+    require_editor(session, course=course, user=actor)
+    link = session.get(CourseOwner, (course.id, user_id))
+    if link is None:
+        raise NotFound("This teacher does not own the course.")
+    count = session.exec(
+        select(func.count()).select_from(CourseOwner).where(CourseOwner.course_id == course.id)
+    ).one()
+    if count <= 1 and actor.role != Role.admin:
+        raise Conflict("A course keeps at least one owner.")
+    session.delete(link)
+    session.flush()
+
+
+def teacher_courses(session: Session, *, user: User) -> list[CourseRow]:
+    """A teacher's own courses with module-hour totals, for the dashboard (three statements)."""
+    courses = list(
+        session.exec(
+            select(Course)
+            .join(CourseOwner, CourseOwner.course_id == Course.id)
+            .where(CourseOwner.user_id == user.id)
+            .order_by(Course.semester, Course.code)
+        ).all()
+    )
+    return rows_for(session, courses)
