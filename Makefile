@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format setup system-deps i18n migrate seed bench clean
+.PHONY: run test e2e lint format setup system-deps i18n migrate seed bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ system-deps:
 test: setup system-deps
 	$(PY) -m pytest
 
+e2e: setup system-deps
+	$(PY) -m pytest -q tests/e2e
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check app tests benchmarks seeds migrations
 	$(VENV)/bin/ruff format --check app tests benchmarks seeds
@@ -46,7 +49,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix app tests benchmarks seeds migrations
 	$(VENV)/bin/ruff format app tests benchmarks seeds
 
-bench: seed system-deps
+bench: setup system-deps
 	$(PY) benchmarks/pages.py
 
 clean:

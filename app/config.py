@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lock_minutes: int = 15
     sqlite_busy_timeout_ms: int = 15000
+    # Re-read templates when their files change (development only: it stats every file
+    # of every page). Worker threads for sync handlers: more only adds lock contention.
+    template_auto_reload: bool = False
+    threadpool_size: int = 8
     # Argon2id cost (OWASP-level defaults); the test suite lowers them to stay fast.
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536

@@ -1,14 +1,17 @@
 """The application factory."""
 
 import logging
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.config import settings
 from app.deps import LoginRequired, PasswordChangeRequired, csrf_protect, load_auth_state
 from app.errors import DomainError, FormErrors
 from app.i18n import activate, gettext
@@ -86,10 +89,18 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    limiter = anyio.to_thread.current_default_thread_limiter()
+    limiter.total_tokens = settings.threadpool_size
+    yield
+
+
 def create_app() -> FastAPI:
     from app.routers import ROUTERS
 
     app = FastAPI(
+        lifespan=lifespan,
         title="Chanjiao",
         docs_url=None,
         redoc_url=None,

@@ -24,7 +24,7 @@ env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
     autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
     extensions=["jinja2.ext.i18n"],
-    auto_reload=settings.environment != "production",
+    auto_reload=settings.template_auto_reload,
     cache_size=1000,
     trim_blocks=True,
     lstrip_blocks=True,

@@ -121,9 +121,12 @@ def resolve_session(
 
 
 def touch_session(session: Session, *, session_id: int, now: datetime | None = None) -> None:
-    """Record activity so the idle timeout restarts."""
+    """Record activity so the idle timeout restarts (once per interval, whoever comes first)."""
+    now = now or utcnow()
     session.exec(
-        update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now or utcnow())
+        update(UserSession)
+        .where(UserSession.id == session_id, UserSession.last_seen_at < now - TOUCH_INTERVAL)
+        .values(last_seen_at=now)
     )
 
 

@@ -1,10 +1,12 @@
 """Figures for each role's dashboard: a few aggregate queries, no per-row loops."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from app.config import settings
 from app.models import (
     Cohort,
     CoreCompetency,
@@ -17,6 +19,7 @@ from app.models import (
     User,
     UserSession,
 )
+from app.models.base import utcnow
 
 
 @dataclass
@@ -46,21 +49,44 @@ def _cohorts_with_sizes(session: Session, *, head_teacher_id: int | None = None,
     return [(cohort, n) for cohort, n in session.exec(query).all()]
 
 
+def _live_sessions_since() -> tuple[datetime, datetime]:
+    now = utcnow()
+    return (
+        now - timedelta(minutes=settings.session_idle_minutes),
+        now - timedelta(hours=settings.session_absolute_hours),
+    )
+
+
+def _count(model, *conditions):
+    return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
+
+
 def admin_dashboard(session: Session) -> Dashboard:
-    """People by role, cohorts, catalogue size, open sessions."""
+    """People by role, cohorts, catalogue size, live sessions: two statements."""
+    idle_since, absolute_since = _live_sessions_since()
+    figures = session.exec(
+        select(
+            _count(Cohort),
+            _count(Skill, Skill.retired == False),  # noqa: E712
+            _count(Post),
+            _count(CoreCompetency),
+            _count(
+                UserSession,
+                UserSession.last_seen_at >= idle_since,
+                UserSession.created_at >= absolute_since,
+            ),
+        )
+    ).one()
     by_role = dict(
         session.exec(
             select(User.role, func.count()).where(User.is_active).group_by(User.role)
         ).all()
     )
     counts = {role.value: by_role.get(role.value, 0) for role in Role}
-    counts["cohorts"] = session.exec(select(func.count()).select_from(Cohort)).one()
-    counts["skills"] = session.exec(
-        select(func.count()).select_from(Skill).where(Skill.retired == False)  # noqa: E712
-    ).one()
-    counts["posts"] = session.exec(select(func.count()).select_from(Post)).one()
-    counts["competencies"] = session.exec(select(func.count()).select_from(CoreCompetency)).one()
-    counts["sessions"] = session.exec(select(func.count()).select_from(UserSession)).one()
+    for name, value in zip(
+        ("cohorts", "skills", "posts", "competencies", "sessions"), figures, strict=True
+    ):
+        counts[name] = value
     return Dashboard(counts=counts, cohorts=_cohorts_with_sizes(session, limit=8))
 
 
