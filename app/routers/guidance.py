@@ -1,5 +1,187 @@
-"""guidance pages (being built)."""
+"""Guidance: a mentor's (or paired teacher's) pairings and logs, the team's acknowledgement
+and action items, and the report with its XLSX export."""
 
-from fastapi import APIRouter
+from datetime import date, timedelta
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AnyUser, Auth, CurrentUser, Staff, require_role
+from app.errors import FormErrors
+from app.i18n import activate
+from app.models import Role, User
+from app.services import guidance as guidance_service
+from app.services import guidance_overview
+from app.services import guidance_report as report_service
+from app.services.guidance import LogForm
+from app.services.team_forms import today
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/guidance")
+Text = Annotated[str, Form(max_length=20000)]
+GuidanceReaders = Depends(require_role(Role.admin, Role.teacher, Role.mentor))
+Authors = Depends(require_role(Role.teacher, Role.mentor))
+StudentOnly = Depends(require_role(Role.student))
+
+
+@router.get("", dependencies=[GuidanceReaders])
+def guidance_home(
+    request: Request, session: SessionDep, user: Annotated[User, GuidanceReaders]
+) -> Response:
+    if user.role == Role.admin:
+        return redirect(request, "/guidance/report")
+    overview = guidance_overview.my_pairings_overview(session, user=user)
+    return render(request, "guidance/index.html", {"overview": overview})
+
+
+@router.get("/pairings/{pairing_id}", dependencies=[GuidanceReaders])
+def pairing_page(
+    request: Request, session: SessionDep, user: Annotated[User, GuidanceReaders], pairing_id: int
+) -> Response:
+    page = guidance_service.pairing_page(session, user=user, pairing_id=pairing_id)
+    return render(request, "guidance/pairing.html", {"page": page})
+
+
+def _log_form_context(session, *, user, pairing_id: int, form: LogForm, errors: dict) -> dict:
+    pairing = guidance_service.own_pairing(session, user=user, pairing_id=pairing_id)
+    page = guidance_service.pairing_page(session, user=user, pairing_id=pairing.id)
+    actions = form.actions + [""] * max(0, 3 - len(form.actions))
+    return {
+        "row": page.row,
+        "form": form,
+        "actions": actions,
+        "errors": errors,
+        "modes": guidance_service.MODES,
+        "skills": guidance_service.skill_choices(session),
+        "today": today(),
+    }
+
+
+@router.get("/pairings/{pairing_id}/logs/new", dependencies=[Authors])
+def new_log_page(
+    request: Request, session: SessionDep, user: Annotated[User, Authors], pairing_id: int
+) -> Response:
+    form = LogForm(held_on=today().isoformat(), minutes="60", mode="on_site")
+    context = _log_form_context(session, user=user, pairing_id=pairing_id, form=form, errors={})
+    return render(request, "guidance/log_form.html", context)
+
+
+@router.post("/pairings/{pairing_id}/logs/new", dependencies=[Authors])
+def create_log(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, Authors],
+    pairing_id: int,
+    held_on: Text = "",
+    minutes: Text = "",
+    mode: Text = "",
+    notes: Text = "",
+    skill_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    action: Annotated[list[str], Form()] = [],  # noqa: B006
+) -> Response:
+    form = LogForm(
+        held_on=held_on,
+        minutes=minutes,
+        mode=mode,
+        notes=notes,
+        skill_ids=[value[:12] for value in skill_ids[:60]],
+        actions=[value[:1000] for value in action[:20]],
+    )
+    try:
+        log = guidance_service.create_log(session, user=user, pairing_id=pairing_id, form=form)
+    except FormErrors as exc:
+        context = _log_form_context(
+            session, user=user, pairing_id=pairing_id, form=form, errors=exc.errors
+        )
+        return render(request, "guidance/log_form.html", context, block="log_form", status_code=422)
+    session.commit()
+    return flash(redirect(request, f"/guidance/logs/{log.id}"), "The guidance has been logged.")
+
+
+@router.get("/logs/{log_id}", dependencies=[AnyUser])
+def log_page(request: Request, session: SessionDep, user: CurrentUser, log_id: int) -> Response:
+    detail = guidance_service.log_detail(session, user=user, log_id=log_id)
+    return render(request, "guidance/log.html", {"detail": detail})
+
+
+@router.post("/logs/{log_id}/delete", dependencies=[Authors])
+def delete_log(
+    request: Request, session: SessionDep, user: Annotated[User, Authors], log_id: int
+) -> Response:
+    pairing_id = guidance_service.delete_log(session, user=user, log_id=log_id)
+    session.commit()
+    return flash(redirect(request, f"/guidance/pairings/{pairing_id}"), "The log has been deleted.")
+
+
+@router.post("/logs/{log_id}/acknowledge", dependencies=[StudentOnly])
+def acknowledge_log(
+    request: Request, session: SessionDep, user: Annotated[User, StudentOnly], log_id: int
+) -> Response:
+    guidance_service.acknowledge_log(session, user=user, log_id=log_id)
+    session.commit()
+    return flash(redirect(request, f"/guidance/logs/{log_id}"), "Thank you: the team has seen it.")
+
+
+@router.post("/actions/{action_id}/done", dependencies=[StudentOnly])
+def tick_action(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, StudentOnly],
+    action_id: int,
+    done: Text = "1",
+) -> Response:
+    item = guidance_service.set_action_done(
+        session, user=user, action_id=action_id, done=done == "1"
+    )
+    session.commit()
+    return redirect(request, f"/guidance/logs/{item.log_id}#action-{item.id}")
+
+
+def _report_args(weeks: str, start: str, end: str) -> dict:
+    def parse(value: str) -> date | None:
+        try:
+            return date.fromisoformat(value.strip()) if value.strip() else None
+        except ValueError:
+            return None
+
+    try:
+        number = max(1, min(int(weeks), report_service.MAX_WEEKS))
+    except ValueError:
+        number = 4
+    last = parse(end)
+    return {
+        "weeks": number,
+        "start": parse(start),
+        "end": last + timedelta(days=1) if last else None,  # the form's "to" is inclusive
+    }
+
+
+Weeks = Annotated[str, Query(max_length=4)]
+Day = Annotated[str, Query(max_length=10)]
+
+
+@router.get("/report", dependencies=[Staff])
+def report_page(
+    request: Request, session: SessionDep, weeks: Weeks = "4", start: Day = "", end: Day = ""
+) -> Response:
+    args = _report_args(weeks, start, end)
+    report = report_service.guidance_report(session, **args)
+    query = f"weeks={report.weeks}&start={report.start}&end={report.last_day}"
+    return render(request, "guidance/report.html", {"report": report, "query": query})
+
+
+@router.get("/report.xlsx", dependencies=[Staff])
+def report_xlsx(
+    session: SessionDep, auth: Auth, weeks: Weeks = "4", start: Day = "", end: Day = ""
+) -> Response:
+    report = report_service.guidance_report(session, **_report_args(weeks, start, end))
+    activate(auth.locale)
+    body = report_service.report_xlsx(report)
+    filename = f"guidance-{report.start}-{report.end}.xlsx"
+    return Response(
+        body,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,5 +1,266 @@
-"""teams pages (being built)."""
+"""Teams: the list, a team's page, creation, stages, members, captain and invitations."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AnyUser, CurrentUser, PageParams, Staff, require_role
+from app.errors import FormErrors
+from app.models import Role, User
+from app.services import guidance as guidance_service
+from app.services import live_sessions as live_service
+from app.services import team_members as member_service
+from app.services import teams as team_service
+from app.services.team_forms import today
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/teams")
+Text = Annotated[str, Form(max_length=5000)]
+StudentOnly = Depends(require_role(Role.student))
+
+
+def _team_context(session, *, user, team_id: int) -> dict:
+    detail = team_service.team_detail(session, user=user, team_id=team_id)
+    return {
+        "detail": detail,
+        "posts": team_service.all_posts(session),
+        "stages": team_service.STAGES,
+        "totals": live_service.team_totals(session, team_id=team_id),
+        "logs": guidance_service.team_logs(session, user=user, team_id=team_id, limit=10),
+        "pairings": guidance_service.team_pairings(session, user=user, team_id=team_id),
+        "today": today(),
+        "errors": {},
+        "failed": "",
+        "values": {},
+    }
+
+
+def _team_page_with_errors(request, session, user, team_id: int, exc, failed: str, values: dict):
+    context = _team_context(session, user=user, team_id=team_id)
+    context.update(errors=exc.errors, failed=failed, values=values)
+    return render(request, "teams/detail.html", context, status_code=422)
+
+
+@router.get("", dependencies=[AnyUser])
+def team_list(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    paging: PageParams,
+    stage: Annotated[str, Query(max_length=16)] = "",
+    q: Annotated[str, Query(max_length=100)] = "",
+) -> Response:
+    page = team_service.list_teams(
+        session, user=user, stage=stage, q=q, page=paging.page, per_page=paging.per_page
+    )
+    invitations = (
+        member_service.pending_invitations(session, user=user) if user.role == Role.student else []
+    )
+    context = {
+        "page": page,
+        "filters": {"stage": stage, "q": q.strip()},
+        "stages": team_service.STAGES,
+        "invitations": invitations,
+        "can_create": team_service.is_staff(user),
+    }
+    return render(request, "teams/list.html", context, block="results")
+
+
+def _new_context(session, *, values: dict, errors: dict) -> dict:
+    return {
+        "values": values,
+        "errors": errors,
+        "stages": team_service.STAGES,
+        "cohorts": team_service.cohort_choices(session),
+        "today": today(),
+    }
+
+
+@router.get("/new", dependencies=[Staff])
+def new_team_page(request: Request, session: SessionDep) -> Response:
+    values = {"stage": "club", "cohort_ids": []}
+    return render(request, "teams/form.html", _new_context(session, values=values, errors={}))
+
+
+@router.post("/new", dependencies=[Staff])
+def create_team(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, Staff],
+    name: Text = "",
+    description: Text = "",
+    stage: Text = "",
+    started_on: Text = "",
+    cohort_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+) -> Response:
+    cohort_ids = [value[:12] for value in cohort_ids[:50]]
+    try:
+        team = team_service.create_team(
+            session,
+            actor=user,
+            name=name,
+            description=description,
+            cohort_ids=cohort_ids,
+            stage=stage,
+            started_on=started_on,
+        )
+    except FormErrors as exc:
+        values = {
+            "name": name,
+            "description": description,
+            "stage": stage,
+            "started_on": started_on,
+            "cohort_ids": cohort_ids,
+        }
+        context = _new_context(session, values=values, errors=exc.errors)
+        return render(request, "teams/form.html", context, block="team_form", status_code=422)
+    session.commit()
+    return flash(redirect(request, f"/teams/{team.id}"), "The team has been created.")
+
+
+@router.get("/{team_id}", dependencies=[AnyUser])
+def team_page(request: Request, session: SessionDep, user: CurrentUser, team_id: int) -> Response:
+    return render(request, "teams/detail.html", _team_context(session, user=user, team_id=team_id))
+
+
+@router.post("/{team_id}/stage", dependencies=[Staff])
+def change_stage(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, Staff],
+    team_id: int,
+    stage: Text = "",
+    changed_on: Text = "",
+    note: Text = "",
+) -> Response:
+    try:
+        team_service.change_stage(
+            session, actor=user, team_id=team_id, stage=stage, changed_on=changed_on, note=note
+        )
+    except FormErrors as exc:
+        values = {"stage": stage, "changed_on": changed_on, "note": note}
+        return _team_page_with_errors(request, session, user, team_id, exc, "stage", values)
+    session.commit()
+    return flash(redirect(request, f"/teams/{team_id}#stage"), "The stage has been changed.")
+
+
+@router.post("/{team_id}/members", dependencies=[Staff])
+def add_member(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, Staff],
+    team_id: int,
+    student: Text = "",
+    post: Text = "",
+    joined_on: Text = "",
+) -> Response:
+    try:
+        member_service.add_member(
+            session, actor=user, team_id=team_id, student=student, post=post, joined_on=joined_on
+        )
+    except FormErrors as exc:
+        values = {"student": student, "post": post, "joined_on": joined_on}
+        return _team_page_with_errors(request, session, user, team_id, exc, "member", values)
+    session.commit()
+    return flash(redirect(request, f"/teams/{team_id}#members"), "The member has been added.")
+
+
+@router.post("/{team_id}/members/{member_id}/post", dependencies=[Staff])
+def change_post(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, Staff],
+    team_id: int,
+    member_id: int,
+    post: Text = "",
+    on: Text = "",
+) -> Response:
+    try:
+        member_service.change_member_post(
+            session, actor=user, team_id=team_id, member_id=member_id, post=post, on=on
+        )
+    except FormErrors as exc:
+        values = {"member_id": member_id, "post": post}
+        return _team_page_with_errors(request, session, user, team_id, exc, "post", values)
+    session.commit()
+    return flash(redirect(request, f"/teams/{team_id}#members"), "The post has been changed.")
+
+
+@router.post("/{team_id}/members/{member_id}/leave", dependencies=[Staff])
+def remove_member(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, Staff],
+    team_id: int,
+    member_id: int,
+    left_on: Text = "",
+) -> Response:
+    try:
+        member_service.remove_member(
+            session, actor=user, team_id=team_id, member_id=member_id, left_on=left_on
+        )
+    except FormErrors as exc:
+        values = {"member_id": member_id, "left_on": left_on}
+        return _team_page_with_errors(request, session, user, team_id, exc, "leave", values)
+    session.commit()
+    return flash(redirect(request, f"/teams/{team_id}#members"), "The member has left the team.")
+
+
+@router.post("/{team_id}/captain", dependencies=[Staff])
+def set_captain(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, Staff],
+    team_id: int,
+    captain: Text = "",
+) -> Response:
+    try:
+        member_service.set_captain(session, actor=user, team_id=team_id, user_id=captain)
+    except FormErrors as exc:
+        return _team_page_with_errors(request, session, user, team_id, exc, "captain", {})
+    session.commit()
+    return flash(redirect(request, f"/teams/{team_id}#members"), "The captain has been chosen.")
+
+
+@router.post("/{team_id}/invitations", dependencies=[StudentOnly])
+def invite_member(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, StudentOnly],
+    team_id: int,
+    student: Text = "",
+    post: Text = "",
+) -> Response:
+    try:
+        member_service.invite_member(
+            session, actor=user, team_id=team_id, student=student, post=post
+        )
+    except FormErrors as exc:
+        values = {"student": student, "post": post}
+        return _team_page_with_errors(request, session, user, team_id, exc, "invite", values)
+    session.commit()
+    return flash(redirect(request, f"/teams/{team_id}#members"), "The invitation has been sent.")
+
+
+@router.post("/invitations/{invitation_id}/accept", dependencies=[StudentOnly])
+def accept_invitation(
+    request: Request, session: SessionDep, user: Annotated[User, StudentOnly], invitation_id: int
+) -> Response:
+    invitation = member_service.respond_to_invitation(
+        session, user=user, invitation_id=invitation_id, accept=True
+    )
+    session.commit()
+    return flash(redirect(request, f"/teams/{invitation.team_id}"), "Welcome to the team.")
+
+
+@router.post("/invitations/{invitation_id}/decline", dependencies=[StudentOnly])
+def decline_invitation(
+    request: Request, session: SessionDep, user: Annotated[User, StudentOnly], invitation_id: int
+) -> Response:
+    member_service.respond_to_invitation(
+        session, user=user, invitation_id=invitation_id, accept=False
+    )
+    session.commit()
+    return flash(redirect(request, "/teams"), "The invitation has been declined.")

@@ -94,8 +94,11 @@ def teacher_dashboard(session: Session, *, user: User) -> Dashboard:
     """The cohorts this teacher heads, with their sizes, and the teacher's courses."""
     from app.services import courses as course_service
 
+    from app.services import guidance_overview
+
     data = Dashboard(cohorts=_cohorts_with_sizes(session, head_teacher_id=user.id))
     data.sections["curriculum_courses"] = course_service.teacher_courses(session, user=user)
+    data.sections["team_overview"] = guidance_overview.my_pairings_overview(session, user=user)
     return data
 
 
@@ -106,8 +109,11 @@ def student_dashboard(session: Session, *, user: User) -> Dashboard:
         .outerjoin(Cohort, Cohort.id == StudentProfile.cohort_id)
         .where(StudentProfile.user_id == user.id)
     ).first()
+    from app.services import guidance_overview
+
+    sections = {"team_overview": guidance_overview.student_overview(session, user=user)}
     if row is None:
-        return Dashboard()
+        return Dashboard(sections=sections)
     profile, cohort = row
     counts = {}
     if cohort is not None:
@@ -115,7 +121,7 @@ def student_dashboard(session: Session, *, user: User) -> Dashboard:
             session.exec(select(func.count()).where(StudentProfile.cohort_id == cohort.id)).one()
             - 1
         )
-    return Dashboard(counts=counts, cohort=cohort, profile=profile)
+    return Dashboard(counts=counts, cohort=cohort, profile=profile, sections=sections)
 
 
 def mentor_dashboard(session: Session, *, user: User) -> Dashboard:
@@ -127,7 +133,10 @@ def mentor_dashboard(session: Session, *, user: User) -> Dashboard:
         .where(MentorExpertise.mentor_id == user.id)
         .order_by(Post.sort_order)
     ).all()
-    return Dashboard(profile=profile, posts=list(posts))
+    from app.services import guidance_overview
+
+    overview = guidance_overview.my_pairings_overview(session, user=user)
+    return Dashboard(profile=profile, posts=list(posts), sections={"team_overview": overview})
 
 
 def dashboard_for(session: Session, *, user: User) -> Dashboard:

@@ -216,3 +216,16 @@ def test_teacher_dashboard_lists_own_courses_with_hour_mismatch(client, session)
     page = client.get("/").text
     assert "LS101" in page
     assert "模块学时相差 8" in page or "differ by 8" in page
+
+
+def test_mentor_and_student_dashboards_show_only_their_own_teams(client, session):
+    from tests.factories_teams import make_paired_world
+
+    world = make_paired_world(session)
+    session.commit()
+    client.login(world["mentor_a"].username)
+    page = client.get("/").text
+    assert world["team_a"].name in page and world["team_b"].name not in page
+    client.login(world["student_b"].username)
+    page = client.get("/").text
+    assert world["team_b"].name in page and world["team_a"].name not in page

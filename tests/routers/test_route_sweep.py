@@ -33,20 +33,23 @@ def _routes():
 
 
 def _allowed_roles(route: APIRoute) -> frozenset[str] | None:
-    """Roles a route lets in, read from its dependencies; None means 'no login needed'."""
-    roles: set[str] = set()
+    """Roles a route lets in, read from its dependencies; None means 'no login needed'.
+
+    Every role dependency must let a user through, so their role sets intersect;
+    a bare login requirement (CurrentUser) admits every role.
+    """
+    roles: set[str] = set(Role)
     found = False
     stack = list(route.dependant.dependencies)
     while stack:
         dep = stack.pop()
         call = dep.call
         if getattr(call, "allowed_roles", None) is not None:
-            roles |= set(call.allowed_roles)
+            roles &= set(call.allowed_roles)
             found = True
-            continue  # its own require_user sub-dependency would widen it to every role
-        elif getattr(call, "__name__", "") == "require_user":
+            continue  # its own require_user sub-dependency adds nothing
+        if getattr(call, "__name__", "") == "require_user":
             found = True
-            roles |= set(Role)
         stack.extend(dep.dependencies)
     return frozenset(roles) if found else None
 

@@ -1,0 +1,263 @@
+"""A team's live sessions: list with totals and charts, plan, result and review."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AnyUser, CurrentUser, PageParams, require_role
+from app.errors import FormErrors
+from app.models import Role, User
+from app.services import live_sessions as live_service
+from app.services import projects as project_service
+from app.services import teams as team_service
+from app.services.live_sessions import PlanForm, ResultForm
+from app.services.team_charts import money_chart
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/teams")
+Text = Annotated[str, Form(max_length=20000)]
+TextList = Annotated[list[str], Form()]
+TeamWorkers = Depends(require_role(Role.admin, Role.teacher, Role.student))
+
+
+def _can_edit(session, user, team_id: int) -> bool:
+    return team_service.is_staff(user) or bool(
+        team_service.current_member(session, team_id=team_id, user_id=user.id)
+    )
+
+
+@router.get("/{team_id}/sessions", dependencies=[AnyUser])
+def sessions_page(
+    request: Request, session: SessionDep, user: CurrentUser, paging: PageParams, team_id: int
+) -> Response:
+    team = team_service.get_visible_team(session, user=user, team_id=team_id)
+    context = {
+        "team": team,
+        "page": live_service.list_sessions(
+            session, team_id=team.id, page=paging.page, per_page=paging.per_page
+        ),
+        "totals": live_service.team_totals(session, team_id=team.id),
+        "chart": money_chart(live_service.daily_figures(session, team_id=team.id)),
+        "has_project": project_service.team_project(session, team_id=team.id) is not None,
+        "can_edit": _can_edit(session, user, team.id),
+    }
+    return render(request, "teams/sessions.html", context)
+
+
+def _plan_context(session, *, user, team_id: int, form: PlanForm, errors: dict, live=None):
+    team = team_service.get_editable_team(session, user=user, team_id=team_id)
+    detail = team_service.team_detail(session, user=user, team_id=team.id)
+    project = project_service.team_project(session, team_id=team.id)
+    accounts = project_service.project_accounts(session, project_id=project.id) if project else []
+    chosen = dict(zip(form.role_users, form.role_posts, strict=False))
+    return {
+        "team": team,
+        "live": live,
+        "form": form,
+        "errors": errors,
+        "members": detail.members,
+        "chosen_roles": chosen,
+        "posts": team_service.all_posts(session),
+        "accounts": [view.account for view in accounts],
+        "product_rows": list(
+            zip(form.product_names + [""] * 3, form.product_prices + [""] * 3, strict=False)
+        )[: max(len(form.product_names) + 3, 5)],
+    }
+
+
+def _plan_form(
+    theme: Text = "",
+    planned_start: Text = "",
+    planned_minutes: Text = "",
+    gmv_target: Text = "",
+    account_id: Text = "",
+    product_name: TextList = [],  # noqa: B006 (FastAPI copies defaults)
+    product_price: TextList = [],  # noqa: B006
+    role_user: TextList = [],  # noqa: B006
+    role_post: TextList = [],  # noqa: B006
+) -> PlanForm:
+    return PlanForm(
+        theme=theme,
+        planned_start=planned_start,
+        planned_minutes=planned_minutes,
+        gmv_target=gmv_target,
+        account_id=account_id,
+        product_names=[v[:300] for v in product_name[:40]],
+        product_prices=[v[:40] for v in product_price[:40]],
+        role_users=[v[:12] for v in role_user[:40]],
+        role_posts=[v[:12] for v in role_post[:40]],
+    )
+
+
+PlanFormDep = Annotated[PlanForm, Depends(_plan_form)]
+
+
+@router.get("/{team_id}/sessions/new", dependencies=[TeamWorkers])
+def new_session_page(
+    request: Request, session: SessionDep, user: Annotated[User, TeamWorkers], team_id: int
+):
+    context = _plan_context(session, user=user, team_id=team_id, form=PlanForm(), errors={})
+    return render(request, "teams/session_form.html", context)
+
+
+@router.post("/{team_id}/sessions/new", dependencies=[TeamWorkers])
+def plan_session(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, TeamWorkers],
+    team_id: int,
+    form: PlanFormDep,
+) -> Response:
+    try:
+        live = live_service.plan_session(session, user=user, team_id=team_id, form=form)
+    except FormErrors as exc:
+        context = _plan_context(session, user=user, team_id=team_id, form=form, errors=exc.errors)
+        return render(
+            request, "teams/session_form.html", context, block="plan_form", status_code=422
+        )
+    session.commit()
+    url = f"/teams/{team_id}/sessions/{live.id}"
+    return flash(redirect(request, url), "The live session has been planned.")
+
+
+def _session_context(session, *, user, team_id: int, session_id: int) -> dict:
+    detail = live_service.session_detail(session, user=user, team_id=team_id, session_id=session_id)
+    return {
+        "team": team_service.get_visible_team(session, user=user, team_id=team_id),
+        "detail": detail,
+        "live": detail.live,
+        "result": live_service.result_form(detail.live),
+        "review": {
+            "went_well": detail.live.went_well,
+            "problems": detail.live.problems,
+            "actions": detail.live.actions,
+        },
+        "can_edit": _can_edit(session, user, team_id),
+        "errors": {},
+        "failed": "",
+    }
+
+
+@router.get("/{team_id}/sessions/{session_id}", dependencies=[AnyUser])
+def session_page(
+    request: Request, session: SessionDep, user: CurrentUser, team_id: int, session_id: int
+) -> Response:
+    context = _session_context(session, user=user, team_id=team_id, session_id=session_id)
+    return render(request, "teams/session.html", context)
+
+
+@router.get("/{team_id}/sessions/{session_id}/plan", dependencies=[TeamWorkers])
+def edit_plan_page(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, TeamWorkers],
+    team_id: int,
+    session_id: int,
+) -> Response:
+    detail = live_service.session_detail(session, user=user, team_id=team_id, session_id=session_id)
+    form = live_service.plan_form(detail)
+    context = _plan_context(
+        session, user=user, team_id=team_id, form=form, errors={}, live=detail.live
+    )
+    return render(request, "teams/session_form.html", context)
+
+
+@router.post("/{team_id}/sessions/{session_id}/plan", dependencies=[TeamWorkers])
+def update_plan(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, TeamWorkers],
+    team_id: int,
+    session_id: int,
+    form: PlanFormDep,
+) -> Response:
+    try:
+        live_service.update_plan(
+            session, user=user, team_id=team_id, session_id=session_id, form=form
+        )
+    except FormErrors as exc:
+        session.rollback()
+        detail = live_service.session_detail(
+            session, user=user, team_id=team_id, session_id=session_id
+        )
+        context = _plan_context(
+            session, user=user, team_id=team_id, form=form, errors=exc.errors, live=detail.live
+        )
+        return render(
+            request, "teams/session_form.html", context, block="plan_form", status_code=422
+        )
+    session.commit()
+    url = f"/teams/{team_id}/sessions/{session_id}"
+    return flash(redirect(request, url), "The plan has been saved.")
+
+
+@router.post("/{team_id}/sessions/{session_id}/result", dependencies=[TeamWorkers])
+def record_result(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, TeamWorkers],
+    team_id: int,
+    session_id: int,
+    actual_start: Text = "",
+    actual_end: Text = "",
+    gmv: Text = "",
+    orders: Text = "",
+    refunds: Text = "",
+    income: Text = "",
+    new_followers: Text = "",
+    peak_viewers: Text = "",
+) -> Response:
+    form = ResultForm(
+        actual_start=actual_start,
+        actual_end=actual_end,
+        gmv=gmv,
+        orders=orders,
+        refunds=refunds,
+        income=income,
+        new_followers=new_followers,
+        peak_viewers=peak_viewers,
+    )
+    try:
+        live_service.record_result(
+            session, user=user, team_id=team_id, session_id=session_id, form=form
+        )
+    except FormErrors as exc:
+        context = _session_context(session, user=user, team_id=team_id, session_id=session_id)
+        context.update(result=form, errors=exc.errors, failed="result")
+        return render(request, "teams/session.html", context, block="result_form", status_code=422)
+    session.commit()
+    url = f"/teams/{team_id}/sessions/{session_id}"
+    return flash(redirect(request, url), "The result has been recorded.")
+
+
+@router.post("/{team_id}/sessions/{session_id}/review", dependencies=[TeamWorkers])
+def record_review(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, TeamWorkers],
+    team_id: int,
+    session_id: int,
+    went_well: Text = "",
+    problems: Text = "",
+    actions: Text = "",
+) -> Response:
+    try:
+        live_service.record_review(
+            session,
+            user=user,
+            team_id=team_id,
+            session_id=session_id,
+            went_well=went_well,
+            problems=problems,
+            actions=actions,
+        )
+    except FormErrors as exc:
+        context = _session_context(session, user=user, team_id=team_id, session_id=session_id)
+        review = {"went_well": went_well, "problems": problems, "actions": actions}
+        context.update(review=review, errors=exc.errors, failed="review")
+        return render(request, "teams/session.html", context, block="review_form", status_code=422)
+    session.commit()
+    url = f"/teams/{team_id}/sessions/{session_id}"
+    return flash(redirect(request, url), "The review has been saved.")

@@ -1,0 +1,406 @@
+"""Live sessions of a team's project: plan, result, review; totals, charts and income.
+
+Income of simulated entrepreneurship comes only from recorded (completed) sessions:
+``income_by_team`` and ``income_by_member`` sum them with aggregate queries.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.errors import FormErrors, NotFound
+from app.i18n import lazy_gettext as _l
+from app.models import Post, User
+from app.models.teams import (
+    LiveSession,
+    LiveSessionProduct,
+    LiveSessionRole,
+    PlatformAccount,
+    SessionStatus,
+    TeamMember,
+)
+from app.services import projects as project_service
+from app.services import teams as team_service
+from app.services.pagination import Page, paginate
+from app.services.team_forms import (
+    clean_text,
+    local_date,
+    local_input,
+    parse_id,
+    parse_int,
+    parse_local_datetime,
+    parse_money,
+    strip_nul,
+    yuan,
+)
+
+MAX_MINUTES = 24 * 60
+MAX_PRODUCTS = 30
+
+
+@dataclass
+class PlanForm:
+    theme: str = ""
+    planned_start: str = ""
+    planned_minutes: str = ""
+    gmv_target: str = ""
+    account_id: str = ""
+    product_names: list[str] = field(default_factory=list)
+    product_prices: list[str] = field(default_factory=list)
+    role_users: list[str] = field(default_factory=list)
+    role_posts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ResultForm:
+    actual_start: str = ""
+    actual_end: str = ""
+    gmv: str = ""
+    orders: str = ""
+    refunds: str = ""
+    income: str = ""
+    new_followers: str = ""
+    peak_viewers: str = ""
+
+
+def _session_of_team(session: Session, *, team_id: int, session_id: int) -> LiveSession:
+    live = session.get(LiveSession, session_id)
+    if live is None or live.team_id != team_id:
+        raise NotFound("This live session does not exist.")
+    return live
+
+
+def _apply_plan(session: Session, live: LiveSession, form: PlanForm, *, team_id: int) -> None:
+    errors: dict = {}
+    theme = clean_text(form.theme, "theme", errors, max_length=200, required=True)
+    start = parse_local_datetime(form.planned_start, "planned_start", errors)
+    minutes = parse_int(
+        form.planned_minutes, "planned_minutes", errors, minimum=1, maximum=MAX_MINUTES
+    )
+    target = parse_money(form.gmv_target, "gmv_target", errors, required=False)
+    account_id = parse_id(form.account_id) if form.account_id.strip() else None
+    if form.account_id.strip():
+        account = session.get(PlatformAccount, account_id or 0)
+        if account is None or account.project_id != live.project_id:
+            errors["account_id"] = _l("Choose one of the project's accounts.")
+    products: list[tuple[str, int]] = []
+    for name, price in zip(form.product_names, form.product_prices, strict=False):
+        name = strip_nul(name)
+        if not name and not (price or "").strip():
+            continue
+        if not name or len(name) > 200:
+            errors["products"] = _l("Each product needs a name (at most 200 characters).")
+            break
+        fen = parse_money(price, "price", {})
+        if fen is None:
+            errors["products"] = _l(
+                "The price of “%(name)s” must be an amount in yuan, not negative.", name=name
+            )
+            break
+        products.append((name, fen))
+    if len(products) > MAX_PRODUCTS:
+        errors["products"] = _l("List at most %(n)s products.", n=MAX_PRODUCTS)
+    members = {
+        m.user_id
+        for m in session.exec(
+            select(TeamMember).where(
+                TeamMember.team_id == team_id,
+                TeamMember.left_on.is_(None),  # type: ignore[union-attr]
+            )
+        ).all()
+    }
+    post_ids = set(session.exec(select(Post.id)).all())
+    roles: dict[int, int] = {}
+    for user_value, post_value in zip(form.role_users, form.role_posts, strict=False):
+        if not (post_value or "").strip():
+            continue
+        user_id, post_id = parse_id(user_value), parse_id(post_value)
+        if user_id not in members or post_id not in post_ids:
+            errors["roles"] = _l("Give roles to current members and choose posts from the list.")
+            break
+        roles[user_id] = post_id
+    if errors:
+        raise FormErrors(errors)
+    live.theme, live.planned_start, live.planned_minutes = theme, start, minutes
+    live.gmv_target_fen, live.account_id = target, account_id
+    if live.actual_start is None:
+        live.session_date = local_date(start)
+    session.add(live)
+    session.flush()
+    for old in session.exec(
+        select(LiveSessionProduct).where(LiveSessionProduct.session_id == live.id)
+    ).all():
+        session.delete(old)
+    for old in session.exec(
+        select(LiveSessionRole).where(LiveSessionRole.session_id == live.id)
+    ).all():
+        session.delete(old)
+    session.flush()
+    for order, (name, fen) in enumerate(products):
+        session.add(
+            LiveSessionProduct(session_id=live.id, name=name, price_fen=fen, sort_order=order)
+        )
+    for user_id, post_id in roles.items():
+        session.add(LiveSessionRole(session_id=live.id, user_id=user_id, post_id=post_id))
+    session.flush()
+
+
+def plan_session(session: Session, *, user: User, team_id: int, form: PlanForm) -> LiveSession:
+    """Plan a live session of the team's project (staff or a current member)."""
+    team = team_service.get_editable_team(session, user=user, team_id=team_id)
+    project = project_service.team_project(session, team_id=team.id)
+    if project is None:
+        raise FormErrors({"theme": _l("Record the team's project before planning sessions.")})
+    live = LiveSession(
+        team_id=team.id,
+        project_id=project.id,
+        theme="",
+        planned_start=None,  # type: ignore[arg-type]
+        planned_minutes=0,
+        session_date=None,  # type: ignore[arg-type]
+        recorded_by_id=user.id,
+    )
+    _apply_plan(session, live, form, team_id=team.id)  # validates before adding the row
+    return live
+
+
+def update_plan(
+    session: Session, *, user: User, team_id: int, session_id: int, form: PlanForm
+) -> LiveSession:
+    team_service.get_editable_team(session, user=user, team_id=team_id)
+    live = _session_of_team(session, team_id=team_id, session_id=session_id)
+    _apply_plan(session, live, form, team_id=team_id)
+    return live
+
+
+def record_result(
+    session: Session, *, user: User, team_id: int, session_id: int, form: ResultForm
+) -> LiveSession:
+    """The figures of a broadcast; impossible numbers are refused beside their fields."""
+    team_service.get_editable_team(session, user=user, team_id=team_id)
+    live = _session_of_team(session, team_id=team_id, session_id=session_id)
+    errors: dict = {}
+    start = parse_local_datetime(form.actual_start, "actual_start", errors)
+    end = parse_local_datetime(form.actual_end, "actual_end", errors)
+    if start and end:
+        if end <= start:
+            errors["actual_end"] = _l("The end must be after the start.")
+        elif (end - start).total_seconds() > MAX_MINUTES * 60:
+            errors["actual_end"] = _l("A session cannot last more than 24 hours.")
+    gmv = parse_money(form.gmv, "gmv", errors)
+    income = parse_money(form.income, "income", errors)
+    orders = parse_int(form.orders, "orders", errors)
+    refunds = parse_int(form.refunds, "refunds", errors)
+    if orders is not None and refunds is not None and refunds > orders:
+        errors["refunds"] = _l("Refunds cannot be more than orders.")
+    followers = parse_int(form.new_followers, "new_followers", errors)
+    viewers = parse_int(form.peak_viewers, "peak_viewers", errors)
+    if errors:
+        raise FormErrors(errors)
+    live.actual_start, live.actual_end = start, end
+    live.actual_minutes = int((end - start).total_seconds() // 60)
+    live.session_date = local_date(start)
+    live.gmv_fen, live.income_fen, live.orders, live.refunds = gmv, income, orders, refunds
+    live.new_followers, live.peak_viewers = followers, viewers
+    live.status = SessionStatus.completed.value
+    session.add(live)
+    session.flush()
+    return live
+
+
+def record_review(
+    session: Session,
+    *,
+    user: User,
+    team_id: int,
+    session_id: int,
+    went_well: str,
+    problems: str,
+    actions: str,
+) -> LiveSession:
+    """The review (复盘): what went well, problems, actions."""
+    team_service.get_editable_team(session, user=user, team_id=team_id)
+    live = _session_of_team(session, team_id=team_id, session_id=session_id)
+    errors: dict = {}
+    went_well = clean_text(went_well, "went_well", errors, max_length=5000)
+    problems = clean_text(problems, "problems", errors, max_length=5000)
+    actions = clean_text(actions, "actions", errors, max_length=5000)
+    if errors:
+        raise FormErrors(errors)
+    live.went_well, live.problems, live.actions = went_well, problems, actions
+    session.add(live)
+    session.flush()
+    return live
+
+
+@dataclass
+class SessionDetail:
+    live: LiveSession
+    products: list[LiveSessionProduct]
+    roles: list[tuple[LiveSessionRole, User, Post]]
+    account: PlatformAccount | None
+
+
+def session_detail(session: Session, *, user: User, team_id: int, session_id: int) -> SessionDetail:
+    team_service.get_visible_team(session, user=user, team_id=team_id)
+    live = _session_of_team(session, team_id=team_id, session_id=session_id)
+    products = list(
+        session.exec(
+            select(LiveSessionProduct)
+            .where(LiveSessionProduct.session_id == live.id)
+            .order_by(LiveSessionProduct.sort_order)
+        ).all()
+    )
+    roles = [
+        (role, person, post)
+        for role, person, post in session.exec(
+            select(LiveSessionRole, User, Post)
+            .join(User, User.id == LiveSessionRole.user_id)
+            .join(Post, Post.id == LiveSessionRole.post_id)
+            .where(LiveSessionRole.session_id == live.id)
+            .order_by(Post.sort_order)
+        ).all()
+    ]
+    account = session.get(PlatformAccount, live.account_id) if live.account_id else None
+    return SessionDetail(live, products, roles, account)
+
+
+def plan_form(detail: SessionDetail) -> PlanForm:
+    live = detail.live
+    return PlanForm(
+        theme=live.theme,
+        planned_start=local_input(live.planned_start),
+        planned_minutes=str(live.planned_minutes),
+        gmv_target=yuan(live.gmv_target_fen),
+        account_id=str(live.account_id or ""),
+        product_names=[p.name for p in detail.products],
+        product_prices=[yuan(p.price_fen) for p in detail.products],
+        role_users=[str(r.user_id) for r, _u, _p in detail.roles],
+        role_posts=[str(r.post_id) for r, _u, _p in detail.roles],
+    )
+
+
+def result_form(live: LiveSession) -> ResultForm:
+    if live.status != SessionStatus.completed.value:
+        return ResultForm(actual_start=local_input(live.planned_start))
+    return ResultForm(
+        actual_start=local_input(live.actual_start),
+        actual_end=local_input(live.actual_end),
+        gmv=yuan(live.gmv_fen),
+        orders=str(live.orders),
+        refunds=str(live.refunds),
+        income=yuan(live.income_fen),
+        new_followers=str(live.new_followers),
+        peak_viewers=str(live.peak_viewers),
+    )
+
+
+def list_sessions(session: Session, *, team_id: int, page: int, per_page: int) -> Page:
+    query = (
+        select(LiveSession)
+        .where(LiveSession.team_id == team_id)
+        .order_by(LiveSession.planned_start.desc(), LiveSession.id.desc())  # type: ignore[union-attr]
+    )
+    items, total = paginate(session, query, page=page, per_page=per_page)
+    return Page(
+        items=items,
+        total=total,
+        number=min(page, max(1, -(-total // per_page))),
+        per_page=per_page,
+        base_path=f"/teams/{team_id}/sessions",
+    )
+
+
+@dataclass
+class Totals:
+    sessions: int = 0
+    minutes: int = 0
+    gmv_fen: int = 0
+    orders: int = 0
+    refunds: int = 0
+    income_fen: int = 0
+    new_followers: int = 0
+    peak_viewers: int = 0
+
+
+def _completed():
+    return LiveSession.status == SessionStatus.completed.value
+
+
+def team_totals(session: Session, *, team_id: int) -> Totals:
+    """Sums over the team's completed sessions: one query."""
+    row = session.exec(
+        select(
+            func.count(LiveSession.id),
+            func.coalesce(func.sum(LiveSession.actual_minutes), 0),
+            func.coalesce(func.sum(LiveSession.gmv_fen), 0),
+            func.coalesce(func.sum(LiveSession.orders), 0),
+            func.coalesce(func.sum(LiveSession.refunds), 0),
+            func.coalesce(func.sum(LiveSession.income_fen), 0),
+            func.coalesce(func.sum(LiveSession.new_followers), 0),
+            func.coalesce(func.max(LiveSession.peak_viewers), 0),
+        ).where(LiveSession.team_id == team_id, _completed())
+    ).one()
+    return Totals(*(int(value) for value in row))
+
+
+def daily_figures(
+    session: Session, *, team_id: int, limit: int = 120
+) -> list[tuple[date, int, int]]:
+    """(date, GMV fen, income fen) per day with completed sessions, oldest first."""
+    rows = session.exec(
+        select(
+            LiveSession.session_date,
+            func.sum(LiveSession.gmv_fen),
+            func.sum(LiveSession.income_fen),
+        )
+        .where(LiveSession.team_id == team_id, _completed())
+        .group_by(LiveSession.session_date)
+        .order_by(LiveSession.session_date.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    ).all()
+    return [(day, int(gmv or 0), int(income or 0)) for day, gmv, income in reversed(rows)]
+
+
+def income_by_team(
+    session: Session, *, start: date, end: date, team_ids: list[int] | None = None
+) -> dict[int, int]:
+    """Income (fen) of completed sessions dated in ``[start, end)``, per team."""
+    query = (
+        select(LiveSession.team_id, func.sum(LiveSession.income_fen))
+        .where(_completed(), LiveSession.session_date >= start, LiveSession.session_date < end)
+        .group_by(LiveSession.team_id)
+    )
+    if team_ids is not None:
+        query = query.where(LiveSession.team_id.in_(team_ids))  # type: ignore[attr-defined]
+    return {team_id: int(total or 0) for team_id, total in session.exec(query).all()}
+
+
+def income_by_member(
+    session: Session, *, start: date, end: date, user_ids: list[int] | None = None
+) -> dict[int, int]:
+    """Per student, the income (fen) of completed sessions dated in ``[start, end)`` of the
+    teams they were a member of on the session's date (each session counted once)."""
+    pairs = (
+        select(LiveSession.id.label("sid"), TeamMember.user_id.label("uid"))  # type: ignore[union-attr,attr-defined]
+        .distinct()
+        .join(TeamMember, TeamMember.team_id == LiveSession.team_id)
+        .where(
+            _completed(),
+            LiveSession.session_date >= start,
+            LiveSession.session_date < end,
+            TeamMember.joined_on <= LiveSession.session_date,
+            (TeamMember.left_on.is_(None)) | (TeamMember.left_on > LiveSession.session_date),  # type: ignore[union-attr,operator]
+        )
+    )
+    if user_ids is not None:
+        pairs = pairs.where(TeamMember.user_id.in_(user_ids))  # type: ignore[attr-defined]
+    pairs = pairs.subquery()
+    rows = session.exec(
+        select(pairs.c.uid, func.sum(LiveSession.income_fen))
+        .join(LiveSession, LiveSession.id == pairs.c.sid)
+        .group_by(pairs.c.uid)
+    ).all()
+    return {user_id: int(total or 0) for user_id, total in rows}

@@ -1,0 +1,173 @@
+"""Team pages: who sees what, creating and managing teams, projects and live sessions."""
+
+from datetime import date
+
+from sqlmodel import select
+
+from app.models.teams import LiveSession, Team, TeamMember
+from tests.factories import make_student, make_teacher
+from tests.factories_teams import (
+    ensure_posts,
+    make_live_session,
+    make_pairing,
+    make_project,
+    make_team,
+)
+
+
+def test_a_teacher_creates_a_team_and_adds_a_member(client, session):
+    ensure_posts(session)
+    teacher, student = make_teacher(session), make_student(session)
+    session.commit()
+    client.login(teacher.username)
+    assert client.get("/teams/new").status_code == 200
+    response = client.post_form("/teams/new", {"name": "晨曦直播队", "stage": "academy"})
+    assert response.status_code == 303
+    team = session.exec(select(Team).where(Team.name == "晨曦直播队")).one()
+    response = client.post_form(
+        f"/teams/{team.id}/members", {"student": student.username, "post": "anchor"}
+    )
+    assert response.status_code == 303
+    page = client.get(f"/teams/{team.id}")
+    assert student.full_name in page.text
+    assert '<p class="notice" role="status">' in page.text  # uncovered core posts
+
+
+def test_bad_team_input_gets_messages_beside_the_fields_and_writes_nothing(client, session):
+    teacher = make_teacher(session)
+    make_team(session, name="重名队")
+    session.commit()
+    client.login(teacher.username)
+    response = client.post_form(
+        "/teams/new", {"name": "重名队", "stage": "moon"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    assert 'id="name-error"' in response.text and 'id="stage-error"' in response.text
+    assert len(session.exec(select(Team)).all()) == 1
+    team = session.exec(select(Team)).one()
+    response = client.post_form(f"/teams/{team.id}/members", {"student": "nobody", "post": ""})
+    assert response.status_code == 422
+    assert 'id="student-error"' in response.text and 'id="post-error"' in response.text
+
+
+def test_students_and_mentors_reach_only_their_teams(client, session):
+    ensure_posts(session)
+    alice, bob = make_student(session), make_student(session)
+    mine = make_team(session, members=[(alice, "anchor")])
+    other = make_team(session, members=[(bob, "anchor")])
+    pairing = make_pairing(session, other)
+    session.commit()
+    client.login(alice.username)
+    listing = client.get("/teams")
+    assert mine.name in listing.text and other.name not in listing.text
+    for path in ("", "/project", "/sessions"):
+        assert client.get(f"/teams/{other.id}{path}").status_code == 404
+    assert client.get(f"/teams/{mine.id}").status_code == 200
+    from app.models import User
+
+    mentor = session.get(User, pairing.mentor_id)
+    client.login(mentor.username)
+    assert client.get(f"/teams/{other.id}").status_code == 200
+    assert client.get(f"/teams/{mine.id}").status_code == 404
+
+
+def test_a_member_records_a_session_and_impossible_numbers_are_refused(client, session):
+    ensure_posts(session)
+    student = make_student(session)
+    team = make_team(session, members=[(student, "anchor")])
+    make_project(session, team)
+    session.commit()
+    client.login(student.username)
+    assert client.get(f"/teams/{team.id}/sessions/new").status_code == 200
+    response = client.post_form(
+        f"/teams/{team.id}/sessions/new",
+        {
+            "theme": "双十一预热",
+            "planned_start": "2025-11-01T19:00",
+            "planned_minutes": "90",
+            "gmv_target": "3000",
+            "product_name": ["围巾"],
+            "product_price": ["39.9"],
+            "role_user": [str(student.id)],
+            "role_post": [""],
+        },
+    )
+    assert response.status_code == 303, response.text[:300]
+    live = session.exec(select(LiveSession)).one()
+    url = f"/teams/{team.id}/sessions/{live.id}/result"
+    bad = {
+        "actual_start": "2025-11-01T19:00",
+        "actual_end": "2025-11-01T18:00",
+        "gmv": "-5",
+        "orders": "3",
+        "refunds": "4",
+        "income": "-1",
+        "new_followers": "-2",
+        "peak_viewers": "-9",
+    }
+    response = client.post_form(url, bad, headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    for field in ("actual_end", "gmv", "refunds", "income", "new_followers", "peak_viewers"):
+        assert f'id="{field}-error"' in response.text, field
+    session.expire_all()
+    assert session.get(LiveSession, live.id).status == "planned"
+    good = {
+        **bad,
+        "actual_end": "2025-11-01T20:30",
+        "gmv": "4200",
+        "refunds": "1",
+        "income": "630",
+        "new_followers": "12",
+        "peak_viewers": "88",
+    }
+    assert client.post_form(url, good).status_code == 303
+    page = client.get(f"/teams/{team.id}/sessions")
+    assert "<svg" in page.text and "¥630.00" in page.text and "style=" not in page.text
+
+
+def test_a_mentor_cannot_record_sessions_even_for_a_paired_team(client, session):
+    ensure_posts(session)
+    team = make_team(session)
+    make_project(session, team)
+    pairing = make_pairing(session, team)
+    session.commit()
+    from app.models import User
+
+    client.login(session.get(User, pairing.mentor_id).username)
+    assert client.get(f"/teams/{team.id}/sessions").status_code == 200
+    assert client.post_form(f"/teams/{team.id}/sessions/new", {"theme": "x"}).status_code == 403
+
+
+def test_the_team_list_issues_a_bounded_number_of_statements(client, session, statement_counter):
+    ensure_posts(session)
+    teacher = make_teacher(session)
+    make_team(session, members=[(make_student(session), "anchor")])
+    session.commit()
+    client.login(teacher.username)
+    with statement_counter() as few:
+        assert client.get("/teams").status_code == 200
+    for n in range(20):
+        team = make_team(session, members=[(make_student(session), "traffic")])
+        project = make_project(session, team)
+        make_live_session(session, team, project, on=date(2025, 10, 1 + n))
+    session.commit()
+    with statement_counter() as many:
+        page = client.get("/teams")
+    assert page.status_code == 200 and page.text.count('href="/teams/') >= 21
+    assert len(many) == len(few) <= 10
+
+
+def test_member_history_survives_a_post_change(client, session):
+    posts = ensure_posts(session)
+    teacher, student = make_teacher(session), make_student(session)
+    team = make_team(session, members=[(student, "anchor")])
+    session.commit()
+    member = session.exec(select(TeamMember).where(TeamMember.team_id == team.id)).one()
+    client.login(teacher.username)
+    response = client.post_form(
+        f"/teams/{team.id}/members/{member.id}/post", {"post": str(posts["operation"].id)}
+    )
+    assert response.status_code == 303
+    session.expire_all()
+    rows = session.exec(select(TeamMember).where(TeamMember.team_id == team.id)).all()
+    assert len(rows) == 2 and sum(1 for r in rows if r.left_on is None) == 1
