@@ -6,7 +6,7 @@ from app.models.catalogue import CoreCompetency, Post, Skill
 from app.models.people import Cohort, MentorExpertise, MentorProfile, StudentProfile, TeacherProfile
 
 # Domain modules whose tables register on import; import their classes from the module.
-from app.models import curriculum, studios, teams  # noqa: E402, F401, I001
+from app.models import certificates, contests, curriculum, evaluation, studios, teams  # noqa: E402, F401, I001
 from app.models.roster import RosterImport
 
 __all__ = [

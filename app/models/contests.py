@@ -1,0 +1,1 @@
+"""contests tables (being built)."""

@@ -1,0 +1,27 @@
+"""Graduate outcomes, evaluation schemes, snapshots and export jobs
+
+Revision ID: c0a5evaluatn
+Revises: c0a4contests
+Create Date: 2026-11-23 12:15:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+import sqlmodel  # noqa: F401
+from alembic import op  # noqa: F401
+
+import app.models.base  # noqa: F401
+
+revision: str = "c0a5evaluatn"
+down_revision: str | None = "c0a4contests"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
