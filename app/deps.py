@@ -104,7 +104,8 @@ def _login_redirect_target(request: Request) -> str:
     return "/login?next=" + quote(path, safe="")
 
 
-def require_user(request: Request, state: Auth) -> User:
+# Pure checks are async so they run on the event loop, not a worker thread hop each.
+async def require_user(request: Request, state: Auth) -> User:
     if state.user is None:
         request.state.login_redirect = _login_redirect_target(request)
         raise LoginRequired()
@@ -120,7 +121,7 @@ def require_role(*roles: Role) -> Callable[..., User]:
     """A dependency that lets in only users with one of ``roles``."""
     allowed = frozenset(roles)
 
-    def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> User:
         if user.role not in allowed:
             raise Forbidden("Your role does not give access to this page.")
         return user

@@ -1,5 +1,153 @@
-"""roster pages (being built)."""
+"""Roster import (administrators): upload → preview every row → commit all or nothing."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi.responses import Response
+
+from app import db
+from app.db import SessionDep
+from app.deps import AdminOnly
+from app.errors import FormErrors
+from app.i18n import lazy_gettext as _l
+from app.models import User
+from app.services import roster as roster_service
+from app.services import roster_files
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/roster", dependencies=[AdminOnly])
+
+# The signed-in administrator (the router's AdminOnly check, reused: it runs once).
+Admin = Annotated[User, AdminOnly]
+ImportId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _id_or_none(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def _index(request: Request, session, *, errors: dict, cohort_id: str = "", status_code=200):
+    context = {
+        "errors": errors,
+        "cohort_id": cohort_id,
+        "cohorts": roster_service.cohort_choices(session),
+        "imports": roster_service.recent_imports(session),
+        "max_rows": roster_files.MAX_ROWS,
+        "max_mb": roster_files.MAX_FILE_BYTES // (1024 * 1024),
+    }
+    block = "upload_form" if status_code != 200 else None
+    return render(request, "roster/index.html", context, block=block, status_code=status_code)
+
+
+@router.get("")
+def roster_page(request: Request, session: SessionDep) -> Response:
+    return _index(request, session, errors={})
+
+
+@router.post("")
+def upload_roster(
+    request: Request,
+    session: SessionDep,
+    user: Admin,
+    file: Annotated[UploadFile | None, File()] = None,
+    cohort_id: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    try:
+        if file is None or not file.filename:
+            raise FormErrors({"file": _l("Choose the roster file (.xlsx or .csv) to upload.")})
+        chosen = _id_or_none(cohort_id)
+        if cohort_id.strip() and chosen is None:
+            raise FormErrors({"cohort_id": _l("Choose a cohort from the list.")})
+        content = file.file.read(roster_files.MAX_FILE_BYTES + 1)
+        record = roster_service.create_import(
+            session, actor_id=user.id, filename=file.filename, content=content, cohort_id=chosen
+        )
+    except FormErrors as exc:  # nothing was written; the session ends without a commit
+        return _index(request, session, errors=exc.errors, cohort_id=cohort_id, status_code=422)
+    session.commit()
+    return redirect(request, f"/roster/imports/{record.id}")
+
+
+@router.get("/template.csv")
+def template_csv() -> Response:
+    return Response(
+        roster_files.template_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="roster-template.csv"'},
+    )
+
+
+@router.get("/template.xlsx")
+def template_xlsx() -> Response:
+    return Response(
+        roster_files.template_xlsx(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="roster-template.xlsx"'},
+    )
+
+
+@router.get("/imports/{import_id}")
+def preview_page(request: Request, session: SessionDep, import_id: ImportId) -> Response:
+    preview = roster_service.preview_import(session, import_id=import_id)
+    return render(request, "roster/preview.html", {"preview": preview, "refused": False})
+
+
+@router.post("/imports/{import_id}/commit")
+def commit_roster(
+    request: Request, session: SessionDep, user: Admin, import_id: ImportId
+) -> Response:
+    # Check first on a read session: Argon2 takes seconds for a large roster, and on SQLite
+    # the write session would hold the database's write lock for all that time.
+    with db.open_session() as reader:
+        preview = roster_service.preview_import(reader, import_id=import_id)
+    if preview.committed:
+        return flash(
+            redirect(request, f"/roster/imports/{import_id}"),
+            "This roster has been imported already.",
+            "warning",
+        )
+    if not preview.error_rows:
+        passwords = roster_service.issue_passwords(len(preview.rows))
+        try:
+            accounts = roster_service.commit_import(
+                session, import_id=import_id, actor_id=user.id, passwords=passwords
+            )
+        except roster_service.RosterRejected as exc:  # not committed: nothing is written
+            preview = exc.preview
+        else:
+            session.commit()
+            return render(
+                request,
+                "roster/passwords.html",
+                {"accounts": accounts, "record": preview.record, "reissued": False},
+                headers=NO_STORE,
+            )
+    context = {"preview": preview, "refused": True}
+    return render(request, "roster/preview.html", context, status_code=422)
+
+
+@router.post("/imports/{import_id}/reissue")
+def reissue_passwords(request: Request, session: SessionDep, import_id: ImportId) -> Response:
+    """New one-time passwords for the students of an import who have not logged in yet."""
+    with db.open_session() as reader:  # hash before the write transaction, as for commit
+        preview = roster_service.preview_import(reader, import_id=import_id)
+    if not preview.awaiting_first_login:
+        return flash(
+            redirect(request, f"/roster/imports/{import_id}"),
+            "Every student of this roster has chosen their own password already.",
+            "warning",
+        )
+    passwords = roster_service.issue_passwords(preview.awaiting_first_login)
+    accounts = roster_service.reissue_passwords(session, import_id=import_id, passwords=passwords)
+    session.commit()
+    context = {"accounts": accounts, "record": preview.record, "reissued": True}
+    return render(request, "roster/passwords.html", context, headers=NO_STORE)
+
+
+@router.post("/imports/{import_id}/discard")
+def discard_roster(request: Request, session: SessionDep, import_id: ImportId) -> Response:
+    roster_service.discard_import(session, import_id=import_id)
+    session.commit()
+    return flash(redirect(request, "/roster"), "The uploaded roster was discarded.")

@@ -1,7 +1,7 @@
 """Competition editions, judging, external results, certificates and exams
 
 Revision ID: c0a4contests
-Revises: c0a3teams000
+Revises: 3a26a0dad711
 Create Date: 2026-11-23 12:15:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op  # noqa: F401
 import app.models.base  # noqa: F401
 
 revision: str = "c0a4contests"
-down_revision: str | None = "c0a3teams000"
+down_revision: str | None = "3a26a0dad711"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
