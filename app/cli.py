@@ -137,5 +137,22 @@ def i18n_compile() -> None:
         typer.echo(f"{locale}: {count} messages compiled.")
 
 
+@cli.command()
+def tick() -> None:
+    """Apply what time decides: no-shows, completed bookings, expired requests and waitlists.
+
+    Safe to run at any time and as often as wanted (e.g. every few minutes from cron);
+    pages already show these statuses without it.
+    """
+    from app.services import bookings_lifecycle
+
+    with db.open_session(write=True) as session:
+        changed = bookings_lifecycle.tick(session)
+        session.commit()
+    typer.echo(
+        f"Updated {changed['bookings']} bookings and {changed['waitlist']} waitlist entries."
+    )
+
+
 def main() -> None:
     cli()

@@ -38,6 +38,21 @@ PAGES: list[tuple[str, ...]] = [
     ("login page", "/login", "anonymous"),
     ("catalogue", "/catalogue"),
     ("people", "/people"),
+    ("cohorts", "/cohorts"),
+    ("courses", "/courses"),
+    ("course page", "/courses/1"),
+    ("programme", "/programmes/1/versions/1"),
+    ("coverage map", "/programmes/1/versions/1/coverage"),
+    ("gap report", "/programmes/1/versions/1/gaps"),
+    ("competitions", "/competitions"),
+    ("studio week", "/studios/1"),
+    ("my bookings", "/bookings"),
+    ("day board", "/studios/board"),
+    ("teams", "/teams"),
+    ("team page", "/teams/1"),
+    ("live sessions", "/teams/1/sessions"),
+    ("guidance report", "/guidance/report"),
+    ("pairings", "/pairings"),
 ]
 BARE_PATH = "/fortunes"
 TARGET_RATIO = 0.25

@@ -30,7 +30,9 @@ def make_user(session: Session, *, role: Role = Role.student, **overrides) -> Us
 
 def make_cohort(session: Session, **overrides) -> Cohort:
     n = next(_seq)
-    values = {"major": "网络营销与直播电商", "intake_year": 2024, "class_number": n}
+    # Class numbers stay valid (1–99) however many cohorts a run creates; automatic ones
+    # use 50–99 so that tests naming small class numbers never collide with them.
+    values = {"major": "网络营销与直播电商", "intake_year": 2024, "class_number": 50 + n % 50}
     values.update(overrides)
     cohort = Cohort(**values)
     session.add(cohort)

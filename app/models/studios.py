@@ -1,1 +1,251 @@
-"""studios tables (being built)."""
+"""Practice studios, their opening hours and blackouts, bookings, waitlists and feeds.
+
+Times are UTC (``UTCDateTime``); opening hours are local wall-clock minutes after
+midnight, so a studio that opens at 08:00 opens at 08:00 on both sides of a DST change.
+A booking occupies ``[starts_at, blocked_until)``: its own ``[starts_at, ends_at)`` plus
+the studio's buffer, so two active bookings of one studio can never overlap (the
+database enforces it: a PostgreSQL exclusion constraint, an SQLite trigger; both are
+created in the migration, not here).
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.models.base import UTCDateTime, utcnow
+
+
+class BookingStatus(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+    cancelled = "cancelled"
+    checked_in = "checked_in"
+    no_show = "no_show"
+    completed = "completed"
+
+
+# Statuses that hold the room: the database refuses two of these overlapping.
+ACTIVE_STATUSES = (
+    BookingStatus.pending,
+    BookingStatus.approved,
+    BookingStatus.checked_in,
+    BookingStatus.completed,
+)
+
+
+class Purpose(StrEnum):
+    course = "course"  # course practice (a teacher, optionally recurring)
+    competition = "competition"  # competition training
+    live_session = "live_session"  # entrepreneurship live session (for a team)
+    personal = "personal"  # personal practice
+
+
+class WaitlistStatus(StrEnum):
+    waiting = "waiting"
+    promoted = "promoted"  # got the slot: ``booking_id`` is set
+    left = "left"  # the student left the queue
+    expired = "expired"  # the slot started before it freed up
+
+
+class Studio(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("slot_minutes > 0", name="slot_positive"),
+        CheckConstraint("min_minutes <= max_minutes", name="min_le_max"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    location: str = Field(default="", max_length=200)
+    capacity: int = Field(default=1)
+    equipment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    slot_minutes: int = Field(default=30)
+    min_minutes: int = Field(default=30)
+    max_minutes: int = Field(default=240)
+    advance_days: int = Field(default=14)
+    buffer_minutes: int = Field(default=0)
+    requires_approval: bool = Field(default=False)
+    # The teacher who approves; None means any administrator.
+    approver_id: int | None = Field(
+        default=None, foreign_key="user_account.id", index=True, ondelete="SET NULL"
+    )
+    is_active: bool = Field(default=True)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+    @property
+    def equipment_items(self) -> list[str]:
+        return [line.strip() for line in self.equipment.splitlines() if line.strip()]
+
+
+class StudioHours(SQLModel, table=True):
+    """Opening hours on one weekday (0 = Monday), as local minutes after midnight."""
+
+    __tablename__ = "studio_hours"
+    __table_args__ = (CheckConstraint("opens < closes", name="opens_before_closes"),)
+
+    studio_id: int = Field(foreign_key="studio.id", primary_key=True, ondelete="CASCADE")
+    weekday: int = Field(primary_key=True)
+    opens: int
+    closes: int
+
+
+class StudioPhoto(SQLModel, table=True):
+    __tablename__ = "studio_photo"
+
+    studio_id: int = Field(foreign_key="studio.id", primary_key=True, ondelete="CASCADE")
+    content_type: str = Field(max_length=32)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class StudioBlackout(SQLModel, table=True):
+    """A period when the studio cannot be booked (maintenance, exams), with a reason."""
+
+    __tablename__ = "studio_blackout"
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
+        Index("ix_studio_blackout_studio_starts", "studio_id", "starts_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    studio_id: int = Field(foreign_key="studio.id", ondelete="CASCADE")
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    reason: str = Field(max_length=200)
+    created_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class BookingSeries(SQLModel, table=True):
+    """A teacher's recurring booking: the occurrences are ordinary bookings."""
+
+    __tablename__ = "booking_series"
+
+    id: int | None = Field(default=None, primary_key=True)
+    studio_id: int = Field(foreign_key="studio.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    purpose: str = Field(max_length=16)
+    title: str = Field(default="", max_length=200)
+    weekdays: str = Field(max_length=16)  # e.g. "0,2" = Monday and Wednesday
+    start_minute: int
+    minutes: int
+    first_date: str = Field(max_length=10)  # local dates, ISO
+    last_date: str = Field(max_length=10)
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class Booking(SQLModel, table=True):
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
+        CheckConstraint("ends_at <= blocked_until", name="ends_within_block"),
+        Index("ix_booking_studio_starts", "studio_id", "starts_at"),
+        Index("ix_booking_user_starts", "user_id", "starts_at"),
+        Index("ix_booking_status_starts", "status", "starts_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    studio_id: int = Field(foreign_key="studio.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
+    purpose: str = Field(max_length=16)
+    title: str = Field(default="", max_length=200)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    blocked_until: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    status: str = Field(max_length=16)
+    series_id: int | None = Field(
+        default=None, foreign_key="booking_series.id", index=True, ondelete="SET NULL"
+    )
+    # Room for the teams domain: a booking for a team, linked to a live session (no
+    # foreign keys yet; a later migration adds them once those tables exist).
+    team_id: int | None = Field(default=None, index=True)
+    live_session_id: int | None = Field(default=None)
+    decided_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    decision_reason: str = Field(default="", max_length=500)
+    cancelled_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    cancelled_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    cancel_reason: str = Field(default="", max_length=500)
+    checked_in_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    checked_in_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+    @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+class WaitlistEntry(SQLModel, table=True):
+    """A student queueing for a taken slot; the first in line gets it when it frees up."""
+
+    __tablename__ = "booking_waitlist"
+    __table_args__ = (
+        CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
+        Index("ix_booking_waitlist_studio_starts", "studio_id", "starts_at"),
+        Index("ix_booking_waitlist_user_status", "user_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    studio_id: int = Field(foreign_key="studio.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
+    purpose: str = Field(max_length=16)
+    title: str = Field(default="", max_length=200)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    status: str = Field(default=WaitlistStatus.waiting, max_length=16)
+    booking_id: int | None = Field(default=None, foreign_key="booking.id", ondelete="SET NULL")
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class BookingRefusal(SQLModel, table=True):
+    """A booking the rules refused: counted as unmet demand in the utilisation report."""
+
+    __tablename__ = "booking_refusal"
+    __table_args__ = (Index("ix_booking_refusal_studio_starts", "studio_id", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    studio_id: int = Field(foreign_key="studio.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
+    rule: str = Field(max_length=16)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )
+
+
+class CalendarFeed(SQLModel, table=True):
+    """The secret token of an ICS feed: one per user, one per studio; regenerable."""
+
+    __tablename__ = "calendar_feed"
+    __table_args__ = (
+        UniqueConstraint("user_id", name="uq_calendar_feed_user_id"),
+        UniqueConstraint("studio_id", name="uq_calendar_feed_studio_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="CASCADE")
+    studio_id: int | None = Field(default=None, foreign_key="studio.id", ondelete="CASCADE")
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
+    )

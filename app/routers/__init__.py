@@ -4,6 +4,7 @@ from app.routers import (
     account,
     auth,
     bookings,
+    calendars,
     catalogue,
     cohorts,
     competitions,
@@ -17,12 +18,16 @@ from app.routers import (
     programmes,
     projects,
     roster,
+    studio_calendar,
+    studio_reports,
     studios,
     teams,
 )
 
 # Paths anyone may reach without logging in (the route sweep test reads this).
-PUBLIC_PATHS = frozenset({"/healthz", "/login", "/language"})
+PUBLIC_PATHS = frozenset(
+    {"/healthz", "/login", "/language", "/calendar/feed/{token}.ics"}  # ICS: secret token
+)
 
 ROUTERS = [
     health.router,
@@ -37,7 +42,10 @@ ROUTERS = [
     competitions.router,
     programmes.router,
     studios.router,
+    studio_reports.router,
+    studio_calendar.router,
     bookings.router,
+    calendars.router,
     teams.router,
     projects.router,
     live_sessions.router,

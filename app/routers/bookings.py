@@ -1,5 +1,197 @@
-"""bookings pages (being built)."""
+"""My bookings, one booking and its actions, the approval queue, the waitlist, recurring
+bookings for teachers."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import PageParams, Staff, require_role
+from app.errors import Conflict, FormErrors, Invalid
+from app.models import Role, User
+from app.services import bookings as booking_service
+from app.services import bookings_lifecycle as lifecycle
+from app.services import bookings_recurring as recurring
+from app.services import bookings_views as views
+from app.services import bookings_waitlist as waitlist_service
+from app.services import studios as studio_service
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/bookings")
+
+Booker = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.student))]
+StaffUser = Annotated[User, Staff]
+Reason = Annotated[str, Form(max_length=2000)]
+Field = Annotated[str, Form(max_length=200)]
+
+
+@router.get("")
+def my_bookings(
+    request: Request, session: SessionDep, user: Booker, paging: PageParams
+) -> Response:
+    data = views.my_bookings(session, user=user, page=paging.page, per_page=paging.per_page)
+    context = {"data": data, "purpose_labels": booking_service.PURPOSE_LABELS}
+    return render(request, "bookings/mine.html", context)
+
+
+def _detail(request, session, user, booking_id, *, errors=None, status_code=200):
+    view = lifecycle.get_booking(session, booking_id=booking_id, viewer=user)
+    context = {
+        "v": view,
+        "errors": errors or {},
+        "purpose_labels": booking_service.PURPOSE_LABELS,
+    }
+    return render(
+        request,
+        "bookings/detail.html",
+        context,
+        block="actions" if status_code != 200 else None,
+        status_code=status_code,
+    )
+
+
+@router.get("/{booking_id:int}")
+def booking_page(request: Request, session: SessionDep, user: Booker, booking_id: int) -> Response:
+    return _detail(request, session, user, booking_id)
+
+
+@router.post("/{booking_id:int}/cancel")
+def cancel(
+    request: Request, session: SessionDep, user: Booker, booking_id: int, reason: Reason = ""
+) -> Response:
+    try:
+        lifecycle.cancel_booking(session, booking_id=booking_id, actor=user, reason=reason)
+    except FormErrors as exc:
+        session.rollback()
+        return _detail(request, session, user, booking_id, errors=exc.errors, status_code=422)
+    session.commit()
+    return flash(redirect(request, f"/bookings/{booking_id}"), "The booking is cancelled.")
+
+
+@router.post("/{booking_id:int}/checkin")
+def check_in(request: Request, session: SessionDep, user: Booker, booking_id: int) -> Response:
+    lifecycle.check_in(session, booking_id=booking_id, actor=user)
+    session.commit()
+    return flash(redirect(request, f"/bookings/{booking_id}"), "Checked in.")
+
+
+@router.get("/approvals")
+def approvals(
+    request: Request, session: SessionDep, user: StaffUser, paging: PageParams
+) -> Response:
+    page = views.approval_queue(session, user=user, page=paging.page, per_page=paging.per_page)
+    context = {"page": page, "errors": {}, "purpose_labels": booking_service.PURPOSE_LABELS}
+    return render(request, "bookings/approvals.html", context)
+
+
+@router.post("/{booking_id:int}/approve")
+def approve(request: Request, session: SessionDep, user: StaffUser, booking_id: int) -> Response:
+    lifecycle.approve_booking(session, booking_id=booking_id, actor=user)
+    session.commit()
+    return flash(redirect(request, "/bookings/approvals"), "The booking is approved.")
+
+
+@router.post("/{booking_id:int}/reject")
+def reject(
+    request: Request, session: SessionDep, user: StaffUser, booking_id: int, reason: Reason = ""
+) -> Response:
+    try:
+        lifecycle.reject_booking(session, booking_id=booking_id, actor=user, reason=reason)
+    except FormErrors as exc:
+        session.rollback()
+        return _detail(request, session, user, booking_id, errors=exc.errors, status_code=422)
+    session.commit()
+    return flash(redirect(request, "/bookings/approvals"), "The booking is rejected.")
+
+
+@router.post("/waitlist/{entry_id:int}/leave")
+def leave_waitlist(request: Request, session: SessionDep, user: Booker, entry_id: int) -> Response:
+    waitlist_service.leave_waitlist(session, entry_id=entry_id, actor=user)
+    session.commit()
+    return flash(redirect(request, "/bookings"), "You have left the waitlist.")
+
+
+def _recurring_form(
+    studio_id: Field = "",
+    weekdays: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    time: Field = "",
+    minutes: Field = "",
+    first_date: Field = "",
+    last_date: Field = "",
+    title: Field = "",
+    purpose: Field = "course",
+) -> recurring.RecurringForm:
+    return recurring.RecurringForm(
+        studio_id=studio_id,
+        weekdays=[w[:2] for w in weekdays[:7]],
+        time=time,
+        minutes=minutes,
+        first_date=first_date,
+        last_date=last_date,
+        title=title,
+        purpose=purpose,
+    )
+
+
+RecurringFormDep = Annotated[recurring.RecurringForm, Depends(_recurring_form)]
+
+
+def _recurring_page(
+    request, session, user, form, *, preview=None, errors=None, message="", status_code=200
+):
+    context = {
+        "form": form,
+        "preview": preview,
+        "errors": errors or {},
+        "message": message,
+        "studios": [row.studio for row in studio_service.list_studios(session)],
+        "purposes": booking_service.purposes_for(user),
+        "purpose_labels": booking_service.PURPOSE_LABELS,
+    }
+    return render(
+        request, "bookings/recurring.html", context, block="recurring", status_code=status_code
+    )
+
+
+@router.get("/recurring")
+def recurring_page(request: Request, session: SessionDep, user: StaffUser) -> Response:
+    return _recurring_page(request, session, user, recurring.RecurringForm(minutes="90"))
+
+
+@router.post("/recurring")
+def recurring_submit(
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    form: RecurringFormDep,
+    action: Annotated[str, Form(max_length=10)] = "preview",
+    occurrence: Annotated[list[str], Form()] = [],  # noqa: B006
+) -> Response:
+    try:
+        if action != "commit":
+            preview = recurring.preview_series(session, actor=user, form=form)
+            session.rollback()  # the preview writes nothing
+            return _recurring_page(request, session, user, form, preview=preview)
+        series, bookings = recurring.commit_series(
+            session, actor=user, form=form, expected=[o[:40] for o in occurrence[:200]]
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _recurring_page(request, session, user, form, errors=exc.errors, status_code=422)
+    except (Conflict, Invalid) as exc:
+        session.rollback()
+        preview = recurring.preview_series(session, actor=user, form=form)
+        session.rollback()
+        return _recurring_page(
+            request,
+            session,
+            user,
+            form,
+            preview=preview,
+            message=exc.message,
+            status_code=exc.status_code,
+        )
+    session.commit()
+    response = redirect(request, "/bookings")
+    return flash(response, "%(n)s occurrences are booked.", n=len(bookings))

@@ -1,5 +1,236 @@
-"""studios pages (being built)."""
+"""Studios: the list for everyone who books; settings, photo, blackouts and QR for admins."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AdminOnly, Staff, require_role
+from app.errors import FormErrors
+from app.models import Role, User
+from app.services import calendars as calendar_service
+from app.services import studios as studio_service
+from app.services.qr import checkin_qr_data_uri
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/studios")
+
+Bookers = Depends(require_role(Role.admin, Role.teacher, Role.student))
+Admin = Annotated[User, AdminOnly]
+Text = Annotated[str, Form(max_length=2000)]
+Time = Annotated[str, Form(max_length=8)]
+
+
+def _studio_form(
+    name: Text = "",
+    location: Text = "",
+    capacity: Text = "",
+    equipment: Annotated[str, Form(max_length=5000)] = "",
+    slot_minutes: Text = "",
+    min_minutes: Text = "",
+    max_minutes: Text = "",
+    advance_days: Text = "",
+    buffer_minutes: Text = "",
+    requires_approval: Text = "",
+    approver_id: Text = "",
+    is_active: Text = "",
+    opens_0: Time = "",
+    closes_0: Time = "",
+    opens_1: Time = "",
+    closes_1: Time = "",
+    opens_2: Time = "",
+    closes_2: Time = "",
+    opens_3: Time = "",
+    closes_3: Time = "",
+    opens_4: Time = "",
+    closes_4: Time = "",
+    opens_5: Time = "",
+    closes_5: Time = "",
+    opens_6: Time = "",
+    closes_6: Time = "",
+) -> studio_service.StudioForm:
+    local = locals()
+    return studio_service.StudioForm(
+        name=name,
+        location=location,
+        capacity=capacity,
+        equipment=equipment,
+        slot_minutes=slot_minutes,
+        min_minutes=min_minutes,
+        max_minutes=max_minutes,
+        advance_days=advance_days,
+        buffer_minutes=buffer_minutes,
+        requires_approval=bool(requires_approval),
+        approver_id=approver_id,
+        is_active=bool(is_active),
+        hours={d: (local[f"opens_{d}"], local[f"closes_{d}"]) for d in range(7)},
+    )
+
+
+StudioFormDep = Annotated[studio_service.StudioForm, Depends(_studio_form)]
+
+
+def _form_page(request, session, form, *, errors, studio=None, status_code=200, block=None):
+    context = {
+        "form": form,
+        "errors": errors,
+        "studio": studio,
+        "approvers": studio_service.approver_choices(session),
+        "slot_choices": studio_service.SLOT_CHOICES,
+    }
+    return render(request, "studios/form.html", context, block=block, status_code=status_code)
+
+
+@router.get("", dependencies=[Bookers])
+def studio_list(request: Request, session: SessionDep) -> Response:
+    rows = studio_service.list_studios(session)
+    photos = studio_service.studios_with_photo(session)
+    return render(request, "studios/list.html", {"rows": rows, "photos": photos})
+
+
+@router.get("/new", dependencies=[AdminOnly])
+def new_studio_page(request: Request, session: SessionDep) -> Response:
+    form = studio_service.StudioForm(hours={d: ("08:00", "22:00") for d in range(7)})
+    return _form_page(request, session, form, errors={})
+
+
+@router.post("/new", dependencies=[AdminOnly])
+def create_studio(request: Request, session: SessionDep, form: StudioFormDep) -> Response:
+    try:
+        studio = studio_service.save_studio(session, form=form)
+    except FormErrors as exc:
+        return _form_page(
+            request, session, form, errors=exc.errors, status_code=422, block="studio_form"
+        )
+    session.commit()
+    return flash(redirect(request, f"/studios/{studio.id}"), "The studio has been saved.")
+
+
+@router.get("/{studio_id:int}/edit", dependencies=[AdminOnly])
+def edit_studio_page(request: Request, session: SessionDep, studio_id: int) -> Response:
+    studio = studio_service.get_studio(session, studio_id=studio_id)
+    form = studio_service.studio_form(session, studio)
+    return _form_page(request, session, form, errors={}, studio=studio)
+
+
+@router.post("/{studio_id:int}/edit", dependencies=[AdminOnly])
+def update_studio(
+    request: Request, session: SessionDep, studio_id: int, form: StudioFormDep
+) -> Response:
+    try:
+        studio = studio_service.save_studio(session, form=form, studio_id=studio_id)
+    except FormErrors as exc:
+        studio = studio_service.get_studio(session, studio_id=studio_id)
+        return _form_page(
+            request,
+            session,
+            form,
+            errors=exc.errors,
+            studio=studio,
+            status_code=422,
+            block="studio_form",
+        )
+    session.commit()
+    return flash(redirect(request, f"/studios/{studio.id}"), "The studio has been saved.")
+
+
+@router.post("/{studio_id:int}/photo", dependencies=[AdminOnly])
+def upload_photo(
+    request: Request, session: SessionDep, studio_id: int, photo: UploadFile | None = File(None)
+) -> Response:
+    data = photo.file.read(studio_service.PHOTO_MAX_BYTES + 1) if photo else b""
+    try:
+        studio_service.set_photo(session, studio_id=studio_id, data=data)
+    except FormErrors as exc:
+        studio = studio_service.get_studio(session, studio_id=studio_id)
+        form = studio_service.studio_form(session, studio)
+        return _form_page(request, session, form, errors=exc.errors, studio=studio, status_code=422)
+    session.commit()
+    return flash(redirect(request, f"/studios/{studio_id}/edit"), "The photo has been saved.")
+
+
+@router.get("/{studio_id:int}/photo", dependencies=[Bookers])
+def studio_photo(session: SessionDep, studio_id: int) -> Response:
+    photo = studio_service.get_photo(session, studio_id=studio_id)
+    headers = {"Cache-Control": "private, max-age=300"}
+    return Response(photo.data, media_type=photo.content_type, headers=headers)
+
+
+def _blackouts_page(request, session, studio_id, *, errors, values, status_code=200):
+    studio = studio_service.get_studio(session, studio_id=studio_id)
+    context = {
+        "studio": studio,
+        "blackouts": studio_service.list_blackouts(session, studio_id=studio_id),
+        "errors": errors,
+        "values": values,
+    }
+    return render(
+        request,
+        "studios/blackouts.html",
+        context,
+        block="blackout_form" if status_code == 422 else None,
+        status_code=status_code,
+    )
+
+
+@router.get("/{studio_id:int}/blackouts", dependencies=[AdminOnly])
+def blackouts_page(request: Request, session: SessionDep, studio_id: int) -> Response:
+    return _blackouts_page(request, session, studio_id, errors={}, values={})
+
+
+@router.post("/{studio_id:int}/blackouts")
+def add_blackout(
+    request: Request,
+    session: SessionDep,
+    studio_id: int,
+    actor: Admin,
+    start_date: Annotated[str, Form(max_length=10)] = "",
+    start_time: Time = "",
+    end_date: Annotated[str, Form(max_length=10)] = "",
+    end_time: Time = "",
+    reason: Text = "",
+) -> Response:
+    values = {
+        "start_date": start_date,
+        "start_time": start_time,
+        "end_date": end_date,
+        "end_time": end_time,
+        "reason": reason,
+    }
+    try:
+        studio_service.add_blackout(session, studio_id=studio_id, actor=actor, **values)
+    except FormErrors as exc:
+        return _blackouts_page(
+            request, session, studio_id, errors=exc.errors, values=values, status_code=422
+        )
+    session.commit()
+    response = redirect(request, f"/studios/{studio_id}/blackouts")
+    return flash(response, "The blackout has been added.")
+
+
+@router.post("/{studio_id:int}/blackouts/{blackout_id:int}/delete", dependencies=[AdminOnly])
+def remove_blackout(
+    request: Request, session: SessionDep, studio_id: int, blackout_id: int
+) -> Response:
+    studio_service.remove_blackout(session, studio_id=studio_id, blackout_id=blackout_id)
+    session.commit()
+    response = redirect(request, f"/studios/{studio_id}/blackouts")
+    return flash(response, "The blackout has been removed.")
+
+
+@router.get("/{studio_id:int}/qr", dependencies=[Staff])
+def studio_qr(request: Request, session: SessionDep, studio_id: int) -> Response:
+    studio = studio_service.get_studio(session, studio_id=studio_id)
+    url = str(request.base_url).rstrip("/") + f"/studios/{studio.id}/checkin"
+    context = {"studio": studio, "qr": checkin_qr_data_uri(url), "url": url}
+    return render(request, "studios/qr.html", context)
+
+
+@router.post("/{studio_id:int}/feed", dependencies=[AdminOnly])
+def regenerate_studio_feed(request: Request, session: SessionDep, studio_id: int) -> Response:
+    studio_service.get_studio(session, studio_id=studio_id)
+    calendar_service.regenerate_feed(session, studio_id=studio_id)
+    session.commit()
+    response = redirect(request, f"/studios/{studio_id}/edit")
+    return flash(response, "A new calendar address has been made; the old one stops working.")

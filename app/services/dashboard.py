@@ -140,10 +140,16 @@ def mentor_dashboard(session: Session, *, user: User) -> Dashboard:
 
 
 def dashboard_for(session: Session, *, user: User) -> Dashboard:
+    """The dashboard of the user's role, with the studio panel for those who book."""
+    from app.services import bookings_views
+
     if user.role == Role.admin:
-        return admin_dashboard(session)
-    if user.role == Role.teacher:
-        return teacher_dashboard(session, user=user)
-    if user.role == Role.student:
-        return student_dashboard(session, user=user)
-    return mentor_dashboard(session, user=user)
+        data = admin_dashboard(session)
+    elif user.role == Role.teacher:
+        data = teacher_dashboard(session, user=user)
+    elif user.role == Role.student:
+        data = student_dashboard(session, user=user)
+    else:
+        return mentor_dashboard(session, user=user)
+    data.sections["bookings"] = bookings_views.dashboard_bookings(session, user=user)
+    return data

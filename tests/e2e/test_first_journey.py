@@ -27,7 +27,7 @@ def test_admin_logs_in_switches_language_and_logs_out(page, live_server, page_er
     assert path_of(page) == "/"
     expect(page.get_by_role("heading", level=1)).to_have_text(DASHBOARD_HEADING_ZH)
     expect(page.locator(".whoami")).to_contain_text("王管理")
-    expect(page.locator(".cards .card")).to_have_count(6)
+    expect(page.locator(".cards .card")).to_have_count(8)
     page.screenshot(path=str(_artifacts() / "dashboard-admin-zh.png"), full_page=True)
 
     page.get_by_role("button", name="English").click()

@@ -1,0 +1,199 @@
+"""A studio's week calendar (grid and list), booking a slot in place, the waitlist, the
+front desk's day board and the QR check-in page."""
+
+from datetime import date
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import Response
+
+from app.config import settings
+from app.db import SessionDep
+from app.deps import Staff, require_role
+from app.errors import Conflict, FormErrors
+from app.i18n import N_
+from app.models import Role, User
+from app.services import bookings as booking_service
+from app.services import bookings_lifecycle as lifecycle
+from app.services import bookings_views as views
+from app.services import bookings_waitlist as waitlist_service
+from app.services import calendars as calendar_service
+from app.services import studio_time as st
+from app.services import studios as studio_service
+from app.web import flash, is_htmx, redirect, render
+
+router = APIRouter(prefix="/studios")
+
+Booker = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.student))]
+Field = Annotated[str, Form(max_length=200)]
+QueryText = Annotated[str, Query(max_length=20)]
+
+
+def _booking_form(
+    date: Field = "", time: Field = "", minutes: Field = "", purpose: Field = "", title: Field = ""
+) -> booking_service.BookingForm:
+    return booking_service.BookingForm(
+        date=date, time=time, minutes=minutes, purpose=purpose, title=title
+    )
+
+
+BookingFormDep = Annotated[booking_service.BookingForm, Depends(_booking_form)]
+
+
+def _week_of(text: str, fallback: date | None = None) -> date:
+    return st.monday_of(st.parse_date(text) or fallback or st.today())
+
+
+def _calendar_page(
+    request: Request,
+    session,
+    user: User,
+    studio_id: int,
+    *,
+    monday: date,
+    view: str = "grid",
+    panel: booking_service.BookingForm | None = None,
+    errors: dict | None = None,
+    refusal: booking_service.BookingRefused | None = None,
+    notice: str = "",
+    status_code: int = 200,
+    end=None,
+) -> Response:
+    """The week page (or its calendar block). ``end`` (commit or rollback) runs once the data
+    is loaded, so an SQLite write lock is never held while the template renders."""
+    calendar = views.week_calendar(session, studio_id=studio_id, monday=monday, viewer=user)
+    studio = calendar.studio
+    minutes = list(range(studio.min_minutes, studio.max_minutes + 1, studio.slot_minutes))
+    context = {
+        "cal": calendar,
+        "view": "list" if view == "list" else "grid",
+        "panel": panel,
+        "errors": errors or {},
+        "refusal": refusal,
+        "notice": notice,
+        "lengths": minutes,
+        "purposes": booking_service.purposes_for(user),
+        "purpose_labels": booking_service.PURPOSE_LABELS,
+        "show_names": user.role in (Role.admin, Role.teacher),
+        "studio_feed": calendar_service.feed_for(session, studio_id=studio.id),
+        "today": st.today(),
+        "zone_name": settings.timezone,
+    }
+    if end is not None:
+        end()
+    return render(request, "studios/week.html", context, block="calendar", status_code=status_code)
+
+
+@router.get("/{studio_id:int}")
+def week_page(
+    request: Request,
+    session: SessionDep,
+    user: Booker,
+    studio_id: int,
+    week: QueryText = "",
+    view: QueryText = "grid",
+) -> Response:
+    return _calendar_page(request, session, user, studio_id, monday=_week_of(week), view=view)
+
+
+@router.get("/{studio_id:int}/book")
+def book_page(
+    request: Request,
+    session: SessionDep,
+    user: Booker,
+    studio_id: int,
+    date: QueryText = "",
+    time: QueryText = "",
+    minutes: QueryText = "",
+    view: QueryText = "grid",
+) -> Response:
+    studio = studio_service.get_studio(session, studio_id=studio_id)
+    day = st.parse_date(date) or st.today()
+    purposes = booking_service.purposes_for(user)
+    panel = booking_service.BookingForm(
+        date=day.isoformat(),
+        time=time,
+        minutes=minutes or str(studio.min_minutes),
+        purpose=purposes[-1] if user.role == Role.student else purposes[0],
+    )
+    return _calendar_page(
+        request, session, user, studio_id, monday=st.monday_of(day), view=view, panel=panel
+    )
+
+
+@router.post("/{studio_id:int}/book")
+def book(
+    request: Request, session: SessionDep, user: Booker, studio_id: int, form: BookingFormDep
+) -> Response:
+    page = partial(_calendar_page, request, session, user, studio_id, monday=_week_of(form.date))
+    try:
+        booking = booking_service.book_from_form(
+            session, actor=user, studio_id=studio_id, form=form
+        )
+    except FormErrors as exc:
+        return page(panel=form, errors=exc.errors, status_code=422, end=session.rollback)
+    except booking_service.BookingRefused as refusal:
+        # Nothing was written for the booking (the insert's savepoint is rolled back), so
+        # the refusal is recorded in the same transaction: one commit, one write lock.
+        booking_service.record_refusal(session, refusal=refusal, user=user)
+        return page(
+            panel=form, refusal=refusal, status_code=refusal.status_code, end=session.commit
+        )
+    message = (
+        N_("Booked: waiting for approval.")
+        if booking.status == "pending"
+        else N_("Booked. Check in from 10 minutes before the start.")
+    )
+    if is_htmx(request):
+        return page(notice=message, end=session.commit)
+    session.commit()
+    monday = _week_of(form.date).isoformat()
+    return flash(redirect(request, f"/studios/{studio_id}?week={monday}"), message)
+
+
+@router.post("/{studio_id:int}/waitlist")
+def join_waitlist(
+    request: Request, session: SessionDep, user: Booker, studio_id: int, form: BookingFormDep
+) -> Response:
+    page = partial(_calendar_page, request, session, user, studio_id, monday=_week_of(form.date))
+    try:
+        waitlist_service.join_waitlist(session, actor=user, studio_id=studio_id, form=form)
+    except FormErrors as exc:
+        return page(panel=form, errors=exc.errors, status_code=422, end=session.rollback)
+    except booking_service.BookingRefused as refusal:
+        return page(
+            panel=form, refusal=refusal, status_code=refusal.status_code, end=session.rollback
+        )
+    except Conflict as exc:
+        errors = {"waitlist": exc.message}
+        return page(panel=form, errors=errors, status_code=409, end=session.rollback)
+    message = N_("You are on the waitlist. If the time frees up and your rules allow, it is yours.")
+    if is_htmx(request):
+        return page(notice=message, end=session.commit)
+    session.commit()
+    monday = _week_of(form.date).isoformat()
+    return flash(redirect(request, f"/studios/{studio_id}?week={monday}"), message)
+
+
+@router.get("/board", dependencies=[Staff])
+def day_board(request: Request, session: SessionDep, user: Booker, day: QueryText = "") -> Response:
+    board = views.day_board(session, day=st.parse_date(day) or st.today(), viewer=user)
+    return render(request, "studios/board.html", {"board": board}, block="board")
+
+
+@router.get("/{studio_id:int}/checkin")
+def checkin_page(request: Request, session: SessionDep, user: Booker, studio_id: int) -> Response:
+    studio = studio_service.get_studio(session, studio_id=studio_id)
+    current = lifecycle.current_booking_for_checkin(session, studio_id=studio_id, user=user)
+    return render(request, "studios/checkin.html", {"studio": studio, "current": current})
+
+
+@router.post("/{studio_id:int}/checkin")
+def checkin_own(request: Request, session: SessionDep, user: Booker, studio_id: int) -> Response:
+    current = lifecycle.current_booking_for_checkin(session, studio_id=studio_id, user=user)
+    if current is None:
+        raise Conflict("You have no booking of this studio to check in to right now.")
+    lifecycle.check_in(session, booking_id=current.booking.id, actor=user)
+    session.commit()
+    return flash(redirect(request, f"/studios/{studio_id}/checkin"), "You are checked in.")

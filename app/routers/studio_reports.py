@@ -1,0 +1,70 @@
+"""Studio utilisation report (administrators): figures per studio and week, SVG, CSV, XLSX."""
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AdminOnly, Auth
+from app.i18n import activate
+from app.services import studio_time as st
+from app.services import utilisation as utilisation_service
+from app.services import utilisation_export as export
+from app.services.bookings import PURPOSE_LABELS
+from app.web import render
+
+router = APIRouter(prefix="/studios", dependencies=[AdminOnly])
+
+WeekText = Annotated[str, Query(max_length=10)]
+Weeks = Annotated[int, Query(ge=1, le=utilisation_service.MAX_WEEKS)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _first_monday(text: str, weeks: int) -> date:
+    chosen = st.parse_date(text)
+    if chosen is None:  # by default the weeks up to and including this one
+        chosen = st.today() - timedelta(days=7 * (weeks - 1))
+    return st.monday_of(chosen)
+
+
+def _report(session, start: str, weeks: int):
+    return utilisation_service.utilisation_report(
+        session, first_monday=_first_monday(start, weeks), weeks=weeks
+    )
+
+
+@router.get("/report")
+def report_page(
+    request: Request, session: SessionDep, start: WeekText = "", weeks: Weeks = 4
+) -> Response:
+    report = _report(session, start, weeks)
+    context = {
+        "report": report,
+        "chart": utilisation_service.chart(report),
+        "weeks": weeks,
+        "purpose_labels": PURPOSE_LABELS,
+        "query": f"start={report.first_monday.isoformat()}&weeks={weeks}",
+    }
+    return render(request, "studios/report.html", context)
+
+
+@router.get("/report.csv")
+def report_csv(session: SessionDep, auth: Auth, start: WeekText = "", weeks: Weeks = 4):
+    activate(auth.locale)
+    report = _report(session, start, weeks)
+    name = f"studio-utilisation-{report.first_monday.isoformat()}.csv"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(
+        export.report_csv(report), media_type="text/csv; charset=utf-8", headers=headers
+    )
+
+
+@router.get("/report.xlsx")
+def report_xlsx(session: SessionDep, auth: Auth, start: WeekText = "", weeks: Weeks = 4):
+    activate(auth.locale)
+    report = _report(session, start, weeks)
+    name = f"studio-utilisation-{report.first_monday.isoformat()}.xlsx"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(export.report_xlsx(report), media_type=XLSX, headers=headers)

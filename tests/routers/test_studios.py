@@ -1,0 +1,171 @@
+"""Studio pages: list, admin settings with hours and blackouts, photo, QR, day board."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from app.models.studios import Studio, StudioBlackout, StudioHours
+from tests.factories import make_admin, make_student, make_teacher
+from tests.factories_studios import local, make_booking, make_studio, next_weekday
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def studio_form(**overrides):
+    data = {
+        "name": "直播间 A",
+        "location": "实训楼 301",
+        "capacity": "6",
+        "equipment": "补光灯\n声卡",
+        "slot_minutes": "30",
+        "min_minutes": "30",
+        "max_minutes": "180",
+        "advance_days": "14",
+        "buffer_minutes": "0",
+        "is_active": "1",
+    }
+    for day in range(5):
+        data[f"opens_{day}"], data[f"closes_{day}"] = "08:00", "21:00"
+    data.update(overrides)
+    return data
+
+
+def test_an_admin_adds_a_studio_with_hours(client, session):
+    admin = make_admin(session)
+    session.commit()
+    client.login(admin.username)
+    response = client.post_form("/studios/new", studio_form())
+    assert response.status_code == 303
+    studio = session.exec(select(Studio)).one()
+    hours = session.exec(select(StudioHours).where(StudioHours.studio_id == studio.id)).all()
+    assert sorted((h.weekday, h.opens, h.closes) for h in hours) == [
+        (d, 480, 1260) for d in range(5)
+    ]
+    page = client.get("/studios")
+    assert "直播间 A" in page.text and "补光灯" in page.text
+
+
+def test_bad_studio_input_is_shown_beside_the_field_and_writes_nothing(client, session):
+    admin = make_admin(session)
+    session.commit()
+    client.login(admin.username)
+    form = studio_form(name="", max_minutes="15", opens_2="08:10", closes_2="07:00")
+    response = client.post_form("/studios/new", form)
+    assert response.status_code == 422
+    assert 'id="name-error"' in response.text
+    assert 'id="max_minutes-error"' in response.text
+    assert 'id="hours_2-error"' in response.text
+    assert session.exec(select(Studio)).first() is None
+
+
+def test_students_and_teachers_cannot_change_studios(client, session):
+    studio = make_studio(session)
+    teacher, student = make_teacher(session), make_student(session)
+    session.commit()
+    for user in (teacher, student):
+        client.login(user.username)
+        assert client.get(f"/studios/{studio.id}/edit").status_code == 403
+        response = client.post_form(f"/studios/{studio.id}/edit", studio_form(name="x"))
+        assert response.status_code == 403
+    session.refresh(studio)
+    assert studio.name != "x"
+
+
+def test_blackouts_are_added_with_a_reason_and_removed(client, session):
+    admin, studio = make_admin(session), make_studio(session)
+    session.commit()
+    client.login(admin.username)
+    day = next_weekday(2).isoformat()
+    form = {"start_date": day, "start_time": "08:00", "end_date": day, "end_time": "12:00"}
+    missing = client.post_form(f"/studios/{studio.id}/blackouts", form)
+    assert missing.status_code == 422 and 'id="reason-error"' in missing.text
+    response = client.post_form(f"/studios/{studio.id}/blackouts", {**form, "reason": "期末考试"})
+    assert response.status_code == 303
+    blackout = session.exec(select(StudioBlackout)).one()
+    assert blackout.reason == "期末考试"
+    assert "期末考试" in client.get(f"/studios/{studio.id}/blackouts").text
+    client.post_form(f"/studios/{studio.id}/blackouts/{blackout.id}/delete")
+    session.expire_all()
+    assert session.exec(select(StudioBlackout)).first() is None
+
+
+def test_a_blackout_over_active_bookings_is_refused(client, session):
+    admin, studio, student = make_admin(session), make_studio(session), make_student(session)
+    day = next_weekday(2)
+    make_booking(session, studio=studio, user=student, starts_at=local(day, "09:00"))
+    session.commit()
+    client.login(admin.username)
+    form = {"start_date": day.isoformat(), "end_date": day.isoformat(), "reason": "检修"}
+    response = client.post_form(f"/studios/{studio.id}/blackouts", form)
+    assert response.status_code == 422
+    assert "cancel them first" in response.text or "请先取消" in response.text
+
+
+def test_a_photo_is_uploaded_and_served(client, session):
+    admin, studio = make_admin(session), make_studio(session)
+    session.commit()
+    client.login(admin.username)
+    bad = client.post(
+        f"/studios/{studio.id}/photo",
+        data={"csrf_token": client.csrf},
+        files={"photo": ("x.gif", b"GIF89a...", "image/gif")},
+    )
+    assert bad.status_code == 422
+    ok = client.post(
+        f"/studios/{studio.id}/photo",
+        data={"csrf_token": client.csrf},
+        files={"photo": ("x.png", PNG, "image/png")},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    photo = client.get(f"/studios/{studio.id}/photo")
+    assert photo.headers["content-type"] == "image/png" and photo.content == PNG
+
+
+def test_the_qr_code_is_an_svg_image_pointing_at_check_in(client, session):
+    teacher, studio = make_teacher(session), make_studio(session)
+    session.commit()
+    client.login(teacher.username)
+    page = client.get(f"/studios/{studio.id}/qr")
+    assert page.status_code == 200
+    assert 'src="data:image/svg+xml' in page.text
+    assert f"/studios/{studio.id}/checkin" in page.text
+
+
+def test_the_studio_list_shows_todays_availability(client, session):
+    studio = make_studio(session)
+    student = make_student(session)
+    session.commit()
+    client.login(student.username)
+    page = client.get("/studios")
+    assert page.status_code == 200
+    assert studio.name in page.text
+    assert f'href="/studios/{studio.id}"' in page.text
+
+
+def test_the_day_board_is_for_staff(client, session):
+    studio, teacher, student = make_studio(session), make_teacher(session), make_student(session)
+    day = next_weekday(3)
+    make_booking(session, studio=studio, user=student, starts_at=local(day, "10:00"), minutes=90)
+    session.commit()
+    client.login(teacher.username)
+    page = client.get(f"/studios/board?day={day.isoformat()}")
+    assert page.status_code == 200
+    assert student.full_name in page.text and 'rowspan="3"' in page.text
+    client.login(student.username)
+    assert client.get("/studios/board").status_code == 403
+
+
+def test_the_studio_list_issues_a_bounded_number_of_statements(client, session, statement_counter):
+    student = make_student(session)
+    for _ in range(3):
+        studio = make_studio(session)
+        for hour in range(8, 20, 2):
+            start = local(next_weekday(1), f"{hour:02d}:00")
+            make_booking(session, studio=studio, user=student, starts_at=start)
+    session.commit()
+    client.login(student.username)
+    with statement_counter() as statements:
+        assert client.get("/studios").status_code == 200
+    assert len(statements) <= 8, statements
+    assert timedelta(0) == timedelta(0)
