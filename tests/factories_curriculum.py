@@ -43,7 +43,7 @@ def make_skill(session: Session, *, post: Post, **overrides) -> Skill:
     n = next(_seq)
     values = {
         "post_id": post.id,
-        "code": f"SK-{n}",
+        "code": f"SK-{n:06d}",
         "name_zh": f"技能{n}",
         "name_en": f"Skill {n}",
         "sort_order": n,
@@ -60,7 +60,7 @@ def make_competency(session: Session, **overrides) -> CoreCompetency:
 def make_competition(session: Session, **overrides) -> Competition:
     n = next(_seq)
     values = {
-        "code": f"CMP-{n}",
+        "code": f"CMP-{n:06d}",
         "name_zh": f"大赛{n}",
         "name_en": f"Competition {n}",
         "level": "national",
@@ -74,7 +74,7 @@ def make_item(session: Session, *, competition: Competition, **overrides) -> Com
     n = next(_seq)
     values = {
         "competition_id": competition.id,
-        "code": f"IT-{n}",
+        "code": f"IT-{n:06d}",  # zero-padded: text order is creation order
         "name_zh": f"赛项{n}",
         "name_en": f"Item {n}",
     }
@@ -86,7 +86,7 @@ def make_certificate(
 ) -> CertificateType:
     n = next(_seq)
     values = {
-        "code": f"CERT-{n}",
+        "code": f"CERT-{n:06d}",
         "name_zh": f"证书{n}",
         "name_en": f"Certificate {n}",
         "work_type_zh": "直播销售员",
@@ -107,7 +107,7 @@ def make_unit(
     n = next(_seq)
     values = {
         "certificate_type_id": certificate.id,
-        "code": f"UN-{n}",
+        "code": f"UN-{n:06d}",
         "name_zh": f"模块{n}",
         "name_en": f"Unit {n}",
         "level": level,
