@@ -93,7 +93,6 @@ def admin_dashboard(session: Session) -> Dashboard:
 def teacher_dashboard(session: Session, *, user: User) -> Dashboard:
     """The cohorts this teacher heads, with their sizes, and the teacher's courses."""
     from app.services import courses as course_service
-
     from app.services import guidance_overview
 
     data = Dashboard(cohorts=_cohorts_with_sizes(session, head_teacher_id=user.id))

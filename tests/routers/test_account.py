@@ -199,8 +199,11 @@ def test_flash_messages_are_in_the_users_language(client, session):
     client.login(user.username)
     client.post_form(
         "/account/password",
-        {"current_password": TEST_PASSWORD, "new_password": "brand-new-pass",
-         "confirm_password": "brand-new-pass"},
+        {
+            "current_password": TEST_PASSWORD,
+            "new_password": "brand-new-pass",
+            "confirm_password": "brand-new-pass",
+        },
     )
     assert "Your password has been changed." in client.get("/").text
 
@@ -209,7 +212,9 @@ def test_teacher_dashboard_lists_own_courses_with_hour_mismatch(client, session)
     from tests.factories_curriculum import make_course, make_module
 
     teacher = make_teacher(session)
-    course = make_course(session, owners=[teacher], code="LS101", theory_hours=16, practice_hours=16)
+    course = make_course(
+        session, owners=[teacher], code="LS101", theory_hours=16, practice_hours=16
+    )
     make_module(session, course=course, hours=24)
     session.commit()
     client.login(teacher.username)
