@@ -144,19 +144,24 @@ class MyBookings:
     promoted: list[tuple[WaitlistEntry, Studio]]
 
 
-def my_bookings(
-    session: Session, *, user: User, page: int = 1, per_page: int = 20, now=None
-) -> MyBookings:
-    """Upcoming and past bookings of a user, and their waitlist (five queries)."""
-    now = now or utcnow()
+def _is_upcoming(now):
+    """Bookings still ahead of their holder (not ended, not lapsed, not expired)."""
     live = (BookingStatus.pending, BookingStatus.approved, BookingStatus.checked_in)
     cutoff = now - timedelta(minutes=settings.booking_checkin_after_minutes)
-    is_upcoming = and_(
+    return and_(
         Booking.ends_at > now,
         Booking.status.in_(live),
         not_(and_(Booking.status == BookingStatus.approved, Booking.starts_at < cutoff)),
         not_(and_(Booking.status == BookingStatus.pending, Booking.starts_at <= now)),
     )
+
+
+def my_bookings(
+    session: Session, *, user: User, page: int = 1, per_page: int = 20, now=None
+) -> MyBookings:
+    """Upcoming and past bookings of a user, and their waitlist (five queries)."""
+    now = now or utcnow()
+    is_upcoming = _is_upcoming(now)
     upcoming_query = (
         select(Booking, Studio)
         .join(Studio, Studio.id == Booking.studio_id)
@@ -240,21 +245,15 @@ def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDash
     data = BookingDashboard()
     if user.role == Role.mentor:
         return data
-    mine = my_bookings(session, user=user, per_page=5, now=now)
-    data.upcoming, data.promoted = mine.upcoming[:5], mine.promoted
     pending = (
         select(func.count())
         .select_from(Booking)
         .join(Studio, Studio.id == Booking.studio_id)
         .where(Booking.status == BookingStatus.pending, Booking.starts_at > now)
     )
-    if user.role == Role.teacher:
-        pending = pending.where(Studio.approver_id == user.id)
-    if user.role in (Role.admin, Role.teacher):
-        data.pending_decisions = session.exec(pending).one()
-    if user.role == Role.admin:
+    if user.role == Role.admin:  # the admin panel shows studio-wide counts only
         day = st.local_date(now)
-        data.today_count = session.exec(
+        today = (
             select(func.count())
             .select_from(Booking)
             .where(
@@ -262,5 +261,31 @@ def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDash
                 Booking.starts_at >= st.day_start(day),
                 Booking.starts_at < st.day_start(day + timedelta(days=1)),
             )
+        )
+        data.pending_decisions, data.today_count = session.exec(
+            select(pending.scalar_subquery(), today.scalar_subquery())
         ).one()
+        return data
+    upcoming = session.exec(
+        select(Booking, Studio)
+        .join(Studio, Studio.id == Booking.studio_id)
+        .where(Booking.user_id == user.id, _is_upcoming(now))
+        .order_by(Booking.starts_at)
+        .limit(5)
+    ).all()
+    data.upcoming = [describe(b, s, user, user, now) for b, s in upcoming]
+    data.promoted = list(
+        session.exec(
+            select(WaitlistEntry, Studio)
+            .join(Studio, Studio.id == WaitlistEntry.studio_id)
+            .where(
+                WaitlistEntry.user_id == user.id,
+                WaitlistEntry.status == WaitlistStatus.promoted,
+                WaitlistEntry.resolved_at > now - timedelta(days=7),
+            )
+            .order_by(WaitlistEntry.starts_at)
+        ).all()
+    )
+    if user.role == Role.teacher:
+        data.pending_decisions = session.exec(pending.where(Studio.approver_id == user.id)).one()
     return data
