@@ -156,3 +156,16 @@ def tick() -> None:
 
 def main() -> None:
     cli()
+
+
+@cli.command()
+def jobs() -> None:
+    """Run queued export jobs here and remove expired export files.
+
+    Not needed in normal use: the web process runs each export in a background thread.
+    Useful after a restart left jobs queued, or from cron to purge expired files.
+    """
+    from app.services import evaluation_jobs
+
+    count = evaluation_jobs.run_pending()
+    typer.echo(f"Ran {count} export jobs.")

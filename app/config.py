@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     booking_checkin_before_minutes: int = 10
     booking_checkin_after_minutes: int = 15
     booking_staff_advance_days: int = 180
+    # Evaluation exports: days a finished export file is kept for download.
+    export_retention_days: int = 7
 
     @model_validator(mode="after")
     def _secret_key_present(self) -> "Settings":

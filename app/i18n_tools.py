@@ -71,10 +71,12 @@ def extracted_msgids() -> dict[str, list[str]]:
         for msgid in ids:
             if msgid:
                 found.setdefault(msgid, []).append(f"{filename}:{lineno}")
-    from app.navigation import NAV, ROLE_LABELS
+    from app.navigation import GROUP_LABELS, NAV, ROLE_LABELS
 
     for item in NAV:
         found.setdefault(item.label, []).append("app/navigation.py")
+    for label in GROUP_LABELS:
+        found.setdefault(label, []).append("app/navigation.py")
     for label in ROLE_LABELS.values():
         found.setdefault(label, []).append("app/navigation.py")
     return found

@@ -12,7 +12,7 @@ from jinja2_fragments import render_block
 
 from app.config import settings
 from app.i18n import LOCALE_NAMES, LOCALES, activate, gettext, ngettext, translate
-from app.navigation import nav_items, role_label
+from app.navigation import is_current, nav_groups, role_label
 from app.security import ANON_CSRF_COOKIE, FLASH_COOKIE, sign, unsign
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -56,7 +56,8 @@ env.globals["localised"] = _localised
 env.globals["LOCALES"] = LOCALES
 env.globals["LOCALE_NAMES"] = LOCALE_NAMES
 env.globals["STATIC_VERSION"] = STATIC_VERSION
-env.globals["nav_items"] = nav_items
+env.globals["nav_groups"] = nav_groups
+env.globals["is_current_nav"] = is_current
 env.globals["role_label"] = role_label
 env.globals["current_csrf_token"] = _csrf_for_render.get
 

@@ -136,9 +136,7 @@ class WebClient(TestClient):
         with db.open_session(write=True) as s:
             token = auth_service.start_session(s, user=user)
             self.csrf = s.exec(
-                select(UserSession.csrf_token).where(
-                    UserSession.token_hash == token_digest(token)
-                )
+                select(UserSession.csrf_token).where(UserSession.token_hash == token_digest(token))
             ).one()
             s.commit()
         self.cookies.clear()

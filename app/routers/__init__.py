@@ -6,15 +6,23 @@ from app.routers import (
     bookings,
     calendars,
     catalogue,
+    certificate_awards,
     cohorts,
     competitions,
+    contests,
     courses,
     dashboard,
+    evaluation,
+    exams,
     guidance,
     health,
+    jobs,
+    judging,
     live_sessions,
+    outcomes,
     pairings,
     people,
+    portfolio,
     programmes,
     projects,
     roster,
@@ -22,11 +30,13 @@ from app.routers import (
     studio_reports,
     studios,
     teams,
+    verify,
 )
 
 # Paths anyone may reach without logging in (the route sweep test reads this).
 PUBLIC_PATHS = frozenset(
     {"/healthz", "/login", "/language", "/calendar/feed/{token}.ics"}  # ICS: secret token
+    | {"/verify", "/verify/{code}"}  # certificate check for employers: masked, rate-limited
 )
 
 ROUTERS = [
@@ -51,4 +61,13 @@ ROUTERS = [
     live_sessions.router,
     pairings.router,
     guidance.router,
+    evaluation.router,
+    outcomes.router,
+    jobs.router,
+    contests.router,
+    judging.router,
+    certificate_awards.router,
+    exams.router,
+    verify.router,
+    portfolio.router,
 ]

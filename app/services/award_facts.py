@@ -10,21 +10,94 @@ and the evaluation (which reads it as a subquery):
         source_id (int)
 
 A team award yields one row per team member active on the award date.
+
+Internal awards count once their round is published (``contest_round.results_on`` is the
+award date; the round's level is the award's level); withdrawn entries never count.
+External results count from their ``awarded_on``, for the student or the team's members.
 """
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, false, literal, select
+from sqlalchemy import String, and_, literal, or_, select, union_all
 from sqlalchemy.sql import Select
+
+from app.models.contests import Entry, EntryStatus, ExternalResult, Round
+from app.models.teams import TeamMember
+
+
+def _active_on(day_column):
+    return and_(
+        TeamMember.joined_on <= day_column,
+        or_(TeamMember.left_on.is_(None), TeamMember.left_on > day_column),
+    )
+
+
+def _between(column, start: date | None, end: date | None) -> list:
+    conditions = []
+    if start is not None:
+        conditions.append(column >= start)
+    if end is not None:
+        conditions.append(column <= end)
+    return conditions
 
 
 def award_facts(*, start: date | None = None, end: date | None = None) -> Select:
-    """Awards in [start, end] as evaluation facts (placeholder until competitions land)."""
+    """Awards in [start, end] as evaluation facts: internal (published) and external."""
+    entries = (
+        select(
+            TeamMember.user_id.label("student_id"),
+            Round.level.label("level"),
+            Entry.award.label("award"),
+            Round.results_on.label("awarded_on"),
+            literal("entry", String).label("source_kind"),
+            Entry.id.label("source_id"),
+        )
+        .join(Round, Round.id == Entry.round_id)
+        .join(TeamMember, and_(TeamMember.team_id == Entry.team_id, _active_on(Round.results_on)))
+        .where(
+            Entry.award.is_not(None),
+            Entry.status == EntryStatus.registered.value,
+            Round.published_at.is_not(None),
+            Round.results_on.is_not(None),
+            *_between(Round.results_on, start, end),
+        )
+        .distinct()
+    )
+    external_team = (
+        select(
+            TeamMember.user_id.label("student_id"),
+            ExternalResult.level.label("level"),
+            ExternalResult.award.label("award"),
+            ExternalResult.awarded_on.label("awarded_on"),
+            literal("external", String).label("source_kind"),
+            ExternalResult.id.label("source_id"),
+        )
+        .join(
+            TeamMember,
+            and_(
+                TeamMember.team_id == ExternalResult.team_id,
+                _active_on(ExternalResult.awarded_on),
+            ),
+        )
+        .where(*_between(ExternalResult.awarded_on, start, end))
+        .distinct()
+    )
+    external_student = select(
+        ExternalResult.student_id.label("student_id"),
+        ExternalResult.level.label("level"),
+        ExternalResult.award.label("award"),
+        ExternalResult.awarded_on.label("awarded_on"),
+        literal("external", String).label("source_kind"),
+        ExternalResult.id.label("source_id"),
+    ).where(
+        ExternalResult.student_id.is_not(None), *_between(ExternalResult.awarded_on, start, end)
+    )
+    facts = union_all(entries, external_team, external_student).subquery("award_facts")
     return select(
-        literal(0, Integer).label("student_id"),
-        literal("", String).label("level"),
-        literal("", String).label("award"),
-        literal(date(2000, 1, 1), Date).label("awarded_on"),
-        literal("", String).label("source_kind"),
-        literal(0, Integer).label("source_id"),
-    ).where(false())
+        facts.c.student_id,
+        facts.c.level,
+        facts.c.award,
+        facts.c.awarded_on,
+        facts.c.source_kind,
+        facts.c.source_id,
+    )

@@ -36,6 +36,8 @@ DOMAIN_SEEDERS = (
     "app.services.curriculum_seed",
     "app.services.studios_seed",
     "app.services.teams_seed",
+    "app.services.contests_seed",
+    "app.services.evaluation_seed",
 )
 
 

@@ -12,6 +12,20 @@
   }
   document.addEventListener("DOMContentLoaded", function () { dismissToasts(); });
   document.addEventListener("htmx:afterSettle", function () { dismissToasts(); });
+  // One navigation drop-down open at a time; a click elsewhere closes it.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.navgroup[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      document.querySelectorAll("details.navgroup[open]").forEach(function (menu) {
+        menu.removeAttribute("open");
+        menu.querySelector("summary").focus();
+      });
+    }
+  });
   // Plain (non-htmx) forms that destroy something ask first.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -1,0 +1,332 @@
+"""Competition editions, rounds, tracks and entries; external results.
+
+Admins create editions, rounds and tracks; teachers and admins register entries inside
+the registration window (the track's rules are checked and named); an entry's advisors
+and admins manage it. Judging a round is in ``judging``.
+"""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Path, Request, UploadFile
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AdminOnly, AnyUser, PageParams, Staff, require_role
+from app.errors import FormErrors
+from app.i18n import lazy_gettext as _l
+from app.models import Role, User
+from app.models.curriculum import CompetitionLevel
+from app.services import contests as contest_service
+from app.services import contests_external as external_service
+from app.services.pagination import Page
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/contests")
+
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+StaffUser = Annotated[User, Depends(require_role(Role.admin, Role.teacher))]
+AdminUser = Annotated[User, Depends(require_role(Role.admin))]
+MULTI = ("member_ids", "college_ids", "enterprise_ids")
+MAX_FIELDS = 200
+
+
+async def form_data(request: Request) -> dict:
+    """The posted form as {name: text}; the ``*_ids`` checkbox lists as lists of text."""
+    form = await request.form()
+    data: dict = {}
+    for key in list(form.keys())[:MAX_FIELDS]:
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        if key in MULTI:
+            data[key] = values[:100]
+        elif values:
+            data[key] = values[-1][:5000]
+    return data
+
+
+FormData = Annotated[dict, Depends(form_data)]
+
+
+def labels() -> dict:
+    return {
+        "AWARD_LABELS": contest_service.AWARD_LABELS,
+        "ROUND_LEVEL_LABELS": contest_service.ROUND_LEVEL_LABELS,
+        "ADVISOR_LABELS": contest_service.ADVISOR_LABELS,
+        "levels": [lv.value for lv in CompetitionLevel],
+        "awards": list(contest_service.AWARD_LABELS),
+    }
+
+
+# --- editions ----------------------------------------------------------------------------------
+
+
+def _index(request: Request, session, *, errors=None, form=None, status_code=200):
+    context = {
+        "editions": contest_service.list_editions(session),
+        "competitions": contest_service.competition_choices(session),
+        "errors": errors or {},
+        "form": form or {},
+        **labels(),
+    }
+    block = "edition_form" if status_code != 200 else None
+    return render(request, "contests/index.html", context, block=block, status_code=status_code)
+
+
+@router.get("", dependencies=[AnyUser])
+def editions_page(request: Request, session: SessionDep) -> Response:
+    return _index(request, session)
+
+
+@router.post("", dependencies=[AdminOnly])
+def create_edition(request: Request, session: SessionDep, form: FormData) -> Response:
+    try:
+        edition = contest_service.create_edition(
+            session,
+            competition_id=form.get("competition_id", ""),
+            year=form.get("year", ""),
+            opens_on=form.get("opens_on", ""),
+            closes_on=form.get("closes_on", ""),
+            notes=form.get("notes", ""),
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _index(request, session, errors=exc.errors, form=form, status_code=422)
+    session.commit()
+    return flash(redirect(request, f"/contests/editions/{edition.id}"), "The edition was created.")
+
+
+def _edition(request, session, edition_id, *, errors=None, form=None, which=None, status_code=200):
+    view = contest_service.edition_view(session, edition_id=edition_id)
+    context = {
+        "view": view,
+        "today": contest_service.today(),
+        "errors": errors or {},
+        "form": form or {},
+        "which": which,
+        **labels(),
+    }
+    block = f"{which}_form" if which and status_code != 200 else None
+    return render(request, "contests/edition.html", context, block=block, status_code=status_code)
+
+
+@router.get("/editions/{edition_id}", dependencies=[AnyUser])
+def edition_page(request: Request, session: SessionDep, edition_id: Id) -> Response:
+    return _edition(request, session, edition_id)
+
+
+@router.post("/editions/{edition_id}/rounds", dependencies=[AdminOnly])
+def add_round(request: Request, session: SessionDep, edition_id: Id, form: FormData) -> Response:
+    try:
+        contest_service.add_round(
+            session,
+            edition_id=edition_id,
+            level=form.get("level", ""),
+            held_on=form.get("held_on", ""),
+            cap=form.get("advance_cap", ""),
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _edition(
+            request,
+            session,
+            edition_id,
+            errors=exc.errors,
+            form=form,
+            which="round",
+            status_code=422,
+        )
+    session.commit()
+    return flash(redirect(request, f"/contests/editions/{edition_id}"), "The round was added.")
+
+
+@router.post("/editions/{edition_id}/tracks", dependencies=[AdminOnly])
+def add_track(request: Request, session: SessionDep, edition_id: Id, form: FormData) -> Response:
+    try:
+        contest_service.add_track(session, edition_id=edition_id, form=form)
+    except FormErrors as exc:
+        session.rollback()
+        return _edition(
+            request,
+            session,
+            edition_id,
+            errors=exc.errors,
+            form=form,
+            which="track",
+            status_code=422,
+        )
+    session.commit()
+    return flash(redirect(request, f"/contests/editions/{edition_id}"), "The track was added.")
+
+
+# --- entries -----------------------------------------------------------------------------------
+
+
+def _entry_form_context(session, *, team_id=None) -> dict:
+    teachers, mentors = contest_service.advisor_choices(session)
+    members = (
+        contest_service.active_members(session, team_id=team_id, on=contest_service.today())
+        if team_id
+        else []
+    )
+    return {"teachers": teachers, "mentors": mentors, "members": members}
+
+
+def _register(request, session, edition_id, *, errors=None, form=None, status_code=200):
+    form = form or {}
+    team_id = None
+    try:
+        team_id = int(form.get("team_id") or request.query_params.get("team_id") or 0) or None
+    except ValueError:
+        team_id = None
+    context = {
+        "view": contest_service.edition_view(session, edition_id=edition_id),
+        "today": contest_service.today(),
+        "teams": contest_service.team_choices(session),
+        "team_id": team_id,
+        "errors": errors or {},
+        "form": form,
+        **_entry_form_context(session, team_id=team_id),
+        **labels(),
+    }
+    block = "entry_form" if status_code != 200 or request.query_params.get("team_id") else None
+    return render(request, "contests/register.html", context, block=block, status_code=status_code)
+
+
+@router.get("/editions/{edition_id}/register", dependencies=[Staff])
+def register_page(request: Request, session: SessionDep, edition_id: Id) -> Response:
+    params = request.query_params
+    form = {k: params.get(k, "")[:500] for k in ("team_id", "track_id", "title")}
+    form.update({k: params.getlist(k)[:100] for k in MULTI})
+    return _register(request, session, edition_id, form=form)
+
+
+@router.post("/editions/{edition_id}/register")
+def register_entry(
+    request: Request, session: SessionDep, edition_id: Id, user: StaffUser, form: FormData
+) -> Response:
+    try:
+        entry = contest_service.register_entry(
+            session, actor=user, edition_id=edition_id, form=form
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _register(
+            request, session, edition_id, errors=exc.errors, form=form, status_code=422
+        )
+    session.commit()
+    return flash(redirect(request, f"/contests/entries/{entry.id}"), "The entry is registered.")
+
+
+def _entry(request, session, user, entry_id, *, errors=None, form=None, status_code=200):
+    detail = contest_service.entry_detail(session, user=user, entry_id=entry_id)
+    teachers, mentors = contest_service.advisor_choices(session)
+    context = {
+        "d": detail,
+        "errors": errors or {},
+        "form": form,
+        "teachers": teachers,
+        "mentors": mentors,
+        "members": detail.active_members,
+        "chosen_members": {u.id for u in detail.members},
+        "chosen_advisors": {u.id for u, _k in detail.advisors},
+        **labels(),
+    }
+    block = "entry_form" if status_code != 200 else None
+    return render(request, "contests/entry.html", context, block=block, status_code=status_code)
+
+
+@router.get("/entries/{entry_id}")
+def entry_page(request: Request, session: SessionDep, entry_id: Id, user: StaffUser) -> Response:
+    return _entry(request, session, user, entry_id)
+
+
+@router.post("/entries/{entry_id}")
+def update_entry(
+    request: Request, session: SessionDep, entry_id: Id, user: StaffUser, form: FormData
+) -> Response:
+    try:
+        contest_service.update_entry(session, actor=user, entry_id=entry_id, form=form)
+    except FormErrors as exc:
+        session.rollback()
+        return _entry(
+            request, session, user, entry_id, errors=exc.errors, form=form, status_code=422
+        )
+    session.commit()
+    return flash(redirect(request, f"/contests/entries/{entry_id}"), "The entry was saved.")
+
+
+@router.post("/entries/{entry_id}/withdraw")
+def withdraw_entry(
+    request: Request, session: SessionDep, entry_id: Id, user: StaffUser
+) -> Response:
+    entry = contest_service.withdraw_entry(session, actor=user, entry_id=entry_id)
+    session.commit()
+    return flash(redirect(request, f"/contests/entries/{entry.id}"), "The entry was withdrawn.")
+
+
+# --- external results --------------------------------------------------------------------------
+
+
+def _external(request, session, pages, *, errors=None, form=None, status_code=200):
+    rows, total = external_service.list_external(session, page=pages.page, per_page=pages.per_page)
+    context = {
+        "page": Page(rows, total, pages.page, pages.per_page, "/contests/external"),
+        "teams": contest_service.team_choices(session),
+        "students": external_service.student_choices(session),
+        "competitions": contest_service.competition_choices(session),
+        "errors": errors or {},
+        "form": form or {},
+        "max_mb": external_service.MAX_EVIDENCE_BYTES // (1024 * 1024),
+        **labels(),
+    }
+    block = "external_form" if status_code != 200 else None
+    return render(request, "contests/external.html", context, block=block, status_code=status_code)
+
+
+@router.get("/external", dependencies=[Staff])
+def external_page(request: Request, session: SessionDep, pages: PageParams) -> Response:
+    return _external(request, session, pages)
+
+
+@router.post("/external")
+def record_external(
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    pages: PageParams,
+    form: FormData,
+    evidence: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    try:
+        if evidence is None or not evidence.filename:
+            raise FormErrors({"evidence": _l("Attach the certificate or notice as evidence.")})
+        content = evidence.file.read(external_service.MAX_EVIDENCE_BYTES + 1)
+        external_service.record_external(
+            session,
+            actor=user,
+            form=form,
+            filename=evidence.filename,
+            content=content,
+            content_type=evidence.content_type or "",
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _external(request, session, pages, errors=exc.errors, form=form, status_code=422)
+    session.commit()
+    return flash(redirect(request, "/contests/external"), "The result was recorded.")
+
+
+@router.get("/external/{result_id}/evidence")
+def external_evidence(session: SessionDep, result_id: Id, user: StaffUser) -> Response:
+    result = external_service.evidence(session, actor=user, result_id=result_id)
+    safe_name = "".join(
+        ch for ch in result.evidence_name if ch.isascii() and ch.isalnum() or ch in "._-"
+    )
+    return Response(
+        result.evidence,
+        media_type=result.evidence_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe_name or "evidence"}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,242 @@
+"""The three-dimension evaluation: overview and cohort comparison, cohort dashboards,
+students' score pages, the scheme and its versions, published snapshots."""
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AdminOnly, CurrentUser, PageParams, Staff, require_role
+from app.errors import FormErrors
+from app.exports import evaluation as export
+from app.models import Role
+from app.services import evaluation as evaluation_service
+from app.services import evaluation_jobs as job_service
+from app.services import evaluation_scheme as scheme_service
+from app.services import evaluation_snapshots as snapshot_service
+from app.services import evaluation_views as views
+from app.services.team_forms import today
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/evaluation")
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+DateText = Annotated[str, Query(max_length=20)]
+ScorePageReaders = Depends(require_role(Role.admin, Role.teacher, Role.student))
+
+
+def _period(start: str, end: str) -> tuple[evaluation_service.Period, dict, dict]:
+    """The period asked for (default: this academic year), its form values and errors."""
+    default = evaluation_service.academic_year(today())
+    if not start and not end:
+        period = default
+    else:
+        errors: dict = {}
+        period = job_service.parse_period(start, end, errors) or default
+        if errors:
+            return period, {"start": start, "end": end}, errors
+    return period, {"start": period.start.isoformat(), "end": period.end.isoformat()}, {}
+
+
+@router.get("", dependencies=[Staff])
+def overview(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    start: DateText = "",
+    end: DateText = "",
+) -> Response:
+    period, values, errors = _period(start, end)
+    context = views.overview(session, user=user, period=period)
+    context.update(period_values=values, period_errors=errors, export_errors={})
+    context["export_values"] = {**values, "cohort_ids": [], "file_format": "xlsx"}
+    return render(request, "evaluation/overview.html", context, status_code=422 if errors else 200)
+
+
+@router.get("/cohorts/{cohort_id}", dependencies=[Staff])
+def cohort_dashboard(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    paging: PageParams,
+    cohort_id: Id,
+    start: DateText = "",
+    end: DateText = "",
+    student: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+) -> Response:
+    period, values, errors = _period(start, end)
+    context = views.cohort_dashboard(
+        session,
+        user=user,
+        cohort_id=cohort_id,
+        period=period,
+        student_id=student,
+        page=paging.page,
+        per_page=paging.per_page,
+    )
+    context.update(period_values=values, period_errors=errors)
+    return render(
+        request,
+        "evaluation/cohort.html",
+        context,
+        block="students" if request.query_params.get("page") else None,
+        status_code=422 if errors else 200,
+    )
+
+
+@router.post("/cohorts/{cohort_id}/publish", dependencies=[AdminOnly])
+def publish(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    cohort_id: Id,
+    start: Annotated[str, Form(max_length=20)] = "",
+    end: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    errors: dict = {}
+    period = job_service.parse_period(start, end, errors)
+    if period is None:
+        session.rollback()
+        return flash(
+            redirect(request, f"/evaluation/cohorts/{cohort_id}"),
+            "Choose a valid period before publishing.",
+            "error",
+        )
+    snapshot = snapshot_service.publish(session, actor=user, cohort_id=cohort_id, period=period)
+    session.commit()
+    return flash(
+        redirect(request, f"/evaluation/snapshots/{snapshot.id}"),
+        "The evaluation has been published as snapshot %(n)s.",
+        n=snapshot.number,
+    )
+
+
+@router.get("/students/{student_id}", dependencies=[ScorePageReaders])
+def score_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    student_id: Id,
+    start: DateText = "",
+    end: DateText = "",
+) -> Response:
+    period, values, errors = _period(start, end)
+    page = views.score_page(session, user=user, student_id=student_id, period=period)
+    context = {
+        "page": page,
+        "period_values": values,
+        "period_errors": errors,
+        **views.scheme_labels(),
+    }
+    return render(request, "evaluation/student.html", context, status_code=422 if errors else 200)
+
+
+# --- the scheme ----------------------------------------------------------------------
+
+
+def _scheme_page(request, session, user, *, values=None, errors=None, status_code=200):
+    scheme = scheme_service.current_scheme(session)
+    context = {
+        "scheme": scheme,
+        "versions": scheme_service.list_versions(session),
+        "values": values or scheme_service.form_values(scheme.params),
+        "errors": errors or {},
+        "can_edit": user.role == Role.admin.value,
+        **views.scheme_labels(),
+    }
+    block = "scheme_form" if status_code != 200 else None
+    return render(request, "evaluation/scheme.html", context, block=block, status_code=status_code)
+
+
+@router.get("/scheme", dependencies=[Staff])
+def scheme_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    return _scheme_page(request, session, user)
+
+
+async def _form_values(request: Request) -> dict[str, str]:
+    """Every text field of the posted form (the scheme form has one per parameter)."""
+    form = await request.form()
+    return {k: v[:2000] for k, v in form.items() if isinstance(v, str) and len(k) < 64}
+
+
+FormValues = Annotated[dict[str, str], Depends(_form_values)]
+
+
+@router.post("/scheme", dependencies=[AdminOnly])
+def save_scheme(
+    request: Request, session: SessionDep, user: CurrentUser, values: FormValues
+) -> Response:
+    try:
+        scheme = scheme_service.save_scheme(session, actor=user, values=values)
+    except FormErrors as exc:
+        session.rollback()
+        return _scheme_page(
+            request, session, user, values=values, errors=exc.errors, status_code=422
+        )
+    session.commit()
+    return flash(
+        redirect(request, "/evaluation/scheme"),
+        "Scheme version %(n)s has been saved; scores now use it.",
+        n=scheme.version,
+    )
+
+
+@router.get("/scheme/versions/{scheme_id}", dependencies=[Staff])
+def scheme_version(request: Request, session: SessionDep, scheme_id: Id) -> Response:
+    scheme = scheme_service.get_scheme(session, scheme_id=scheme_id)
+    context = {"scheme": scheme, **views.scheme_labels()}
+    return render(request, "evaluation/scheme_version.html", context)
+
+
+# --- snapshots -----------------------------------------------------------------------
+
+
+@router.get("/snapshots/{snapshot_id}", dependencies=[Staff])
+def snapshot_page(
+    request: Request, session: SessionDep, user: CurrentUser, paging: PageParams, snapshot_id: Id
+) -> Response:
+    context = views.snapshot_page(
+        session, user=user, snapshot_id=snapshot_id, page=paging.page, per_page=paging.per_page
+    )
+    return render(request, "evaluation/snapshot.html", context)
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+@router.get("/snapshots/{snapshot_id}/export.csv", dependencies=[Staff])
+def snapshot_csv(session: SessionDep, user: CurrentUser, snapshot_id: Id) -> Response:
+    snapshot = snapshot_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
+    result = snapshot_service.snapshot_evaluation(session, snapshot)
+    return _download(
+        export.evaluation_csv(result),
+        job_service.MEDIA_TYPES["csv"],
+        f"snapshot-{snapshot.id}-" + export.filename(result, "csv"),
+    )
+
+
+@router.get("/snapshots/{snapshot_id}/export.xlsx", dependencies=[Staff])
+def snapshot_xlsx(session: SessionDep, user: CurrentUser, snapshot_id: Id) -> Response:
+    snapshot = snapshot_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
+    result = snapshot_service.snapshot_evaluation(session, snapshot)
+    content = export.evaluation_xlsx(result, created=snapshot.published_at.replace(tzinfo=None))
+    return _download(
+        content,
+        job_service.MEDIA_TYPES["xlsx"],
+        f"snapshot-{snapshot.id}-" + export.filename(result, "xlsx"),
+    )
+
+
+@router.get("/snapshots/{snapshot_id}/compare", dependencies=[Staff])
+def compare(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    snapshot_id: Id,
+    other: Annotated[int, Query(alias="with", ge=1, le=2_147_483_647)],
+) -> Response:
+    comparison = snapshot_service.compare(session, user=user, before_id=other, after_id=snapshot_id)
+    return render(request, "evaluation/compare.html", {"comparison": comparison})

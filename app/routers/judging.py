@@ -1,0 +1,361 @@
+"""Judging: the organiser's round page (rubric, judges, live ranking, awards, publishing,
+exports) for admins, and the judges' own pages (their assigned entries only)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AdminOnly, AnyUser, require_role
+from app.errors import FormErrors
+from app.models import Role, User
+from app.routers.contests import FormData, labels
+from app.services import contests as contest_service
+from app.services import contests_export
+from app.services import judging as judging_service
+from app.web import flash, is_htmx, redirect, render
+
+router = APIRouter()
+
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+AdminUser = Annotated[User, Depends(require_role(Role.admin))]
+Judge = Annotated[User, Depends(require_role(Role.teacher, Role.mentor))]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- the organiser -----------------------------------------------------------------------------
+
+
+def _round(request, session, round_id, *, errors=None, form=None, block=None, status_code=200):
+    view = judging_service.ranking(session, round_id=round_id)
+    context = {
+        "r": view,
+        "entries": judging_service.entries_for_assignment(session, round_id=round_id),
+        "judges": judging_service.judge_choices(session),
+        "advanced": contest_service.advanced_count(session, round_id=round_id),
+        "quotas": judging_service.DEFAULT_QUOTAS,
+        "errors": errors or {},
+        "form": form or {},
+        **labels(),
+    }
+    return render(request, "judging/round.html", context, block=block, status_code=status_code)
+
+
+def _back(request, round_id: int, message: str, anchor: str = "") -> Response:
+    # No #anchor for htmx: a redirect to the same page with only a new fragment would
+    # just scroll instead of reloading it.
+    url = f"/contests/rounds/{round_id}"
+    if not is_htmx(request):
+        url += anchor
+    return flash(redirect(request, url), message)
+
+
+@router.get("/contests/rounds/{round_id}", dependencies=[AdminOnly])
+def round_page(request: Request, session: SessionDep, round_id: Id) -> Response:
+    return _round(request, session, round_id)
+
+
+@router.get("/contests/rounds/{round_id}/ranking", dependencies=[AdminOnly])
+def ranking_block(request: Request, session: SessionDep, round_id: Id) -> Response:
+    """The live ranking alone (htmx polls it); the full page without htmx."""
+    return _round(request, session, round_id, block="ranking")
+
+
+@router.post("/contests/rounds/{round_id}/criteria", dependencies=[AdminOnly])
+def add_criterion(request: Request, session: SessionDep, round_id: Id, form: FormData) -> Response:
+    try:
+        judging_service.add_criterion(
+            session,
+            round_id=round_id,
+            name_zh=form.get("name_zh", ""),
+            name_en=form.get("name_en", ""),
+            weight=form.get("weight", ""),
+            max_score=form.get("max_score", ""),
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _round(
+            request,
+            session,
+            round_id,
+            errors=exc.errors,
+            form=form,
+            block="rubric",
+            status_code=422,
+        )
+    session.commit()
+    return _back(request, round_id, "The criterion was added.", "#rubric")
+
+
+@router.post("/contests/rounds/{round_id}/criteria/{criterion_id}/delete", dependencies=[AdminOnly])
+def delete_criterion(
+    request: Request, session: SessionDep, round_id: Id, criterion_id: Id
+) -> Response:
+    judging_service.delete_criterion(session, round_id=round_id, criterion_id=criterion_id)
+    session.commit()
+    return _back(request, round_id, "The criterion was removed.", "#rubric")
+
+
+@router.post("/contests/rounds/{round_id}/options", dependencies=[AdminOnly])
+def set_options(request: Request, session: SessionDep, round_id: Id, form: FormData) -> Response:
+    try:
+        judging_service.set_options(
+            session,
+            round_id=round_id,
+            normalise=bool(form.get("normalise")),
+            tiebreak=form.get("tiebreak", ""),
+            cap=form.get("advance_cap", ""),
+            spread_percent=form.get("spread_percent", ""),
+            held_on=form.get("held_on", ""),
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _round(
+            request,
+            session,
+            round_id,
+            errors=exc.errors,
+            form=form,
+            block="options",
+            status_code=422,
+        )
+    session.commit()
+    return _back(request, round_id, "The settings were saved.", "#options")
+
+
+@router.post("/contests/rounds/{round_id}/assignments")
+def assign_judge(
+    request: Request, session: SessionDep, round_id: Id, user: AdminUser, form: FormData
+) -> Response:
+    try:
+        judging_service.assign_judge(
+            session,
+            actor=user,
+            round_id=round_id,
+            entry_id=form.get("entry_id", ""),
+            judge_id=form.get("judge_id", ""),
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _round(
+            request,
+            session,
+            round_id,
+            errors=exc.errors,
+            form=form,
+            block="assignments",
+            status_code=422,
+        )
+    session.commit()
+    return _back(request, round_id, "The judge was assigned.", "#assignments")
+
+
+@router.post(
+    "/contests/rounds/{round_id}/assignments/{assignment_id}/delete", dependencies=[AdminOnly]
+)
+def remove_assignment(
+    request: Request, session: SessionDep, round_id: Id, assignment_id: Id
+) -> Response:
+    judging_service.remove_assignment(session, round_id=round_id, assignment_id=assignment_id)
+    session.commit()
+    return _back(request, round_id, "The judge was taken off the entry.", "#assignments")
+
+
+@router.post("/contests/rounds/{round_id}/quotas", dependencies=[AdminOnly])
+def apply_quotas(request: Request, session: SessionDep, round_id: Id, form: FormData) -> Response:
+    try:
+        bands = judging_service.parse_quotas(form)
+        judging_service.apply_quotas(session, round_id=round_id, bands=bands)
+    except FormErrors as exc:
+        session.rollback()
+        return _round(
+            request,
+            session,
+            round_id,
+            errors=exc.errors,
+            form=form,
+            block="awards",
+            status_code=422,
+        )
+    session.commit()
+    return _back(request, round_id, "Awards were set by quota.", "#awards")
+
+
+@router.post("/contests/rounds/{round_id}/entries/{entry_id}/award")
+def set_award(
+    request: Request,
+    session: SessionDep,
+    round_id: Id,
+    entry_id: Id,
+    user: AdminUser,
+    form: FormData,
+) -> Response:
+    try:
+        judging_service.set_award(
+            session,
+            actor=user,
+            round_id=round_id,
+            entry_id=entry_id,
+            award=form.get("award", ""),
+            reason=form.get("reason", ""),
+        )
+    except FormErrors as exc:
+        session.rollback()
+        errors = {f"{k}-{entry_id}": v for k, v in exc.errors.items()}
+        return _round(
+            request,
+            session,
+            round_id,
+            errors=errors,
+            form=form,
+            block="awards",
+            status_code=422,
+        )
+    session.commit()
+    return _back(request, round_id, "The award was saved.", "#awards")
+
+
+@router.post("/contests/rounds/{round_id}/publish")
+def publish(request: Request, session: SessionDep, round_id: Id, user: AdminUser) -> Response:
+    judging_service.publish_round(session, actor=user, round_id=round_id)
+    session.commit()
+    return _back(request, round_id, "The results are published and locked.")
+
+
+@router.post("/contests/rounds/{round_id}/reopen")
+def reopen(
+    request: Request, session: SessionDep, round_id: Id, user: AdminUser, form: FormData
+) -> Response:
+    try:
+        judging_service.reopen_round(
+            session, actor=user, round_id=round_id, reason=form.get("reopen_reason", "")
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _round(
+            request,
+            session,
+            round_id,
+            errors=exc.errors,
+            form=form,
+            block="awards",
+            status_code=422,
+        )
+    session.commit()
+    return _back(request, round_id, "The results were reopened.")
+
+
+@router.post("/contests/rounds/{round_id}/entries/{entry_id}/advance", dependencies=[AdminOnly])
+def advance(request: Request, session: SessionDep, round_id: Id, entry_id: Id) -> Response:
+    contest_service.advance_entry(session, round_id=round_id, entry_id=entry_id)
+    session.commit()
+    return _back(request, round_id, "The entry advances to the next round.", "#awards")
+
+
+def _xlsx(content: bytes, name: str) -> Response:
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/contests/rounds/{round_id}/scores-by-judge.xlsx", dependencies=[AdminOnly])
+def export_by_judge(request: Request, session: SessionDep, round_id: Id) -> Response:
+    view = judging_service.ranking(session, round_id=round_id)
+    locale = request.state.auth.locale
+    return _xlsx(contests_export.by_judge_xlsx(view, locale), f"round-{round_id}-by-judge.xlsx")
+
+
+@router.get("/contests/rounds/{round_id}/scores-by-entry.xlsx", dependencies=[AdminOnly])
+def export_by_entry(request: Request, session: SessionDep, round_id: Id) -> Response:
+    view = judging_service.ranking(session, round_id=round_id)
+    locale = request.state.auth.locale
+    return _xlsx(contests_export.by_entry_xlsx(view, locale), f"round-{round_id}-by-entry.xlsx")
+
+
+@router.get("/contests/rounds/{round_id}/results", dependencies=[AnyUser])
+def results_page(request: Request, session: SessionDep, round_id: Id) -> Response:
+    view = judging_service.published_results(session, round_id=round_id)
+    return render(request, "judging/results.html", {"r": view, **labels()})
+
+
+# --- the judges --------------------------------------------------------------------------------
+
+
+@router.get("/judging")
+def my_entries(request: Request, session: SessionDep, user: Judge) -> Response:
+    tasks = judging_service.my_assignments(session, judge=user)
+    return render(request, "judging/index.html", {"tasks": tasks, **labels()})
+
+
+def _sheet(request, session, user, assignment_id, *, errors=None, form=None, status_code=200):
+    sheet = judging_service.score_sheet(session, judge=user, assignment_id=assignment_id)
+    context = {
+        "s": sheet,
+        "errors": errors or {},
+        "form": form,
+        "saved": status_code == 200,
+        **labels(),
+    }
+    block = "sheet" if status_code != 200 or request.method == "POST" else None
+    return render(request, "judging/sheet.html", context, block=block, status_code=status_code)
+
+
+@router.get("/judging/{assignment_id}")
+def score_page(request: Request, session: SessionDep, assignment_id: Id, user: Judge) -> Response:
+    return _sheet(request, session, user, assignment_id)
+
+
+@router.post("/judging/{assignment_id}/scores")
+def save_scores(
+    request: Request, session: SessionDep, assignment_id: Id, user: Judge, form: FormData
+) -> Response:
+    try:
+        judging_service.save_scores(
+            session,
+            judge=user,
+            assignment_id=assignment_id,
+            form={k: v for k, v in form.items() if k.startswith("c")},
+            note=form.get("note"),
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _sheet(
+            request, session, user, assignment_id, errors=exc.errors, form=form, status_code=422
+        )
+    session.commit()
+    if request.headers.get("hx-request") == "true":
+        return _sheet(request, session, user, assignment_id)
+    return flash(redirect(request, f"/judging/{assignment_id}"), "Your scores were saved.")
+
+
+@router.post("/judging/{assignment_id}/submit")
+def submit_scores(
+    request: Request, session: SessionDep, assignment_id: Id, user: Judge
+) -> Response:
+    try:
+        judging_service.submit_scores(session, judge=user, assignment_id=assignment_id)
+    except FormErrors as exc:
+        session.rollback()
+        return _sheet(request, session, user, assignment_id, errors=exc.errors, status_code=422)
+    session.commit()
+    return flash(redirect(request, "/judging"), "Your scores were submitted.")
+
+
+@router.post("/judging/{assignment_id}/recuse")
+def recuse(
+    request: Request, session: SessionDep, assignment_id: Id, user: Judge, form: FormData
+) -> Response:
+    try:
+        judging_service.recuse(
+            session, judge=user, assignment_id=assignment_id, reason=form.get("reason", "")
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _sheet(
+            request, session, user, assignment_id, errors=exc.errors, form=form, status_code=422
+        )
+    session.commit()
+    return flash(redirect(request, "/judging"), "You stepped back from judging this entry.")

@@ -1,0 +1,175 @@
+"""Graduate outcomes (administrators): the list, one-by-one entry, and file imports with
+a preview of every row's problems, written all or nothing."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AdminOnly, CurrentUser, PageParams
+from app.errors import FormErrors
+from app.i18n import lazy_gettext as _l
+from app.services import evaluation_views as views
+from app.services import outcomes as outcome_service
+from app.services import roster as roster_service
+from app.services import roster_files
+from app.services.outcomes import OutcomeForm
+from app.web import flash, redirect, render
+
+router = APIRouter(prefix="/outcomes", dependencies=[AdminOnly])
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+Text = Annotated[str, Form(max_length=1000)]
+
+
+def _list_page(
+    request,
+    session,
+    paging,
+    *,
+    cohort_id=None,
+    form=None,
+    errors=None,
+    upload_errors=None,
+    status_code=200,
+    block=None,
+):
+    context = {
+        "page": outcome_service.list_outcomes(
+            session, cohort_id=cohort_id, page=paging.page, per_page=paging.per_page
+        ),
+        "cohorts": roster_service.cohort_choices(session),
+        "cohort_id": cohort_id,
+        "form": form or OutcomeForm(),
+        "errors": errors or {},
+        "upload_errors": upload_errors or {},
+        **views.scheme_labels(),
+    }
+    return render(request, "outcomes/list.html", context, block=block, status_code=status_code)
+
+
+@router.get("")
+def outcome_list(
+    request: Request,
+    session: SessionDep,
+    paging: PageParams,
+    cohort_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
+) -> Response:
+    return _list_page(request, session, paging, cohort_id=cohort_id)
+
+
+@router.post("")
+def save_outcome(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    paging: PageParams,
+    student_number: Text = "",
+    outcome: Text = "",
+    organisation: Text = "",
+    outcome_on: Text = "",
+    note: Text = "",
+) -> Response:
+    form = OutcomeForm(student_number, outcome, organisation, outcome_on, note)
+    try:
+        outcome_service.save_outcome(session, actor=user, form=form)
+    except FormErrors as exc:
+        session.rollback()
+        return _list_page(
+            request,
+            session,
+            paging,
+            form=form,
+            errors=exc.errors,
+            status_code=422,
+            block="outcome_form",
+        )
+    session.commit()
+    return flash(redirect(request, "/outcomes"), "The outcome has been saved.")
+
+
+@router.get("/template.csv")
+def template_csv() -> Response:
+    return Response(
+        outcome_service.template_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="outcomes-template.csv"'},
+    )
+
+
+@router.get("/{outcome_id}/edit")
+def edit_outcome(request: Request, session: SessionDep, paging: PageParams, outcome_id: Id):
+    record, student, profile = outcome_service.get_outcome(session, outcome_id=outcome_id)
+    form = OutcomeForm(
+        profile.student_number,
+        record.outcome,
+        record.organisation,
+        record.outcome_on.isoformat(),
+        record.note,
+    )
+    return _list_page(request, session, paging, form=form)
+
+
+@router.post("/{outcome_id}/delete")
+def delete_outcome(request: Request, session: SessionDep, outcome_id: Id) -> Response:
+    outcome_service.delete_outcome(session, outcome_id=outcome_id)
+    session.commit()
+    return flash(redirect(request, "/outcomes"), "The outcome has been deleted.")
+
+
+@router.post("/import")
+def upload(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    paging: PageParams,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    try:
+        if file is None or not file.filename:
+            raise FormErrors({"file": _l("Choose the outcomes file (.xlsx or .csv) to upload.")})
+        content = file.file.read(roster_files.MAX_FILE_BYTES + 1)
+        record = outcome_service.create_import(
+            session, actor_id=user.id, filename=file.filename, content=content
+        )
+    except FormErrors as exc:
+        session.rollback()
+        return _list_page(
+            request,
+            session,
+            paging,
+            upload_errors=exc.errors,
+            status_code=422,
+            block="upload_form",
+        )
+    session.commit()
+    return redirect(request, f"/outcomes/imports/{record.id}")
+
+
+@router.get("/imports/{import_id}")
+def preview(request: Request, session: SessionDep, import_id: Id) -> Response:
+    data = outcome_service.preview_import(session, import_id=import_id)
+    return render(
+        request,
+        "outcomes/preview.html",
+        {"preview": data, "refused": False, **views.scheme_labels()},
+    )
+
+
+@router.post("/imports/{import_id}/commit")
+def commit(request: Request, session: SessionDep, user: CurrentUser, import_id: Id) -> Response:
+    try:
+        count = outcome_service.commit_import(session, import_id=import_id, actor_id=user.id)
+    except outcome_service.OutcomesRejected as exc:
+        session.rollback()
+        context = {"preview": exc.preview, "refused": True, **views.scheme_labels()}
+        return render(request, "outcomes/preview.html", context, status_code=422)
+    session.commit()
+    return flash(redirect(request, "/outcomes"), "%(n)s outcomes have been imported.", n=count)
+
+
+@router.post("/imports/{import_id}/discard")
+def discard(request: Request, session: SessionDep, import_id: Id) -> Response:
+    outcome_service.discard_import(session, import_id=import_id)
+    session.commit()
+    return flash(redirect(request, "/outcomes"), "The uploaded file was discarded.")

@@ -1,0 +1,56 @@
+"""The student portfolio (岗课赛证 record): a student's own, or any student's for staff;
+also as an A4 PDF."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AnyUser, CurrentUser, require_role
+from app.models import Role, User
+from app.services import contests as contest_service
+from app.services import portfolio as portfolio_service
+from app.services.certificates import STATUS_LABELS
+from app.services.curriculum import CERT_LEVEL_LABELS
+from app.web import redirect, render
+
+router = APIRouter(prefix="/portfolio")
+
+Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
+StudentUser = Annotated[User, Depends(require_role(Role.student))]
+
+
+def _labels() -> dict:
+    return {
+        "AWARD_LABELS": contest_service.AWARD_LABELS,
+        "ROUND_LEVEL_LABELS": contest_service.ROUND_LEVEL_LABELS,
+        "STATUS_LABELS": STATUS_LABELS,
+        "CERT_LEVEL_LABELS": CERT_LEVEL_LABELS,
+    }
+
+
+@router.get("")
+def my_portfolio(request: Request, user: StudentUser) -> Response:
+    return redirect(request, f"/portfolio/{user.id}")
+
+
+@router.get("/{student_id}", dependencies=[AnyUser])
+def portfolio_page(
+    request: Request, session: SessionDep, student_id: Id, user: CurrentUser
+) -> Response:
+    view = portfolio_service.portfolio(session, viewer=user, student_id=student_id)
+    return render(request, "portfolio/page.html", {"p": view, **_labels()})
+
+
+@router.get("/{student_id}/portfolio.pdf", dependencies=[AnyUser])
+def portfolio_pdf(
+    request: Request, session: SessionDep, student_id: Id, user: CurrentUser
+) -> Response:
+    view = portfolio_service.portfolio(session, viewer=user, student_id=student_id)
+    content = portfolio_service.portfolio_pdf(view, request.state.auth.locale, **_labels())
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="portfolio-{student_id}.pdf"'},
+    )

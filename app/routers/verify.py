@@ -1,0 +1,52 @@
+"""The public certificate check: /verify/{code} needs no login. Unknown codes get a plain
+404; an address that keeps guessing gets 429 (counted in the database, so it holds
+across worker processes)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+
+from app.db import open_session
+from app.errors import NotFound
+from app.services import certificates as certificate_service
+from app.services.curriculum import CERT_LEVEL_LABELS
+from app.web import redirect, render
+
+router = APIRouter()
+
+
+def _client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+@router.get("/verify")
+def verify_form(request: Request, code: Annotated[str, Query(max_length=64)] = "") -> Response:
+    """A box to type a code from a paper certificate; a code given goes to its page."""
+    code = "".join(ch for ch in code.strip().upper() if ch.isalnum())[:32]
+    if code:
+        return redirect(request, f"/verify/{code}")
+    return render(request, "certificates/verify_form.html", {})
+
+
+@router.get("/verify/{code}")
+def verify(request: Request, code: Annotated[str, Path(max_length=64)]) -> Response:
+    # A GET that writes: recording the lookup attempt (address and time) is bookkeeping
+    # against guessing, not a change to anything shown, so it uses its own write session.
+    with open_session(write=True) as session:
+        try:
+            result = certificate_service.verify_code(
+                session, code=code, ip_address=_client_ip(request)
+            )
+        except NotFound:
+            session.commit()
+            raise
+        session.commit()
+    context = {
+        "v": result,
+        "STATUS_LABELS": certificate_service.STATUS_LABELS,
+        "CERT_LEVEL_LABELS": CERT_LEVEL_LABELS,
+    }
+    return render(
+        request, "certificates/verify.html", context, headers={"Cache-Control": "no-store"}
+    )

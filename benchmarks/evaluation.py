@@ -1,0 +1,165 @@
+"""The evaluation at college scale: compute, CSV, XLSX and a 1,000-row PDF.
+
+    .venv/bin/python benchmarks/evaluation.py [--students 10000] [--teams 2000]
+        [--sessions 50000] [--entries 5000] [--no-half]
+
+Builds a fresh SQLite database in a temp dir (migrations, the catalogue, then
+``evaluation_seed.seed_bulk``: bulk inserts of students, cohorts, teams and members, live
+sessions, accounts with follower counts, and competition entries in published rounds
+that ``award_facts`` reads), then times each step and measures its peak memory growth
+(tracemalloc, in a second pass so that tracing does not slow the timed one). The same
+runs at half the size give the time ratio (about 2 means linear growth).
+
+Targets on a 2-core machine: compute < 3 s, CSV < 3 s, XLSX < 8 s with peak memory
+growth < 150 MB, PDF (1,000 rows) < 15 s. A missed target is reported, not fatal.
+"""
+
+import argparse
+import gc
+import os
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("SECRET_KEY", "benchmark-secret-key")
+
+TARGETS = {"compute": 3.0, "csv": 3.0, "xlsx": 8.0, "pdf": 15.0}
+XLSX_MEMORY_TARGET_MB = 150.0
+PERIOD = (date(2025, 9, 1), date(2026, 1, 31))
+
+
+def _build(directory: Path, *, students: int, teams: int, sessions: int, entries: int) -> str:
+    from app import db
+    from app import migrate as migrations
+    from app.services import evaluation_seed, seeding
+
+    url = f"sqlite:///{directory / 'bench.db'}"
+    migrations.upgrade(url)
+    db.configure_engine(url)
+    started = time.perf_counter()
+    with db.open_session(write=True) as session:
+        seeding.seed_catalogue(session)
+        report = seeding.SeedReport()
+        evaluation_seed.seed_catalogue(session, report)
+        evaluation_seed.seed_bulk(
+            session, students=students, teams=teams, sessions=sessions, entries=entries
+        )
+        session.commit()
+    print(
+        f"  data: {students:,} students, {teams:,} teams, {sessions:,} sessions, "
+        f"{entries:,} entries in {time.perf_counter() - started:.1f} s"
+    )
+    return url
+
+
+def _steps():
+    from sqlmodel import select
+
+    from app import db
+    from app.exports import evaluation as export
+    from app.models import Cohort
+    from app.services import evaluation, evaluation_scheme
+
+    state: dict = {}
+
+    def compute():
+        with db.open_session() as session:
+            cohort_ids = list(session.exec(select(Cohort.id)).all())
+            scheme = evaluation_scheme.current_scheme(session)
+            state["result"] = evaluation.evaluate(
+                session,
+                cohort_ids=cohort_ids,
+                period=evaluation.Period(*PERIOD),
+                params=scheme.params,
+                scheme_version=scheme.version,
+            )
+        return f"{len(state['result'].students):,} students"
+
+    def csv():
+        return f"{len(export.evaluation_csv(state['result'])) / 1e6:.1f} MB"
+
+    def xlsx():
+        return f"{len(export.evaluation_xlsx(state['result'])) / 1e6:.1f} MB"
+
+    def pdf():
+        return f"{len(export.evaluation_pdf(state['result'], student_limit=1000)) / 1e6:.1f} MB"
+
+    return [("compute", compute), ("csv", csv), ("xlsx", xlsx), ("pdf", pdf)]
+
+
+def _run(sizes: dict, *, memory: bool) -> dict[str, tuple[float, float | None, str]]:
+    figures = {}
+    for name, step in _steps():
+        gc.collect()
+        started = time.perf_counter()
+        detail = step()
+        elapsed = time.perf_counter() - started
+        peak_mb = None
+        if memory and name in ("compute", "csv", "xlsx"):
+            gc.collect()
+            tracemalloc.start()
+            base, _ = tracemalloc.get_traced_memory()
+            step()
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            peak_mb = (peak - base) / 1e6
+        figures[name] = (elapsed, peak_mb, detail)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=10_000)
+    parser.add_argument("--teams", type=int, default=2_000)
+    parser.add_argument("--sessions", type=int, default=50_000)
+    parser.add_argument("--entries", type=int, default=5_000)
+    parser.add_argument("--no-half", action="store_true", help="skip the half-size run")
+    args = parser.parse_args()
+    full = {
+        "students": args.students,
+        "teams": args.teams,
+        "sessions": args.sessions,
+        "entries": args.entries,
+    }
+    runs = [("full", full, True)]
+    if not args.no_half:
+        runs.append(("half", {k: v // 2 for k, v in full.items()}, False))
+    results = {}
+    for label, sizes, memory in runs:
+        directory = Path(tempfile.mkdtemp(prefix=f"chanjiao-bench-eval-{label}-"))
+        try:
+            print(f"{label} size:")
+            _build(directory, **sizes)
+            results[label] = _run(sizes, memory=memory)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+    print()
+    print(f"{'step':<10}{'time (s)':>10}{'target':>9}{'peak +MB':>10}{'÷ half':>9}  detail")
+    missed = []
+    for name in ("compute", "csv", "xlsx", "pdf"):
+        elapsed, peak, detail = results["full"][name]
+        ratio = ""
+        if "half" in results and results["half"][name][0] > 0:
+            ratio = f"{elapsed / results['half'][name][0]:.2f}"
+        peak_text = f"{peak:.0f}" if peak is not None else "-"
+        ok = elapsed < TARGETS[name]
+        if name == "xlsx" and peak is not None and peak >= XLSX_MEMORY_TARGET_MB:
+            ok = False
+        if not ok:
+            missed.append(name)
+        print(
+            f"{name:<10}{elapsed:>10.2f}{TARGETS[name]:>9.0f}{peak_text:>10}{ratio:>9}  {detail}"
+            + ("" if ok else "  ← target missed")
+        )
+    print()
+    print("targets met" if not missed else f"targets missed: {', '.join(missed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Exports as jobs: started by a POST, progress in the database, a file openpyxl reads,
+the author (or an administrator) only, and files that expire."""
+
+import io
+import re
+from datetime import timedelta
+
+from openpyxl import load_workbook
+from sqlalchemy import update
+from sqlmodel import select
+
+from app.models.base import utcnow
+from app.models.evaluation import ExportJob
+from app.services import evaluation_jobs
+from tests.factories import make_teacher
+from tests.factories_evaluation import PERIOD, make_world
+
+
+def _start(client, world, file_format="xlsx"):
+    response = client.post_form(
+        "/jobs",
+        {
+            "cohort_ids": [str(world["cohort_a"].id)],
+            "start": str(PERIOD.start),
+            "end": str(PERIOD.end),
+            "file_format": file_format,
+        },
+    )
+    assert response.status_code == 303, response.text[:300]
+    job_id = int(re.search(r"/jobs/(\d+)$", response.headers["location"]).group(1))
+    evaluation_jobs.wait(job_id)
+    return job_id
+
+
+def test_an_xlsx_export_runs_as_a_job_and_downloads(client, session):
+    world = make_world(session)
+    session.commit()
+    client.login_as(world["head"])
+    job_id = _start(client, world)
+    page = client.get(f"/jobs/{job_id}")
+    assert page.status_code == 200
+    assert '<progress id="job-bar" max="100" value="100">' in page.text
+    assert 'hx-trigger="every 1s"' not in page.text  # finished: polling stops
+    download = client.get(f"/jobs/{job_id}/download")
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(download.content))
+    assert "学生 Students" in book.sheetnames
+    names = [row[2] for row in book["学生 Students"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == sorted(["王一", "'-2+3 李二", '\'=HYPERLINK("http://evil.example")'])
+
+
+def test_csv_and_pdf_exports_finish_too(client, session):
+    world = make_world(session)
+    session.commit()
+    client.login_as(world["head"])
+    csv_job = _start(client, world, "csv")
+    assert client.get(f"/jobs/{csv_job}/download").content.startswith(b"\xef\xbb\xbf")
+    pdf_job = _start(client, world, "pdf")
+    assert client.get(f"/jobs/{pdf_job}/download").content.startswith(b"%PDF")
+
+
+def test_a_running_job_shows_a_polling_progress_bar(client, session):
+    world = make_world(session)
+    session.commit()
+    client.login_as(world["head"])
+    job = evaluation_jobs.start_export(
+        session,
+        actor=world["head"],
+        cohort_ids=[world["cohort_a"].id],
+        start=str(PERIOD.start),
+        end=str(PERIOD.end),
+        file_format="xlsx",
+    )
+    session.commit()
+    session.exec(
+        update(ExportJob).where(ExportJob.id == job.id).values(status="running", progress=40)
+    )
+    session.commit()
+    partial = client.get(f"/jobs/{job.id}", headers={"HX-Request": "true"})
+    assert partial.text.lstrip().startswith('<div id="job-progress"')
+    assert 'hx-trigger="every 1s"' in partial.text and 'value="40"' in partial.text
+
+
+def test_bad_export_requests_get_messages_beside_the_fields(client, session):
+    world = make_world(session)
+    session.commit()
+    client.login_as(world["head"])
+    response = client.post_form(
+        "/jobs", {"start": "2026-02-01", "end": "2025-01-01", "file_format": "doc"}
+    )
+    assert response.status_code == 422
+    assert "field-error" in response.text
+    assert session.exec(select(ExportJob)).all() == []
+    other = client.post_form(
+        "/jobs",
+        {
+            "cohort_ids": [str(world["cohort_b"].id)],
+            "start": str(PERIOD.start),
+            "end": str(PERIOD.end),
+            "file_format": "csv",
+        },
+    )
+    assert other.status_code == 403  # not a cohort this teacher heads
+    assert session.exec(select(ExportJob)).all() == []
+
+
+def test_only_the_author_or_an_administrator_gets_the_file_and_files_expire(
+    client, other_client, session
+):
+    world = make_world(session)
+    stranger = make_teacher(session)
+    session.commit()
+    client.login_as(world["head"])
+    job_id = _start(client, world, "csv")
+    other_client.login_as(stranger)
+    assert other_client.get(f"/jobs/{job_id}").status_code == 403
+    assert other_client.get(f"/jobs/{job_id}/download").status_code == 403
+    session.exec(
+        update(ExportJob)
+        .where(ExportJob.id == job_id)
+        .values(expires_at=utcnow() - timedelta(minutes=1))
+    )
+    session.commit()
+    assert client.get(f"/jobs/{job_id}/download").status_code == 404
+    evaluation_jobs.purge_expired(session)
+    session.commit()
+    job = session.get(ExportJob, job_id)
+    session.refresh(job)
+    assert (job.status, job.content) == ("expired", None)
+
+
+def test_queued_jobs_run_from_the_command_line_worker(session):
+    world = make_world(session)
+    session.commit()
+    job = evaluation_jobs.start_export(
+        session,
+        actor=world["head"],
+        cohort_ids=[world["cohort_a"].id],
+        start=str(PERIOD.start),
+        end=str(PERIOD.end),
+        file_format="csv",
+    )
+    session.commit()
+    assert evaluation_jobs.run_pending() == 1
+    row = session.exec(select(ExportJob.status, ExportJob.progress).where(ExportJob.id == job.id))
+    assert row.one() == ("done", 100)
+
+
+def test_a_snapshot_pdf_report_runs_as_a_job(client, session):
+    from app.services import evaluation_snapshots
+    from tests.factories import make_admin
+
+    world = make_world(session)
+    admin = make_admin(session)
+    session.commit()
+    snapshot = evaluation_snapshots.publish(
+        session, actor=admin, cohort_id=world["cohort_a"].id, period=PERIOD
+    )
+    session.commit()
+    client.login_as(world["head"])
+    response = client.post_form("/jobs", {"snapshot_id": str(snapshot.id), "file_format": "pdf"})
+    assert response.status_code == 303
+    job_id = int(response.headers["location"].rsplit("/", 1)[1])
+    evaluation_jobs.wait(job_id)
+    download = client.get(f"/jobs/{job_id}/download")
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")

@@ -1,0 +1,73 @@
+"""The student portfolio: own page and PDF, staff may look, other students may not."""
+
+from datetime import UTC, date, datetime
+
+from app.models.studios import BookingStatus
+from tests.factories import make_student, make_teacher
+from tests.factories_contests import make_award, make_entry, make_external, make_round
+from tests.factories_curriculum import make_certificate
+from tests.factories_studios import make_booking, make_studio
+from tests.factories_teams import make_log, make_pairing, make_team
+
+
+def test_portfolio_shows_the_record_and_counts_checked_in_studio_hours(
+    client, session, statement_counter
+):
+    student, other = make_student(session, full_name="张同学"), make_student(session)
+    team = make_team(session, name="星火直播队", members=[(student, "anchor")])
+    round_ = make_round(
+        session,
+        level="provincial",
+        published_at=datetime(2026, 6, 1, tzinfo=UTC),
+        results_on=date(2026, 6, 1),
+    )
+    make_entry(session, round_=round_, team=team, title="温州好物专场", award="first")
+    make_external(
+        session,
+        student_id=student.id,
+        competition_name="市直播大赛",
+        award="gold",
+        level="municipal",
+        awarded_on=date(2026, 4, 1),
+    )
+    make_award(
+        session, holder=student, certificate=make_certificate(session, name_zh="互联网营销师")
+    )
+    studio = make_studio(session)
+    start = datetime(2026, 5, 4, 2, tzinfo=UTC)
+    make_booking(
+        session,
+        studio=studio,
+        user=student,
+        starts_at=start,
+        minutes=90,
+        status=BookingStatus.completed,
+    )
+    make_booking(
+        session,
+        studio=studio,
+        user=student,
+        starts_at=start.replace(day=5),
+        minutes=60,
+        status=BookingStatus.no_show,
+    )
+    pairing = make_pairing(session, team)
+    make_log(session, pairing, held_on=date(2026, 3, 1), minutes=90)
+    teacher = make_teacher(session)
+    session.commit()
+
+    client.login_as(student)
+    assert client.get("/portfolio", follow_redirects=False).headers["location"] == (
+        f"/portfolio/{student.id}"
+    )
+    with statement_counter() as statements:
+        page = client.get(f"/portfolio/{student.id}")
+    assert page.status_code == 200
+    for text in ("星火直播队", "温州好物专场", "市直播大赛", "互联网营销师", "1.5"):
+        assert text in page.text, text
+    assert len(statements) < 30
+    pdf = client.get(f"/portfolio/{student.id}/portfolio.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/portfolio/{other.id}").status_code == 404
+    client.login_as(teacher)
+    assert client.get(f"/portfolio/{student.id}").status_code == 200

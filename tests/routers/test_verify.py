@@ -1,0 +1,92 @@
+"""The public certificate check and the award page."""
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.models.certificates import VerifyAttempt
+from app.services import certificates as certificate_service
+from tests.factories import make_admin, make_student, make_teacher
+from tests.factories_contests import make_award
+from tests.factories_curriculum import make_certificate
+
+
+def test_anyone_verifies_a_code_without_logging_in(client, session):
+    cert = make_certificate(session, name_zh="互联网营销师", work_type_zh="直播销售员")
+    holder = make_student(session, full_name="张小明")
+    award = make_award(session, holder=holder, certificate=cert, level=4)
+    session.commit()
+    page = client.get(f"/verify/{award.verification_code}")
+    assert page.status_code == 200
+    assert "互联网营销师" in page.text and "直播销售员" in page.text
+    assert "张*明" in page.text and "张小明" not in page.text
+    assert award.number in page.text
+    assert client.get("/verify/NOSUCHCODE").status_code == 404
+
+
+def test_a_revoked_or_expired_certificate_shows_so(client, session):
+    cert = make_certificate(session)
+    holder = make_student(session)
+    revoked = make_award(
+        session, holder=holder, certificate=cert, status="revoked", revoke_reason="违规"
+    )
+    expired = make_award(
+        session,
+        holder=holder,
+        certificate=cert,
+        level=4,
+        issued_on=date(2020, 1, 1),
+        expires_on=date(2021, 1, 1),
+    )
+    session.commit()
+    assert "revoked" in client.get(f"/verify/{revoked.verification_code}").text.lower() or (
+        "已撤销" in client.get(f"/verify/{revoked.verification_code}").text
+    )
+    text = client.get(f"/verify/{expired.verification_code}").text
+    assert "expired" in text.lower() or "已过期" in text
+
+
+def test_repeated_guessing_from_one_address_gets_429(client, session):
+    cert = make_certificate(session)
+    award = make_award(session, holder=make_student(session), certificate=cert)
+    session.commit()
+    for n in range(certificate_service.VERIFY_MAX_MISSES):
+        assert client.get(f"/verify/GUESS{n:07d}").status_code == 404
+    assert client.get("/verify/GUESSAGAIN").status_code == 429
+    assert client.get(f"/verify/{award.verification_code}").status_code == 429  # slowed down
+    count = session.execute(select(func.count()).select_from(VerifyAttempt)).scalar_one()
+    assert count == certificate_service.VERIFY_MAX_MISSES
+
+
+def test_award_page_has_a_qr_code_and_a_pdf_for_holder_and_staff_only(client, session):
+    cert = make_certificate(session)
+    holder, other = make_student(session), make_student(session)
+    award = make_award(session, holder=holder, certificate=cert)
+    teacher, admin = make_teacher(session), make_admin(session)
+    session.commit()
+    client.login_as(holder)
+    page = client.get(f"/certificates/awards/{award.id}")
+    assert page.status_code == 200 and "data:image/svg+xml" in page.text
+    assert f"/verify/{award.verification_code}" in page.text
+    pdf = client.get(f"/certificates/awards/{award.id}/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    client.login_as(other)
+    assert client.get(f"/certificates/awards/{award.id}").status_code == 404
+    assert client.get(f"/certificates/awards/{award.id}/certificate.pdf").status_code == 404
+    client.login_as(teacher)
+    assert client.get(f"/certificates/awards/{award.id}").status_code == 200
+    assert (
+        client.post_form(f"/certificates/awards/{award.id}/revoke", {"reason": "x"}).status_code
+        == 403
+    )
+    client.login_as(admin)
+    empty = client.post_form(
+        f"/certificates/awards/{award.id}/revoke", {"reason": ""}, headers={"HX-Request": "true"}
+    )
+    assert empty.status_code == 422
+    assert (
+        client.post_form(f"/certificates/awards/{award.id}/revoke", {"reason": "冒名"}).status_code
+        == 303
+    )
+    session.expire_all()
+    assert client.get(f"/verify/{award.verification_code}").status_code == 200

@@ -1,0 +1,150 @@
+"""Certificate eligibility (rules as data), issuing, exams and bulk issue."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from app.errors import FormErrors
+from app.models.certificates import CertificateAward, CertificateRule, TrainingRecord
+from app.services import certificates as certificate_service
+from app.services import certificates_import as import_service
+from app.services import exams as exam_service
+from tests.factories import make_admin, make_student, make_teacher
+from tests.factories_contests import make_award
+from tests.factories_curriculum import make_certificate
+
+ON = date(2026, 6, 1)
+
+
+def _platform_manager(session):
+    """平台管理员: levels 5 to 3 only."""
+    return make_certificate(session, work_type_zh="平台管理员", hours={5: 120, 4: 104, 3: 88})
+
+
+def test_eligibility_names_every_missing_condition(session):
+    cert = _platform_manager(session)
+    student = make_student(session)
+    check = certificate_service.check_eligibility(
+        session, student_id=student.id, type_id=cert.id, level=2, on=ON
+    )
+    assert [str(p) for p in check.problems] == ["平台管理员 is offered at levels 5、4、3 only."]
+    check = certificate_service.check_eligibility(
+        session, student_id=student.id, type_id=cert.id, level=4, on=ON
+    )
+    texts = [str(p) for p in check.problems]
+    assert "Training hours: 0 of the 104 required are completed." in texts
+    assert "Level 5 of this certificate must be held first." in texts
+    session.add(TrainingRecord(student_id=student.id, certificate_type_id=cert.id, hours=110))
+    make_award(session, holder=student, certificate=cert, level=5)
+    assert certificate_service.check_eligibility(
+        session, student_id=student.id, type_id=cert.id, level=4, on=ON
+    ).ok
+    # a revoked level 5 no longer counts
+    award = session.exec(select(CertificateAward)).one()
+    award.status = "revoked"
+    session.add(award)
+    assert not certificate_service.check_eligibility(
+        session, student_id=student.id, type_id=cert.id, level=4, on=ON
+    ).ok
+    # rules are data: a type that lets anyone sit level 4
+    session.add(CertificateRule(certificate_type_id=cert.id, requires_level_below=False))
+    session.flush()
+    assert certificate_service.check_eligibility(
+        session, student_id=student.id, type_id=cert.id, level=4, on=ON
+    ).ok
+
+
+def test_masked_names():
+    assert certificate_service.mask_name("张三") == "张*"
+    assert certificate_service.mask_name("欧阳娜娜") == "欧**娜"
+    assert certificate_service.mask_name("Li Ming") == "L* M***"
+    assert certificate_service.mask_name("王") == "*"
+
+
+def test_a_practical_exam_issues_certificates_to_passing_candidates(session):
+    cert = make_certificate(session, hours={5: 0})
+    admin = make_admin(session)
+    e1, e2 = make_teacher(session), make_teacher(session)
+    good, weak = make_student(session), make_student(session)
+    exam = exam_service.create_exam(
+        session,
+        actor=admin,
+        form={
+            "certificate_type_id": str(cert.id),
+            "level": "5",
+            "title": "直播销售实操",
+            "held_on": "2026-06-01",
+            "pass_mark": "60",
+        },
+    )
+    c1 = exam_service.add_criterion(
+        session, exam_id=exam.id, form={"name_zh": "节奏", "max_score": "60"}
+    )
+    c2 = exam_service.add_criterion(
+        session, exam_id=exam.id, form={"name_zh": "合规", "max_score": "40"}
+    )
+    for examiner in (e1, e2):
+        exam_service.add_examiner(session, exam_id=exam.id, user_id=str(examiner.id))
+    cand_good = exam_service.add_candidate(session, exam_id=exam.id, student_id=str(good.id))
+    cand_weak = exam_service.add_candidate(session, exam_id=exam.id, student_id=str(weak.id))
+    with pytest.raises(FormErrors) as caught:
+        exam_service.save_exam_scores(
+            session,
+            examiner=e1,
+            exam_id=exam.id,
+            candidate_id=cand_good.id,
+            form={f"c{c1.id}": "61", f"c{c2.id}": "30"},
+        )
+    assert f"c{c1.id}" in caught.value.errors
+    for examiner, (g1, g2), (w1, w2) in ((e1, (50, 30), (30, 20)), (e2, (40, 20), (35, 20))):
+        exam_service.save_exam_scores(
+            session,
+            examiner=examiner,
+            exam_id=exam.id,
+            candidate_id=cand_good.id,
+            form={f"c{c1.id}": str(g1), f"c{c2.id}": str(g2)},
+        )
+        exam_service.save_exam_scores(
+            session,
+            examiner=examiner,
+            exam_id=exam.id,
+            candidate_id=cand_weak.id,
+            form={f"c{c1.id}": str(w1), f"c{c2.id}": str(w2)},
+        )
+    assert exam_service.finalise_exam(session, actor=admin, exam_id=exam.id) == 1
+    assert cand_good.result == Decimal("70.00") and cand_good.passed  # (80 + 60) / 2
+    assert cand_weak.result == Decimal("52.50") and not cand_weak.passed
+    award = session.get(CertificateAward, cand_good.award_id)
+    assert (
+        award.holder_id == good.id and award.source == "exam" and len(award.verification_code) == 12
+    )
+
+
+def test_bulk_issue_previews_row_errors_and_issues_all_or_nothing(session):
+    cert = make_certificate(session, hours={5: 0})
+    admin = make_admin(session)
+    a, b = make_student(session, full_name="甲同学"), make_student(session, full_name="乙同学")
+    from app.models import StudentProfile
+
+    na = session.get(StudentProfile, a.id).student_number
+    nb = session.get(StudentProfile, b.id).student_number
+    bad = f"学号,姓名,结果\n{na},甲同学,通过\n{nb},错名字,通过\nNOPE,谁,通过\n".encode()
+    form = {"certificate_type_id": str(cert.id), "level": "5", "issued_on": "2026-06-01"}
+    record = import_service.create_import(
+        session, actor=admin, form=form, filename="r.csv", content=bad
+    )
+    preview = import_service.get_preview(session, import_id=record.id)
+    assert [len(r.errors) for r in preview.rows] == [0, 1, 1]
+    with pytest.raises(import_service.ImportRejected):
+        import_service.commit_import(session, actor=admin, import_id=record.id)
+    assert session.exec(select(CertificateAward)).all() == []
+    good = f"学号,姓名,结果\n{na},甲同学,通过\n{nb},乙同学,不通过\n".encode("gb18030")
+    record = import_service.create_import(
+        session, actor=admin, form=form, filename="r.csv", content=good
+    )
+    assert import_service.commit_import(session, actor=admin, import_id=record.id) == 1
+    assert [x.holder_id for x in session.exec(select(CertificateAward)).all()] == [a.id]
+    with pytest.raises(FormErrors):
+        import_service.create_import(session, actor=admin, form=form, filename="x.csv", content=b"")
