@@ -59,7 +59,7 @@ def _world(live_server):
         s.flush()
         entries = []
         for _n, (name, student) in enumerate(
-            (("星火直播队", students[0]), ("晨光团队", students[1]))
+            (("朝阳评审队", students[0]), ("晨光团队", students[1]))
         ):
             team = Team(name=name)
             s.add(team)
@@ -141,9 +141,9 @@ def _score(make_page, world, judge, rhythm, compliance):
     page.goto("/login")
     log_in(page, judge.username, PASSWORD)
     page.goto("/judging")
-    expect(page.locator("table.judge-tasks")).to_contain_text("星火直播队")
+    expect(page.locator("table.judge-tasks")).to_contain_text("朝阳评审队")
     expect(page.locator("table.judge-tasks")).not_to_contain_text("晨光团队")
-    page.locator("table.judge-tasks a", has_text="星火直播队").click()
+    page.locator("table.judge-tasks a", has_text="朝阳评审队").click()
     sheet = page.locator("#score-sheet")
     sheet.locator(f"#f-c{world['rhythm']}").fill("61")  # over the maximum of 60
     sheet.locator(f"#f-c{world['compliance']}").click()
@@ -183,7 +183,7 @@ def test_two_judges_score_organiser_ranks_publishes_and_visitor_verifies(
 
     admin.goto(round_url)
     first_row = admin.locator("#ranking tbody tr").first
-    expect(first_row).to_contain_text("星火直播队")
+    expect(first_row).to_contain_text("朝阳评审队")
     expect(first_row).to_contain_text("78.00")  # (80 + 76) / 2
     expect(first_row).to_contain_text("2 / 2")
     admin.locator("#quota-form #f-q_first").fill("50")
@@ -192,7 +192,7 @@ def test_two_judges_score_organiser_ranks_publishes_and_visitor_verifies(
     admin.locator("form[action$='/publish'] button").click()
     expect(admin.locator(".notice-ok")).to_be_visible()
     admin.goto(f"{round_url}/results")
-    expect(admin.locator("table")).to_contain_text("星火直播队")
+    expect(admin.locator("table")).to_contain_text("朝阳评审队")
 
     visitor = make_page()
     visitor.goto(f"/verify/{world['valid_code']}")
