@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     booking_staff_advance_days: int = 180
     # Evaluation exports: days a finished export file is kept for download.
     export_retention_days: int = 7
+    # Studio bookings: weekly hour quota per team (its active bookings, any booker).
+    booking_team_weekly_hours: int = 10
 
     @model_validator(mode="after")
     def _secret_key_present(self) -> "Settings":

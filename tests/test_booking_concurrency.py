@@ -70,7 +70,10 @@ def _serve(url: str, log_path: Path):
     log = log_path.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", "2", "--no-access-log"],
+         "--port", str(port), "--workers", "2", "--no-access-log",
+         # Clients wait long in the burst: keep their idle keep-alive connections open
+         # so a reused connection is never reset under them (uvicorn's default is 5 s).
+         "--timeout-keep-alive", "120"],
         cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

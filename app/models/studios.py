@@ -164,10 +164,14 @@ class Booking(SQLModel, table=True):
     series_id: int | None = Field(
         default=None, foreign_key="booking_series.id", index=True, ondelete="SET NULL"
     )
-    # Room for the teams domain: a booking for a team, linked to a live session (no
-    # foreign keys yet; a later migration adds them once those tables exist).
-    team_id: int | None = Field(default=None, index=True)
-    live_session_id: int | None = Field(default=None)
+    # The team a booking is for (required for a live session), and the live session it
+    # hosts (one booking per live session; set from the live session's plan).
+    team_id: int | None = Field(
+        default=None, foreign_key="team.id", index=True, ondelete="SET NULL"
+    )
+    live_session_id: int | None = Field(
+        default=None, foreign_key="live_session.id", ondelete="SET NULL"
+    )
     decided_by_id: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )

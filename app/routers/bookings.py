@@ -121,6 +121,7 @@ def _recurring_form(
     last_date: Field = "",
     title: Field = "",
     purpose: Field = "course",
+    team_id: Field = "",
 ) -> recurring.RecurringForm:
     return recurring.RecurringForm(
         studio_id=studio_id,
@@ -131,6 +132,7 @@ def _recurring_form(
         last_date=last_date,
         title=title,
         purpose=purpose,
+        team_id=team_id,
     )
 
 
@@ -148,6 +150,7 @@ def _recurring_page(
         "studios": [row.studio for row in studio_service.list_studios(session)],
         "purposes": booking_service.purposes_for(user),
         "purpose_labels": booking_service.PURPOSE_LABELS,
+        "teams": booking_service.team_choices(session, user=user),
     }
     return render(
         request, "bookings/recurring.html", context, block="recurring", status_code=status_code

@@ -61,6 +61,9 @@ def _plan_context(session, *, user, team_id: int, form: PlanForm, errors: dict, 
         "chosen_roles": chosen,
         "posts": team_service.all_posts(session),
         "accounts": [view.account for view in accounts],
+        "bookings": live_service.linkable_bookings(
+            session, team_id=team.id, live_session_id=live.id if live else None
+        ),
         "product_rows": list(
             zip(form.product_names + [""] * 3, form.product_prices + [""] * 3, strict=False)
         )[: max(len(form.product_names) + 3, 5)],
@@ -73,6 +76,7 @@ def _plan_form(
     planned_minutes: Text = "",
     gmv_target: Text = "",
     account_id: Text = "",
+    booking_id: Text = "",
     product_name: TextList = [],  # noqa: B006 (FastAPI copies defaults)
     product_price: TextList = [],  # noqa: B006
     role_user: TextList = [],  # noqa: B006
@@ -83,7 +87,8 @@ def _plan_form(
         planned_start=planned_start,
         planned_minutes=planned_minutes,
         gmv_target=gmv_target,
-        account_id=account_id,
+        account_id=account_id[:20],
+        booking_id=booking_id[:20],
         product_names=[v[:300] for v in product_name[:40]],
         product_prices=[v[:40] for v in product_price[:40]],
         role_users=[v[:12] for v in role_user[:40]],

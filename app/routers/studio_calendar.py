@@ -31,10 +31,15 @@ QueryText = Annotated[str, Query(max_length=20)]
 
 
 def _booking_form(
-    date: Field = "", time: Field = "", minutes: Field = "", purpose: Field = "", title: Field = ""
+    date: Field = "",
+    time: Field = "",
+    minutes: Field = "",
+    purpose: Field = "",
+    title: Field = "",
+    team_id: Field = "",
 ) -> booking_service.BookingForm:
     return booking_service.BookingForm(
-        date=date, time=time, minutes=minutes, purpose=purpose, title=title
+        date=date, time=time, minutes=minutes, purpose=purpose, title=title, team_id=team_id
     )
 
 
@@ -75,6 +80,7 @@ def _calendar_page(
         "lengths": minutes,
         "purposes": booking_service.purposes_for(user),
         "purpose_labels": booking_service.PURPOSE_LABELS,
+        "teams": booking_service.team_choices(session, user=user) if panel is not None else [],
         "show_names": user.role in (Role.admin, Role.teacher),
         "studio_feed": calendar_service.feed_for(session, studio_id=studio.id),
         "today": st.today(),

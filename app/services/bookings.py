@@ -3,7 +3,9 @@
 Rules, each with a code that a refusal names: the studio is in service; the purpose fits
 the booker's role; the length fits the studio; not in the past; within the advance
 window; inside opening hours and on the slot grid; not in a blackout; the student's
-weekly hour quota; no overlap (with the studio's buffer) with an active booking.
+weekly hour quota; the team's weekly hour quota; no overlap (with the studio's buffer)
+with an active booking. A booking may name a team (``check_team``): an entrepreneurship
+live session must, and a student may only name a team they are a current member of.
 
 The last rule is also the database's: a PostgreSQL exclusion constraint and an SQLite
 trigger (see the studios migration). On SQLite the request's write session starts with
@@ -34,6 +36,7 @@ from app.models.studios import (
     StudioBlackout,
     StudioHours,
 )
+from app.models.teams import Team, TeamMember
 from app.services import studio_time as st
 from app.services.bookings_grid_rules import check_grid, next_free_slot
 from app.services.studios import get_studio, studio_hours
@@ -47,10 +50,11 @@ RULE_NAMES = {
     "closed": N_("Opening hours and slot grid"),
     "blackout": N_("Blackout period"),
     "quota": N_("Weekly hour quota"),
+    "team_quota": N_("Weekly hour quota per team"),
     "taken": N_("No double booking"),
 }
 # Refusals that show demand the studios could not meet (counted in the utilisation report).
-DEMAND_RULES = frozenset({"taken", "blackout", "quota", "advance"})
+DEMAND_RULES = frozenset({"taken", "blackout", "quota", "team_quota", "advance"})
 PURPOSE_LABELS = {
     Purpose.course: N_("Course practice"),
     Purpose.competition: N_("Competition training"),
@@ -92,6 +96,61 @@ class BookingForm:
     minutes: str = ""
     purpose: str = ""
     title: str = ""
+    team_id: str = ""
+
+
+def team_choices(session: Session, *, user: User) -> list[Team]:
+    """The teams ``user`` may book for: a student's current teams; every team for staff."""
+    query = select(Team).order_by(Team.name)
+    if user.role not in (Role.admin, Role.teacher):
+        current = select(TeamMember.team_id).where(
+            TeamMember.user_id == user.id,
+            TeamMember.left_on.is_(None),  # type: ignore[union-attr]
+        )
+        query = query.where(Team.id.in_(current))  # type: ignore[union-attr]
+    return list(session.exec(query).all())
+
+
+def check_team(session: Session, *, user: User, purpose: str, team_id: int | None) -> None:
+    """The "booking for a team" rule: FormErrors beside the team field when it breaks.
+
+    A live session names a team; any team for staff, a current team of a student.
+    """
+    if team_id is None:
+        if purpose == Purpose.live_session:
+            raise FormErrors(
+                {
+                    "team_id": _l(
+                        "Booking for a team: an entrepreneurship live session needs a team."
+                    )
+                }
+            )
+        return
+    if session.get(Team, team_id) is None:
+        raise FormErrors({"team_id": _l("Booking for a team: choose a team from the list.")})
+    if user.role in (Role.admin, Role.teacher):
+        return
+    member = session.exec(
+        select(TeamMember.id).where(
+            TeamMember.team_id == team_id,
+            TeamMember.user_id == user.id,
+            TeamMember.left_on.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    if member is None:
+        raise FormErrors(
+            {"team_id": _l("Booking for a team: choose a team you are a current member of.")}
+        )
+
+
+def parse_team_id(text: str) -> int | None:
+    """The team id of a form (None when blank); FormErrors when it is not a number."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 12:
+        raise FormErrors({"team_id": _l("Booking for a team: choose a team from the list.")})
+    return int(text)
 
 
 def purposes_for(user: User) -> list[str]:
@@ -159,6 +218,7 @@ def check_rules(
     now: datetime,
     hours: dict[int, StudioHours] | None = None,
     check_quota: bool = True,
+    team_id: int | None = None,
 ) -> None:
     """Raise BookingRefused for the first rule the booking breaks."""
     hours = studio_hours(session, studio_id=studio.id) if hours is None else hours
@@ -225,6 +285,16 @@ def check_rules(
                 quota=quota,
                 used=f"{used:g}",
             )
+    if check_quota and team_id is not None:
+        used = team_weekly_hours(session, team_id=team_id, day=st.local_date(starts_at))
+        quota = settings.booking_team_weekly_hours
+        if used + minutes / 60 > quota + 1e-9:
+            raise refuse(
+                "team_quota",
+                N_("A team may book %(quota)s hours a week; this team has %(used)s in that week."),
+                quota=quota,
+                used=f"{used:g}",
+            )
     blocked_until = ends_at + timedelta(minutes=studio.buffer_minutes)
     clash = session.exec(
         select(Booking).where(
@@ -262,6 +332,18 @@ def weekly_hours(session: Session, *, user_id: int, day: date, exclude_id: int |
     return sum(
         (e - s).total_seconds() / 3600 for i, s, e in session.exec(query).all() if i != exclude_id
     )
+
+
+def team_weekly_hours(session: Session, *, team_id: int, day: date) -> float:
+    """Hours of a team's active bookings in the local week containing ``day``."""
+    start, end = st.week_range(st.monday_of(day))
+    query = select(Booking.starts_at, Booking.ends_at).where(
+        Booking.team_id == team_id,
+        Booking.status.in_(ACTIVE_STATUSES),
+        Booking.starts_at >= start,
+        Booking.starts_at < end,
+    )
+    return sum((e - s).total_seconds() / 3600 for s, e in session.exec(query).all())
 
 
 def apply_due_statuses(
@@ -338,10 +420,12 @@ def create_booking(
     series_id: int | None = None,
     check_quota: bool = True,
     suggest: bool = True,
+    team_id: int | None = None,
 ) -> Booking:
     """Book a studio if every rule allows; pending when the studio needs approval."""
     now = now or utcnow()
     studio = get_studio(session, studio_id=studio_id)
+    check_team(session, user=actor, purpose=purpose, team_id=team_id)
     apply_due_statuses(session, now=now, studio_id=studio.id)  # a no-show frees its room
     hours = studio_hours(session, studio_id=studio.id)
     try:
@@ -355,6 +439,7 @@ def create_booking(
             now=now,
             hours=hours,
             check_quota=check_quota,
+            team_id=team_id,
         )
         needs_approval = studio.requires_approval and not may_decide(actor, studio)
         booking = Booking(
@@ -367,6 +452,7 @@ def create_booking(
             blocked_until=ends_at + timedelta(minutes=studio.buffer_minutes),
             status=BookingStatus.pending if needs_approval else BookingStatus.approved,
             series_id=series_id,
+            team_id=team_id,
             decided_by_id=None if needs_approval else actor.id,
             decided_at=None if needs_approval else now,
         )
@@ -396,6 +482,7 @@ def book_from_form(session: Session, *, actor: User, studio_id: int, form: Booki
         ends_at=ends_at,
         purpose=purpose,
         title=form.title,
+        team_id=parse_team_id(form.team_id),
     )
 
 

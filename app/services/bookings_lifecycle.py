@@ -17,6 +17,7 @@ from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.models.base import utcnow
 from app.models.studios import Booking, BookingStatus, Studio
+from app.models.teams import LiveSession, Team, TeamMember
 from app.services import bookings_waitlist as waitlist_service
 from app.services.bookings import apply_due_statuses, effective_status, may_decide
 
@@ -35,6 +36,8 @@ class BookingView:
     can_check_in: bool = False
     can_decide: bool = False
     needs_reason: bool = False  # an administrator cancelling someone else's booking
+    team: Team | None = None
+    live_session: LiveSession | None = None
 
 
 def checkin_window(booking: Booking) -> tuple[datetime, datetime]:
@@ -75,17 +78,38 @@ def _load(session: Session, booking_id: int) -> tuple[Booking, Studio, User]:
     return row
 
 
+def _in_team(session: Session, team_id: int | None, viewer: User) -> bool:
+    if team_id is None:
+        return False
+    return (
+        session.exec(
+            select(TeamMember.id).where(
+                TeamMember.team_id == team_id,
+                TeamMember.user_id == viewer.id,
+                TeamMember.left_on.is_(None),  # type: ignore[union-attr]
+            )
+        ).first()
+        is not None
+    )
+
+
 def get_booking(session: Session, *, booking_id: int, viewer: User, now=None) -> BookingView:
-    """A booking its booker, the studio's approver or an administrator may see."""
+    """A booking its booker, a current member of its team, staff or its approver may see."""
     booking, studio, booker = _load(session, booking_id)
     if not (
         booking.user_id == viewer.id
         or viewer.role == Role.admin
         or may_decide(viewer, studio)
         or viewer.role == Role.teacher
+        or _in_team(session, booking.team_id, viewer)
     ):
         raise Forbidden("This booking is not yours.")
-    return describe(booking, studio, booker, viewer, now)
+    view = describe(booking, studio, booker, viewer, now)
+    if booking.team_id is not None:
+        view.team = session.get(Team, booking.team_id)
+    if booking.live_session_id is not None:
+        view.live_session = session.get(LiveSession, booking.live_session_id)
+    return view
 
 
 def cancel_booking(

@@ -32,6 +32,7 @@ class RecurringForm:
     last_date: str = ""
     title: str = ""
     purpose: str = Purpose.course.value
+    team_id: str = ""
 
 
 @dataclass
@@ -97,9 +98,15 @@ def _parse(session: Session, form: RecurringForm, actor: User):
         errors["purpose"] = _l("Choose a purpose.")
     if len(form.title) > 200:
         errors["title"] = _l("Use at most %(n)s characters.", n=200)
+    team_id = None
+    try:
+        team_id = booking_service.parse_team_id(form.team_id)
+        booking_service.check_team(session, user=actor, purpose=form.purpose, team_id=team_id)
+    except FormErrors as exc:
+        errors.update(exc.errors)
     if errors:
         raise FormErrors(errors)
-    return studio, weekdays, minute, minutes, first, last
+    return studio, weekdays, minute, minutes, first, last, team_id
 
 
 def preview_series(
@@ -107,7 +114,7 @@ def preview_series(
 ) -> Preview:
     """Every occurrence of the series, each free or with the rule that refuses it."""
     now = now or utcnow()
-    studio, weekdays, minute, minutes, first, last = _parse(session, form, actor)
+    studio, weekdays, minute, minutes, first, last, team_id = _parse(session, form, actor)
     booking_service.apply_due_statuses(session, now=now, studio_id=studio.id)
     hours = studio_hours(session, studio_id=studio.id)
     occurrences = []
@@ -128,6 +135,7 @@ def preview_series(
                         purpose=form.purpose,
                         now=now,
                         hours=hours,
+                        team_id=team_id,
                     )
                 except booking_service.BookingRefused as refusal:
                     occurrence.refusal = refusal
@@ -156,7 +164,7 @@ def commit_series(
         raise Invalid("No free occurrence to book: change the days, time or dates.")
     if not set(expected) <= free:
         raise SeriesChanged(SERIES_CHANGED)
-    studio, weekdays, minute, minutes, first, last = _parse(session, form, actor)
+    studio, weekdays, minute, minutes, first, last, team_id = _parse(session, form, actor)
     series = BookingSeries(
         studio_id=studio.id,
         user_id=actor.id,
@@ -187,6 +195,7 @@ def commit_series(
                     now=now,
                     series_id=series.id,
                     suggest=False,
+                    team_id=team_id,
                 )
             )
         except booking_service.BookingRefused as refusal:

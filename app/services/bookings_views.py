@@ -21,6 +21,7 @@ from app.models.studios import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from app.models.teams import Team
 from app.services import studio_time as st
 from app.services.bookings_grid import Column, Grid, build_grid
 from app.services.bookings_lifecycle import BookingView, describe
@@ -142,6 +143,7 @@ class MyBookings:
     past: Page
     waitlist: list[tuple[WaitlistEntry, Studio]]
     promoted: list[tuple[WaitlistEntry, Studio]]
+    teams: dict[int, Team] = field(default_factory=dict)
 
 
 def _is_upcoming(now):
@@ -159,7 +161,7 @@ def _is_upcoming(now):
 def my_bookings(
     session: Session, *, user: User, page: int = 1, per_page: int = 20, now=None
 ) -> MyBookings:
-    """Upcoming and past bookings of a user, and their waitlist (five queries)."""
+    """Upcoming and past bookings of a user, their teams and waitlist (six queries)."""
     now = now or utcnow()
     is_upcoming = _is_upcoming(now)
     upcoming_query = (
@@ -203,7 +205,11 @@ def my_bookings(
     ).all()
     waiting = [(e, s) for e, s in entries if e.status == WaitlistStatus.waiting]
     promoted = [(e, s) for e, s in entries if e.status == WaitlistStatus.promoted]
-    return MyBookings(upcoming, past, waiting, promoted)
+    team_ids = {v.booking.team_id for v in upcoming + past_views if v.booking.team_id}
+    teams = {}
+    if team_ids:
+        teams = {t.id: t for t in session.exec(select(Team).where(Team.id.in_(team_ids))).all()}
+    return MyBookings(upcoming, past, waiting, promoted, teams)
 
 
 def approval_queue(

@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, FormErrors, NotFound
+from app.i18n import lazy_gettext as _l
 from app.models import User
 from app.models.base import utcnow
 from app.models.studios import Booking, Studio, WaitlistEntry, WaitlistStatus
@@ -21,6 +22,13 @@ def join_waitlist(
     now = now or utcnow()
     studio = get_studio(session, studio_id=studio_id)
     starts_at, ends_at, purpose = booking_service.parse_form(studio, form, actor)
+    team_id = booking_service.parse_team_id(form.team_id)
+    booking_service.check_team(session, user=actor, purpose=purpose, team_id=team_id)
+    if team_id is not None:
+        # An entry keeps no team, so it could not be booked for one when it frees up.
+        raise FormErrors(
+            {"team_id": _l("Bookings for a team cannot join the waitlist: choose another time.")}
+        )
     booking_service.apply_due_statuses(session, now=now, studio_id=studio.id)
     try:
         booking_service.check_rules(
@@ -104,7 +112,7 @@ def promote(session: Session, *, studio: Studio, freed: Booking, now: datetime |
                 now=now,
                 suggest=False,
             )
-        except booking_service.BookingRefused:
+        except (booking_service.BookingRefused, FormErrors):
             continue  # their rules no longer allow it (or it is still partly taken)
         entry.status, entry.booking_id, entry.resolved_at = WaitlistStatus.promoted, booking.id, now
         session.add(entry)

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from app.errors import FormErrors, NotFound
 from app.i18n import lazy_gettext as _l
 from app.models import Post, User
+from app.models.studios import Booking, BookingStatus, Purpose, Studio
 from app.models.teams import (
     LiveSession,
     LiveSessionProduct,
@@ -47,6 +48,7 @@ class PlanForm:
     planned_minutes: str = ""
     gmv_target: str = ""
     account_id: str = ""
+    booking_id: str = ""
     product_names: list[str] = field(default_factory=list)
     product_prices: list[str] = field(default_factory=list)
     role_users: list[str] = field(default_factory=list)
@@ -72,6 +74,70 @@ def _session_of_team(session: Session, *, team_id: int, session_id: int) -> Live
     return live
 
 
+UNLINKABLE_STATUSES = (BookingStatus.cancelled.value, BookingStatus.rejected.value)
+
+
+def linkable_bookings(
+    session: Session, *, team_id: int, live_session_id: int | None = None
+) -> list[tuple[Booking, Studio]]:
+    """The team's live-session bookings a session may use: not cancelled or rejected, and
+    not already hosting another live session (newest first, at most 100)."""
+    query = (
+        select(Booking, Studio)
+        .join(Studio, Studio.id == Booking.studio_id)
+        .where(
+            Booking.team_id == team_id,
+            Booking.purpose == Purpose.live_session.value,
+            Booking.status.notin_(UNLINKABLE_STATUSES),  # type: ignore[attr-defined]
+        )
+        .order_by(Booking.starts_at.desc())  # type: ignore[attr-defined]
+        .limit(100)
+    )
+    if live_session_id is None:
+        query = query.where(Booking.live_session_id.is_(None))  # type: ignore[union-attr]
+    else:
+        query = query.where(
+            (Booking.live_session_id.is_(None))  # type: ignore[union-attr]
+            | (Booking.live_session_id == live_session_id)
+        )
+    return [(booking, studio) for booking, studio in session.exec(query).all()]
+
+
+def _chosen_booking(
+    session: Session, text: str, *, team_id: int, live: LiveSession, errors: dict
+) -> Booking | None:
+    """The booking the plan links to (None for no booking); an error beside the field for
+    anything but one of the team's linkable live-session bookings."""
+    if not (text or "").strip():
+        return None
+    booking_id = parse_id(text)
+    booking = session.get(Booking, booking_id) if booking_id else None
+    if (
+        booking is None
+        or booking.team_id != team_id
+        or booking.purpose != Purpose.live_session.value
+        or booking.status in UNLINKABLE_STATUSES
+    ):
+        errors["booking_id"] = _l("Choose one of the team's live-session studio bookings.")
+        return None
+    if booking.live_session_id is not None and booking.live_session_id != live.id:
+        errors["booking_id"] = _l("This studio booking already hosts another live session.")
+        return None
+    return booking
+
+
+def _link_booking(session: Session, live: LiveSession, booking: Booking | None) -> None:
+    """One booking per live session: unlink the previous one, link the chosen one."""
+    for old in session.exec(select(Booking).where(Booking.live_session_id == live.id)).all():
+        if booking is None or old.id != booking.id:
+            old.live_session_id = None
+            session.add(old)
+    if booking is not None:
+        booking.live_session_id = live.id
+        session.add(booking)
+    session.flush()
+
+
 def _apply_plan(session: Session, live: LiveSession, form: PlanForm, *, team_id: int) -> None:
     errors: dict = {}
     theme = clean_text(form.theme, "theme", errors, max_length=200, required=True)
@@ -85,6 +151,7 @@ def _apply_plan(session: Session, live: LiveSession, form: PlanForm, *, team_id:
         account = session.get(PlatformAccount, account_id or 0)
         if account is None or account.project_id != live.project_id:
             errors["account_id"] = _l("Choose one of the project's accounts.")
+    booking = _chosen_booking(session, form.booking_id, team_id=team_id, live=live, errors=errors)
     products: list[tuple[str, int]] = []
     for name, price in zip(form.product_names, form.product_prices, strict=False):
         name = strip_nul(name)
@@ -145,6 +212,7 @@ def _apply_plan(session: Session, live: LiveSession, form: PlanForm, *, team_id:
     for user_id, post_id in roles.items():
         session.add(LiveSessionRole(session_id=live.id, user_id=user_id, post_id=post_id))
     session.flush()
+    _link_booking(session, live, booking)
 
 
 def plan_session(session: Session, *, user: User, team_id: int, form: PlanForm) -> LiveSession:
@@ -241,6 +309,7 @@ class SessionDetail:
     products: list[LiveSessionProduct]
     roles: list[tuple[LiveSessionRole, User, Post]]
     account: PlatformAccount | None
+    booking: tuple[Booking, Studio] | None = None
 
 
 def session_detail(session: Session, *, user: User, team_id: int, session_id: int) -> SessionDetail:
@@ -264,7 +333,13 @@ def session_detail(session: Session, *, user: User, team_id: int, session_id: in
         ).all()
     ]
     account = session.get(PlatformAccount, live.account_id) if live.account_id else None
-    return SessionDetail(live, products, roles, account)
+    booking = session.exec(
+        select(Booking, Studio)
+        .join(Studio, Studio.id == Booking.studio_id)
+        .where(Booking.live_session_id == live.id)
+        .order_by(Booking.id)
+    ).first()
+    return SessionDetail(live, products, roles, account, tuple(booking) if booking else None)
 
 
 def plan_form(detail: SessionDetail) -> PlanForm:
@@ -275,6 +350,7 @@ def plan_form(detail: SessionDetail) -> PlanForm:
         planned_minutes=str(live.planned_minutes),
         gmv_target=yuan(live.gmv_target_fen),
         account_id=str(live.account_id or ""),
+        booking_id=str(detail.booking[0].id) if detail.booking else "",
         product_names=[p.name for p in detail.products],
         product_prices=[yuan(p.price_fen) for p in detail.products],
         role_users=[str(r.user_id) for r, _u, _p in detail.roles],
