@@ -17,6 +17,7 @@ from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.models.curriculum import CompetitionLevel
 from app.services import contests as contest_service
+from app.services import contests_entries
 from app.services import contests_external as external_service
 from app.services.pagination import Page
 from app.web import flash, redirect, render
@@ -161,9 +162,9 @@ def add_track(request: Request, session: SessionDep, edition_id: Id, form: FormD
 
 
 def _entry_form_context(session, *, team_id=None) -> dict:
-    teachers, mentors = contest_service.advisor_choices(session)
+    teachers, mentors = contests_entries.advisor_choices(session)
     members = (
-        contest_service.active_members(session, team_id=team_id, on=contest_service.today())
+        contests_entries.active_members(session, team_id=team_id, on=contest_service.today())
         if team_id
         else []
     )
@@ -180,7 +181,7 @@ def _register(request, session, edition_id, *, errors=None, form=None, status_co
     context = {
         "view": contest_service.edition_view(session, edition_id=edition_id),
         "today": contest_service.today(),
-        "teams": contest_service.team_choices(session),
+        "teams": contests_entries.team_choices(session),
         "team_id": team_id,
         "errors": errors or {},
         "form": form,
@@ -204,7 +205,7 @@ def register_entry(
     request: Request, session: SessionDep, edition_id: Id, user: StaffUser, form: FormData
 ) -> Response:
     try:
-        entry = contest_service.register_entry(
+        entry = contests_entries.register_entry(
             session, actor=user, edition_id=edition_id, form=form
         )
     except FormErrors as exc:
@@ -217,8 +218,8 @@ def register_entry(
 
 
 def _entry(request, session, user, entry_id, *, errors=None, form=None, status_code=200):
-    detail = contest_service.entry_detail(session, user=user, entry_id=entry_id)
-    teachers, mentors = contest_service.advisor_choices(session)
+    detail = contests_entries.entry_detail(session, user=user, entry_id=entry_id)
+    teachers, mentors = contests_entries.advisor_choices(session)
     context = {
         "d": detail,
         "errors": errors or {},
@@ -244,7 +245,7 @@ def update_entry(
     request: Request, session: SessionDep, entry_id: Id, user: StaffUser, form: FormData
 ) -> Response:
     try:
-        contest_service.update_entry(session, actor=user, entry_id=entry_id, form=form)
+        contests_entries.update_entry(session, actor=user, entry_id=entry_id, form=form)
     except FormErrors as exc:
         session.rollback()
         return _entry(
@@ -258,7 +259,7 @@ def update_entry(
 def withdraw_entry(
     request: Request, session: SessionDep, entry_id: Id, user: StaffUser
 ) -> Response:
-    entry = contest_service.withdraw_entry(session, actor=user, entry_id=entry_id)
+    entry = contests_entries.withdraw_entry(session, actor=user, entry_id=entry_id)
     session.commit()
     return flash(redirect(request, f"/contests/entries/{entry.id}"), "The entry was withdrawn.")
 
@@ -270,7 +271,7 @@ def _external(request, session, pages, *, errors=None, form=None, status_code=20
     rows, total = external_service.list_external(session, page=pages.page, per_page=pages.per_page)
     context = {
         "page": Page(rows, total, pages.page, pages.per_page, "/contests/external"),
-        "teams": contest_service.team_choices(session),
+        "teams": contests_entries.team_choices(session),
         "students": external_service.student_choices(session),
         "competitions": contest_service.competition_choices(session),
         "errors": errors or {},

@@ -4,7 +4,7 @@ spreadsheet never runs it as a formula (a title "=HYPERLINK(...)" stays text).""
 from io import BytesIO
 
 from app.i18n import gettext as _
-from app.services.judging import Ranking
+from app.services.judging_ranking import Ranking
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

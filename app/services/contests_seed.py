@@ -29,7 +29,7 @@ from app.models.curriculum import CertificateType, Competition
 from app.models.teams import Pairing, Team, TeamMember
 from app.services import certificates as certificate_service
 from app.services import contests as contest_service
-from app.services import judging
+from app.services import contests_entries, judging, judging_ranking
 
 RUBRIC = (  # how judges score a live-selling round: rhythm over raw passion
     ("直播节奏把控", "Rhythm and pacing", Decimal("1.5"), 20),
@@ -192,20 +192,22 @@ def seed_demo(session: Session, report, *, scale: int = 1) -> None:
         )
     for entry in entries:
         _judge(session, rng, entry, judges, rubric, rng.choice((3, 5)))
-    judging.apply_quotas(session, round_id=school.id, bands=list(judging.DEFAULT_QUOTAS))
-    judging.publish_round(session, actor=admin, round_id=school.id)
-    view = judging.ranking(session, round_id=school.id)
+    judging_ranking.apply_quotas(
+        session, round_id=school.id, bands=list(judging_ranking.DEFAULT_QUOTAS)
+    )
+    judging_ranking.publish_round(session, actor=admin, round_id=school.id)
+    view = judging_ranking.ranking(session, round_id=school.id)
     for row in view.rows[: min(3 * scale, len(view.rows))]:
-        contest_service.advance_entry(session, round_id=school.id, entry_id=row.entry.id)
+        contests_entries.advance_entry(session, round_id=school.id, entry_id=row.entry.id)
     provincial_rubric = _rubric(session, provincial)
     for entry in session.exec(select(Entry).where(Entry.round_id == provincial.id)).all():
         _judge(session, rng, entry, judges, provincial_rubric, 3)
-    judging.apply_quotas(
+    judging_ranking.apply_quotas(
         session,
         round_id=provincial.id,
         bands=[("gold", Decimal(20)), ("silver", Decimal(30)), ("bronze", Decimal(50))],
     )
-    judging.publish_round(session, actor=admin, round_id=provincial.id)
+    judging_ranking.publish_round(session, actor=admin, round_id=provincial.id)
 
     # An edition open for registration, its school round being judged now.
     current = Edition(

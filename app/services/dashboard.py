@@ -140,19 +140,19 @@ def mentor_dashboard(session: Session, *, user: User) -> Dashboard:
 
 def dashboard_for(session: Session, *, user: User) -> Dashboard:
     """The dashboard of the user's role, with the studio panel for those who book."""
-    from app.services import bookings_views, certificates, evaluation_views, judging
+    from app.services import bookings_views, certificates, evaluation_views, judging_scores
 
     if user.role == Role.admin:
         data = admin_dashboard(session)
     elif user.role == Role.teacher:
         data = teacher_dashboard(session, user=user)
-        data.sections["judge_tasks"] = judging.open_assignments(session, judge=user)
+        data.sections["judge_tasks"] = judging_scores.open_assignments(session, judge=user)
     elif user.role == Role.student:
         data = student_dashboard(session, user=user)
         data.sections["my_certificates"] = certificates.awards_of(session, student_id=user.id)
     else:
         data = mentor_dashboard(session, user=user)
-        data.sections["judge_tasks"] = judging.open_assignments(session, judge=user)
+        data.sections["judge_tasks"] = judging_scores.open_assignments(session, judge=user)
         return data
     data.sections["bookings"] = bookings_views.dashboard_bookings(session, user=user)
     if user.role in (Role.admin, Role.teacher):

@@ -10,7 +10,7 @@ from sqlmodel import select
 from app.errors import Conflict, Forbidden, FormErrors, Invalid
 from app.models.contests import ResultChange
 from app.services import contests as contest_service
-from app.services import judging
+from app.services import contests_entries, judging, judging_ranking
 from tests.factories import make_admin, make_mentor, make_student, make_teacher
 from tests.factories_contests import (
     make_assignment,
@@ -53,7 +53,7 @@ def test_registration_checks_the_track_rules_and_names_them(session):
         min_enterprise_mentors=1,
     )
     with pytest.raises(FormErrors) as caught:
-        contest_service.register_entry(
+        contests_entries.register_entry(
             session,
             actor=teacher,
             edition_id=edition.id,
@@ -73,23 +73,23 @@ def test_an_eligible_entry_is_registered_with_its_advisors(session):
     edition = make_edition(session)
     make_round(session, edition=edition)
     track = make_track(session, edition=edition, min_members=3, max_enterprise_mentors=2)
-    entry = contest_service.register_entry(
+    entry = contests_entries.register_entry(
         session,
         actor=teacher,
         edition_id=edition.id,
         on=ON,
         form=_form(team, track, students, enterprise_ids=[str(mentor.id)]),
     )
-    detail = contest_service.entry_detail(session, user=teacher, entry_id=entry.id)
+    detail = contests_entries.entry_detail(session, user=teacher, entry_id=entry.id)
     assert {u.id for u, kind in detail.advisors} == {teacher.id, mentor.id}  # registrar advises
     assert detail.can_manage
     with pytest.raises(FormErrors):  # one entry per team and round
-        contest_service.register_entry(
+        contests_entries.register_entry(
             session, actor=teacher, edition_id=edition.id, on=ON, form=_form(team, track, students)
         )
     other_teacher = make_teacher(session)
     with pytest.raises(Forbidden):
-        contest_service.update_entry(session, actor=other_teacher, entry_id=entry.id, form={})
+        contests_entries.update_entry(session, actor=other_teacher, entry_id=entry.id, form={})
 
 
 def test_registration_outside_the_window_and_past_national_winners(session):
@@ -102,12 +102,12 @@ def test_registration_outside_the_window_and_past_national_winners(session):
     make_round(session, edition=edition)
     track = make_track(session, edition=edition, excludes_national_winners=True)
     with pytest.raises(Invalid):
-        contest_service.register_entry(
+        contests_entries.register_entry(
             session, actor=teacher, edition_id=edition.id, on=ON, form=_form(team, track, [winner])
         )
     make_external(session, student_id=winner.id, level="national", award="gold")
     with pytest.raises(FormErrors) as caught:
-        contest_service.register_entry(
+        contests_entries.register_entry(
             session,
             actor=teacher,
             edition_id=edition.id,
@@ -180,7 +180,7 @@ def test_ranking_trims_with_five_judges_and_flags_wide_spreads(session):
     round_, _c, entries = _scored_round(
         session, {"甲": [90, 60, 80, 99, 70], "乙": [82, 82], "丙": [50]}
     )
-    view = judging.ranking(session, round_id=round_.id)
+    view = judging_ranking.ranking(session, round_id=round_.id)
     rows = {r.team.name: r for r in view.rows}
     assert rows["甲"].score == Decimal(80)  # (70 + 80 + 90) / 3
     assert rows["乙"].score == Decimal(82)
@@ -190,17 +190,17 @@ def test_ranking_trims_with_five_judges_and_flags_wide_spreads(session):
 
 def test_quotas_publish_lock_and_admin_changes_are_logged(session):
     round_, _c, entries = _scored_round(session, {f"队{n}": [100 - n] for n in range(10)})
-    bands = judging.parse_quotas({"q_first": "10", "q_second": "20", "q_third": "30"})
-    assert judging.apply_quotas(session, round_id=round_.id, bands=bands) == 6
+    bands = judging_ranking.parse_quotas({"q_first": "10", "q_second": "20", "q_third": "30"})
+    assert judging_ranking.apply_quotas(session, round_id=round_.id, bands=bands) == 6
     awards = [entries[f"队{n}"].award for n in range(10)]
     assert awards == ["first", "second", "second", "third", "third", "third"] + [None] * 4
     admin, teacher = make_admin(session), make_teacher(session)
-    judging.publish_round(session, actor=admin, round_id=round_.id, on=ON)
+    judging_ranking.publish_round(session, actor=admin, round_id=round_.id, on=ON)
     assert round_.is_locked and round_.results_on == ON
     with pytest.raises(Conflict):
-        judging.apply_quotas(session, round_id=round_.id, bands=bands)
+        judging_ranking.apply_quotas(session, round_id=round_.id, bands=bands)
     with pytest.raises(Forbidden):
-        judging.set_award(
+        judging_ranking.set_award(
             session,
             actor=teacher,
             round_id=round_.id,
@@ -209,10 +209,10 @@ def test_quotas_publish_lock_and_admin_changes_are_logged(session):
             reason="复核",
         )
     with pytest.raises(FormErrors):
-        judging.set_award(
+        judging_ranking.set_award(
             session, actor=admin, round_id=round_.id, entry_id=entries["队9"].id, award="third"
         )
-    judging.set_award(
+    judging_ranking.set_award(
         session,
         actor=admin,
         round_id=round_.id,
@@ -234,10 +234,10 @@ def test_advancing_respects_the_college_cap(session):
         level="provincial",
     )
     with pytest.raises(Conflict):  # not published yet
-        contest_service.advance_entry(session, round_id=round_.id, entry_id=entries["A"].id)
-    judging.publish_round(session, actor=make_admin(session), round_id=round_.id, on=ON)
-    contest_service.advance_entry(session, round_id=round_.id, entry_id=entries["A"].id)
-    contest_service.advance_entry(session, round_id=round_.id, entry_id=entries["B"].id)
+        contests_entries.advance_entry(session, round_id=round_.id, entry_id=entries["A"].id)
+    judging_ranking.publish_round(session, actor=make_admin(session), round_id=round_.id, on=ON)
+    contests_entries.advance_entry(session, round_id=round_.id, entry_id=entries["A"].id)
+    contests_entries.advance_entry(session, round_id=round_.id, entry_id=entries["B"].id)
     with pytest.raises(Conflict) as caught:
-        contest_service.advance_entry(session, round_id=round_.id, entry_id=entries["C"].id)
+        contests_entries.advance_entry(session, round_id=round_.id, entry_id=entries["C"].id)
     assert caught.value.params == {"n": 2}

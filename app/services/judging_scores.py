@@ -1,0 +1,250 @@
+"""The judges' side of judging: their assignments, score sheets, submitting and recusal.
+
+A judge reaches an entry only through their own assignment: every judge-facing function
+takes the judge and the assignment id and answers ``NotFound`` for anyone else's, so an
+id guessed in a URL reveals nothing and writes nothing.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from app.errors import Conflict, Forbidden, FormErrors, NotFound
+from app.i18n import lazy_gettext as _l
+from app.models import User
+from app.models.base import utcnow
+from app.models.contests import (
+    Edition,
+    Entry,
+    EntryStatus,
+    JudgeAssignment,
+    Round,
+    RubricCriterion,
+    Score,
+)
+from app.models.curriculum import Competition
+from app.models.teams import Team
+from app.services import aggregation
+from app.services.contests import parse_decimal
+from app.services.judging import JUDGE_ROLES, _unlocked, criteria, get_round
+
+
+@dataclass
+class JudgeTask:
+    assignment: JudgeAssignment
+    entry: Entry
+    team: Team
+    round: Round
+    competition: Competition
+    edition: Edition
+    scored: int
+    criteria: int
+
+
+def _require_judge(user: User) -> None:
+    if user.role not in JUDGE_ROLES:
+        raise Forbidden("Only teachers and industry mentors judge entries.")
+
+
+def my_assignments(session: Session, *, judge: User) -> list[JudgeTask]:
+    """The judge's own assignments, newest round first (4 statements)."""
+    _require_judge(judge)
+    rows = session.exec(
+        select(JudgeAssignment, Entry, Team, Round, Edition, Competition)
+        .join(Entry, Entry.id == JudgeAssignment.entry_id)
+        .join(Team, Team.id == Entry.team_id)
+        .join(Round, Round.id == Entry.round_id)
+        .join(Edition, Edition.id == Round.edition_id)
+        .join(Competition, Competition.id == Edition.competition_id)
+        .where(JudgeAssignment.judge_id == judge.id, Entry.status == EntryStatus.registered.value)
+        .order_by(Edition.year.desc(), Round.position.desc(), Team.name)
+    ).all()
+    ids = [a.id for a, *_ in rows]
+    scored = (
+        dict(
+            session.exec(
+                select(Score.assignment_id, func.count())
+                .where(Score.assignment_id.in_(ids))
+                .group_by(Score.assignment_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    round_ids = {r.id for _a, _e, _t, r, _ed, _c in rows}
+    counts = (
+        dict(
+            session.exec(
+                select(RubricCriterion.round_id, func.count())
+                .where(RubricCriterion.round_id.in_(round_ids))
+                .group_by(RubricCriterion.round_id)
+            ).all()
+        )
+        if round_ids
+        else {}
+    )
+    return [
+        JudgeTask(a, e, t, r, c, ed, scored.get(a.id, 0), counts.get(r.id, 0))
+        for a, e, t, r, ed, c in rows
+    ]
+
+
+def open_assignments(session: Session, *, judge: User) -> list[JudgeTask]:
+    """Assignments still to score (for the dashboard)."""
+    if judge.role not in JUDGE_ROLES:
+        return []
+    return [
+        t
+        for t in my_assignments(session, judge=judge)
+        if t.assignment.recused_at is None
+        and t.assignment.submitted_at is None
+        and not t.round.is_locked
+    ]
+
+
+def get_own_assignment(session: Session, *, judge: User, assignment_id: int) -> JudgeAssignment:
+    """The judge's own, unrecused assignment, else NotFound (whoever else's it is)."""
+    _require_judge(judge)
+    assignment = session.get(JudgeAssignment, assignment_id)
+    if assignment is None or assignment.judge_id != judge.id or assignment.recused_at:
+        raise NotFound("This entry is not assigned to you.")
+    return assignment
+
+
+@dataclass
+class ScoreSheet:
+    task: JudgeTask
+    criteria: list[RubricCriterion]
+    values: dict[int, Decimal]
+    total: Decimal
+    best: Decimal
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.criteria) and all(c.id in self.values for c in self.criteria)
+
+
+def score_sheet(session: Session, *, judge: User, assignment_id: int) -> ScoreSheet:
+    assignment = get_own_assignment(session, judge=judge, assignment_id=assignment_id)
+    entry = session.get(Entry, assignment.entry_id)
+    round_ = session.get(Round, entry.round_id)
+    edition = session.get(Edition, round_.edition_id)
+    rubric = criteria(session, round_.id)
+    values = {
+        s.criterion_id: s.value
+        for s in session.exec(select(Score).where(Score.assignment_id == assignment.id))
+    }
+    weights = {c.id: c.weight for c in rubric}
+    task = JudgeTask(
+        assignment,
+        entry,
+        session.get(Team, entry.team_id),
+        round_,
+        session.get(Competition, edition.competition_id),
+        edition,
+        len(values),
+        len(rubric),
+    )
+    return ScoreSheet(
+        task,
+        rubric,
+        values,
+        aggregation.weighted_total(values, weights),
+        aggregation.max_total((c.weight, c.max_score) for c in rubric),
+    )
+
+
+def save_scores(
+    session: Session, *, judge: User, assignment_id: int, form: dict, note: str | None = None
+) -> ScoreSheet:
+    """Save a judge's score sheet (fields ``c<criterion id>``); blank clears a score.
+
+    Every value is checked against its criterion's maximum first; with any error nothing
+    is written and the errors come back beside their fields.
+    """
+    assignment = get_own_assignment(session, judge=judge, assignment_id=assignment_id)
+    entry = session.get(Entry, assignment.entry_id)
+    round_ = get_round(session, entry.round_id)
+    if round_.is_locked:
+        raise Conflict("The results of this round are published; scores can no longer change.")
+    rubric = criteria(session, round_.id)
+    errors: dict = {}
+    parsed: dict[int, Decimal | None] = {}
+    for criterion in rubric:
+        name = f"c{criterion.id}"
+        if name not in form:
+            continue
+        text = (form.get(name) or "").strip()
+        if not text:
+            parsed[criterion.id] = None
+            continue
+        value = parse_decimal(text, name, errors, low=0, high=criterion.max_score)
+        if name in errors:
+            errors[name] = _l(
+                "Enter a score from 0 to %(max)s (at most two decimal places).",
+                max=criterion.max_score,
+            )
+        else:
+            parsed[criterion.id] = value
+    if note is not None and len(note) > 5000:
+        errors["note"] = _l("Keep the note under 5000 characters.")
+    if errors:
+        raise FormErrors(errors)
+    existing = {
+        s.criterion_id: s
+        for s in session.exec(select(Score).where(Score.assignment_id == assignment.id))
+    }
+    for criterion_id, value in parsed.items():
+        row = existing.get(criterion_id)
+        if value is None:
+            if row is not None:
+                session.delete(row)
+        elif row is None:
+            session.add(Score(assignment_id=assignment.id, criterion_id=criterion_id, value=value))
+        elif row.value != value:
+            row.value = value
+            session.add(row)
+    if note is not None:
+        assignment.note = note.strip()
+    if assignment.submitted_at is not None and any(v is None for v in parsed.values()):
+        assignment.submitted_at = None  # an incomplete sheet is no longer submitted
+    session.add(assignment)
+    session.flush()
+    return score_sheet(session, judge=judge, assignment_id=assignment_id)
+
+
+def submit_scores(session: Session, *, judge: User, assignment_id: int) -> ScoreSheet:
+    """Mark a complete score sheet as submitted (it may still change until publication)."""
+    sheet = score_sheet(session, judge=judge, assignment_id=assignment_id)
+    if sheet.task.round.is_locked:
+        raise Conflict("The results of this round are published; scores can no longer change.")
+    missing = [c for c in sheet.criteria if c.id not in sheet.values]
+    if not sheet.criteria or missing:
+        raise FormErrors(
+            {f"c{c.id}": _l("Score this criterion before submitting.") for c in missing}
+            or {"note": _l("The rubric has no criteria yet.")}
+        )
+    sheet.task.assignment.submitted_at = utcnow()
+    session.add(sheet.task.assignment)
+    session.flush()
+    return sheet
+
+
+def recuse(session: Session, *, judge: User, assignment_id: int, reason: str) -> None:
+    """A judge steps back from an entry, saying why; their scores for it are removed."""
+    assignment = get_own_assignment(session, judge=judge, assignment_id=assignment_id)
+    entry = session.get(Entry, assignment.entry_id)
+    _unlocked(get_round(session, entry.round_id))
+    reason = (reason or "").strip()
+    if not reason:
+        raise FormErrors({"reason": _l("Say why you step back from judging this entry.")})
+    if len(reason) > 500:
+        raise FormErrors({"reason": _l("Keep the reason under 500 characters.")})
+    session.exec(delete(Score).where(Score.assignment_id == assignment.id))
+    assignment.recused_at = utcnow()
+    assignment.recusal_reason = reason
+    assignment.submitted_at = None
+    session.add(assignment)
+    session.flush()
