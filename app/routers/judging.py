@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.deps import AdminOnly, AnyUser, require_role
 from app.errors import FormErrors
+from app.i18n import N_
 from app.models import Role, User
 from app.routers.contests import FormData, labels
 from app.services import contests_entries, contests_export, judging_ranking, judging_scores
@@ -50,6 +51,20 @@ def _back(request, round_id: int, message: str, anchor: str = "") -> Response:
     return flash(redirect(request, url), message)
 
 
+def _save(request, session, round_id, form, change, *, block, done, anchor="", errors_for=None):
+    """Apply ``change``; field errors re-render ``block`` (422), success flashes ``done``."""
+    try:
+        change()
+    except FormErrors as exc:
+        session.rollback()
+        errors = errors_for(exc.errors) if errors_for else exc.errors
+        return _round(
+            request, session, round_id, errors=errors, form=form, block=block, status_code=422
+        )
+    session.commit()
+    return _back(request, round_id, done, anchor)
+
+
 @router.get("/contests/rounds/{round_id}", dependencies=[AdminOnly])
 def round_page(request: Request, session: SessionDep, round_id: Id) -> Response:
     return _round(request, session, round_id)
@@ -63,28 +78,23 @@ def ranking_block(request: Request, session: SessionDep, round_id: Id) -> Respon
 
 @router.post("/contests/rounds/{round_id}/criteria", dependencies=[AdminOnly])
 def add_criterion(request: Request, session: SessionDep, round_id: Id, form: FormData) -> Response:
-    try:
-        judging_service.add_criterion(
+    return _save(
+        request,
+        session,
+        round_id,
+        form,
+        lambda: judging_service.add_criterion(
             session,
             round_id=round_id,
             name_zh=form.get("name_zh", ""),
             name_en=form.get("name_en", ""),
             weight=form.get("weight", ""),
             max_score=form.get("max_score", ""),
-        )
-    except FormErrors as exc:
-        session.rollback()
-        return _round(
-            request,
-            session,
-            round_id,
-            errors=exc.errors,
-            form=form,
-            block="rubric",
-            status_code=422,
-        )
-    session.commit()
-    return _back(request, round_id, "The criterion was added.", "#rubric")
+        ),
+        block="rubric",
+        done=N_("The criterion was added."),
+        anchor="#rubric",
+    )
 
 
 @router.post("/contests/rounds/{round_id}/criteria/{criterion_id}/delete", dependencies=[AdminOnly])
@@ -93,13 +103,17 @@ def delete_criterion(
 ) -> Response:
     judging_service.delete_criterion(session, round_id=round_id, criterion_id=criterion_id)
     session.commit()
-    return _back(request, round_id, "The criterion was removed.", "#rubric")
+    return _back(request, round_id, N_("The criterion was removed."), "#rubric")
 
 
 @router.post("/contests/rounds/{round_id}/options", dependencies=[AdminOnly])
 def set_options(request: Request, session: SessionDep, round_id: Id, form: FormData) -> Response:
-    try:
-        judging_service.set_options(
+    return _save(
+        request,
+        session,
+        round_id,
+        form,
+        lambda: judging_service.set_options(
             session,
             round_id=round_id,
             normalise=bool(form.get("normalise")),
@@ -107,47 +121,33 @@ def set_options(request: Request, session: SessionDep, round_id: Id, form: FormD
             cap=form.get("advance_cap", ""),
             spread_percent=form.get("spread_percent", ""),
             held_on=form.get("held_on", ""),
-        )
-    except FormErrors as exc:
-        session.rollback()
-        return _round(
-            request,
-            session,
-            round_id,
-            errors=exc.errors,
-            form=form,
-            block="options",
-            status_code=422,
-        )
-    session.commit()
-    return _back(request, round_id, "The settings were saved.", "#options")
+        ),
+        block="options",
+        done=N_("The settings were saved."),
+        anchor="#options",
+    )
 
 
 @router.post("/contests/rounds/{round_id}/assignments")
 def assign_judge(
     request: Request, session: SessionDep, round_id: Id, user: AdminUser, form: FormData
 ) -> Response:
-    try:
-        judging_service.assign_judge(
+    return _save(
+        request,
+        session,
+        round_id,
+        form,
+        lambda: judging_service.assign_judge(
             session,
             actor=user,
             round_id=round_id,
             entry_id=form.get("entry_id", ""),
             judge_id=form.get("judge_id", ""),
-        )
-    except FormErrors as exc:
-        session.rollback()
-        return _round(
-            request,
-            session,
-            round_id,
-            errors=exc.errors,
-            form=form,
-            block="assignments",
-            status_code=422,
-        )
-    session.commit()
-    return _back(request, round_id, "The judge was assigned.", "#assignments")
+        ),
+        block="assignments",
+        done=N_("The judge was assigned."),
+        anchor="#assignments",
+    )
 
 
 @router.post(
@@ -158,27 +158,25 @@ def remove_assignment(
 ) -> Response:
     judging_service.remove_assignment(session, round_id=round_id, assignment_id=assignment_id)
     session.commit()
-    return _back(request, round_id, "The judge was taken off the entry.", "#assignments")
+    return _back(request, round_id, N_("The judge was taken off the entry."), "#assignments")
 
 
 @router.post("/contests/rounds/{round_id}/quotas", dependencies=[AdminOnly])
 def apply_quotas(request: Request, session: SessionDep, round_id: Id, form: FormData) -> Response:
-    try:
+    def change():
         bands = judging_ranking.parse_quotas(form)
         judging_ranking.apply_quotas(session, round_id=round_id, bands=bands)
-    except FormErrors as exc:
-        session.rollback()
-        return _round(
-            request,
-            session,
-            round_id,
-            errors=exc.errors,
-            form=form,
-            block="awards",
-            status_code=422,
-        )
-    session.commit()
-    return _back(request, round_id, "Awards were set by quota.", "#awards")
+
+    return _save(
+        request,
+        session,
+        round_id,
+        form,
+        change,
+        block="awards",
+        done=N_("Awards were set by quota."),
+        anchor="#awards",
+    )
 
 
 @router.post("/contests/rounds/{round_id}/entries/{entry_id}/award")
@@ -190,66 +188,55 @@ def set_award(
     user: AdminUser,
     form: FormData,
 ) -> Response:
-    try:
-        judging_ranking.set_award(
+    return _save(
+        request,
+        session,
+        round_id,
+        form,
+        lambda: judging_ranking.set_award(
             session,
             actor=user,
             round_id=round_id,
             entry_id=entry_id,
             award=form.get("award", ""),
             reason=form.get("reason", ""),
-        )
-    except FormErrors as exc:
-        session.rollback()
-        errors = {f"{k}-{entry_id}": v for k, v in exc.errors.items()}
-        return _round(
-            request,
-            session,
-            round_id,
-            errors=errors,
-            form=form,
-            block="awards",
-            status_code=422,
-        )
-    session.commit()
-    return _back(request, round_id, "The award was saved.", "#awards")
+        ),
+        block="awards",
+        done=N_("The award was saved."),
+        anchor="#awards",
+        errors_for=lambda errors: {f"{k}-{entry_id}": v for k, v in errors.items()},
+    )
 
 
 @router.post("/contests/rounds/{round_id}/publish")
 def publish(request: Request, session: SessionDep, round_id: Id, user: AdminUser) -> Response:
     judging_ranking.publish_round(session, actor=user, round_id=round_id)
     session.commit()
-    return _back(request, round_id, "The results are published and locked.")
+    return _back(request, round_id, N_("The results are published and locked."))
 
 
 @router.post("/contests/rounds/{round_id}/reopen")
 def reopen(
     request: Request, session: SessionDep, round_id: Id, user: AdminUser, form: FormData
 ) -> Response:
-    try:
-        judging_ranking.reopen_round(
+    return _save(
+        request,
+        session,
+        round_id,
+        form,
+        lambda: judging_ranking.reopen_round(
             session, actor=user, round_id=round_id, reason=form.get("reopen_reason", "")
-        )
-    except FormErrors as exc:
-        session.rollback()
-        return _round(
-            request,
-            session,
-            round_id,
-            errors=exc.errors,
-            form=form,
-            block="awards",
-            status_code=422,
-        )
-    session.commit()
-    return _back(request, round_id, "The results were reopened.")
+        ),
+        block="awards",
+        done=N_("The results were reopened."),
+    )
 
 
 @router.post("/contests/rounds/{round_id}/entries/{entry_id}/advance", dependencies=[AdminOnly])
 def advance(request: Request, session: SessionDep, round_id: Id, entry_id: Id) -> Response:
     contests_entries.advance_entry(session, round_id=round_id, entry_id=entry_id)
     session.commit()
-    return _back(request, round_id, "The entry advances to the next round.", "#awards")
+    return _back(request, round_id, N_("The entry advances to the next round."), "#awards")
 
 
 def _xlsx(content: bytes, name: str) -> Response:
