@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     # of every page). Worker threads for sync handlers: more only adds lock contention.
     template_auto_reload: bool = False
     threadpool_size: int = 8
+    # Seconds an administrator's dashboard figures (college-wide counts) are reused by a
+    # worker before they are counted again; a change committed by that worker drops them
+    # at once. 0 counts on every visit.
+    dashboard_cache_seconds: int = 30
     # Argon2id cost: OWASP's first recommended configuration (19 MiB, 2 passes, 1 lane),
     # ~20 ms a hash, so a 500-student roster import hashes in seconds. Tests lower it.
     argon2_time_cost: int = 2

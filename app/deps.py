@@ -1,11 +1,13 @@
 """Request dependencies: who is asking, what they may do, CSRF, pagination."""
 
 import hmac
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote
 
+from cachetools import TTLCache
 from fastapi import Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -47,43 +49,70 @@ class PasswordChangeRequired(Exception):
     """Raised while a one-time password is still in use."""
 
 
-def load_auth_state(request: Request) -> AuthState:
-    """Resolve the session cookie once per request and cache the result on request.state."""
-    cached = getattr(request.state, "auth", None)
-    if cached is not None:
-        return cached
+def _active_session(request: Request) -> auth_service.ActiveSession | None:
     token = unsign(request.cookies.get(SESSION_COOKIE), purpose="session")
-    active = None
-    if isinstance(token, str):
-        with db.open_session() as session:
-            active = auth_service.resolve_session(session, token)
-        if active is not None and utcnow() - active.last_seen_at > auth_service.TOUCH_INTERVAL:
-            with db.open_session(write=True) as session:
-                auth_service.touch_session(session, session_id=active.session_id)
-                session.commit()
+    if not isinstance(token, str):
+        return None
+    with db.engine.connect() as connection:
+        return auth_service.resolve_session(connection, token)
+
+
+def _needs_touch(active: auth_service.ActiveSession | None) -> bool:
+    return active is not None and utcnow() - active.last_seen_at > auth_service.TOUCH_INTERVAL
+
+
+# Sessions this worker recorded activity for within the interval: a page that sends a
+# burst of requests (htmx, several tabs) would otherwise queue one write per request.
+_recent_touches = TTLCache(maxsize=100_000, ttl=auth_service.TOUCH_INTERVAL.total_seconds())
+_touches_lock = threading.Lock()
+
+
+def _claim_touch(active: auth_service.ActiveSession) -> bool:
+    key = (active.session_id, active.csrf_token)  # ids are reused after a reset; tokens not
+    with _touches_lock:
+        if key in _recent_touches:
+            return False
+        _recent_touches[key] = True
+        return True
+
+
+def _touch(active: auth_service.ActiveSession) -> None:
+    with db.write_engine.begin() as connection:
+        auth_service.touch_session(connection, session_id=active.session_id)
+
+
+def _state_for(request: Request, active: auth_service.ActiveSession | None) -> AuthState:
     cookie_locale = request.cookies.get(LOCALE_COOKIE)
     if active is not None:
         locale = normalise_locale(active.user.locale or cookie_locale, settings.default_locale)
-        state = AuthState(active.user, active.session_id, active.csrf_token, locale)
-    else:
-        anon = unsign(request.cookies.get(ANON_CSRF_COOKIE), purpose="anon-csrf")
-        locale = normalise_locale(cookie_locale, settings.default_locale)
-        if isinstance(anon, str):
-            state = AuthState(None, None, anon, locale)
-        else:
-            state = AuthState(None, None, new_token(), locale, issue_anon_csrf=True)
-    request.state.auth = state
-    return state
+        return AuthState(active.user, active.session_id, active.csrf_token, locale)
+    anon = unsign(request.cookies.get(ANON_CSRF_COOKIE), purpose="anon-csrf")
+    locale = normalise_locale(cookie_locale, settings.default_locale)
+    if isinstance(anon, str):
+        return AuthState(None, None, anon, locale)
+    return AuthState(None, None, new_token(), locale, issue_anon_csrf=True)
 
 
-Auth = Annotated[AuthState, Depends(load_auth_state)]
+async def auth_state(request: Request) -> AuthState:
+    """The request's AuthState: one indexed read, and a write at most once a minute."""
+    cached = getattr(request.state, "auth", None)
+    if cached is not None:
+        return cached
+    active = await db.call_db(_active_session, request)
+    if _needs_touch(active) and _claim_touch(active):
+        await run_in_threadpool(_touch, active)  # a write: never on the event loop
+    request.state.auth = _state_for(request, active)
+    return request.state.auth
+
+
+Auth = Annotated[AuthState, Depends(auth_state)]
 
 
 async def csrf_protect(request: Request) -> None:
     """Every POST/PUT/PATCH/DELETE must carry the session's CSRF token (form or header)."""
     if request.method in db.SAFE_METHODS:
         return
-    state = await run_in_threadpool(load_auth_state, request)
+    state = await auth_state(request)
     sent = request.headers.get(CSRF_HEADER)
     if not sent:
         content_type = request.headers.get("content-type", "")

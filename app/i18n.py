@@ -38,9 +38,12 @@ def activate(locale: str) -> None:
     _current.set(translations_for(locale))
 
 
+def active_translations() -> NullTranslations:
+    return _current.get(None) or translations_for("en")
+
+
 def gettext(message: str, **params: Any) -> str:
-    translations = _current.get(None) or translations_for("en")
-    text = translations.gettext(message)
+    text = active_translations().gettext(message)
     return text % params if params else text
 
 

@@ -84,6 +84,11 @@ def is_current(url: str, path: str) -> bool:
     return _matches(url, path)
 
 
+def current_urls(path: str) -> tuple[str, ...]:
+    """The menu entries a path belongs to: with the role and language, all the menu varies by."""
+    return tuple(item.url for item in NAV if _matches(item.url, path))
+
+
 ROLE_LABELS = {
     Role.admin: "Administrator",
     Role.teacher: "Teacher",

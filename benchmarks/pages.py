@@ -31,10 +31,14 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-# (name, path) measured as the logged-in demo admin; add "anonymous" as a third item for
-# pages measured without the session cookie (the login page redirects a logged-in user).
+# (name, path) measured as the logged-in demo admin; a third item "anonymous" measures the
+# page without the session cookie (the login page redirects a logged-in user), "as:<login>"
+# as another demo user.
 PAGES: list[tuple[str, ...]] = [
     ("dashboard", "/"),
+    ("student dashboard", "/", "as:student1"),
+    ("teacher dashboard", "/", "as:teacher1"),
+    ("mentor dashboard", "/", "as:mentor1"),
     ("login page", "/login", "anonymous"),
     ("catalogue", "/catalogue"),
     ("people", "/people"),
@@ -208,8 +212,8 @@ def cookies_from(headers: dict[str, list[str]]) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items() if morsel.value}
 
 
-def log_in(server: Server) -> tuple[str, str]:
-    """Log in as the demo admin: (session cookie header, anonymous cookie header)."""
+def log_in(server: Server, username: str = DEMO_LOGIN[0]) -> tuple[str, str]:
+    """Log in as a demo user: (session cookie header, anonymous cookie header)."""
     status, headers, body = request(server, "GET", "/login")
     anon = cookies_from(headers)
     match = re.search(rb'name="csrf_token" value="([^"]+)"', body)
@@ -218,7 +222,7 @@ def log_in(server: Server) -> tuple[str, str]:
     anon_cookie = f"cj_csrf={anon['cj_csrf']}"
     form = urllib.parse.urlencode(
         {
-            "login": DEMO_LOGIN[0],
+            "login": username,
             "password": DEMO_LOGIN[1],
             "csrf_token": match.group(1).decode(),
             "next": "/",
@@ -233,7 +237,7 @@ def log_in(server: Server) -> tuple[str, str]:
     )
     session = cookies_from(headers).get("cj_session")
     if status != 303 or not session:
-        raise CannotRun(f"POST /login as {DEMO_LOGIN[0]} gave {status} and no session cookie")
+        raise CannotRun(f"POST /login as {username} gave {status} and no session cookie")
     return f"cj_session={session}", anon_cookie
 
 
@@ -418,6 +422,15 @@ def busy_warning() -> None:
         print(f"warning: load average {load:.1f} on {cpus} CPUs; other work skews the figures")
 
 
+def selected_pages(names: list[str] | None) -> list[tuple[str, ...]]:
+    if not names:
+        return PAGES
+    unknown = set(names) - {entry[0] for entry in PAGES}
+    if unknown:
+        raise SystemExit(f"unknown page(s): {', '.join(sorted(unknown))}")
+    return [entry for entry in PAGES if entry[0] in names]
+
+
 def _interrupt(signum, frame) -> None:
     """SIGTERM behaves like Ctrl-C, so the servers are stopped either way."""
     raise KeyboardInterrupt
@@ -432,6 +445,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up load")
     parser.add_argument(
         "--python-load", action="store_true", help="use the Python load generator, not wrk"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="measure only this page (by name, e.g. --only dashboard); repeatable",
     )
     args = parser.parse_args(argv)
     if not (1 <= args.connections <= 1024 and 0 < args.duration <= 600):
@@ -477,12 +496,19 @@ def main(argv: list[str] | None = None) -> int:
         if bare_row.result is None:
             raise CannotRun(f"the bare app is not answering: {bare_row.note}")
         rows = []
-        for entry in PAGES:
+        cookies = {DEMO_LOGIN[0]: session_cookie}
+        for entry in selected_pages(args.only):
             name, path = entry[0], entry[1]
-            anonymous = "anonymous" in entry[2:]
+            who = next((item[3:] for item in entry[2:] if item.startswith("as:")), DEMO_LOGIN[0])
+            if "anonymous" in entry[2:]:
+                cookie = anon_cookie
+            else:
+                if who not in cookies:
+                    cookies[who] = log_in(app, who)[0]
+                cookie = cookies[who]
             row = Row(name, path)
             print(f"  measuring {name} ({path})")
-            measure(load, app, row, anon_cookie if anonymous else session_cookie, args)
+            measure(load, app, row, cookie, args)
             rows.append(row)
         print_table(rows, bare_row, args, tool)
         for server in servers:

@@ -25,6 +25,7 @@ from app import db  # noqa: E402
 from app import migrate as migrations  # noqa: E402
 from app.models import UserSession  # noqa: E402
 from app.security import token_digest  # noqa: E402
+from app.services import dashboard as dashboard_service  # noqa: E402
 from tests.pg import PostgresServer, find_pg_bin  # noqa: E402
 
 REQUIRE_ALL = os.environ.get("CI") == "true" or os.environ.get("CHANJIAO_REQUIRE_ALL") == "1"
@@ -81,6 +82,7 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     url = _build_database(request.param, request)
     engine = db.configure_engine(url)
     reset_database(engine)
+    dashboard_service.forget_institution_figures()  # counted from the previous test's rows
     yield url
 
 

@@ -3,7 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import bindparam, delete, func, or_, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 from sqlmodel import Session, select
 
 from app.config import settings
@@ -96,34 +101,57 @@ def start_session(
     return token
 
 
+# Built once: the lookup runs on every request, so it skips statement construction and
+# the ORM session; the row becomes a detached User, as if loaded by a closed session.
+_SESSION_LOOKUP = (
+    sa_select(
+        UserSession.id.label("session_id"),
+        UserSession.csrf_token,
+        UserSession.created_at.label("session_created_at"),
+        UserSession.last_seen_at,
+        *User.__table__.columns,
+    )
+    .join_from(UserSession, User, User.id == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+_USER_COLUMNS = tuple(column.key for column in User.__table__.columns)
+_USER_CLASS = sa_inspect(User).class_manager
+
+
+def _detached_user(row) -> User:
+    """A User as the ORM would load it (no __init__, which validates), then detached."""
+    user = _USER_CLASS.new_instance()
+    instance_state(user).dict.update({key: getattr(row, key) for key in _USER_COLUMNS})
+    make_transient_to_detached(user)
+    return user
+
+
 def resolve_session(
-    session: Session, token: str, *, now: datetime | None = None
+    connection: Connection, token: str, *, now: datetime | None = None
 ) -> ActiveSession | None:
     """The live session for a cookie token, found by one indexed lookup, or None."""
     now = now or utcnow()
-    row = session.exec(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == token_digest(token))
-    ).first()
+    row = connection.execute(_SESSION_LOOKUP, {"token_hash": token_digest(token)}).first()
     if row is None:
         return None
-    user_session, user = row
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
     absolute_limit = timedelta(hours=settings.session_absolute_hours)
     if (
-        not user.is_active
-        or now - user_session.last_seen_at > idle_limit
-        or now - user_session.created_at > absolute_limit
+        not row.is_active
+        or now - row.last_seen_at > idle_limit
+        or now - row.session_created_at > absolute_limit
     ):
         return None
-    return ActiveSession(user_session.id, user_session.csrf_token, user_session.last_seen_at, user)
+    return ActiveSession(row.session_id, row.csrf_token, row.last_seen_at, _detached_user(row))
 
 
-def touch_session(session: Session, *, session_id: int, now: datetime | None = None) -> None:
-    """Record activity so the idle timeout restarts (once per interval, whoever comes first)."""
+def touch_session(connection: Connection, *, session_id: int, now: datetime | None = None) -> None:
+    """Record activity so the idle timeout restarts (once per interval, whoever comes first).
+
+    It takes a Core connection: this bookkeeping is not a change anyone's cached figures
+    depend on, so it must not fire the ORM's after-commit hooks."""
     now = now or utcnow()
-    session.exec(
+    connection.execute(
         update(UserSession)
         .where(UserSession.id == session_id, UserSession.last_seen_at < now - TOUCH_INTERVAL)
         .values(last_seen_at=now)

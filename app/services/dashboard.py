@@ -1,9 +1,13 @@
 """Figures for each role's dashboard: a few aggregate queries, no per-row loops."""
 
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from cachetools import TTLCache
+from sqlalchemy import event, func
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from app.config import settings
@@ -30,6 +34,7 @@ class Dashboard:
     profile: object | None = None
     posts: list[Post] = field(default_factory=list)
     sections: dict[str, object] = field(default_factory=dict)  # other domains' panels
+    as_of: datetime | None = None  # when the figures were counted
 
 
 def _cohorts_with_sizes(session: Session, *, head_teacher_id: int | None = None, limit: int = 12):
@@ -138,15 +143,80 @@ def mentor_dashboard(session: Session, *, user: User) -> Dashboard:
     return Dashboard(profile=profile, posts=list(posts), sections={"team_overview": overview})
 
 
+# The administrator's dashboard is college-wide: the same figures for every administrator,
+# counted over the people, booking and evaluation tables. Each worker keeps them for
+# settings.dashboard_cache_seconds and drops them when it commits any change itself, so an
+# administrator who has just imported a roster sees it counted. Personal dashboards are
+# always counted live.
+_institution_lock = threading.Lock()
+_institution_cache: TTLCache | None = None
+
+
+def _clock() -> float:
+    return time.monotonic()
+
+
+def _institution_store() -> TTLCache | None:
+    global _institution_cache
+    ttl = settings.dashboard_cache_seconds
+    if ttl <= 0:
+        return None
+    if _institution_cache is None or _institution_cache.ttl != ttl:
+        _institution_cache = TTLCache(maxsize=1, ttl=ttl, timer=lambda: _clock())
+    return _institution_cache
+
+
+def forget_institution_figures() -> None:
+    with _institution_lock:
+        if _institution_cache is not None:
+            _institution_cache.clear()
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _forget_after_commit(_session) -> None:
+    forget_institution_figures()
+
+
+def counted_dashboard(user: User) -> Dashboard | None:
+    """The user's dashboard if its figures are already counted and fresh (no I/O), else None.
+    Only the administrators' shared figures are ever kept."""
+    if user.role != Role.admin:
+        return None
+    with _institution_lock:
+        store = _institution_store()
+        return store.get("admin") if store is not None else None
+
+
+def institution_dashboard(session: Session, *, user: User) -> Dashboard:
+    """The administrators' dashboard (the same for every administrator), counted at most
+    once per cache period per worker."""
+    with _institution_lock:
+        store = _institution_store()
+        cached = store.get("admin") if store is not None else None
+    if cached is not None:
+        return cached
+    from app.services import bookings_views, evaluation_views
+
+    data = admin_dashboard(session)
+    data.sections["bookings"] = bookings_views.dashboard_bookings(session, user=user)
+    data.sections["evaluation"] = evaluation_views.dashboard_panel(session, user=user)
+    if store is not None:  # figures that may be reused say when they were counted
+        data.as_of = utcnow()
+        with _institution_lock:
+            store["admin"] = data
+    return data
+
+
 def dashboard_for(session: Session, *, user: User) -> Dashboard:
     """The dashboard of the user's role, with the studio panel for those who book."""
     from app.services import bookings_views, certificates, evaluation_views, judging_scores
 
     if user.role == Role.admin:
-        data = admin_dashboard(session)
-    elif user.role == Role.teacher:
+        return institution_dashboard(session, user=user)
+    if user.role == Role.teacher:
         data = teacher_dashboard(session, user=user)
         data.sections["judge_tasks"] = judging_scores.open_assignments(session, judge=user)
+        data.sections["evaluation"] = evaluation_views.dashboard_panel(session, user=user)
     elif user.role == Role.student:
         data = student_dashboard(session, user=user)
         data.sections["my_certificates"] = certificates.awards_of(session, student_id=user.id)
@@ -155,6 +225,4 @@ def dashboard_for(session: Session, *, user: User) -> Dashboard:
         data.sections["judge_tasks"] = judging_scores.open_assignments(session, judge=user)
         return data
     data.sections["bookings"] = bookings_views.dashboard_bookings(session, user=user)
-    if user.role in (Role.admin, Role.teacher):
-        data.sections["evaluation"] = evaluation_views.dashboard_panel(session, user=user)
     return data

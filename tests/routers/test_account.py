@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from app.config import settings
 from app.models import User, UserSession
 from app.services import auth as auth_service
 from tests.factories import (
@@ -153,7 +154,10 @@ def test_each_role_sees_its_own_dashboard_with_real_data(client, session):
     assert "温州直播电商产业园" in client.get("/").text
 
 
-def test_dashboard_sql_statements_do_not_grow_with_data(client, session, statement_counter):
+def test_dashboard_sql_statements_do_not_grow_with_data(
+    client, session, statement_counter, monkeypatch
+):
+    monkeypatch.setattr(settings, "dashboard_cache_seconds", 0)  # count on every visit
     admin = make_admin(session)
     teacher = make_teacher(session)
     cohort = make_cohort(session, head_teacher_id=teacher.id)
