@@ -26,9 +26,13 @@ class Settings(BaseSettings):
     login_lock_minutes: int = 15
     sqlite_busy_timeout_ms: int = 15000
     # Re-read templates when their files change (development only: it stats every file
-    # of every page). Worker threads for sync handlers: more only adds lock contention.
+    # of every page).
     template_auto_reload: bool = False
-    threadpool_size: int = 8
+    # Worker threads per process for sync handlers. Python runs one thread at a time: more
+    # threads only fight over the interpreter lock (benchmarks/pages.py, student
+    # dashboard, 2 workers: 8 threads 500 req/s, 4 725, 2 790), while a few keep one slow
+    # page from holding up every other request.
+    threadpool_size: int = 4
     # Seconds an administrator's dashboard figures (college-wide counts) are reused by a
     # worker before they are counted again; a change committed by that worker drops them
     # at once. 0 counts on every visit.

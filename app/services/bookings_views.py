@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from math import ceil
 
-from sqlalchemy import and_, func, not_, or_
+from sqlalchemy import and_, bindparam, func, not_, or_
 from sqlmodel import Session, select
 
 from app.config import settings
@@ -146,16 +146,22 @@ class MyBookings:
     teams: dict[int, Team] = field(default_factory=dict)
 
 
+# Bookings still ahead of their holder: not ended, not lapsed (approved, start + check-in
+# window passed), not expired (pending at its start). Parameters: _upcoming_params(now).
+_UPCOMING = and_(
+    Booking.ends_at > bindparam("now"),
+    Booking.status.in_((BookingStatus.pending, BookingStatus.approved, BookingStatus.checked_in)),
+    not_(and_(Booking.status == BookingStatus.approved, Booking.starts_at < bindparam("cutoff"))),
+    not_(and_(Booking.status == BookingStatus.pending, Booking.starts_at <= bindparam("now"))),
+)
+
+
+def _upcoming_params(now) -> dict:
+    return {"now": now, "cutoff": now - timedelta(minutes=settings.booking_checkin_after_minutes)}
+
+
 def _is_upcoming(now):
-    """Bookings still ahead of their holder (not ended, not lapsed, not expired)."""
-    live = (BookingStatus.pending, BookingStatus.approved, BookingStatus.checked_in)
-    cutoff = now - timedelta(minutes=settings.booking_checkin_after_minutes)
-    return and_(
-        Booking.ends_at > now,
-        Booking.status.in_(live),
-        not_(and_(Booking.status == BookingStatus.approved, Booking.starts_at < cutoff)),
-        not_(and_(Booking.status == BookingStatus.pending, Booking.starts_at <= now)),
-    )
+    return _UPCOMING.params(**_upcoming_params(now))
 
 
 def my_bookings(
@@ -245,19 +251,49 @@ class BookingDashboard:
     today_count: int = 0
 
 
+# The personal dashboard panel's statements, built once (on every student and teacher home
+# page); the time limits are bind parameters, see _upcoming_params.
+_MY_NEXT_BOOKINGS = (
+    select(Booking, Studio)
+    .join(Studio, Studio.id == Booking.studio_id)
+    .where(Booking.user_id == bindparam("user_id"), _UPCOMING)
+    .order_by(Booking.starts_at)
+    .limit(5)
+)
+_MY_PROMOTIONS = (
+    select(WaitlistEntry, Studio)
+    .join(Studio, Studio.id == WaitlistEntry.studio_id)
+    .where(
+        WaitlistEntry.user_id == bindparam("user_id"),
+        WaitlistEntry.status == WaitlistStatus.promoted,
+        WaitlistEntry.resolved_at > bindparam("since"),
+    )
+    .order_by(WaitlistEntry.starts_at)
+)
+_PENDING_FOR_APPROVER = (
+    select(func.count())
+    .select_from(Booking)
+    .join(Studio, Studio.id == Booking.studio_id)
+    .where(
+        Booking.status == BookingStatus.pending,
+        Booking.starts_at > bindparam("now"),
+        Studio.approver_id == bindparam("user_id"),
+    )
+)
+
+
 def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDashboard:
     """A user's next bookings, waitlist slots they got, and decisions waiting for them."""
     now = now or utcnow()
     data = BookingDashboard()
     if user.role == Role.mentor:
         return data
-    pending = (
-        select(func.count())
-        .select_from(Booking)
-        .join(Studio, Studio.id == Booking.studio_id)
-        .where(Booking.status == BookingStatus.pending, Booking.starts_at > now)
-    )
     if user.role == Role.admin:  # the admin panel shows studio-wide counts only
+        pending = (
+            select(func.count())
+            .select_from(Booking)
+            .where(Booking.status == BookingStatus.pending, Booking.starts_at > now)
+        )
         day = st.local_date(now)
         today = (
             select(func.count())
@@ -272,26 +308,12 @@ def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDash
             select(pending.scalar_subquery(), today.scalar_subquery())
         ).one()
         return data
-    upcoming = session.exec(
-        select(Booking, Studio)
-        .join(Studio, Studio.id == Booking.studio_id)
-        .where(Booking.user_id == user.id, _is_upcoming(now))
-        .order_by(Booking.starts_at)
-        .limit(5)
-    ).all()
+    params = {"user_id": user.id, **_upcoming_params(now), "since": now - timedelta(days=7)}
+    upcoming = session.exec(_MY_NEXT_BOOKINGS, params=params).all()
     data.upcoming = [describe(b, s, user, user, now) for b, s in upcoming]
-    data.promoted = list(
-        session.exec(
-            select(WaitlistEntry, Studio)
-            .join(Studio, Studio.id == WaitlistEntry.studio_id)
-            .where(
-                WaitlistEntry.user_id == user.id,
-                WaitlistEntry.status == WaitlistStatus.promoted,
-                WaitlistEntry.resolved_at > now - timedelta(days=7),
-            )
-            .order_by(WaitlistEntry.starts_at)
-        ).all()
-    )
+    data.promoted = [tuple(row) for row in session.exec(_MY_PROMOTIONS, params=params).all()]
     if user.role == Role.teacher:
-        data.pending_decisions = session.exec(pending.where(Studio.approver_id == user.id)).one()
+        data.pending_decisions = session.exec(
+            _PENDING_FOR_APPROVER, params={"user_id": user.id, "now": now}
+        ).one()
     return data

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, select
 
 from app.errors import Conflict, Forbidden, FormErrors, NotFound, TooManyAttempts
@@ -382,14 +382,17 @@ def list_awards(
     return [AwardRow(a, c, a.status_on(on)) for a, c in items], total
 
 
+_AWARDS_OF = (  # on every student dashboard: built once
+    select(CertificateAward, CertificateType)
+    .join(CertificateType, CertificateType.id == CertificateAward.certificate_type_id)
+    .where(CertificateAward.holder_id == bindparam("student_id"))
+    .order_by(CertificateAward.issued_on.desc())
+)
+
+
 def awards_of(session: Session, *, student_id: int) -> list[AwardRow]:
     on = today()
-    rows = session.exec(
-        select(CertificateAward, CertificateType)
-        .join(CertificateType, CertificateType.id == CertificateAward.certificate_type_id)
-        .where(CertificateAward.holder_id == student_id)
-        .order_by(CertificateAward.issued_on.desc())
-    ).all()
+    rows = session.exec(_AWARDS_OF, params={"student_id": student_id}).all()
     return [AwardRow(a, c, a.status_on(on)) for a, c in rows]
 
 

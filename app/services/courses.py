@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import bindparam, exists, func, or_
 from sqlmodel import Session, select
 
 from app.errors import Conflict, Forbidden, FormErrors, NotFound
@@ -66,17 +66,26 @@ def get_course(session: Session, course_id: int) -> Course:
     return course
 
 
+# Built once: every course list and the teachers' dashboard decorate courses with these.
+_OWNERS_OF = (
+    select(CourseOwner.course_id, User)
+    .join(User, User.id == CourseOwner.user_id)
+    .where(CourseOwner.course_id.in_(bindparam("course_ids", expanding=True)))
+    .order_by(User.full_name, User.id)
+)
+_MODULE_HOURS_OF = (
+    select(CourseModule.course_id, func.coalesce(func.sum(CourseModule.hours), 0))
+    .where(CourseModule.course_id.in_(bindparam("course_ids", expanding=True)))
+    .group_by(CourseModule.course_id)
+)
+
+
 def owners_of(session: Session, course_ids: list[int]) -> dict[int, list[User]]:
     """Owners per course, in one statement."""
     grouped: dict[int, list[User]] = defaultdict(list)
     if not course_ids:
         return grouped
-    rows = session.exec(
-        select(CourseOwner.course_id, User)
-        .join(User, User.id == CourseOwner.user_id)
-        .where(CourseOwner.course_id.in_(course_ids))
-        .order_by(User.full_name, User.id)
-    ).all()
+    rows = session.exec(_OWNERS_OF, params={"course_ids": course_ids}).all()
     for course_id, user in rows:
         grouped[course_id].append(user)
     return grouped
@@ -86,11 +95,7 @@ def module_hours_of(session: Session, course_ids: list[int]) -> dict[int, int]:
     """The sum of module hours per course, in one statement."""
     if not course_ids:
         return {}
-    rows = session.exec(
-        select(CourseModule.course_id, func.coalesce(func.sum(CourseModule.hours), 0))
-        .where(CourseModule.course_id.in_(course_ids))
-        .group_by(CourseModule.course_id)
-    ).all()
+    rows = session.exec(_MODULE_HOURS_OF, params={"course_ids": course_ids}).all()
     return {course_id: int(total) for course_id, total in rows}
 
 
@@ -302,14 +307,15 @@ def remove_owner(session: Session, *, actor: User, course_id: int, user_id: int)
     session.flush()
 
 
+_OWN_COURSES = (  # on every teacher's dashboard: built once
+    select(Course)
+    .join(CourseOwner, CourseOwner.course_id == Course.id)
+    .where(CourseOwner.user_id == bindparam("user_id"))
+    .order_by(Course.semester, Course.code)
+)
+
+
 def teacher_courses(session: Session, *, user: User) -> list[CourseRow]:
     """A teacher's own courses with module-hour totals, for the dashboard (three statements)."""
-    courses = list(
-        session.exec(
-            select(Course)
-            .join(CourseOwner, CourseOwner.course_id == Course.id)
-            .where(CourseOwner.user_id == user.id)
-            .order_by(Course.semester, Course.code)
-        ).all()
-    )
+    courses = list(session.exec(_OWN_COURSES, params={"user_id": user.id}).all())
     return rows_for(session, courses)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from cachetools import TTLCache
-from sqlalchemy import event, func
+from sqlalchemy import bindparam, event, func
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
@@ -37,21 +37,27 @@ class Dashboard:
     as_of: datetime | None = None  # when the figures were counted
 
 
+_COHORT_SIZES = (
+    select(StudentProfile.cohort_id, func.count().label("n"))
+    .group_by(StudentProfile.cohort_id)
+    .subquery()
+)
+_NEWEST_COHORTS = (
+    select(Cohort, func.coalesce(_COHORT_SIZES.c.n, 0))
+    .outerjoin(_COHORT_SIZES, _COHORT_SIZES.c.cohort_id == Cohort.id)
+    .order_by(Cohort.intake_year.desc(), Cohort.major, Cohort.class_number)
+    .limit(bindparam("limit"))
+)
+# On every teacher's dashboard: built once.
+_HEADED_COHORTS = _NEWEST_COHORTS.where(Cohort.head_teacher_id == bindparam("teacher_id"))
+
+
 def _cohorts_with_sizes(session: Session, *, head_teacher_id: int | None = None, limit: int = 12):
-    sizes = (
-        select(StudentProfile.cohort_id, func.count().label("n"))
-        .group_by(StudentProfile.cohort_id)
-        .subquery()
-    )
-    query = (
-        select(Cohort, func.coalesce(sizes.c.n, 0))
-        .outerjoin(sizes, sizes.c.cohort_id == Cohort.id)
-        .order_by(Cohort.intake_year.desc(), Cohort.major, Cohort.class_number)
-        .limit(limit)
-    )
-    if head_teacher_id is not None:
-        query = query.where(Cohort.head_teacher_id == head_teacher_id)
-    return [(cohort, n) for cohort, n in session.exec(query).all()]
+    if head_teacher_id is None:
+        rows = session.exec(_NEWEST_COHORTS, params={"limit": limit})
+    else:
+        rows = session.exec(_HEADED_COHORTS, params={"limit": limit, "teacher_id": head_teacher_id})
+    return [(cohort, n) for cohort, n in rows.all()]
 
 
 def _live_sessions_since() -> tuple[datetime, datetime]:
@@ -106,25 +112,32 @@ def teacher_dashboard(session: Session, *, user: User) -> Dashboard:
     return data
 
 
+# Built once (with bind parameters) rather than per request: for a statement joining a few
+# entities, building it and computing its cache key cost more than running it.
+_CLASS_SIZE = (
+    select(func.count())
+    .select_from(StudentProfile)
+    .where(StudentProfile.cohort_id == Cohort.id)
+    .correlate(Cohort)
+    .scalar_subquery()
+)
+_STUDENT_PROFILE = (
+    select(StudentProfile, Cohort, _CLASS_SIZE)
+    .outerjoin(Cohort, Cohort.id == StudentProfile.cohort_id)
+    .where(StudentProfile.user_id == bindparam("user_id"))
+)
+
+
 def student_dashboard(session: Session, *, user: User) -> Dashboard:
-    """The student's cohort and classmates count."""
-    row = session.exec(
-        select(StudentProfile, Cohort)
-        .outerjoin(Cohort, Cohort.id == StudentProfile.cohort_id)
-        .where(StudentProfile.user_id == user.id)
-    ).first()
+    """The student's cohort and classmates count (one statement), and their teams."""
     from app.services import guidance_overview
 
+    row = session.exec(_STUDENT_PROFILE, params={"user_id": user.id}).first()
     sections = {"team_overview": guidance_overview.student_overview(session, user=user)}
     if row is None:
         return Dashboard(sections=sections)
-    profile, cohort = row
-    counts = {}
-    if cohort is not None:
-        counts["classmates"] = (
-            session.exec(select(func.count()).where(StudentProfile.cohort_id == cohort.id)).one()
-            - 1
-        )
+    profile, cohort, class_size = row
+    counts = {"classmates": class_size - 1} if cohort is not None else {}
     return Dashboard(counts=counts, cohort=cohort, profile=profile, sections=sections)
 
 

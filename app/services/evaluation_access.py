@@ -1,21 +1,25 @@
 """Who may see which cohort's evaluation: administrators every cohort, teachers the
 cohorts they head, a student their own score page."""
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.errors import Forbidden, NotFound
 from app.models import Cohort, Role, StudentProfile, User
 
+# Built once: every evaluation page and the staff dashboards start here.
+_ALL_COHORTS = select(Cohort).order_by(
+    Cohort.intake_year.desc(), Cohort.major, Cohort.class_number, Cohort.id
+)
+_HEADED_COHORTS = _ALL_COHORTS.where(Cohort.head_teacher_id == bindparam("teacher_id"))
+
 
 def visible_cohorts(session: Session, *, user: User) -> list[Cohort]:
-    query = select(Cohort).order_by(
-        Cohort.intake_year.desc(), Cohort.major, Cohort.class_number, Cohort.id
-    )
     if user.role == Role.teacher.value:
-        query = query.where(Cohort.head_teacher_id == user.id)
-    elif user.role != Role.admin.value:
+        return list(session.exec(_HEADED_COHORTS, params={"teacher_id": user.id}).all())
+    if user.role != Role.admin.value:
         return []
-    return list(session.exec(query).all())
+    return list(session.exec(_ALL_COHORTS).all())
 
 
 def check_cohort(session: Session, *, user: User, cohort_id: int) -> Cohort:

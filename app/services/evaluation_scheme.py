@@ -91,11 +91,12 @@ def default_params() -> dict[str, Any]:
     return copy.deepcopy(DEFAULT_PARAMS)
 
 
+_NEWEST_SCHEME = select(EvaluationScheme).order_by(EvaluationScheme.version.desc()).limit(1)  # type: ignore[attr-defined]
+
+
 def current_scheme(session: Session) -> EvaluationScheme:
     """The newest version; the default (version 1, not yet stored) when none is saved."""
-    scheme = session.exec(
-        select(EvaluationScheme).order_by(EvaluationScheme.version.desc()).limit(1)  # type: ignore[attr-defined]
-    ).first()
+    scheme = session.exec(_NEWEST_SCHEME).first()
     return scheme or EvaluationScheme(version=1, params=default_params(), note="")
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, select
 
 from app.errors import Forbidden, NotFound
@@ -188,17 +188,21 @@ def list_snapshots(session: Session, *, cohort_id: int) -> list[tuple[Evaluation
     return [(snapshot, name or "") for snapshot, name in rows]
 
 
+_RECENT_SNAPSHOTS = (  # on every staff dashboard: built once
+    select(EvaluationSnapshot, Cohort)
+    .join(Cohort, Cohort.id == EvaluationSnapshot.cohort_id)
+    .where(EvaluationSnapshot.cohort_id.in_(bindparam("cohort_ids", expanding=True)))  # type: ignore[attr-defined]
+    .order_by(EvaluationSnapshot.published_at.desc(), EvaluationSnapshot.id.desc())  # type: ignore[attr-defined]
+    .limit(bindparam("limit"))
+)
+
+
 def recent_snapshots(session: Session, *, cohort_ids: list[int], limit: int = 5):
     """The latest snapshots of these cohorts, with their cohorts."""
     if not cohort_ids:
         return []
-    return session.exec(
-        select(EvaluationSnapshot, Cohort)
-        .join(Cohort, Cohort.id == EvaluationSnapshot.cohort_id)
-        .where(EvaluationSnapshot.cohort_id.in_(cohort_ids))  # type: ignore[attr-defined]
-        .order_by(EvaluationSnapshot.published_at.desc(), EvaluationSnapshot.id.desc())  # type: ignore[attr-defined]
-        .limit(limit)
-    ).all()
+    params = {"cohort_ids": cohort_ids, "limit": limit}
+    return session.exec(_RECENT_SNAPSHOTS, params=params).all()
 
 
 @dataclass

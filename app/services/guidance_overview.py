@@ -4,7 +4,7 @@ aggregate queries whatever the number of teams."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import Session, select
 
 from app.models import Post, User
@@ -26,44 +26,44 @@ class MentorOverview:
         return round(self.minutes_this_term / 60, 1)
 
 
+# A mentor's or teacher's dashboard statements, built once (bind parameters: user_id, and
+# the term's start and end).
+_MINE = or_(Pairing.mentor_id == bindparam("user_id"), Pairing.teacher_id == bindparam("user_id"))
+_MY_PAIRINGS = pairing_rows_query().where(_MINE).order_by(Team.name, Pairing.starts_on.desc())  # type: ignore[union-attr]
+_MY_MINUTES = (
+    select(
+        GuidanceLog.pairing_id,
+        func.sum(GuidanceLog.minutes).filter(
+            GuidanceLog.held_on >= bindparam("start"), GuidanceLog.held_on < bindparam("end")
+        ),
+        func.max(GuidanceLog.held_on),
+    )
+    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
+    .where(_MINE)
+    .group_by(GuidanceLog.pairing_id)
+)
+_MY_OPEN_ACTIONS = (
+    select(ActionItem, GuidanceLog, Team)
+    .join(GuidanceLog, GuidanceLog.id == ActionItem.log_id)
+    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
+    .join(Team, Team.id == Pairing.team_id)
+    .where(_MINE, ActionItem.done_at.is_(None))  # type: ignore[union-attr]
+    .order_by(GuidanceLog.held_on, ActionItem.sort_order)
+    .limit(50)
+)
+
+
 def my_pairings_overview(session: Session, *, user: User, on: date | None = None) -> MentorOverview:
     """A mentor's or teacher's pairings with this term's minutes, open action items and hours:
     three queries whatever the number of teams."""
     start, end = term_bounds(on or today())
-    mine = or_(Pairing.mentor_id == user.id, Pairing.teacher_id == user.id)
-    rows = [
-        PairingRow(*row)
-        for row in session.exec(
-            pairing_rows_query().where(mine).order_by(Team.name, Pairing.starts_on.desc())  # type: ignore[union-attr]
-        ).all()
-    ]
+    params = {"user_id": user.id, "start": start, "end": end}
+    rows = [PairingRow(*row) for row in session.exec(_MY_PAIRINGS, params=params).all()]
     per_pairing = {
         pairing_id: (int(minutes or 0), last)
-        for pairing_id, minutes, last in session.exec(
-            select(
-                GuidanceLog.pairing_id,
-                func.sum(GuidanceLog.minutes).filter(
-                    GuidanceLog.held_on >= start, GuidanceLog.held_on < end
-                ),
-                func.max(GuidanceLog.held_on),
-            )
-            .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-            .where(mine)
-            .group_by(GuidanceLog.pairing_id)
-        ).all()
+        for pairing_id, minutes, last in session.exec(_MY_MINUTES, params=params).all()
     }
-    open_actions = [
-        (item, log, team)
-        for item, log, team in session.exec(
-            select(ActionItem, GuidanceLog, Team)
-            .join(GuidanceLog, GuidanceLog.id == ActionItem.log_id)
-            .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-            .join(Team, Team.id == Pairing.team_id)
-            .where(mine, ActionItem.done_at.is_(None))  # type: ignore[union-attr]
-            .order_by(GuidanceLog.held_on, ActionItem.sort_order)
-            .limit(50)
-        ).all()
-    ]
+    open_actions = [tuple(row) for row in session.exec(_MY_OPEN_ACTIONS, params=params).all()]
     pairings = [(row, *per_pairing.get(row.pairing.id, (0, None))) for row in rows]
     total = sum(minutes for _row, minutes, _last in pairings)
     return MentorOverview(pairings, open_actions, total, (start, end))
@@ -76,48 +76,50 @@ class StudentOverview:
     unacknowledged: list[tuple[GuidanceLog, Team]]
 
 
+# The student dashboard's statements, built once (bind parameter: user_id).
+_CURRENT_TEAMS = select(TeamMember.team_id).where(
+    TeamMember.user_id == bindparam("user_id"),
+    TeamMember.left_on.is_(None),  # type: ignore[union-attr]
+)
+_STUDENT_TEAMS = (
+    select(Team, Post)
+    .join(TeamMember, TeamMember.team_id == Team.id)
+    .join(Post, Post.id == TeamMember.post_id)
+    .where(TeamMember.user_id == bindparam("user_id"), TeamMember.left_on.is_(None))  # type: ignore[union-attr]
+    .order_by(Team.name)
+)
+_STUDENT_OPEN_ACTIONS = (
+    select(ActionItem, GuidanceLog, Team)
+    .join(GuidanceLog, GuidanceLog.id == ActionItem.log_id)
+    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
+    .join(Team, Team.id == Pairing.team_id)
+    .where(Pairing.team_id.in_(_CURRENT_TEAMS), ActionItem.done_at.is_(None))  # type: ignore[union-attr,attr-defined]
+    .order_by(GuidanceLog.held_on, ActionItem.sort_order)
+    .limit(50)
+)
+_STUDENT_UNACKNOWLEDGED = (
+    select(GuidanceLog, Team)
+    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
+    .join(Team, Team.id == Pairing.team_id)
+    .where(Pairing.team_id.in_(_CURRENT_TEAMS), GuidanceLog.acknowledged_at.is_(None))  # type: ignore[union-attr,attr-defined]
+    .order_by(GuidanceLog.held_on.desc())  # type: ignore[attr-defined]
+    .limit(20)
+)
+
+
 def student_overview(session: Session, *, user: User) -> StudentOverview:
     """A student's current teams, their open action items and logs waiting for acknowledgement:
     three queries."""
-    current = (
-        select(TeamMember.team_id).where(
-            TeamMember.user_id == user.id, TeamMember.left_on.is_(None)
-        )  # type: ignore[union-attr]
+    params = {"user_id": user.id}
+    return StudentOverview(
+        teams=[tuple(row) for row in session.exec(_STUDENT_TEAMS, params=params).all()],
+        open_actions=[
+            tuple(row) for row in session.exec(_STUDENT_OPEN_ACTIONS, params=params).all()
+        ],
+        unacknowledged=[
+            tuple(row) for row in session.exec(_STUDENT_UNACKNOWLEDGED, params=params).all()
+        ],
     )
-    teams = [
-        (team, post)
-        for team, post in session.exec(
-            select(Team, Post)
-            .join(TeamMember, TeamMember.team_id == Team.id)
-            .join(Post, Post.id == TeamMember.post_id)
-            .where(TeamMember.user_id == user.id, TeamMember.left_on.is_(None))  # type: ignore[union-attr]
-            .order_by(Team.name)
-        ).all()
-    ]
-    open_actions = [
-        (item, log, team)
-        for item, log, team in session.exec(
-            select(ActionItem, GuidanceLog, Team)
-            .join(GuidanceLog, GuidanceLog.id == ActionItem.log_id)
-            .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-            .join(Team, Team.id == Pairing.team_id)
-            .where(Pairing.team_id.in_(current), ActionItem.done_at.is_(None))  # type: ignore[union-attr,attr-defined]
-            .order_by(GuidanceLog.held_on, ActionItem.sort_order)
-            .limit(50)
-        ).all()
-    ]
-    unacknowledged = [
-        (log, team)
-        for log, team in session.exec(
-            select(GuidanceLog, Team)
-            .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-            .join(Team, Team.id == Pairing.team_id)
-            .where(Pairing.team_id.in_(current), GuidanceLog.acknowledged_at.is_(None))  # type: ignore[union-attr,attr-defined]
-            .order_by(GuidanceLog.held_on.desc())  # type: ignore[attr-defined]
-            .limit(20)
-        ).all()
-    ]
-    return StudentOverview(teams, open_actions, unacknowledged)
 
 
 def weeks_ago(weeks: int, *, on: date | None = None) -> date:

@@ -8,7 +8,7 @@ id guessed in a URL reveals nothing and writes nothing.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, select
 
 from app.errors import Conflict, Forbidden, FormErrors, NotFound
@@ -48,46 +48,44 @@ def _require_judge(user: User) -> None:
         raise Forbidden("Only teachers and industry mentors judge entries.")
 
 
+# Built once: on every judge's dashboard. Per row, how many of the round's criteria the
+# judge has scored, next to how many the round has.
+_SCORED = (
+    select(func.count())
+    .select_from(Score)
+    .where(Score.assignment_id == JudgeAssignment.id)
+    .correlate(JudgeAssignment)
+    .scalar_subquery()
+)
+_CRITERIA = (
+    select(func.count())
+    .select_from(RubricCriterion)
+    .where(RubricCriterion.round_id == Round.id)
+    .correlate(Round)
+    .scalar_subquery()
+)
+_MY_ASSIGNMENTS = (
+    select(JudgeAssignment, Entry, Team, Round, Edition, Competition, _SCORED, _CRITERIA)
+    .join(Entry, Entry.id == JudgeAssignment.entry_id)
+    .join(Team, Team.id == Entry.team_id)
+    .join(Round, Round.id == Entry.round_id)
+    .join(Edition, Edition.id == Round.edition_id)
+    .join(Competition, Competition.id == Edition.competition_id)
+    .where(
+        JudgeAssignment.judge_id == bindparam("judge_id"),
+        Entry.status == EntryStatus.registered.value,
+    )
+    .order_by(Edition.year.desc(), Round.position.desc(), Team.name)
+)
+
+
 def my_assignments(session: Session, *, judge: User) -> list[JudgeTask]:
-    """The judge's own assignments, newest round first (4 statements)."""
+    """The judge's own assignments, newest round first (one statement)."""
     _require_judge(judge)
-    rows = session.exec(
-        select(JudgeAssignment, Entry, Team, Round, Edition, Competition)
-        .join(Entry, Entry.id == JudgeAssignment.entry_id)
-        .join(Team, Team.id == Entry.team_id)
-        .join(Round, Round.id == Entry.round_id)
-        .join(Edition, Edition.id == Round.edition_id)
-        .join(Competition, Competition.id == Edition.competition_id)
-        .where(JudgeAssignment.judge_id == judge.id, Entry.status == EntryStatus.registered.value)
-        .order_by(Edition.year.desc(), Round.position.desc(), Team.name)
-    ).all()
-    ids = [a.id for a, *_ in rows]
-    scored = (
-        dict(
-            session.exec(
-                select(Score.assignment_id, func.count())
-                .where(Score.assignment_id.in_(ids))
-                .group_by(Score.assignment_id)
-            ).all()
-        )
-        if ids
-        else {}
-    )
-    round_ids = {r.id for _a, _e, _t, r, _ed, _c in rows}
-    counts = (
-        dict(
-            session.exec(
-                select(RubricCriterion.round_id, func.count())
-                .where(RubricCriterion.round_id.in_(round_ids))
-                .group_by(RubricCriterion.round_id)
-            ).all()
-        )
-        if round_ids
-        else {}
-    )
+    rows = session.exec(_MY_ASSIGNMENTS, params={"judge_id": judge.id}).all()
     return [
-        JudgeTask(a, e, t, r, c, ed, scored.get(a.id, 0), counts.get(r.id, 0))
-        for a, e, t, r, ed, c in rows
+        JudgeTask(a, e, t, r, c, ed, scored, criteria)
+        for a, e, t, r, ed, c, scored, criteria in rows
     ]
 
 
