@@ -42,15 +42,22 @@ _MY_MINUTES = (
     .where(_MINE)
     .group_by(GuidanceLog.pairing_id)
 )
-_MY_OPEN_ACTIONS = (
-    select(ActionItem, GuidanceLog, Team)
-    .join(GuidanceLog, GuidanceLog.id == ActionItem.log_id)
-    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-    .join(Team, Team.id == Pairing.team_id)
-    .where(_MINE, ActionItem.done_at.is_(None))  # type: ignore[union-attr]
-    .order_by(GuidanceLog.held_on, ActionItem.sort_order)
-    .limit(50)
-)
+
+
+def _open_actions_of(pairings):
+    """Open action items of the pairings matching ``pairings``, oldest meeting first."""
+    return (
+        select(ActionItem, GuidanceLog, Team)
+        .join(GuidanceLog, GuidanceLog.id == ActionItem.log_id)
+        .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
+        .join(Team, Team.id == Pairing.team_id)
+        .where(pairings, ActionItem.done_at.is_(None))  # type: ignore[union-attr]
+        .order_by(GuidanceLog.held_on, ActionItem.sort_order)
+        .limit(50)
+    )
+
+
+_MY_OPEN_ACTIONS = _open_actions_of(_MINE)
 
 
 def my_pairings_overview(session: Session, *, user: User, on: date | None = None) -> MentorOverview:
@@ -88,15 +95,7 @@ _STUDENT_TEAMS = (
     .where(TeamMember.user_id == bindparam("user_id"), TeamMember.left_on.is_(None))  # type: ignore[union-attr]
     .order_by(Team.name)
 )
-_STUDENT_OPEN_ACTIONS = (
-    select(ActionItem, GuidanceLog, Team)
-    .join(GuidanceLog, GuidanceLog.id == ActionItem.log_id)
-    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-    .join(Team, Team.id == Pairing.team_id)
-    .where(Pairing.team_id.in_(_CURRENT_TEAMS), ActionItem.done_at.is_(None))  # type: ignore[union-attr,attr-defined]
-    .order_by(GuidanceLog.held_on, ActionItem.sort_order)
-    .limit(50)
-)
+_STUDENT_OPEN_ACTIONS = _open_actions_of(Pairing.team_id.in_(_CURRENT_TEAMS))  # type: ignore[attr-defined]
 _STUDENT_UNACKNOWLEDGED = (
     select(GuidanceLog, Team)
     .join(Pairing, Pairing.id == GuidanceLog.pairing_id)

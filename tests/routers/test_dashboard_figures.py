@@ -160,3 +160,31 @@ def test_the_menu_marks_the_section_of_each_page(client, session):
     assert 'href="/teams" aria-current="page"' in teams
     assert 'href="/" aria-current="page"' not in teams
     assert '<details class="navgroup current">' in teams  # its drop-down is highlighted
+
+
+def test_personal_dashboards_issue_a_fixed_number_of_statements(
+    client, session, statement_counter
+):
+    from tests.factories_teams import make_log, make_paired_world
+
+    world = make_paired_world(session)
+    session.commit()
+    counts = {}
+    for who in ("student_a", "teacher", "mentor_a"):
+        client.login(world[who].username)
+        client.get("/")
+        with statement_counter() as statements:
+            assert client.get("/").status_code == 200
+        counts[who] = len(statements)
+
+    for _ in range(6):
+        make_log(session, world["pairing_a"], actions=("复盘话术", "优化选品"))
+    session.commit()
+    for who in ("student_a", "teacher", "mentor_a"):
+        client.login(world[who].username)
+        client.get("/")
+        with statement_counter() as statements:
+            page = client.get("/").text
+        assert len(statements) == counts[who], who
+        assert page.count("优化选品") == 6, who  # each open action item of the team
+    assert counts["student_a"] <= 9
