@@ -162,9 +162,7 @@ def test_the_menu_marks_the_section_of_each_page(client, session):
     assert '<details class="navgroup current">' in teams  # its drop-down is highlighted
 
 
-def test_personal_dashboards_issue_a_fixed_number_of_statements(
-    client, session, statement_counter
-):
+def test_personal_dashboards_issue_a_fixed_number_of_statements(client, session, statement_counter):
     from tests.factories_teams import make_log, make_paired_world
 
     world = make_paired_world(session)
