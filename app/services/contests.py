@@ -83,6 +83,21 @@ def parse_date(value: str | None, field_name: str, errors: dict, *, required=Tru
         return None
 
 
+def parse_names(
+    name_zh: str | None, name_en: str | None, errors: dict, *, missing
+) -> tuple[str, str]:
+    """A Chinese name (required: ``missing`` otherwise) and an optional English one, each
+    up to 100 characters; problems go into ``errors`` under name_zh / name_en."""
+    name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
+    if not name_zh:
+        errors["name_zh"] = missing
+    elif len(name_zh) > 100:
+        errors["name_zh"] = _l("Keep the name under 100 characters.")
+    if len(name_en) > 100:
+        errors["name_en"] = _l("Keep the name under 100 characters.")
+    return name_zh, name_en
+
+
 def parse_decimal(value: str | None, field_name: str, errors: dict, *, low=None, high=None):
     text = (value or "").strip()
     if not text:
@@ -269,14 +284,9 @@ def add_track(session: Session, *, edition_id: int, form: dict) -> Track:
     """A track or group of an edition with its eligibility rules."""
     edition = get_edition(session, edition_id)
     errors: dict = {}
-    name_zh = (form.get("name_zh") or "").strip()
-    name_en = (form.get("name_en") or "").strip()
-    if not name_zh:
-        errors["name_zh"] = _l("Enter the track's name.")
-    elif len(name_zh) > 100:
-        errors["name_zh"] = _l("Keep the name under 100 characters.")
-    if len(name_en) > 100:
-        errors["name_en"] = _l("Keep the name under 100 characters.")
+    name_zh, name_en = parse_names(
+        form.get("name_zh"), form.get("name_en"), errors, missing=_l("Enter the track's name.")
+    )
     bounds = {
         name: _bound(form, name, errors)
         for name in (

@@ -27,7 +27,7 @@ from app.models.certificates import (
     PracticalExam,
 )
 from app.models.curriculum import CertificateType
-from app.services import aggregation
+from app.services import aggregation, rubrics
 from app.services import certificates as certificate_service
 from app.services.contests import parse_date, parse_decimal, parse_int
 from app.services.pagination import paginate
@@ -142,30 +142,16 @@ def add_criterion(session: Session, *, exam_id: int, form: dict) -> ExamCriterio
         .limit(1)
     ).first():
         raise Conflict("Examiners have started scoring: the rubric can no longer change.")
-    errors: dict = {}
-    name_zh = (form.get("name_zh") or "").strip()
-    if not name_zh or len(name_zh) > 100:
-        errors["name_zh"] = _l("Enter the criterion's name (up to 100 characters).")
-    name_en = (form.get("name_en") or "").strip()[:100]
-    weight = parse_decimal(
-        form.get("weight") or "1", "weight", errors, low=Decimal("0.01"), high=100
+    fields = rubrics.criterion_fields(
+        name_zh=form.get("name_zh"),
+        name_en=form.get("name_en"),
+        weight=form.get("weight"),
+        max_score=form.get("max_score"),
     )
-    top = parse_int(form.get("max_score"), "max_score", errors, low=1, high=1000)
-    if top is None and "max_score" not in errors:
-        errors["max_score"] = _l("Enter the maximum score.")
-    if errors:
-        raise FormErrors(errors)
     last = session.exec(
         select(func.max(ExamCriterion.sort_order)).where(ExamCriterion.exam_id == exam_id)
     ).one()
-    criterion = ExamCriterion(
-        exam_id=exam_id,
-        name_zh=name_zh,
-        name_en=name_en,
-        weight=weight,
-        max_score=top,
-        sort_order=(last or 0) + 1,
-    )
+    criterion = ExamCriterion(exam_id=exam_id, **vars(fields), sort_order=(last or 0) + 1)
     session.add(criterion)
     session.flush()
     return criterion
@@ -326,23 +312,7 @@ def save_exam_scores(
     _open(exam)
     rubric = session.exec(select(ExamCriterion).where(ExamCriterion.exam_id == exam_id)).all()
     errors: dict = {}
-    parsed: dict[int, Decimal | None] = {}
-    for criterion in rubric:
-        name = f"c{criterion.id}"
-        if name not in form:
-            continue
-        text = (form.get(name) or "").strip()
-        if not text:
-            parsed[criterion.id] = None
-            continue
-        value = parse_decimal(text, name, errors, low=0, high=criterion.max_score)
-        if name in errors:
-            errors[name] = _l(
-                "Enter a score from 0 to %(max)s (at most two decimal places).",
-                max=criterion.max_score,
-            )
-        else:
-            parsed[criterion.id] = value
+    values = rubrics.read_score_sheet(rubric, form, errors)
     if errors:
         raise FormErrors(errors)
     existing = {
@@ -353,23 +323,16 @@ def save_exam_scores(
             )
         )
     }
-    for criterion_id, value in parsed.items():
-        row = existing.get(criterion_id)
-        if value is None:
-            if row is not None:
-                session.delete(row)
-        elif row is None:
-            session.add(
-                ExamScore(
-                    candidate_id=candidate.id,
-                    examiner_id=examiner.id,
-                    criterion_id=criterion_id,
-                    value=value,
-                )
-            )
-        else:
-            row.value = value
-            session.add(row)
+
+    def new_score(criterion_id: int, value: Decimal) -> ExamScore:
+        return ExamScore(
+            candidate_id=candidate.id,
+            examiner_id=examiner.id,
+            criterion_id=criterion_id,
+            value=value,
+        )
+
+    rubrics.write_scores(session, values, existing, new_score)
     session.flush()
 
 

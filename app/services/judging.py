@@ -3,8 +3,6 @@ conflict-of-interest rule. The judges' own pages (score sheets, recusal) are in
 ``judging_scores``; the ranking, awards, publishing and the change log in ``judging_ranking``.
 """
 
-from decimal import Decimal
-
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -23,6 +21,7 @@ from app.models.contests import (
     Score,
 )
 from app.models.teams import Pairing, Team
+from app.services import rubrics
 from app.services.contests import parse_decimal, parse_int
 
 JUDGE_ROLES = (Role.teacher, Role.mentor)
@@ -73,31 +72,13 @@ def add_criterion(
     _unlocked(round_)
     if _round_has_scores(session, round_id):
         raise Conflict("Judges have started scoring: the rubric can no longer change.")
-    errors: dict = {}
-    name_zh, name_en = (name_zh or "").strip(), (name_en or "").strip()
-    if not name_zh:
-        errors["name_zh"] = _l("Enter the criterion's name.")
-    elif len(name_zh) > 100:
-        errors["name_zh"] = _l("Keep the name under 100 characters.")
-    if len(name_en) > 100:
-        errors["name_en"] = _l("Keep the name under 100 characters.")
-    w = parse_decimal(weight or "1", "weight", errors, low=Decimal("0.01"), high=Decimal(100))
-    top = parse_int(max_score, "max_score", errors, low=1, high=1000)
-    if top is None and "max_score" not in errors:
-        errors["max_score"] = _l("Enter the maximum score.")
-    if errors:
-        raise FormErrors(errors)
+    fields = rubrics.criterion_fields(
+        name_zh=name_zh, name_en=name_en, weight=weight, max_score=max_score
+    )
     last = session.exec(
         select(func.max(RubricCriterion.sort_order)).where(RubricCriterion.round_id == round_id)
     ).one()
-    criterion = RubricCriterion(
-        round_id=round_id,
-        name_zh=name_zh,
-        name_en=name_en,
-        weight=w,
-        max_score=top,
-        sort_order=(last or 0) + 1,
-    )
+    criterion = RubricCriterion(round_id=round_id, **vars(fields), sort_order=(last or 0) + 1)
     session.add(criterion)
     session.flush()
     return criterion

@@ -26,8 +26,7 @@ from app.models.contests import (
 )
 from app.models.curriculum import Competition
 from app.models.teams import Team
-from app.services import aggregation
-from app.services.contests import parse_decimal
+from app.services import aggregation, rubrics
 from app.services.judging import JUDGE_ROLES, _unlocked, criteria, get_round
 
 
@@ -169,23 +168,7 @@ def save_scores(
         raise Conflict("The results of this round are published; scores can no longer change.")
     rubric = criteria(session, round_.id)
     errors: dict = {}
-    parsed: dict[int, Decimal | None] = {}
-    for criterion in rubric:
-        name = f"c{criterion.id}"
-        if name not in form:
-            continue
-        text = (form.get(name) or "").strip()
-        if not text:
-            parsed[criterion.id] = None
-            continue
-        value = parse_decimal(text, name, errors, low=0, high=criterion.max_score)
-        if name in errors:
-            errors[name] = _l(
-                "Enter a score from 0 to %(max)s (at most two decimal places).",
-                max=criterion.max_score,
-            )
-        else:
-            parsed[criterion.id] = value
+    values = rubrics.read_score_sheet(rubric, form, errors)
     if note is not None and len(note) > 5000:
         errors["note"] = _l("Keep the note under 5000 characters.")
     if errors:
@@ -194,19 +177,14 @@ def save_scores(
         s.criterion_id: s
         for s in session.exec(select(Score).where(Score.assignment_id == assignment.id))
     }
-    for criterion_id, value in parsed.items():
-        row = existing.get(criterion_id)
-        if value is None:
-            if row is not None:
-                session.delete(row)
-        elif row is None:
-            session.add(Score(assignment_id=assignment.id, criterion_id=criterion_id, value=value))
-        elif row.value != value:
-            row.value = value
-            session.add(row)
+
+    def new_score(criterion_id: int, value: Decimal) -> Score:
+        return Score(assignment_id=assignment.id, criterion_id=criterion_id, value=value)
+
+    rubrics.write_scores(session, values, existing, new_score)
     if note is not None:
         assignment.note = note.strip()
-    if assignment.submitted_at is not None and any(v is None for v in parsed.values()):
+    if assignment.submitted_at is not None and any(v is None for v in values.values()):
         assignment.submitted_at = None  # an incomplete sheet is no longer submitted
     session.add(assignment)
     session.flush()
