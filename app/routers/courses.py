@@ -1,7 +1,7 @@
-"""Courses: the list, the course page with its inline module editor, and module mapping."""
+"""Courses: the list, the course form, owners, and the course page with its module list and
+add-module form. Editing, moving and mapping one module: app/routers/course_modules.py."""
 
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
@@ -36,7 +36,7 @@ COURSE_FIELDS = (
 MODULE_FIELDS = ("title_zh", "title_en", "hours", "outcomes", "teaching_method", "needs_studio")
 
 
-def _choices() -> dict:
+def form_choices() -> dict:
     return {
         "semesters": SEMESTERS,
         "kinds": [(k.value, curriculum_service.KIND_LABELS[k.value]) for k in CourseKind],
@@ -90,7 +90,7 @@ def course_list(
         if not is_htmx(request)
         else [],
         "teachers": course_service.list_teachers(session) if not is_htmx(request) else [],
-        **_choices(),
+        **form_choices(),
     }
     return render(request, "courses/list.html", context, block="results")
 
@@ -99,14 +99,14 @@ def course_list(
 
 
 def _course_form(request, *, course, form, errors, status_code=200) -> Response:
-    context = {"course": course, "form": form, "errors": errors, **_choices()}
+    context = {"course": course, "form": form, "errors": errors, **form_choices()}
     return render(
         request, "courses/form.html", context, block="course_form", status_code=status_code
     )
 
 
 @router.get("/new", dependencies=[Staff])
-def new_course_page(request: Request) -> Response:
+def newrender_course_page(request: Request) -> Response:
     form = {
         "semester": 1,
         "kind": "module_directed",
@@ -165,7 +165,7 @@ def create_course(
 
 
 @router.get("/{course_id}/edit", dependencies=[Staff])
-def edit_course_page(
+def editrender_course_page(
     request: Request, session: SessionDep, user: CurrentUser, course_id: int
 ) -> Response:
     course = course_service.get_course(session, course_id)
@@ -233,7 +233,7 @@ def add_owner(
         course_service.add_owner(session, actor=user, course_id=course_id, user_id=owner_id)
     except FormErrors as exc:
         session.rollback()
-        return _course_page(
+        return render_course_page(
             request, session, user, course_id, owner_errors=exc.errors, status_code=422
         )
     session.commit()
@@ -252,7 +252,7 @@ def remove_owner(
 # --- the course page and its module editor ---------------------------------------------------
 
 
-def _course_page(
+def render_course_page(
     request,
     session,
     user,
@@ -275,7 +275,7 @@ def _course_page(
         "owner_errors": owner_errors or {},
         "teachers": course_service.list_teachers(session) if view.can_edit else [],
         "toast": toast,
-        **_choices(),
+        **form_choices(),
     }
     template = "courses/detail.html"
     if block == "module_add_form":  # the add form alone (htmx), or the whole page
@@ -294,12 +294,12 @@ def _course_page(
 
 @router.get("/{course_id}", dependencies=[AnyUser])
 def course_page(request: Request, session: SessionDep, user: CurrentUser, course_id: int):
-    return _course_page(request, session, user, course_id, block="modules")
+    return render_course_page(request, session, user, course_id, block="modules")
 
 
-def _after_module_change(request, session, user, course_id, message: str, anchor: str):
+def after_module_change(request, session, user, course_id, message: str, anchor: str):
     if is_htmx(request):
-        return _course_page(request, session, user, course_id, block="modules", toast=message)
+        return render_course_page(request, session, user, course_id, block="modules", toast=message)
     return flash(redirect(request, f"/courses/{course_id}#{anchor}"), message)
 
 
@@ -328,7 +328,7 @@ def add_module(
     except FormErrors as exc:
         session.rollback()
         headers = {"HX-Retarget": "#module-add", "HX-Reswap": "outerHTML"}
-        return _course_page(
+        return render_course_page(
             request,
             session,
             user,
@@ -340,165 +340,6 @@ def add_module(
             headers=headers if is_htmx(request) else None,
         )
     session.commit()
-    return _after_module_change(
+    return after_module_change(
         request, session, user, course_id, N_("The module has been added."), f"module-{module.id}"
     )
-
-
-def _module_form(
-    request, session, course_id, module, *, form, errors, status_code=200, headers=None
-):
-    course = course_service.get_course(session, course_id)
-    context = {"course": course, "module": module, "form": form, "errors": errors, **_choices()}
-    return render(
-        request,
-        "courses/module_edit.html",
-        context,
-        block="module_form",
-        status_code=status_code,
-        headers=headers,
-    )
-
-
-@router.get("/{course_id}/modules/{module_id}/edit", dependencies=[Staff])
-def edit_module_page(
-    request: Request, session: SessionDep, user: CurrentUser, course_id: int, module_id: int
-) -> Response:
-    course = course_service.get_course(session, course_id)
-    course_service.require_editor(session, course=course, user=user)
-    module = module_service.get_module(session, course_id=course_id, module_id=module_id)
-    form = {name: getattr(module, name) for name in MODULE_FIELDS}
-    return _module_form(request, session, course_id, module, form=form, errors={})
-
-
-@router.post("/{course_id}/modules/{module_id}", dependencies=[Staff])
-def save_module(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    course_id: int,
-    module_id: int,
-    title_zh: Text = "",
-    title_en: Text = "",
-    hours: Text = "",
-    outcomes: Text = "",
-    teaching_method: Text = "",
-    needs_studio: Text = "",
-) -> Response:
-    form = dict(
-        zip(
-            MODULE_FIELDS,
-            (title_zh, title_en, hours, outcomes, teaching_method, needs_studio),
-            strict=True,
-        )
-    )
-    try:
-        module_service.update_module(
-            session, actor=user, course_id=course_id, module_id=module_id, data=form
-        )
-    except FormErrors as exc:
-        session.rollback()
-        module = module_service.get_module(session, course_id=course_id, module_id=module_id)
-        form["needs_studio"] = bool(needs_studio)
-        headers = {"HX-Retarget": f"#module-{module_id}", "HX-Reswap": "outerHTML"}
-        return _module_form(
-            request,
-            session,
-            course_id,
-            module,
-            form=form,
-            errors=exc.errors,
-            status_code=422,
-            headers=headers if is_htmx(request) else None,
-        )
-    session.commit()
-    return _after_module_change(
-        request, session, user, course_id, N_("The module has been saved."), f"module-{module_id}"
-    )
-
-
-@router.post("/{course_id}/modules/{module_id}/delete", dependencies=[Staff])
-def delete_module(
-    request: Request, session: SessionDep, user: CurrentUser, course_id: int, module_id: int
-) -> Response:
-    module_service.delete_module(session, actor=user, course_id=course_id, module_id=module_id)
-    session.commit()
-    return _after_module_change(
-        request, session, user, course_id, N_("The module has been deleted."), "modules"
-    )
-
-
-@router.post("/{course_id}/modules/{module_id}/move", dependencies=[Staff])
-def move_module(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    course_id: int,
-    module_id: int,
-    direction: Text = "",
-) -> Response:
-    module_service.move_module(
-        session, actor=user, course_id=course_id, module_id=module_id, direction=direction
-    )
-    session.commit()
-    return _after_module_change(
-        request, session, user, course_id, N_("The module has been moved."), f"module-{module_id}"
-    )
-
-
-# --- mapping a module ------------------------------------------------------------------------
-
-
-def _module_page(request, session, user, course_id, module_id, *, search="", toast=None):
-    view = module_service.course_view(session, course_id=course_id, user=user)
-    module = module_service.get_module(session, course_id=course_id, module_id=module_id)
-    context = {
-        "view": view,
-        "course": view.course,
-        "module": module,
-        "picker": module_service.picker(session, module=module, search=search),
-        "toast": toast,
-        **_choices(),
-    }
-    return render(request, "courses/module.html", context, block="picker")
-
-
-@router.get("/{course_id}/modules/{module_id}", dependencies=[AnyUser])
-def module_page(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    course_id: int,
-    module_id: int,
-    q: Annotated[str, Query(max_length=200)] = "",
-) -> Response:
-    return _module_page(request, session, user, course_id, module_id, search=q)
-
-
-@router.post("/{course_id}/modules/{module_id}/links", dependencies=[Staff])
-def set_link(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    course_id: int,
-    module_id: int,
-    kind: Text = "",
-    target_id: Text = "",
-    action: Text = "add",
-    q: Text = "",
-) -> Response:
-    module_service.set_link(
-        session,
-        actor=user,
-        course_id=course_id,
-        module_id=module_id,
-        kind=kind,
-        target_id=target_id,
-        present=action != "remove",
-    )
-    session.commit()
-    message = N_("Mapped.") if action != "remove" else N_("Unmapped.")
-    if is_htmx(request):
-        return _module_page(request, session, user, course_id, module_id, search=q, toast=message)
-    suffix = "?" + urlencode({"q": q}) if q else ""
-    return redirect(request, f"/courses/{course_id}/modules/{module_id}{suffix}#picker")

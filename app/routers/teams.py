@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.deps import AnyUser, CurrentUser, PageParams, Staff, require_role
 from app.errors import FormErrors
+from app.i18n import N_
 from app.models import Role, User
 from app.services import guidance as guidance_service
 from app.services import live_sessions as live_service
@@ -41,6 +42,18 @@ def _team_page_with_errors(request, session, user, team_id: int, exc, failed: st
     context = _team_context(session, user=user, team_id=team_id)
     context.update(errors=exc.errors, failed=failed, values=values)
     return render(request, "teams/detail.html", context, status_code=422)
+
+
+def _change_team(request, session, user, team_id: int, change, *, failed, values, anchor, done):
+    """Apply ``change``: field errors re-render the team page with them beside form
+    ``failed`` (422, nothing written); success returns to ``#anchor`` with ``done``."""
+    try:
+        change()
+    except FormErrors as exc:
+        session.rollback()
+        return _team_page_with_errors(request, session, user, team_id, exc, failed, values)
+    session.commit()
+    return flash(redirect(request, f"/teams/{team_id}#{anchor}"), done)
 
 
 @router.get("", dependencies=[AnyUser])
@@ -135,15 +148,19 @@ def change_stage(
     changed_on: Text = "",
     note: Text = "",
 ) -> Response:
-    try:
-        team_service.change_stage(
+    return _change_team(
+        request,
+        session,
+        user,
+        team_id,
+        lambda: team_service.change_stage(
             session, actor=user, team_id=team_id, stage=stage, changed_on=changed_on, note=note
-        )
-    except FormErrors as exc:
-        values = {"stage": stage, "changed_on": changed_on, "note": note}
-        return _team_page_with_errors(request, session, user, team_id, exc, "stage", values)
-    session.commit()
-    return flash(redirect(request, f"/teams/{team_id}#stage"), "The stage has been changed.")
+        ),
+        failed="stage",
+        values={"stage": stage, "changed_on": changed_on, "note": note},
+        anchor="stage",
+        done=N_("The stage has been changed."),
+    )
 
 
 @router.post("/{team_id}/members", dependencies=[Staff])
@@ -156,15 +173,19 @@ def add_member(
     post: Text = "",
     joined_on: Text = "",
 ) -> Response:
-    try:
-        member_service.add_member(
+    return _change_team(
+        request,
+        session,
+        user,
+        team_id,
+        lambda: member_service.add_member(
             session, actor=user, team_id=team_id, student=student, post=post, joined_on=joined_on
-        )
-    except FormErrors as exc:
-        values = {"student": student, "post": post, "joined_on": joined_on}
-        return _team_page_with_errors(request, session, user, team_id, exc, "member", values)
-    session.commit()
-    return flash(redirect(request, f"/teams/{team_id}#members"), "The member has been added.")
+        ),
+        failed="member",
+        values={"student": student, "post": post, "joined_on": joined_on},
+        anchor="members",
+        done=N_("The member has been added."),
+    )
 
 
 @router.post("/{team_id}/members/{member_id}/post", dependencies=[Staff])
@@ -177,15 +198,19 @@ def change_post(
     post: Text = "",
     on: Text = "",
 ) -> Response:
-    try:
-        member_service.change_member_post(
+    return _change_team(
+        request,
+        session,
+        user,
+        team_id,
+        lambda: member_service.change_member_post(
             session, actor=user, team_id=team_id, member_id=member_id, post=post, on=on
-        )
-    except FormErrors as exc:
-        values = {"member_id": member_id, "post": post}
-        return _team_page_with_errors(request, session, user, team_id, exc, "post", values)
-    session.commit()
-    return flash(redirect(request, f"/teams/{team_id}#members"), "The post has been changed.")
+        ),
+        failed="post",
+        values={"member_id": member_id, "post": post},
+        anchor="members",
+        done=N_("The post has been changed."),
+    )
 
 
 @router.post("/{team_id}/members/{member_id}/leave", dependencies=[Staff])
@@ -197,15 +222,19 @@ def remove_member(
     member_id: int,
     left_on: Text = "",
 ) -> Response:
-    try:
-        member_service.remove_member(
+    return _change_team(
+        request,
+        session,
+        user,
+        team_id,
+        lambda: member_service.remove_member(
             session, actor=user, team_id=team_id, member_id=member_id, left_on=left_on
-        )
-    except FormErrors as exc:
-        values = {"member_id": member_id, "left_on": left_on}
-        return _team_page_with_errors(request, session, user, team_id, exc, "leave", values)
-    session.commit()
-    return flash(redirect(request, f"/teams/{team_id}#members"), "The member has left the team.")
+        ),
+        failed="leave",
+        values={"member_id": member_id, "left_on": left_on},
+        anchor="members",
+        done=N_("The member has left the team."),
+    )
 
 
 @router.post("/{team_id}/captain", dependencies=[Staff])
@@ -233,15 +262,19 @@ def invite_member(
     student: Text = "",
     post: Text = "",
 ) -> Response:
-    try:
-        member_service.invite_member(
+    return _change_team(
+        request,
+        session,
+        user,
+        team_id,
+        lambda: member_service.invite_member(
             session, actor=user, team_id=team_id, student=student, post=post
-        )
-    except FormErrors as exc:
-        values = {"student": student, "post": post}
-        return _team_page_with_errors(request, session, user, team_id, exc, "invite", values)
-    session.commit()
-    return flash(redirect(request, f"/teams/{team_id}#members"), "The invitation has been sent.")
+        ),
+        failed="invite",
+        values={"student": student, "post": post},
+        anchor="members",
+        done=N_("The invitation has been sent."),
+    )
 
 
 @router.post("/invitations/{invitation_id}/accept", dependencies=[StudentOnly])

@@ -1,0 +1,178 @@
+"""One module of a course: its edit form, moving and deleting it, and mapping it to skills,
+competition items and certificate syllabus points (the module page's picker)."""
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app.db import SessionDep
+from app.deps import AnyUser, CurrentUser, Staff
+from app.errors import FormErrors
+from app.i18n import N_
+from app.routers.courses import MODULE_FIELDS, Text, after_module_change, form_choices
+from app.services import courses as course_service
+from app.services import curriculum_modules as module_service
+from app.web import is_htmx, redirect, render
+
+router = APIRouter(prefix="/courses")
+
+
+def _module_form(
+    request, session, course_id, module, *, form, errors, status_code=200, headers=None
+):
+    course = course_service.get_course(session, course_id)
+    context = {"course": course, "module": module, "form": form, "errors": errors, **form_choices()}
+    return render(
+        request,
+        "courses/module_edit.html",
+        context,
+        block="module_form",
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+@router.get("/{course_id}/modules/{module_id}/edit", dependencies=[Staff])
+def edit_module_page(
+    request: Request, session: SessionDep, user: CurrentUser, course_id: int, module_id: int
+) -> Response:
+    course = course_service.get_course(session, course_id)
+    course_service.require_editor(session, course=course, user=user)
+    module = module_service.get_module(session, course_id=course_id, module_id=module_id)
+    form = {name: getattr(module, name) for name in MODULE_FIELDS}
+    return _module_form(request, session, course_id, module, form=form, errors={})
+
+
+@router.post("/{course_id}/modules/{module_id}", dependencies=[Staff])
+def save_module(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    module_id: int,
+    title_zh: Text = "",
+    title_en: Text = "",
+    hours: Text = "",
+    outcomes: Text = "",
+    teaching_method: Text = "",
+    needs_studio: Text = "",
+) -> Response:
+    form = dict(
+        zip(
+            MODULE_FIELDS,
+            (title_zh, title_en, hours, outcomes, teaching_method, needs_studio),
+            strict=True,
+        )
+    )
+    try:
+        module_service.update_module(
+            session, actor=user, course_id=course_id, module_id=module_id, data=form
+        )
+    except FormErrors as exc:
+        session.rollback()
+        module = module_service.get_module(session, course_id=course_id, module_id=module_id)
+        form["needs_studio"] = bool(needs_studio)
+        headers = {"HX-Retarget": f"#module-{module_id}", "HX-Reswap": "outerHTML"}
+        return _module_form(
+            request,
+            session,
+            course_id,
+            module,
+            form=form,
+            errors=exc.errors,
+            status_code=422,
+            headers=headers if is_htmx(request) else None,
+        )
+    session.commit()
+    return after_module_change(
+        request, session, user, course_id, N_("The module has been saved."), f"module-{module_id}"
+    )
+
+
+@router.post("/{course_id}/modules/{module_id}/delete", dependencies=[Staff])
+def delete_module(
+    request: Request, session: SessionDep, user: CurrentUser, course_id: int, module_id: int
+) -> Response:
+    module_service.delete_module(session, actor=user, course_id=course_id, module_id=module_id)
+    session.commit()
+    return after_module_change(
+        request, session, user, course_id, N_("The module has been deleted."), "modules"
+    )
+
+
+@router.post("/{course_id}/modules/{module_id}/move", dependencies=[Staff])
+def move_module(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    module_id: int,
+    direction: Text = "",
+) -> Response:
+    module_service.move_module(
+        session, actor=user, course_id=course_id, module_id=module_id, direction=direction
+    )
+    session.commit()
+    return after_module_change(
+        request, session, user, course_id, N_("The module has been moved."), f"module-{module_id}"
+    )
+
+
+# --- mapping a module ------------------------------------------------------------------------
+
+
+def _module_page(request, session, user, course_id, module_id, *, search="", toast=None):
+    view = module_service.course_view(session, course_id=course_id, user=user)
+    module = module_service.get_module(session, course_id=course_id, module_id=module_id)
+    context = {
+        "view": view,
+        "course": view.course,
+        "module": module,
+        "picker": module_service.picker(session, module=module, search=search),
+        "toast": toast,
+        **form_choices(),
+    }
+    return render(request, "courses/module.html", context, block="picker")
+
+
+@router.get("/{course_id}/modules/{module_id}", dependencies=[AnyUser])
+def module_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    module_id: int,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    return _module_page(request, session, user, course_id, module_id, search=q)
+
+
+@router.post("/{course_id}/modules/{module_id}/links", dependencies=[Staff])
+def set_link(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    course_id: int,
+    module_id: int,
+    kind: Text = "",
+    target_id: Text = "",
+    action: Text = "add",
+    q: Text = "",
+) -> Response:
+    module_service.set_link(
+        session,
+        actor=user,
+        course_id=course_id,
+        module_id=module_id,
+        kind=kind,
+        target_id=target_id,
+        present=action != "remove",
+    )
+    session.commit()
+    message = N_("Mapped.") if action != "remove" else N_("Unmapped.")
+    if is_htmx(request):
+        return _module_page(request, session, user, course_id, module_id, search=q, toast=message)
+    suffix = "?" + urlencode({"q": q}) if q else ""
+    return redirect(request, f"/courses/{course_id}/modules/{module_id}{suffix}#picker")
