@@ -170,7 +170,7 @@ class Booking(SQLModel, table=True):
         default=None, foreign_key="team.id", index=True, ondelete="SET NULL"
     )
     live_session_id: int | None = Field(
-        default=None, foreign_key="live_session.id", ondelete="SET NULL"
+        default=None, foreign_key="live_session.id", ondelete="SET NULL", index=True, unique=True
     )
     decided_by_id: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"

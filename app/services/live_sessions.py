@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.errors import FormErrors, NotFound
+from app.errors import Conflict, FormErrors, NotFound
 from app.i18n import lazy_gettext as _l
 from app.models import Post, User
 from app.models.studios import Booking, BookingStatus, Purpose, Studio
@@ -127,15 +128,23 @@ def _chosen_booking(
 
 
 def _link_booking(session: Session, live: LiveSession, booking: Booking | None) -> None:
-    """One booking per live session: unlink the previous one, link the chosen one."""
+    """One booking per live session (a unique index keeps it): unlink the previous one,
+    then link the chosen one."""
     for old in session.exec(select(Booking).where(Booking.live_session_id == live.id)).all():
         if booking is None or old.id != booking.id:
             old.live_session_id = None
             session.add(old)
-    if booking is not None:
+    session.flush()  # the unlinks first: the index sees one link at every step
+    if booking is not None and booking.live_session_id != live.id:
         booking.live_session_id = live.id
         session.add(booking)
-    session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:  # another plan edit linked this live session meanwhile
+            raise Conflict(
+                "This live session was linked to a studio booking at the same moment. "
+                "Reload the page and try again."
+            ) from exc
 
 
 def _apply_plan(session: Session, live: LiveSession, form: PlanForm, *, team_id: int) -> None:

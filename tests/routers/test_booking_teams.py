@@ -1,6 +1,9 @@
 """Booking for a team through the pages, and linking a live session to a studio booking
 (including id guessing through POST)."""
 
+import pytest
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from app.models.studios import Booking, WaitlistEntry
@@ -171,3 +174,37 @@ def test_a_team_member_sees_the_teams_booking(client, session):
     assert client.get(f"/bookings/{booking.id}").status_code == 200
     client.login(outsider.username)
     assert client.get(f"/bookings/{booking.id}").status_code == 403
+
+
+def test_a_plan_moves_its_link_and_the_database_keeps_one_booking_per_session(client, session):
+    studio, student = make_studio(session), make_student(session)
+    team = make_team(session, members=[(student, "anchor")])
+    make_project(session, team)
+    first, second = (
+        make_booking(
+            session,
+            studio=studio,
+            user=student,
+            starts_at=local(DAY, at),
+            purpose="live_session",
+            team_id=team.id,
+        )
+        for at in ("09:00", "15:00")
+    )
+    session.commit()
+    client.login(student.username)
+    assert client.post_form(f"/teams/{team.id}/sessions/new", _plan(second.id)).status_code == 303
+    live = session.exec(select(LiveSession)).one()
+    # the later booking (higher id) moves to the earlier one: unlinked first, then linked
+    url = f"/teams/{team.id}/sessions/{live.id}/plan"
+    assert client.post_form(url, _plan(first.id)).status_code == 303
+    session.expire_all()
+    assert (
+        session.get(Booking, first.id).live_session_id,
+        session.get(Booking, second.id).live_session_id,
+    ) == (live.id, None)
+
+    with pytest.raises(IntegrityError):  # two bookings hosting one session: never stored
+        session.exec(update(Booking).where(Booking.id == second.id).values(live_session_id=live.id))
+        session.flush()
+    session.rollback()
