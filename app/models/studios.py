@@ -196,7 +196,8 @@ class Booking(SQLModel, table=True):
 
 
 class WaitlistEntry(SQLModel, table=True):
-    """A student queueing for a taken slot; the first in line gets it when it frees up."""
+    """Someone queueing for a taken slot, for themselves or for a team they book for; the
+    first in line whose rules still allow it gets the booking when the slot frees up."""
 
     __tablename__ = "booking_waitlist"
     __table_args__ = (
@@ -214,6 +215,11 @@ class WaitlistEntry(SQLModel, table=True):
     ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     status: str = Field(default=WaitlistStatus.waiting, max_length=16)
     booking_id: int | None = Field(default=None, foreign_key="booking.id", ondelete="SET NULL")
+    # The team the booking will be for (live sessions need one); its rules are checked
+    # again at promotion, so an entry whose team is gone is passed over.
+    team_id: int | None = Field(
+        default=None, foreign_key="team.id", index=True, ondelete="SET NULL"
+    )
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

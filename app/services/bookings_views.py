@@ -160,28 +160,26 @@ def _upcoming_params(now) -> dict:
     return {"now": now, "cutoff": now - timedelta(minutes=settings.booking_checkin_after_minutes)}
 
 
-def _is_upcoming(now):
-    return _UPCOMING.params(**_upcoming_params(now))
-
-
 def my_bookings(
     session: Session, *, user: User, page: int = 1, per_page: int = 20, now=None
 ) -> MyBookings:
     """Upcoming and past bookings of a user, their teams and waitlist (six queries)."""
     now = now or utcnow()
-    is_upcoming = _is_upcoming(now)
+    upcoming_params = _upcoming_params(now)
     upcoming_query = (
         select(Booking, Studio)
         .join(Studio, Studio.id == Booking.studio_id)
-        .where(Booking.user_id == user.id, is_upcoming)
+        .where(Booking.user_id == user.id, _UPCOMING)
         .order_by(Booking.starts_at)
         .limit(200)
+        .params(upcoming_params)
     )
     upcoming = [describe(b, s, user, user, now) for b, s in session.exec(upcoming_query).all()]
     past_query = (
         select(Booking)
-        .where(Booking.user_id == user.id, not_(is_upcoming))
+        .where(Booking.user_id == user.id, not_(_UPCOMING))
         .order_by(Booking.starts_at.desc(), Booking.id.desc())
+        .params(upcoming_params)
     )
     items, total = paginate(session, past_query, page=page, per_page=per_page)
     studios = {}

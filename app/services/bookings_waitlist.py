@@ -7,7 +7,6 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from app.errors import Conflict, Forbidden, FormErrors, NotFound
-from app.i18n import lazy_gettext as _l
 from app.models import User
 from app.models.base import utcnow
 from app.models.studios import Booking, Studio, WaitlistEntry, WaitlistStatus
@@ -24,11 +23,6 @@ def join_waitlist(
     starts_at, ends_at, purpose = booking_service.parse_form(studio, form, actor)
     team_id = booking_service.parse_team_id(form.team_id)
     booking_service.check_team(session, user=actor, purpose=purpose, team_id=team_id)
-    if team_id is not None:
-        # An entry keeps no team, so it could not be booked for one when it frees up.
-        raise FormErrors(
-            {"team_id": _l("Bookings for a team cannot join the waitlist: choose another time.")}
-        )
     booking_service.apply_due_statuses(session, now=now, studio_id=studio.id)
     try:
         booking_service.check_rules(
@@ -39,6 +33,7 @@ def join_waitlist(
             ends_at=ends_at,
             purpose=purpose,
             now=now,
+            team_id=team_id,
         )
     except booking_service.BookingRefused as refusal:
         if refusal.rule != "taken":
@@ -62,6 +57,7 @@ def join_waitlist(
         title=form.title.strip()[:200],
         starts_at=starts_at,
         ends_at=ends_at,
+        team_id=team_id,
     )
     session.add(entry)
     session.flush()
@@ -111,6 +107,7 @@ def promote(session: Session, *, studio: Studio, freed: Booking, now: datetime |
                 title=entry.title,
                 now=now,
                 suggest=False,
+                team_id=entry.team_id,
             )
         except (booking_service.BookingRefused, FormErrors):
             continue  # their rules no longer allow it (or it is still partly taken)

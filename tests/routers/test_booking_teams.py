@@ -57,15 +57,33 @@ def test_a_student_cannot_book_for_a_team_they_are_not_in(client, session):
     assert "我的团队" in client.get(f"/bookings/{booking.id}").text
 
 
-def test_a_team_booking_cannot_join_the_waitlist(client, session):
+def test_a_teams_live_session_queues_and_gets_the_slot_for_the_team(client, other_client, session):
     studio, student, other = make_studio(session), make_student(session), make_student(session)
+    outsider = make_student(session)
     team = make_team(session, members=[(student, "anchor")])
-    make_booking(session, studio=studio, user=other, starts_at=local(DAY, "10:00"))
+    taken = make_booking(session, studio=studio, user=other, starts_at=local(DAY, "10:00"))
     session.commit()
-    client.login(student.username)
+    # only a member may queue for the team
+    client.login(outsider.username)
     response = client.post_form(f"/studios/{studio.id}/waitlist", book_form(team.id), headers=HX)
     assert response.status_code == 422 and 'id="team_id-error"' in response.text
-    assert session.exec(select(WaitlistEntry)).all() == []
+    client.login(student.username)
+    assert client.post_form(f"/studios/{studio.id}/waitlist", book_form(team.id)).status_code == 303
+    entry = session.exec(select(WaitlistEntry)).one()
+    assert (entry.team_id, entry.user_id) == (team.id, student.id)
+
+    other_client.login(other.username)
+    assert other_client.post_form(f"/bookings/{taken.id}/cancel").status_code == 303
+    session.expire_all()
+    entry = session.get(WaitlistEntry, entry.id)
+    assert entry.status == "promoted"
+    booking = session.get(Booking, entry.booking_id)
+    assert (booking.team_id, booking.purpose, booking.user_id) == (
+        team.id,
+        "live_session",
+        student.id,
+    )
+    assert team.name in client.get(f"/bookings/{booking.id}").text
 
 
 def test_a_teacher_books_a_series_for_a_team(client, session):

@@ -97,3 +97,34 @@ def test_the_demo_has_three_studios_and_a_fortnight_of_bookings_and_reruns_clean
         )
     ).scalar_one()
     assert overlaps == 0
+
+
+def test_my_bookings_split_upcoming_from_ended_lapsed_and_expired(session):
+    student = make_student(session)
+    now = utcnow().replace(microsecond=0)
+    ahead = make_booking(
+        session, studio=make_studio(session), user=student, starts_at=now + timedelta(days=2)
+    )
+    started = make_booking(  # checked in, still running: upcoming until it ends
+        session,
+        studio=make_studio(session),
+        user=student,
+        starts_at=now - timedelta(minutes=30),
+        status="checked_in",
+    )
+    make_booking(
+        session, studio=make_studio(session), user=student, starts_at=now - timedelta(days=2)
+    )
+    make_booking(  # approved, check-in window over without a check-in: lapsed
+        session, studio=make_studio(session), user=student, starts_at=now - timedelta(minutes=40)
+    )
+    make_booking(  # still pending at its start: expired
+        session,
+        studio=make_studio(session),
+        user=student,
+        starts_at=now - timedelta(minutes=1),
+        status="pending",
+    )
+    mine = views.my_bookings(session, user=student, per_page=2, now=now)
+    assert {view.booking.id for view in mine.upcoming} == {ahead.id, started.id}
+    assert mine.past.total == 3 and len(mine.past.items) == 2
