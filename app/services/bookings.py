@@ -219,8 +219,11 @@ def check_rules(
     hours: dict[int, StudioHours] | None = None,
     check_quota: bool = True,
     team_id: int | None = None,
+    planned_team_hours: float = 0.0,
 ) -> None:
-    """Raise BookingRefused for the first rule the booking breaks."""
+    """Raise BookingRefused for the first rule the booking breaks. ``planned_team_hours``:
+    hours the same request already books for the team in that week (a series' earlier
+    occurrences, not stored yet)."""
     hours = studio_hours(session, studio_id=studio.id) if hours is None else hours
 
     def refuse(rule: str, message: str, status: int = 409, **params):
@@ -287,6 +290,7 @@ def check_rules(
             )
     if check_quota and team_id is not None:
         used = team_weekly_hours(session, team_id=team_id, day=st.local_date(starts_at))
+        used += planned_team_hours
         quota = settings.booking_team_weekly_hours
         if used + minutes / 60 > quota + 1e-9:
             raise refuse(

@@ -118,6 +118,7 @@ def preview_series(
     booking_service.apply_due_statuses(session, now=now, studio_id=studio.id)
     hours = studio_hours(session, studio_id=studio.id)
     occurrences = []
+    team_hours_by_week: dict[date, float] = {}  # this series' free occurrences so far
     day = first
     while day <= last:
         if day.weekday() in weekdays:
@@ -125,6 +126,7 @@ def preview_series(
             if starts_at is not None:
                 ends_at = starts_at + timedelta(minutes=minutes)
                 occurrence = Occurrence(day, starts_at, ends_at)
+                week = st.monday_of(st.local_date(starts_at))
                 try:
                     booking_service.check_rules(
                         session,
@@ -136,9 +138,12 @@ def preview_series(
                         now=now,
                         hours=hours,
                         team_id=team_id,
+                        planned_team_hours=team_hours_by_week.get(week, 0.0),
                     )
                 except booking_service.BookingRefused as refusal:
                     occurrence.refusal = refusal
+                else:
+                    team_hours_by_week[week] = team_hours_by_week.get(week, 0.0) + minutes / 60
                 occurrences.append(occurrence)
         day += timedelta(days=1)
     return Preview(studio, occurrences)

@@ -11,6 +11,7 @@ from app.errors import FormErrors
 from app.models.studios import Booking, BookingStatus
 from app.models.teams import TeamMember
 from app.services import bookings as booking_service
+from app.services import bookings_recurring as recurring
 from app.services import live_sessions as live_service
 from app.services import projects as project_service
 from app.services.live_sessions import PlanForm
@@ -265,3 +266,28 @@ def test_deleting_a_live_session_or_team_keeps_the_booking_without_the_link(sess
     session.commit()
     session.refresh(booking)
     assert booking.team_id is None
+
+
+def test_a_series_preview_counts_its_own_occurrences_against_the_team_quota(session, monkeypatch):
+    monkeypatch.setattr(settings, "booking_team_weekly_hours", 2)
+    studio, teacher = make_studio(session), make_teacher(session)
+    team = make_team(session)
+    form = recurring.RecurringForm(
+        studio_id=str(studio.id),
+        weekdays=["0", "1"],  # Monday and Tuesday, 90 minutes each: 3 h a week
+        time="10:00",
+        minutes="90",
+        first_date=MONDAY.isoformat(),
+        last_date=(MONDAY + timedelta(days=8)).isoformat(),
+        purpose="live_session",
+        team_id=str(team.id),
+    )
+    preview = recurring.preview_series(session, actor=teacher, form=form, now=NOW)
+    assert [o.day.weekday() for o in preview.free] == [0, 0]  # each week's Monday
+    assert [o.refusal.rule for o in preview.conflicts] == ["team_quota", "team_quota"]
+
+    keys = [o.key for o in preview.free]
+    _series, booked = recurring.commit_series(
+        session, actor=teacher, form=form, expected=keys, now=NOW
+    )
+    assert [b.starts_at for b in booked] == [o.starts_at for o in preview.free]
