@@ -133,6 +133,50 @@ def create_team(
     return flash(redirect(request, f"/teams/{team.id}"), "The team has been created.")
 
 
+def _edit_form(request, session, team_id: int, *, values: dict, errors: dict, status_code=200):
+    context = _new_context(session, values=values, errors=errors)
+    context.update(team_id=team_id, editing=True)
+    return render(request, "teams/form.html", context, block="team_form", status_code=status_code)
+
+
+@router.get("/{team_id}/edit", dependencies=[Staff])
+def edit_team_page(
+    request: Request, session: SessionDep, user: Annotated[User, Staff], team_id: int
+) -> Response:
+    values = team_service.team_form_values(session, user=user, team_id=team_id)
+    return _edit_form(request, session, team_id, values=values, errors={})
+
+
+@router.post("/{team_id}/edit", dependencies=[Staff])
+def save_team(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, Staff],
+    team_id: int,
+    name: Text = "",
+    description: Text = "",
+    cohort_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+) -> Response:
+    cohort_ids = [value[:12] for value in cohort_ids[:50]]
+    try:
+        team_service.update_team(
+            session,
+            actor=user,
+            team_id=team_id,
+            name=name,
+            description=description,
+            cohort_ids=cohort_ids,
+        )
+    except FormErrors as exc:
+        session.rollback()
+        values = {"name": name, "description": description, "cohort_ids": cohort_ids}
+        return _edit_form(
+            request, session, team_id, values=values, errors=exc.errors, status_code=422
+        )
+    session.commit()
+    return flash(redirect(request, f"/teams/{team_id}"), "The team has been saved.")
+
+
 @router.get("/{team_id}", dependencies=[AnyUser])
 def team_page(request: Request, session: SessionDep, user: CurrentUser, team_id: int) -> Response:
     return render(request, "teams/detail.html", _team_context(session, user=user, team_id=team_id))

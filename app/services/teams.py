@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.errors import FormErrors, NotFound
+from app.errors import Forbidden, FormErrors, NotFound
 from app.i18n import lazy_gettext as _l
 from app.models import Cohort, Post, Role, User
 from app.models.teams import (
@@ -257,6 +257,75 @@ def _check_name(session: Session, name: str, errors: dict, *, team_id: int | Non
         errors["name"] = _l("Another team already has this name.")
 
 
+def _team_fields(
+    session: Session,
+    name: str,
+    description: str,
+    cohort_ids: list[str] | None,
+    errors: dict,
+    *,
+    team_id: int | None = None,
+) -> tuple[str, str, set[int]]:
+    """A team's name (unique, any case), description and cohort ids, checked."""
+    name = clean_text(name, "name", errors, max_length=100, required=True)
+    description = clean_text(description, "description", errors, max_length=2000)
+    _check_name(session, name, errors, team_id=team_id)
+    ids = {parse_id(value) for value in cohort_ids or []}
+    if None in ids:
+        errors["cohort_ids"] = _l("Choose cohorts from the list.")
+    elif ids:
+        found = session.exec(select(Cohort.id).where(Cohort.id.in_(ids))).all()  # type: ignore[union-attr]
+        if len(found) != len(ids):
+            errors["cohort_ids"] = _l("Choose cohorts from the list.")
+    return name, description, ids  # type: ignore[return-value]
+
+
+def update_team(
+    session: Session,
+    *,
+    actor: User,
+    team_id: int,
+    name: str,
+    description: str = "",
+    cohort_ids: list[str] | None = None,
+) -> Team:
+    """Rename a team, change its description and cohorts (staff; the stage has its own
+    history and changes through change_stage)."""
+    if not is_staff(actor):
+        raise Forbidden("Only teachers and administrators manage teams.")
+    team = get_visible_team(session, user=actor, team_id=team_id)
+    errors: dict = {}
+    name, description, ids = _team_fields(
+        session, name, description, cohort_ids, errors, team_id=team.id
+    )
+    if errors:
+        raise FormErrors(errors)
+    team.name, team.description = name, description
+    session.add(team)
+    current = {
+        link.cohort_id: link
+        for link in session.exec(select(TeamCohort).where(TeamCohort.team_id == team.id))
+    }
+    for cohort_id, link in current.items():
+        if cohort_id not in ids:
+            session.delete(link)
+    for cohort_id in sorted(ids - current.keys()):
+        session.add(TeamCohort(team_id=team.id, cohort_id=cohort_id))
+    session.flush()
+    return team
+
+
+def team_form_values(session: Session, *, user: User, team_id: int) -> dict:
+    """What the edit form starts from."""
+    team = get_visible_team(session, user=user, team_id=team_id)
+    cohort_ids = session.exec(select(TeamCohort.cohort_id).where(TeamCohort.team_id == team.id))
+    return {
+        "name": team.name,
+        "description": team.description,
+        "cohort_ids": [str(cohort_id) for cohort_id in cohort_ids],
+    }
+
+
 def create_team(
     session: Session,
     *,
@@ -269,19 +338,10 @@ def create_team(
 ) -> Team:
     """A new team at a pipeline stage, with its cohorts and the first stage-history entry."""
     errors: dict = {}
-    name = clean_text(name, "name", errors, max_length=100, required=True)
-    description = clean_text(description, "description", errors, max_length=2000)
-    _check_name(session, name, errors)
+    name, description, ids = _team_fields(session, name, description, cohort_ids, errors)
     if stage not in STAGES:
         errors["stage"] = _l("Choose a stage.")
     started = parse_date(started_on, "started_on", errors, required=False, not_future=True)
-    ids = {parse_id(value) for value in cohort_ids or []}
-    if None in ids:
-        errors["cohort_ids"] = _l("Choose cohorts from the list.")
-    elif ids:
-        found = session.exec(select(Cohort.id).where(Cohort.id.in_(ids))).all()  # type: ignore[union-attr]
-        if len(found) != len(ids):
-            errors["cohort_ids"] = _l("Choose cohorts from the list.")
     if errors:
         raise FormErrors(errors)
     team = Team(name=name, description=description, stage=stage, created_by_id=actor.id)

@@ -4,8 +4,8 @@ from datetime import date
 
 from sqlmodel import select
 
-from app.models.teams import LiveSession, Team, TeamMember
-from tests.factories import make_student, make_teacher
+from app.models.teams import LiveSession, Team, TeamCohort, TeamMember
+from tests.factories import make_cohort, make_student, make_teacher
 from tests.factories_teams import (
     ensure_posts,
     make_live_session,
@@ -171,3 +171,48 @@ def test_member_history_survives_a_post_change(client, session):
     session.expire_all()
     rows = session.exec(select(TeamMember).where(TeamMember.team_id == team.id)).all()
     assert len(rows) == 2 and sum(1 for r in rows if r.left_on is None) == 1
+
+
+def test_a_teacher_renames_a_team_and_changes_its_cohorts(client, session):
+    teacher = make_teacher(session)
+    old_cohort, new_cohort = (
+        make_cohort(session, class_number=61),
+        make_cohort(session, class_number=62),
+    )
+    team = make_team(session, name="旧名队", stage="academy")
+    session.add(TeamCohort(team_id=team.id, cohort_id=old_cohort.id))
+    make_team(session, name="别人的队")
+    session.commit()
+    client.login(teacher.username)
+    page = client.get(f"/teams/{team.id}")
+    assert f'href="/teams/{team.id}/edit"' in page.text
+    form = client.get(f"/teams/{team.id}/edit").text
+    assert 'value="旧名队"' in form and f'value="{old_cohort.id}" checked' in form
+
+    taken = client.post_form(
+        f"/teams/{team.id}/edit", {"name": "别人的队"}, headers={"HX-Request": "true"}
+    )
+    assert taken.status_code == 422 and 'id="name-error"' in taken.text
+    saved = client.post_form(
+        f"/teams/{team.id}/edit",
+        {"name": "新名队", "description": "主播与投流", "cohort_ids": [str(new_cohort.id)]},
+    )
+    assert saved.status_code == 303
+    session.expire_all()
+    team = session.get(Team, team.id)
+    assert (team.name, team.description, team.stage) == ("新名队", "主播与投流", "academy")
+    linked = session.exec(select(TeamCohort.cohort_id).where(TeamCohort.team_id == team.id)).all()
+    assert linked == [new_cohort.id]
+    assert "团队信息已保存。" in client.get(f"/teams/{team.id}").text
+
+
+def test_students_cannot_edit_a_team(client, session):
+    ensure_posts(session)
+    student = make_student(session)
+    team = make_team(session, name="我的队", members=[(student, "anchor")])
+    session.commit()
+    client.login(student.username)
+    assert f'href="/teams/{team.id}/edit"' not in client.get(f"/teams/{team.id}").text
+    assert client.post_form(f"/teams/{team.id}/edit", {"name": "改名"}).status_code == 403
+    session.expire_all()
+    assert session.get(Team, team.id).name == "我的队"
