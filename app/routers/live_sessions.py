@@ -9,6 +9,7 @@ from app.db import SessionDep
 from app.deps import AnyUser, CurrentUser, PageParams, require_role
 from app.errors import FormErrors
 from app.models import Role, User
+from app.services import live_session_figures as figures
 from app.services import live_sessions as live_service
 from app.services import projects as project_service
 from app.services import teams as team_service
@@ -38,8 +39,8 @@ def sessions_page(
         "page": live_service.list_sessions(
             session, team_id=team.id, page=paging.page, per_page=paging.per_page
         ),
-        "totals": live_service.team_totals(session, team_id=team.id),
-        "chart": money_chart(live_service.daily_figures(session, team_id=team.id)),
+        "totals": figures.team_totals(session, team_id=team.id),
+        "chart": money_chart(figures.daily_figures(session, team_id=team.id)),
         "has_project": project_service.team_project(session, team_id=team.id) is not None,
         "can_edit": _can_edit(session, user, team.id),
     }
@@ -266,3 +267,17 @@ def record_review(
     session.commit()
     url = f"/teams/{team_id}/sessions/{session_id}"
     return flash(redirect(request, url), "The review has been saved.")
+
+
+@router.post("/{team_id}/sessions/{session_id}/cancel", dependencies=[TeamWorkers])
+def cancel_session(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, TeamWorkers],
+    team_id: int,
+    session_id: int,
+) -> Response:
+    live_service.cancel_session(session, user=user, team_id=team_id, session_id=session_id)
+    session.commit()
+    url = f"/teams/{team_id}/sessions/{session_id}"
+    return flash(redirect(request, url), "The session has been cancelled.")

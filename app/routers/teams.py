@@ -11,7 +11,7 @@ from app.errors import FormErrors
 from app.i18n import N_
 from app.models import Role, User
 from app.services import guidance as guidance_service
-from app.services import live_sessions as live_service
+from app.services import live_session_figures as figures
 from app.services import team_members as member_service
 from app.services import teams as team_service
 from app.services.team_forms import today
@@ -28,7 +28,7 @@ def _team_context(session, *, user, team_id: int) -> dict:
         "detail": detail,
         "posts": team_service.all_posts(session),
         "stages": team_service.STAGES,
-        "totals": live_service.team_totals(session, team_id=team_id),
+        "totals": figures.team_totals(session, team_id=team_id),
         "logs": guidance_service.team_logs(session, user=user, team_id=team_id, limit=10),
         "pairings": guidance_service.team_pairings(session, user=user, team_id=team_id),
         "today": today(),

@@ -4,8 +4,10 @@ from datetime import date
 
 from sqlmodel import select
 
+from app.models.studios import Booking
 from app.models.teams import LiveSession, Team, TeamCohort, TeamMember
 from tests.factories import make_cohort, make_student, make_teacher
+from tests.factories_studios import local, make_booking, make_studio, next_weekday
 from tests.factories_teams import (
     ensure_posts,
     make_live_session,
@@ -216,3 +218,36 @@ def test_students_cannot_edit_a_team(client, session):
     assert client.post_form(f"/teams/{team.id}/edit", {"name": "改名"}).status_code == 403
     session.expire_all()
     assert session.get(Team, team.id).name == "我的队"
+
+
+def test_a_member_cancels_a_planned_session_and_its_booking_is_freed(client, session):
+    ensure_posts(session)
+    student, outsider = make_student(session), make_student(session)
+    team = make_team(session, members=[(student, "anchor")])
+    project = make_project(session, team)
+    planned = make_live_session(session, team, project, on=date(2026, 12, 5), completed=False)
+    done = make_live_session(session, team, project, on=date(2025, 11, 1))
+    booking = make_booking(
+        session,
+        studio=make_studio(session),
+        user=student,
+        starts_at=local(next_weekday(5), "19:00"),
+        purpose="live_session",
+        team_id=team.id,
+        live_session_id=planned.id,
+    )
+    session.commit()
+    url = f"/teams/{team.id}/sessions/{planned.id}"
+
+    client.login(outsider.username)
+    assert client.post_form(f"{url}/cancel").status_code == 404
+    client.login(student.username)
+    assert f'action="{url}/cancel"' in client.get(url).text
+    assert client.post_form(f"{url}/cancel").status_code == 303
+    session.expire_all()
+    assert session.get(LiveSession, planned.id).status == "cancelled"
+    assert session.get(Booking, booking.id).live_session_id is None  # the room stays booked
+    page = client.get(url).text
+    assert f'action="{url}/cancel"' not in page and 'id="result-form"' not in page
+    assert client.post_form(f"{url}/cancel").status_code == 409
+    assert client.post_form(f"/teams/{team.id}/sessions/{done.id}/cancel").status_code == 409

@@ -6,6 +6,7 @@ import pytest
 
 from app.errors import FormErrors, NotFound
 from app.models.teams import LiveSession, TeamMember
+from app.services import live_session_figures as figures
 from app.services import live_sessions as live_service
 from app.services.live_sessions import PlanForm, ResultForm
 from tests.factories import make_student
@@ -80,7 +81,7 @@ def test_a_member_plans_records_and_reviews_a_session(session, world):
         620050,
         93010,
     )
-    totals = live_service.team_totals(session, team_id=world["team"].id)
+    totals = figures.team_totals(session, team_id=world["team"].id)
     assert (totals.sessions, totals.income_fen, totals.orders) == (1, 93010, 80)
 
 
@@ -150,10 +151,10 @@ def test_income_per_team_and_member_comes_from_completed_sessions(session, world
     session.add(row)
     session.flush()
     start, end = date(2025, 10, 1), date(2025, 11, 1)
-    assert live_service.income_by_team(session, start=start, end=end) == {team.id: 3000}
-    assert live_service.income_by_member(session, start=start, end=end) == {
+    assert figures.income_by_team(session, start=start, end=end) == {team.id: 3000}
+    assert figures.income_by_member(session, start=start, end=end) == {
         world["anchor"].id: 3000,
         world["helper"].id: 1000,
     }
-    days = live_service.daily_figures(session, team_id=team.id)
+    days = figures.daily_figures(session, team_id=team.id)
     assert [d for d, _g, _i in days] == [date(2025, 10, 1), date(2025, 10, 20), date(2025, 12, 1)]

@@ -6,7 +6,7 @@ from sqlmodel import select
 from app.models import User
 from app.models.teams import GuidanceLog, LiveSession, Pairing, Team, TeamMember
 from app.services import seeding, teams_seed
-from app.services.live_sessions import income_by_team
+from app.services.live_session_figures import income_by_team
 from app.services.team_forms import today
 
 
