@@ -321,6 +321,19 @@ def invite_member(
     )
 
 
+@router.post("/{team_id}/invitations/{invitation_id}/withdraw", dependencies=[AnyUser])
+def withdraw_invitation(
+    request: Request, session: SessionDep, user: CurrentUser, team_id: int, invitation_id: int
+) -> Response:
+    member_service.withdraw_invitation(
+        session, actor=user, team_id=team_id, invitation_id=invitation_id
+    )
+    session.commit()
+    return flash(
+        redirect(request, f"/teams/{team_id}#members"), "The invitation has been withdrawn."
+    )
+
+
 @router.post("/invitations/{invitation_id}/accept", dependencies=[StudentOnly])
 def accept_invitation(
     request: Request, session: SessionDep, user: Annotated[User, StudentOnly], invitation_id: int

@@ -10,7 +10,7 @@ from app.models import Post, Role, StudentProfile, User
 from app.models.base import utcnow
 from app.models.teams import InvitationStatus, Team, TeamInvitation, TeamMember
 from app.services.team_forms import parse_date, parse_id, strip_nul, today
-from app.services.teams import current_member, get_visible_team
+from app.services.teams import current_member, get_visible_team, is_staff
 
 
 def resolve_post(session: Session, value: str | int | None) -> Post | None:
@@ -164,6 +164,26 @@ def invite_member(
     invitation = TeamInvitation(
         team_id=team.id, user_id=person.id, post_id=chosen.id, invited_by_id=actor.id
     )
+    session.add(invitation)
+    session.flush()
+    return invitation
+
+
+def withdraw_invitation(
+    session: Session, *, actor: User, team_id: int, invitation_id: int
+) -> TeamInvitation:
+    """The captain (or staff) takes back an invitation that is still open."""
+    team = get_visible_team(session, user=actor, team_id=team_id)
+    is_captain = team.captain_id == actor.id and current_member(
+        session, team_id=team.id, user_id=actor.id
+    )
+    invitation = session.get(TeamInvitation, invitation_id)
+    if invitation is None or invitation.team_id != team.id or not (is_captain or is_staff(actor)):
+        raise NotFound("This invitation does not exist.")
+    if invitation.status != InvitationStatus.pending.value:
+        raise Conflict("This invitation has already been answered.")
+    invitation.status = InvitationStatus.withdrawn.value
+    invitation.responded_at = utcnow()
     session.add(invitation)
     session.flush()
     return invitation

@@ -5,7 +5,8 @@ from datetime import date
 from sqlmodel import select
 
 from app.models.studios import Booking
-from app.models.teams import LiveSession, Team, TeamCohort, TeamMember
+from app.models.teams import LiveSession, Team, TeamCohort, TeamInvitation, TeamMember
+from app.services import team_members as member_service
 from tests.factories import make_cohort, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 from tests.factories_teams import (
@@ -251,3 +252,30 @@ def test_a_member_cancels_a_planned_session_and_its_booking_is_freed(client, ses
     assert f'action="{url}/cancel"' not in page and 'id="result-form"' not in page
     assert client.post_form(f"{url}/cancel").status_code == 409
     assert client.post_form(f"/teams/{team.id}/sessions/{done.id}/cancel").status_code == 409
+
+
+def test_the_captain_withdraws_an_open_invitation(client, other_client, session):
+    ensure_posts(session)
+    captain, member, newcomer = make_student(session), make_student(session), make_student(session)
+    team = make_team(session, members=[(captain, "anchor"), (member, "traffic")], captain=captain)
+    invitation = member_service.invite_member(
+        session, actor=captain, team_id=team.id, student=newcomer.username, post="operation"
+    )
+    session.commit()
+    url = f"/teams/{team.id}/invitations/{invitation.id}/withdraw"
+
+    client.login(member.username)  # a member who is not the captain
+    assert f'action="{url}"' not in client.get(f"/teams/{team.id}").text
+    assert client.post_form(url).status_code == 404
+    client.login(captain.username)
+    assert f'action="{url}"' in client.get(f"/teams/{team.id}").text
+    assert client.post_form(url).status_code == 303
+    session.expire_all()
+    assert session.get(TeamInvitation, invitation.id).status == "withdrawn"
+    assert newcomer.full_name not in client.get(f"/teams/{team.id}").text
+    assert client.post_form(url).status_code == 409
+
+    other_client.login(newcomer.username)  # nothing left to accept
+    assert team.name not in other_client.get("/teams").text
+    accept = other_client.post_form(f"/teams/invitations/{invitation.id}/accept")
+    assert accept.status_code == 409
