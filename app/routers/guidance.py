@@ -47,7 +47,7 @@ def pairing_page(
 def _log_form_context(session, *, user, pairing_id: int, form: LogForm, errors: dict) -> dict:
     pairing = guidance_service.own_pairing(session, user=user, pairing_id=pairing_id)
     page = guidance_service.pairing_page(session, user=user, pairing_id=pairing.id)
-    actions = form.actions + [""] * max(0, 3 - len(form.actions))
+    actions = form.actions + [""] * max(1, 3 - len(form.actions))  # always room for one more
     return {
         "row": page.row,
         "form": form,
@@ -98,6 +98,62 @@ def create_log(
         return render(request, "guidance/log_form.html", context, block="log_form", status_code=422)
     session.commit()
     return flash(redirect(request, f"/guidance/logs/{log.id}"), "The guidance has been logged.")
+
+
+def _log_form(request, session, user, log_id: int, form: LogForm, *, pairing_id, errors, status):
+    context = _log_form_context(session, user=user, pairing_id=pairing_id, form=form, errors=errors)
+    context["log_id"] = log_id
+    return render(request, "guidance/log_form.html", context, block="log_form", status_code=status)
+
+
+@router.get("/logs/{log_id}/edit", dependencies=[Authors])
+def edit_log_page(
+    request: Request, session: SessionDep, user: Annotated[User, Authors], log_id: int
+) -> Response:
+    form, pairing = guidance_service.log_form(session, user=user, log_id=log_id)
+    return _log_form(
+        request, session, user, log_id, form, pairing_id=pairing.id, errors={}, status=200
+    )
+
+
+@router.post("/logs/{log_id}/edit", dependencies=[Authors])
+def save_log(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, Authors],
+    log_id: int,
+    held_on: Text = "",
+    minutes: Text = "",
+    mode: Text = "",
+    notes: Text = "",
+    skill_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    action: Annotated[list[str], Form()] = [],  # noqa: B006
+) -> Response:
+    form = LogForm(
+        held_on=held_on,
+        minutes=minutes,
+        mode=mode,
+        notes=notes,
+        skill_ids=[value[:12] for value in skill_ids[:60]],
+        actions=[value[:1000] for value in action[:20]],
+    )
+    try:
+        log = guidance_service.update_log(session, user=user, log_id=log_id, form=form)
+    except FormErrors as exc:
+        session.rollback()
+        _form, pairing = guidance_service.log_form(session, user=user, log_id=log_id)
+        return _log_form(
+            request,
+            session,
+            user,
+            log_id,
+            form,
+            pairing_id=pairing.id,
+            errors=exc.errors,
+            status=422,
+        )
+    session.commit()
+    return flash(redirect(request, f"/guidance/logs/{log.id}"), "The log has been corrected.")
 
 
 @router.get("/logs/{log_id}", dependencies=[AnyUser])

@@ -101,9 +101,18 @@ class LogForm:
     actions: list[str] = field(default_factory=list)
 
 
-def create_log(session: Session, *, user: User, pairing_id: int, form: LogForm) -> GuidanceLog:
-    """Record a guidance session for one of the user's own pairings."""
-    pairing = own_pairing(session, user=user, pairing_id=pairing_id)
+@dataclass(frozen=True)
+class _CheckedLog:
+    held_on: date
+    minutes: int
+    mode: str
+    notes: str
+    skill_ids: set[int]
+    actions: list[str]
+
+
+def _check_log(session: Session, pairing: Pairing, form: LogForm) -> _CheckedLog:
+    """A log form's values, or FormErrors beside each bad field."""
     errors: dict = {}
     held = parse_date(form.held_on, "held_on", errors, not_future=True)
     if held and held < pairing.starts_on:
@@ -128,30 +137,95 @@ def create_log(session: Session, *, user: User, pairing_id: int, form: LogForm) 
         errors["actions"] = _l("Each action item may have at most 500 characters.")
     if errors:
         raise FormErrors(errors)
+    return _CheckedLog(held, minutes, form.mode, notes, skill_ids, actions)  # type: ignore[arg-type]
+
+
+def create_log(session: Session, *, user: User, pairing_id: int, form: LogForm) -> GuidanceLog:
+    """Record a guidance session for one of the user's own pairings."""
+    pairing = own_pairing(session, user=user, pairing_id=pairing_id)
+    checked = _check_log(session, pairing, form)
     log = GuidanceLog(
         pairing_id=pairing.id,
         author_id=user.id,
-        held_on=held,
-        minutes=minutes,
-        mode=form.mode,
-        notes=notes,
+        held_on=checked.held_on,
+        minutes=checked.minutes,
+        mode=checked.mode,
+        notes=checked.notes,
     )
     session.add(log)
     session.flush()
-    for skill_id in sorted(skill_ids):  # type: ignore[type-var]
+    for skill_id in sorted(checked.skill_ids):
         session.add(GuidanceTopic(log_id=log.id, skill_id=skill_id))
-    for order, text in enumerate(actions):
+    for order, text in enumerate(checked.actions):
         session.add(ActionItem(log_id=log.id, text=text, sort_order=order))
+    session.flush()
+    return log
+
+
+def _own_log(session: Session, *, user: User, log_id: int) -> tuple[GuidanceLog, Pairing]:
+    log = session.get(GuidanceLog, log_id)
+    pairing = session.get(Pairing, log.pairing_id) if log else None
+    if log is None or pairing is None or not _is_author_side(pairing, user):
+        raise NotFound(LOG_NOT_FOUND)
+    return log, pairing
+
+
+def log_form(session: Session, *, user: User, log_id: int) -> tuple[LogForm, Pairing]:
+    """What the edit form of a log starts from (the author's side only)."""
+    log, pairing = _own_log(session, user=user, log_id=log_id)
+    topics = session.exec(select(GuidanceTopic.skill_id).where(GuidanceTopic.log_id == log.id))
+    actions = session.exec(
+        select(ActionItem.text).where(ActionItem.log_id == log.id).order_by(ActionItem.sort_order)
+    )
+    form = LogForm(
+        held_on=log.held_on.isoformat(),
+        minutes=str(log.minutes),
+        mode=log.mode,
+        skill_ids=[str(skill_id) for skill_id in topics],
+        notes=log.notes,
+        actions=list(actions),
+    )
+    return form, pairing
+
+
+def update_log(session: Session, *, user: User, log_id: int, form: LogForm) -> GuidanceLog:
+    """Correct a log. Action items keep their ticks where their text is unchanged; the
+    team is asked to acknowledge the corrected log again."""
+    log, pairing = _own_log(session, user=user, log_id=log_id)
+    checked = _check_log(session, pairing, form)
+    log.held_on, log.minutes, log.mode, log.notes = (
+        checked.held_on,
+        checked.minutes,
+        checked.mode,
+        checked.notes,
+    )
+    log.acknowledged_at, log.acknowledged_by_id = None, None
+    session.add(log)
+    new_topics = set(checked.skill_ids)
+    for topic in session.exec(select(GuidanceTopic).where(GuidanceTopic.log_id == log.id)):
+        if topic.skill_id in new_topics:
+            new_topics.discard(topic.skill_id)
+        else:
+            session.delete(topic)
+    for skill_id in sorted(new_topics):
+        session.add(GuidanceTopic(log_id=log.id, skill_id=skill_id))
+    kept = {
+        item.text: item
+        for item in session.exec(select(ActionItem).where(ActionItem.log_id == log.id))
+    }
+    for order, text in enumerate(checked.actions):
+        item = kept.pop(text, None) or ActionItem(log_id=log.id, text=text)
+        item.sort_order = order
+        session.add(item)
+    for item in kept.values():
+        session.delete(item)
     session.flush()
     return log
 
 
 def delete_log(session: Session, *, user: User, log_id: int) -> int:
     """The author's side of the pairing removes a log; returns the pairing id."""
-    log = session.get(GuidanceLog, log_id)
-    pairing = session.get(Pairing, log.pairing_id) if log else None
-    if log is None or pairing is None or not _is_author_side(pairing, user):
-        raise NotFound(LOG_NOT_FOUND)
+    log, pairing = _own_log(session, user=user, log_id=log_id)
     session.delete(log)
     session.flush()
     return pairing.id

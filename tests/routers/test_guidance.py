@@ -181,6 +181,53 @@ def test_bad_guidance_input_is_shown_beside_the_fields(client, world):
         assert f'id="{field}-error"' in response.text
 
 
+def test_the_mentor_corrects_a_log_and_ticked_items_stay_ticked(
+    client, other_client, session, world
+):
+    log, item = world["log_a"], world["action_a"]
+    other_client.login(world["student_a"].username)
+    other_client.post_form(f"/guidance/logs/{log.id}/acknowledge")
+    other_client.post_form(f"/guidance/actions/{item.id}/done", {"done": "1"})
+    client.login(world["mentor_a"].username)
+    url = f"/guidance/logs/{log.id}/edit"
+    assert f'href="{url}"' in client.get(f"/guidance/logs/{log.id}").text
+    form = client.get(url).text
+    assert f'value="{item.text}"' in form and 'value="90"' in form
+
+    bad = client.post_form(url, {"held_on": "2999-01-01", "minutes": "0", "mode": "online"})
+    assert bad.status_code == 422 and 'id="held_on-error"' in bad.text
+    saved = client.post_form(
+        url,
+        {
+            "held_on": log.held_on.isoformat(),
+            "minutes": "45",
+            "mode": "online",
+            "notes": "更正：只讲了选品",
+            "action": [item.text, "补拍预热视频"],
+        },
+    )
+    assert saved.status_code == 303
+    session.expire_all()
+    corrected = session.get(GuidanceLog, log.id)
+    assert (corrected.minutes, corrected.notes) == (45, "更正：只讲了选品")
+    assert corrected.acknowledged_at is None  # the team is asked to look again
+    items = (
+        session.exec(
+            select(ActionItem).where(ActionItem.log_id == log.id).order_by(ActionItem.sort_order)
+        )
+        .scalars()
+        .all()
+    )
+    assert [(i.text, i.done_at is not None) for i in items] == [
+        (item.text, True),
+        ("补拍预热视频", False),
+    ]
+    # only the author's side corrects: the team and the other mentor cannot
+    assert other_client.post_form(url, {"minutes": "1"}).status_code == 403
+    client.login(world["mentor_b"].username)
+    assert client.get(url).status_code == 404
+
+
 def test_admin_report_shows_hours_and_exports_xlsx(client, session, world):
     admin = make_admin(session)
     session.commit()
