@@ -17,7 +17,7 @@ from app.services import guidance_overview
 from app.services import guidance_report as report_service
 from app.services.guidance import LogForm
 from app.services.team_forms import today
-from app.web import flash, redirect, render
+from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter(prefix="/guidance")
 Text = Annotated[str, Form(max_length=20000)]
@@ -192,6 +192,8 @@ def tick_action(
         session, user=user, action_id=action_id, done=done == "1"
     )
     session.commit()
+    if is_htmx(request):  # the item alone, swapped in place
+        return render(request, "guidance/_action_item.html", {"item": item, "can_tick": True})
     return redirect(request, f"/guidance/logs/{item.log_id}#action-{item.id}")
 
 

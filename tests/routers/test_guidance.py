@@ -258,3 +258,19 @@ def test_the_guidance_page_issues_a_bounded_number_of_statements(
         page = client.get("/guidance")
     assert page.status_code == 200 and page.text.count("/logs/new") == 13
     assert len(many) == len(few) <= 8
+
+
+def test_ticking_an_action_item_with_htmx_swaps_just_that_item(client, session, world):
+    item = world["action_a"]
+    client.login(world["student_a"].username)
+    page = client.get(f"/guidance/logs/{world['log_a'].id}").text
+    assert f'hx-post="/guidance/actions/{item.id}/done"' in page
+    response = client.post_form(
+        f"/guidance/actions/{item.id}/done", {"done": "1"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.text.strip()
+    assert html.startswith(f'<li id="action-{item.id}"') and "is-done" in html
+    assert 'name="done" value="0"' in html  # the button now reopens it
+    session.expire_all()
+    assert session.get(ActionItem, item.id).done_at is not None
