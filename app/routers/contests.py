@@ -60,9 +60,9 @@ def labels() -> dict:
 # --- editions ----------------------------------------------------------------------------------
 
 
-def _index(request: Request, session, *, errors=None, form=None, status_code=200):
+def _index(request: Request, session, *, page=1, errors=None, form=None, status_code=200):
     context = {
-        "editions": contest_service.list_editions(session),
+        "page": contest_service.list_editions(session, page=page),
         "competitions": contest_service.competition_choices(session),
         "errors": errors or {},
         "form": form or {},
@@ -73,8 +73,8 @@ def _index(request: Request, session, *, errors=None, form=None, status_code=200
 
 
 @router.get("", dependencies=[AnyUser])
-def editions_page(request: Request, session: SessionDep) -> Response:
-    return _index(request, session)
+def editions_page(request: Request, session: SessionDep, paging: PageParams) -> Response:
+    return _index(request, session, page=paging.page)
 
 
 @router.post("", dependencies=[AdminOnly])

@@ -20,6 +20,7 @@ from app.models import Role, User
 from app.models.contests import Edition, Entry, EntryStatus, Round, Track
 from app.models.curriculum import Competition, CompetitionLevel
 from app.models.teams import Team
+from app.services.pagination import Page, paginate
 
 AWARD_LABELS = {
     "gold": N_("Gold"),
@@ -131,25 +132,34 @@ def competition_choices(session: Session) -> list[Competition]:
     return list(session.exec(select(Competition).order_by(Competition.sort_order, Competition.id)))
 
 
-def list_editions(session: Session) -> list[EditionRow]:
-    """Every edition, newest year first, with its round and entry counts (3 statements)."""
-    rows = session.exec(
+def list_editions(session: Session, *, page: int = 1, per_page: int = 25) -> Page[EditionRow]:
+    """One page of editions, newest year first, with their round and entry counts
+    (4 statements whatever the number of editions)."""
+    query = (
         select(Edition, Competition)
         .join(Competition, Competition.id == Edition.competition_id)
         .order_by(Edition.year.desc(), Competition.sort_order, Edition.id)
-    ).all()
+    )
+    rows, total = paginate(session, query, page=page, per_page=per_page)
+    ids = [edition.id for edition, _competition in rows]
     rounds = dict(
-        session.exec(select(Round.edition_id, func.count()).group_by(Round.edition_id)).all()
+        session.exec(
+            select(Round.edition_id, func.count())
+            .where(Round.edition_id.in_(ids))
+            .group_by(Round.edition_id)
+        ).all()
     )
     entries = dict(
         session.exec(
             select(Round.edition_id, func.count(Entry.id))
             .join(Entry, Entry.round_id == Round.id)
-            .where(Entry.status == EntryStatus.registered.value)
+            .where(Round.edition_id.in_(ids), Entry.status == EntryStatus.registered.value)
             .group_by(Round.edition_id)
         ).all()
     )
-    return [EditionRow(e, c, rounds.get(e.id, 0), entries.get(e.id, 0)) for e, c in rows]
+    items = [EditionRow(e, c, rounds.get(e.id, 0), entries.get(e.id, 0)) for e, c in rows]
+    number = min(page, max(1, -(-total // per_page)))
+    return Page(items, total, number, per_page, "/contests")
 
 
 def create_edition(
