@@ -277,6 +277,7 @@ def _external(request, session, pages, *, errors=None, form=None, status_code=20
         "errors": errors or {},
         "form": form or {},
         "max_mb": external_service.MAX_EVIDENCE_BYTES // (1024 * 1024),
+        "may_delete": external_service.may_delete,
         **labels(),
     }
     block = "external_form" if status_code != 200 else None
@@ -314,6 +315,13 @@ def record_external(
         return _external(request, session, pages, errors=exc.errors, form=form, status_code=422)
     session.commit()
     return flash(redirect(request, "/contests/external"), "The result was recorded.")
+
+
+@router.post("/external/{result_id}/delete")
+def delete_external(request: Request, session: SessionDep, result_id: Id, user: StaffUser):
+    external_service.delete_external(session, actor=user, result_id=result_id)
+    session.commit()
+    return flash(redirect(request, "/contests/external"), "The result was deleted.")
 
 
 @router.get("/external/{result_id}/evidence")

@@ -165,6 +165,23 @@ def list_external(session: Session, *, page: int, per_page: int) -> tuple[list[E
     return rows, total
 
 
+def may_delete(actor: User, result: ExternalResult) -> bool:
+    """Administrators, and the teacher who recorded it, may take a result back."""
+    return actor.role == Role.admin or result.recorded_by_id == actor.id
+
+
+def delete_external(session: Session, *, actor: User, result_id: int) -> None:
+    """Remove a result recorded by mistake (with its evidence); it leaves the evaluation."""
+    _require_staff(actor)
+    result = session.get(ExternalResult, result_id)
+    if result is None:
+        raise NotFound("This result does not exist.")
+    if not may_delete(actor, result):
+        raise Forbidden("Only an administrator or the teacher who recorded it may delete it.")
+    session.delete(result)
+    session.flush()
+
+
 def evidence(session: Session, *, actor: User, result_id: int) -> ExternalResult:
     _require_staff(actor)
     result = session.get(ExternalResult, result_id)
