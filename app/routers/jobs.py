@@ -94,6 +94,14 @@ def job_page(request: Request, session: SessionDep, user: CurrentUser, job_id: I
     return render(request, "jobs/detail.html", context, block="progress")
 
 
+@router.post("/{job_id}/retry", dependencies=[Staff])
+def retry(request: Request, session: SessionDep, user: CurrentUser, job_id: Id) -> Response:
+    job = job_service.retry_job(session, user=user, job_id=job_id)
+    session.commit()
+    job_service.launch(job.id)
+    return redirect(request, f"/jobs/{job.id}")
+
+
 @router.get("/{job_id}/download", dependencies=[Staff])
 def download(session: SessionDep, user: CurrentUser, job_id: Id) -> Response:
     job, content = job_service.job_file(session, user=user, job_id=job_id)

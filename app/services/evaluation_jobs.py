@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from app import db
 from app.config import settings
-from app.errors import Forbidden, FormErrors, NotFound
+from app.errors import Conflict, Forbidden, FormErrors, NotFound
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.models.base import utcnow
@@ -123,6 +123,37 @@ def job_file(session: Session, *, user: User, job_id: int) -> tuple[ExportJob, b
 
 def is_stale(job: ExportJob) -> bool:
     return job.status == JobStatus.running.value and utcnow() - job.updated_at > STALE_AFTER
+
+
+def retry_job(session: Session, *, user: User, job_id: int) -> ExportJob:
+    """Queue a failed export, or one whose process died, again (same cohorts and period)."""
+    job = get_job(session, user=user, job_id=job_id)
+    if job.status != JobStatus.failed.value and not is_stale(job):
+        raise Conflict("This export is not stuck or failed: nothing to retry.")
+    _requeue(session, [job.id])
+    session.refresh(job)
+    return job
+
+
+def _requeue(session: Session, job_ids: list[int]) -> int:
+    result = session.exec(
+        update(ExportJob)
+        .where(ExportJob.id.in_(job_ids))  # type: ignore[union-attr]
+        .values(status=JobStatus.queued.value, progress=0, message="", updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def requeue_stale(session: Session) -> int:
+    """Queue again the jobs whose process died mid-run (``python -m app jobs`` runs them)."""
+    stale = session.exec(
+        select(ExportJob.id).where(
+            ExportJob.status == JobStatus.running.value,
+            ExportJob.updated_at < utcnow() - STALE_AFTER,
+        )
+    ).all()
+    return _requeue(session, list(stale)) if stale else 0
 
 
 def recent_jobs(session: Session, *, user: User, limit: int = 20) -> list[ExportJob]:
@@ -259,6 +290,7 @@ def run_pending() -> int:
     count = 0
     with db.open_session(write=True) as session:
         purge_expired(session)
+        requeue_stale(session)
         session.commit()
     while True:
         with db.open_session() as session:

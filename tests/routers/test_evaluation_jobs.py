@@ -164,3 +164,60 @@ def test_a_snapshot_pdf_report_runs_as_a_job(client, session):
     evaluation_jobs.wait(job_id)
     download = client.get(f"/jobs/{job_id}/download")
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
+
+
+def _queued_job(session, world, file_format="csv"):
+    job = evaluation_jobs.start_export(
+        session,
+        actor=world["head"],
+        cohort_ids=[world["cohort_a"].id],
+        start=str(PERIOD.start),
+        end=str(PERIOD.end),
+        file_format=file_format,
+    )
+    session.commit()
+    return job.id
+
+
+def _set_status(session, job_id, **values):
+    session.exec(update(ExportJob).where(ExportJob.id == job_id).values(**values))
+    session.commit()
+
+
+def test_a_stuck_or_failed_export_can_be_run_again(client, session):
+    world = make_world(session)
+    session.commit()
+    client.login_as(world["head"])
+    stuck = _queued_job(session, world)
+    _set_status(session, stuck, status="running", progress=40)
+    assert client.post_form(f"/jobs/{stuck}/retry").status_code == 409  # still alive
+    _set_status(session, stuck, updated_at=utcnow() - timedelta(minutes=20))
+    page = client.get(f"/jobs/{stuck}").text
+    assert f'action="/jobs/{stuck}/retry"' in page
+    assert client.post_form(f"/jobs/{stuck}/retry").status_code == 303
+    evaluation_jobs.wait(stuck)
+    session.expire_all()
+    assert session.get(ExportJob, stuck).status == "done"
+
+    failed = _queued_job(session, world)
+    _set_status(session, failed, status="failed", message="boom")
+    assert f'action="/jobs/{failed}/retry"' in client.get(f"/jobs/{failed}").text
+    other = make_teacher(session)
+    session.commit()
+    client.login_as(other)  # someone else's export
+    assert client.post_form(f"/jobs/{failed}/retry").status_code == 403
+
+
+def test_the_command_line_worker_restarts_exports_whose_process_died(session):
+    world = make_world(session)
+    session.commit()
+    died = _queued_job(session, world)
+    _set_status(
+        session, died, status="running", progress=60, updated_at=utcnow() - timedelta(hours=1)
+    )
+    alive = _queued_job(session, world)
+    _set_status(session, alive, status="running", progress=60)
+    assert evaluation_jobs.run_pending() == 1
+    session.expire_all()
+    assert session.get(ExportJob, died).status == "done"
+    assert session.get(ExportJob, alive).status == "running"  # another process is on it
