@@ -59,6 +59,28 @@ def _log_form_context(session, *, user, pairing_id: int, form: LogForm, errors: 
     }
 
 
+def _log_form_fields(
+    held_on: Text = "",
+    minutes: Text = "",
+    mode: Text = "",
+    notes: Text = "",
+    skill_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    action: Annotated[list[str], Form()] = [],  # noqa: B006
+) -> LogForm:
+    """The log form as posted, with list sizes bounded (new logs and corrections)."""
+    return LogForm(
+        held_on=held_on,
+        minutes=minutes,
+        mode=mode,
+        notes=notes,
+        skill_ids=[value[:12] for value in skill_ids[:60]],
+        actions=[value[:1000] for value in action[:20]],
+    )
+
+
+LogFormDep = Annotated[LogForm, Depends(_log_form_fields)]
+
+
 @router.get("/pairings/{pairing_id}/logs/new", dependencies=[Authors])
 def new_log_page(
     request: Request, session: SessionDep, user: Annotated[User, Authors], pairing_id: int
@@ -74,21 +96,8 @@ def create_log(
     session: SessionDep,
     user: Annotated[User, Authors],
     pairing_id: int,
-    held_on: Text = "",
-    minutes: Text = "",
-    mode: Text = "",
-    notes: Text = "",
-    skill_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
-    action: Annotated[list[str], Form()] = [],  # noqa: B006
+    form: LogFormDep,
 ) -> Response:
-    form = LogForm(
-        held_on=held_on,
-        minutes=minutes,
-        mode=mode,
-        notes=notes,
-        skill_ids=[value[:12] for value in skill_ids[:60]],
-        actions=[value[:1000] for value in action[:20]],
-    )
     try:
         log = guidance_service.create_log(session, user=user, pairing_id=pairing_id, form=form)
     except FormErrors as exc:
@@ -122,21 +131,8 @@ def save_log(
     session: SessionDep,
     user: Annotated[User, Authors],
     log_id: int,
-    held_on: Text = "",
-    minutes: Text = "",
-    mode: Text = "",
-    notes: Text = "",
-    skill_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
-    action: Annotated[list[str], Form()] = [],  # noqa: B006
+    form: LogFormDep,
 ) -> Response:
-    form = LogForm(
-        held_on=held_on,
-        minutes=minutes,
-        mode=mode,
-        notes=notes,
-        skill_ids=[value[:12] for value in skill_ids[:60]],
-        actions=[value[:1000] for value in action[:20]],
-    )
     try:
         log = guidance_service.update_log(session, user=user, log_id=log_id, form=form)
     except FormErrors as exc:

@@ -63,20 +63,9 @@ def test_a_running_job_shows_a_polling_progress_bar(client, session):
     world = make_world(session)
     session.commit()
     client.login_as(world["head"])
-    job = evaluation_jobs.start_export(
-        session,
-        actor=world["head"],
-        cohort_ids=[world["cohort_a"].id],
-        start=str(PERIOD.start),
-        end=str(PERIOD.end),
-        file_format="xlsx",
-    )
-    session.commit()
-    session.exec(
-        update(ExportJob).where(ExportJob.id == job.id).values(status="running", progress=40)
-    )
-    session.commit()
-    partial = client.get(f"/jobs/{job.id}", headers={"HX-Request": "true"})
+    job_id = _queued_job(session, world, "xlsx")
+    _set_status(session, job_id, status="running", progress=40)
+    partial = client.get(f"/jobs/{job_id}", headers={"HX-Request": "true"})
     assert partial.text.lstrip().startswith('<div id="job-progress"')
     assert 'hx-trigger="every 1s"' in partial.text and 'value="40"' in partial.text
 
