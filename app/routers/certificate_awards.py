@@ -12,6 +12,7 @@ from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.routers.contests import FormData
+from app.services import certificate_eligibility as eligibility
 from app.services import certificates as certificate_service
 from app.services import certificates_import as import_service
 from app.services import certificates_pdf, contests_external
@@ -54,7 +55,7 @@ def awards_page(
 
 def _new(request, session, *, errors=None, form=None, status_code=200):
     context = {
-        "types": certificate_service.type_choices(session),
+        "types": eligibility.type_choices(session),
         "students": contests_external.student_choices(session),
         "errors": errors or {},
         "form": form or {},
@@ -147,7 +148,7 @@ def revoke_award(
 
 def _import_page(request, session, *, errors=None, form=None, status_code=200):
     context = {
-        "types": certificate_service.type_choices(session),
+        "types": eligibility.type_choices(session),
         "errors": errors or {},
         "form": form or {},
         "today": certificate_service.today(),

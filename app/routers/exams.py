@@ -11,6 +11,7 @@ from app.deps import PageParams, require_role
 from app.errors import FormErrors
 from app.models import Role, User
 from app.routers.contests import FormData
+from app.services import certificate_eligibility as eligibility
 from app.services import certificates as certificate_service
 from app.services import contests_external
 from app.services import exams as exam_service
@@ -32,7 +33,7 @@ def _list(request, session, user, pages, *, errors=None, form=None, status_code=
     )
     context = {
         "page": Page(rows, total, pages.page, pages.per_page, "/exams"),
-        "types": certificate_service.type_choices(session),
+        "types": eligibility.type_choices(session),
         "today": certificate_service.today(),
         "errors": errors or {},
         "form": form or {},

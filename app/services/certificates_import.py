@@ -20,6 +20,7 @@ from app.i18n import lazy_gettext as _l
 from app.models import StudentProfile, User
 from app.models.certificates import AwardSource, CertificateAward, CertificateImport
 from app.models.curriculum import CertificateType
+from app.services import certificate_eligibility as eligibility
 from app.services import certificates as certificate_service
 from app.services import roster_files
 from app.services.contests import parse_date, parse_int
@@ -214,7 +215,7 @@ def _check(session: Session, record: CertificateImport) -> list[ImportRow]:
                 row.errors.append(_l("The issue date must be written as YYYY-MM-DD."))
         row.student = student
         if student is not None and not row.errors:
-            check = certificate_service.check_eligibility(
+            check = eligibility.check_eligibility(
                 session,
                 student_id=student.id,
                 type_id=record.certificate_type_id,

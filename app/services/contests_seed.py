@@ -27,6 +27,7 @@ from app.models.contests import (
 )
 from app.models.curriculum import CertificateType, Competition
 from app.models.teams import Pairing, Team, TeamMember
+from app.services import certificate_eligibility as eligibility
 from app.services import certificates as certificate_service
 from app.services import contests as contest_service
 from app.services import contests_entries, judging, judging_ranking
@@ -328,7 +329,7 @@ def seed_demo(session: Session, report, *, scale: int = 1) -> None:
             session.add(ExamExaminer(exam_id=exam.id, user_id=examiner.id))
         session.flush()
         for student in students[:4]:
-            check = certificate_service.check_eligibility(
+            check = eligibility.check_eligibility(
                 session, student_id=student.id, type_id=cert.id, level=4, on=exam.held_on
             )
             if check.ok:

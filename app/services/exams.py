@@ -28,6 +28,7 @@ from app.models.certificates import (
 )
 from app.models.curriculum import CertificateType
 from app.services import aggregation, rubrics
+from app.services import certificate_eligibility as eligibility
 from app.services import certificates as certificate_service
 from app.services.contests import parse_date, parse_decimal, parse_int
 from app.services.pagination import paginate
@@ -67,7 +68,7 @@ def create_exam(session: Session, *, actor: User, form: dict) -> PracticalExam:
         errors["certificate_type_id"] = _l("Choose a certificate from the list.")
     level = parse_int(form.get("level"), "level", errors, low=1, high=5)
     if cert is not None and level is not None:
-        offered = certificate_service.levels_offered(session, cert.id)
+        offered = eligibility.levels_offered(session, cert.id)
         if level not in offered:
             errors["level"] = _l(
                 "%(work_type)s is offered at levels %(levels)s only.",
@@ -188,7 +189,7 @@ def add_candidate(session: Session, *, exam_id: int, student_id: str) -> ExamCan
         )
     ).first():
         raise FormErrors({"student_id": _l("This student is already a candidate.")})
-    check = certificate_service.check_eligibility(
+    check = eligibility.check_eligibility(
         session,
         student_id=student.id,
         type_id=exam.certificate_type_id,
@@ -350,7 +351,7 @@ def finalise_exam(session: Session, *, actor: User, exam_id: int, on: date | Non
         candidate.result = aggregation.q2(line.result) if line.result is not None else None
         candidate.passed = line.result is not None and line.result >= exam.pass_mark
         if candidate.passed:
-            check = certificate_service.check_eligibility(
+            check = eligibility.check_eligibility(
                 session,
                 student_id=line.student.id,
                 type_id=exam.certificate_type_id,

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from app.errors import FormErrors
 from app.models.certificates import CertificateAward, CertificateRule, TrainingRecord
+from app.services import certificate_eligibility as eligibility
 from app.services import certificates as certificate_service
 from app.services import certificates_import as import_service
 from app.services import exams as exam_service
@@ -26,11 +27,11 @@ def _platform_manager(session):
 def test_eligibility_names_every_missing_condition(session):
     cert = _platform_manager(session)
     student = make_student(session)
-    check = certificate_service.check_eligibility(
+    check = eligibility.check_eligibility(
         session, student_id=student.id, type_id=cert.id, level=2, on=ON
     )
     assert [str(p) for p in check.problems] == ["平台管理员 is offered at levels 5、4、3 only."]
-    check = certificate_service.check_eligibility(
+    check = eligibility.check_eligibility(
         session, student_id=student.id, type_id=cert.id, level=4, on=ON
     )
     texts = [str(p) for p in check.problems]
@@ -38,20 +39,20 @@ def test_eligibility_names_every_missing_condition(session):
     assert "Level 5 of this certificate must be held first." in texts
     session.add(TrainingRecord(student_id=student.id, certificate_type_id=cert.id, hours=110))
     make_award(session, holder=student, certificate=cert, level=5)
-    assert certificate_service.check_eligibility(
+    assert eligibility.check_eligibility(
         session, student_id=student.id, type_id=cert.id, level=4, on=ON
     ).ok
     # a revoked level 5 no longer counts
     award = session.exec(select(CertificateAward)).one()
     award.status = "revoked"
     session.add(award)
-    assert not certificate_service.check_eligibility(
+    assert not eligibility.check_eligibility(
         session, student_id=student.id, type_id=cert.id, level=4, on=ON
     ).ok
     # rules are data: a type that lets anyone sit level 4
     session.add(CertificateRule(certificate_type_id=cert.id, requires_level_below=False))
     session.flush()
-    assert certificate_service.check_eligibility(
+    assert eligibility.check_eligibility(
         session, student_id=student.id, type_id=cert.id, level=4, on=ON
     ).ok
 
