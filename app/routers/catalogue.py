@@ -182,6 +182,15 @@ def create_skill(
 # --- posts ------------------------------------------------------------------------------
 
 
+BILINGUAL_FIELDS = ("name_zh", "name_en", "description_zh", "description_en")
+POST_FIELDS = (*BILINGUAL_FIELDS, "is_core")
+
+
+def _values(obj, fields: tuple[str, ...]) -> dict:
+    """An edit form's starting values: the object's own."""
+    return {name: getattr(obj, name) for name in fields}
+
+
 def _post_form(request, post, *, form, errors, status_code=200) -> Response:
     context = {"post": post, "form": form, "errors": errors}
     return render(
@@ -192,14 +201,7 @@ def _post_form(request, post, *, form, errors, status_code=200) -> Response:
 @router.get("/posts/{post_id}/edit", dependencies=[AdminOnly])
 def edit_post_page(request: Request, session: SessionDep, post_id: int) -> Response:
     post = catalogue_service.get_post(session, post_id)
-    form = {
-        "name_zh": post.name_zh,
-        "name_en": post.name_en,
-        "description_zh": post.description_zh,
-        "description_en": post.description_en,
-        "is_core": post.is_core,
-    }
-    return _post_form(request, post, form=form, errors={})
+    return _post_form(request, post, form=_values(post, POST_FIELDS), errors={})
 
 
 @router.post("/posts/{post_id}", dependencies=[AdminOnly])
@@ -213,13 +215,13 @@ def save_post(
     description_en: Text = "",
     is_core: Text = "",
 ) -> Response:
-    form = {
-        "name_zh": name_zh,
-        "name_en": name_en,
-        "description_zh": description_zh,
-        "description_en": description_en,
-        "is_core": bool(is_core),
-    }
+    form = dict(
+        zip(
+            POST_FIELDS,
+            (name_zh, name_en, description_zh, description_en, bool(is_core)),
+            strict=True,
+        )
+    )
     try:
         post = catalogue_service.update_post(session, post_id=post_id, **form)
     except FormErrors as exc:
@@ -247,13 +249,9 @@ def _competency_form(request, competency, *, form, errors, status_code=200) -> R
 @router.get("/competencies/{competency_id}/edit", dependencies=[AdminOnly])
 def edit_competency_page(request: Request, session: SessionDep, competency_id: int) -> Response:
     competency = catalogue_service.get_competency(session, competency_id)
-    form = {
-        "name_zh": competency.name_zh,
-        "name_en": competency.name_en,
-        "description_zh": competency.description_zh,
-        "description_en": competency.description_en,
-    }
-    return _competency_form(request, competency, form=form, errors={})
+    return _competency_form(
+        request, competency, form=_values(competency, BILINGUAL_FIELDS), errors={}
+    )
 
 
 @router.post("/competencies/{competency_id}", dependencies=[AdminOnly])
@@ -266,12 +264,9 @@ def save_competency(
     description_zh: Text = "",
     description_en: Text = "",
 ) -> Response:
-    form = {
-        "name_zh": name_zh,
-        "name_en": name_en,
-        "description_zh": description_zh,
-        "description_en": description_en,
-    }
+    form = dict(
+        zip(BILINGUAL_FIELDS, (name_zh, name_en, description_zh, description_en), strict=True)
+    )
     try:
         competency = catalogue_service.update_competency(
             session, competency_id=competency_id, **form
