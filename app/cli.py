@@ -31,7 +31,7 @@ def seed(
     scale: Annotated[int, typer.Option(min=1, max=1000, help="Demo data size multiplier.")] = 1,
 ) -> None:
     """Load the catalogue (idempotent); with --demo, demo data and the demo logins."""
-    from app.services import seeding
+    from seeds import loader as seeding
 
     with db.open_session(write=True) as session:
         report = seeding.seed_catalogue(session)
@@ -58,7 +58,7 @@ def create_admin(
     """Create an administrator account."""
     from app.errors import DomainError
     from app.i18n import translate
-    from app.services import people
+    from app.services import accounts as account_service
 
     if not password:
         password = getpass.getpass("Password: ")
@@ -66,7 +66,7 @@ def create_admin(
             raise typer.BadParameter("The two passwords differ.")
     with db.open_session(write=True) as session:
         try:
-            people.create_admin(
+            account_service.create_admin(
                 session,
                 username=username,
                 full_name=full_name,
@@ -144,10 +144,10 @@ def tick() -> None:
     Safe to run at any time and as often as wanted (e.g. every few minutes from cron);
     pages already show these statuses without it.
     """
-    from app.services import bookings_lifecycle
+    from app.services import bookings as booking_service
 
     with db.open_session(write=True) as session:
-        changed = bookings_lifecycle.tick(session)
+        changed = booking_service.tick(session)
         session.commit()
     typer.echo(
         f"Updated {changed['bookings']} bookings and {changed['waitlist']} waitlist entries."
@@ -165,7 +165,7 @@ def jobs() -> None:
     Not needed in normal use: the web process runs each export in a background thread.
     Useful after a restart left jobs queued, or from cron to purge expired files.
     """
-    from app.services import evaluation_jobs
+    from app.services import evaluation as evaluation_service
 
-    count = evaluation_jobs.run_pending()
+    count = evaluation_service.run_pending()
     typer.echo(f"Ran {count} export jobs.")

@@ -26,7 +26,7 @@ from app.security import (
     new_token,
     unsign,
 )
-from app.services import auth as auth_service
+from app.services import accounts as account_service
 
 # Pages a user who must change their password may still reach.
 PASSWORD_CHANGE_EXEMPT = ("/account/password", "/logout", "/language")
@@ -49,25 +49,25 @@ class PasswordChangeRequired(Exception):
     """Raised while a one-time password is still in use."""
 
 
-def _active_session(request: Request) -> auth_service.ActiveSession | None:
+def _active_session(request: Request) -> account_service.ActiveSession | None:
     token = unsign(request.cookies.get(SESSION_COOKIE), purpose="session")
     if not isinstance(token, str):
         return None
     with db.engine.connect() as connection:
-        return auth_service.resolve_session(connection, token)
+        return account_service.resolve_session(connection, token)
 
 
-def _needs_touch(active: auth_service.ActiveSession | None) -> bool:
-    return active is not None and utcnow() - active.last_seen_at > auth_service.TOUCH_INTERVAL
+def _needs_touch(active: account_service.ActiveSession | None) -> bool:
+    return active is not None and utcnow() - active.last_seen_at > account_service.TOUCH_INTERVAL
 
 
 # Sessions this worker recorded activity for within the interval: a page that sends a
 # burst of requests (htmx, several tabs) would otherwise queue one write per request.
-_recent_touches = TTLCache(maxsize=100_000, ttl=auth_service.TOUCH_INTERVAL.total_seconds())
+_recent_touches = TTLCache(maxsize=100_000, ttl=account_service.TOUCH_INTERVAL.total_seconds())
 _touches_lock = threading.Lock()
 
 
-def _claim_touch(active: auth_service.ActiveSession) -> bool:
+def _claim_touch(active: account_service.ActiveSession) -> bool:
     key = (active.session_id, active.csrf_token)  # ids are reused after a reset; tokens not
     with _touches_lock:
         if key in _recent_touches:
@@ -76,12 +76,12 @@ def _claim_touch(active: auth_service.ActiveSession) -> bool:
         return True
 
 
-def _touch(active: auth_service.ActiveSession) -> None:
+def _touch(active: account_service.ActiveSession) -> None:
     with db.write_engine.begin() as connection:
-        auth_service.touch_session(connection, session_id=active.session_id)
+        account_service.touch_session(connection, session_id=active.session_id)
 
 
-def _state_for(request: Request, active: auth_service.ActiveSession | None) -> AuthState:
+def _state_for(request: Request, active: account_service.ActiveSession | None) -> AuthState:
     cookie_locale = request.cookies.get(LOCALE_COOKIE)
     if active is not None:
         locale = normalise_locale(active.user.locale or cookie_locale, settings.default_locale)

@@ -32,7 +32,7 @@ from sqlmodel import Session  # noqa: E402
 
 from app import migrate as migrations  # noqa: E402
 from app.db import build_engine  # noqa: E402
-from app.services import studio_time as st  # noqa: E402
+from app.services import clock  # noqa: E402
 from tests.factories import make_student  # noqa: E402
 from tests.factories_studios import make_studio  # noqa: E402
 from tests.pg import PostgresServer, find_pg_bin, free_port  # noqa: E402
@@ -128,13 +128,13 @@ def login(base: str, username: str) -> httpx.Client:
 def slot_feed(studios: list[int]):
     """Distinct (studio, date, time) triples, shared by all clients under a lock."""
     lock = threading.Lock()
-    first = st.today() + timedelta(days=1)
+    first = clock.today() + timedelta(days=1)
 
     def generate():
         for day in range(13):
             for minute in range(0, 24 * 60, SLOT):
                 for studio in studios:
-                    yield studio, (first + timedelta(days=day)).isoformat(), st.hhmm(minute)
+                    yield studio, (first + timedelta(days=day)).isoformat(), clock.hhmm(minute)
 
     source = generate()
 

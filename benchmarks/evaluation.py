@@ -36,7 +36,8 @@ PERIOD = (date(2025, 9, 1), date(2026, 1, 31))
 def _build(directory: Path, *, students: int, teams: int, sessions: int, entries: int) -> str:
     from app import db
     from app import migrate as migrations
-    from app.services import evaluation_seed, seeding
+    from seeds import evaluation as evaluation_seed
+    from seeds import loader as seeding
 
     url = f"sqlite:///{directory / 'bench.db'}"
     migrations.upgrade(url)
@@ -63,18 +64,18 @@ def _steps():
     from app import db
     from app.exports import evaluation as export
     from app.models import Cohort
-    from app.services import evaluation, evaluation_scheme
+    from app.services import evaluation as evaluation_service
 
     state: dict = {}
 
     def compute():
         with db.open_session() as session:
             cohort_ids = list(session.exec(select(Cohort.id)).all())
-            scheme = evaluation_scheme.current_scheme(session)
-            state["result"] = evaluation.evaluate(
+            scheme = evaluation_service.current_scheme(session)
+            state["result"] = evaluation_service.evaluate(
                 session,
                 cohort_ids=cohort_ids,
-                period=evaluation.Period(*PERIOD),
+                period=evaluation_service.Period(*PERIOD),
                 params=scheme.params,
                 scheme_version=scheme.version,
             )

@@ -1,1 +1,1 @@
-"""Seed data files (catalogue) and the demo-data recipe; loaded by app.services.seeding."""
+"""Catalogue data files, demo data, and their loader (``seeds.loader``)."""

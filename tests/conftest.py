@@ -25,7 +25,7 @@ from app import db  # noqa: E402
 from app import migrate as migrations  # noqa: E402
 from app.models import UserSession  # noqa: E402
 from app.security import token_digest  # noqa: E402
-from app.services import dashboard as dashboard_service  # noqa: E402
+from app.services import dashboard as dashboard_service
 from tests.pg import PostgresServer, find_pg_bin  # noqa: E402
 
 REQUIRE_ALL = os.environ.get("CI") == "true" or os.environ.get("CHANJIAO_REQUIRE_ALL") == "1"
@@ -133,7 +133,7 @@ class WebClient(TestClient):
     def login_as(self, user) -> "WebClient":
         """Log in without the password round trip (for sweeps over many routes)."""
         from app.security import SESSION_COOKIE, sign
-        from app.services import auth as auth_service
+        from app.services.accounts import auth as auth_service
 
         with db.open_session(write=True) as s:
             token = auth_service.start_session(s, user=user)

@@ -22,7 +22,7 @@ from app.models.contests import (
 )
 from app.models.curriculum import CertificateType, Competition
 from app.models.teams import Team, TeamMember
-from app.services.certificates import new_code
+from app.services.certificates.awards import new_code
 from tests.factories_curriculum import make_competition
 
 _seq = itertools.count(1)

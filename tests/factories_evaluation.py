@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.models.evaluation import GraduateOutcome
 from app.models.teams import FollowerSnapshot, PlatformAccount, TeamMember
-from app.services.evaluation import Period
+from app.services.evaluation.compute import Period
 from tests.factories import make_cohort, make_student, make_teacher
 from tests.factories_contests import make_entry, make_external, make_round
 from tests.factories_teams import ensure_posts, make_live_session, make_project, make_team

@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from app import migrate as migrations
 from app.db import build_engine
-from app.services import studio_time as st
+from app.services import clock as st
 from tests.factories import make_student
 from tests.factories_studios import make_studio
 from tests.pg import free_port

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.models import User
 from app.security import verify_password
-from app.services.seeding import DEMO_LOGINS, DEMO_PASSWORD
+from seeds.loader import DEMO_LOGINS, DEMO_PASSWORD
 
 runner = CliRunner()
 

@@ -14,9 +14,16 @@ from datetime import datetime
 from decimal import Decimal
 
 from app.exports import neutralise
-from app.services import evaluation_charts as charts
-from app.services.evaluation import Evaluation, StudentScore
-from app.services.evaluation_scheme import AWARDS, DIMENSIONS, LEVELS, OUTCOMES, describe
+from app.services import evaluation as evaluation_service
+from app.services.evaluation import (
+    AWARDS,
+    DIMENSIONS,
+    LEVELS,
+    OUTCOMES,
+    Evaluation,
+    StudentScore,
+    describe,
+)
 
 Progress = Callable[[float], None] | None
 
@@ -365,11 +372,13 @@ def report_context(result: Evaluation, *, student_limit: int = PDF_STUDENT_LIMIT
         "outcomes": OUTCOMES,
         "dimensions": DIMENSIONS,
         "histograms": [
-            charts.histogram(d, [s.dimension(d) for s in result.students])
+            evaluation_service.histogram(d, [s.dimension(d) for s in result.students])
             for d in (*DIMENSIONS, "total")
         ],
-        "comparison": charts.comparison([(c.label, c.means) for c in result.cohorts]),
-        "radar": charts.radar([(str(i), c.means) for i, c in enumerate(result.cohorts[:6])]),
+        "comparison": evaluation_service.comparison([(c.label, c.means) for c in result.cohorts]),
+        "radar": evaluation_service.radar(
+            [(str(i), c.means) for i, c in enumerate(result.cohorts[:6])]
+        ),
         "students": students[:student_limit],
         "student_count": len(students),
         "teams": result.teams[:30],

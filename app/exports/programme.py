@@ -11,8 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.services.curriculum import KIND_LABELS
-from app.services.programmes import VersionView
+from app.services.curriculum import KIND_LABELS, VersionView
 
 SHEET_PLAN = "培养方案 Programme"
 SHEET_TOTALS = "学期汇总 Semester totals"

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.deps import Auth, CurrentUser
 from app.errors import FormErrors
-from app.services import auth as auth_service
+from app.services import accounts as account_service
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/account")
@@ -31,7 +31,7 @@ def change_password(
 ) -> Response:
     db_user = session.merge(user)
     try:
-        auth_service.change_password(
+        account_service.change_password(
             session,
             user=db_user,
             current=current_password,

@@ -11,7 +11,7 @@ from app.deps import Auth, CurrentUser, safe_next
 from app.errors import Invalid, TooManyAttempts
 from app.i18n import LOCALES, gettext
 from app.security import LOCALE_COOKIE, SESSION_COOKIE, sign, unsign
-from app.services import auth as auth_service
+from app.services import accounts as account_service
 from app.web import redirect, render
 
 router = APIRouter()
@@ -42,7 +42,7 @@ def login(
         context["error"] = gettext("Enter your username (or email) and password.")
         return render(request, "auth/login.html", context, block="login_form", status_code=422)
     try:
-        user = auth_service.authenticate(
+        user = account_service.authenticate(
             session, login=login, password=password, ip=_client_ip(request)
         )
     except TooManyAttempts as exc:
@@ -52,7 +52,7 @@ def login(
         session.commit()  # keep the failed attempt: it counts toward the lockout
         context["error"] = gettext(exc.message)
         return render(request, "auth/login.html", context, block="login_form", status_code=401)
-    token = auth_service.start_session(
+    token = account_service.start_session(
         session, user=user, ip=_client_ip(request), user_agent=request.headers.get("user-agent")
     )
     session.commit()
@@ -76,7 +76,7 @@ def login(
 def logout(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     token = unsign(request.cookies.get(SESSION_COOKIE), purpose="session")
     if isinstance(token, str):
-        auth_service.end_session(session, token=token)
+        account_service.end_session(session, token=token)
         session.commit()
     response = redirect(request, "/login")
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -94,7 +94,7 @@ def switch_language(
     if locale not in LOCALES:
         raise Invalid("Unknown language.", field="locale")
     if auth.user is not None:
-        auth_service.set_locale(session, user=auth.user, locale=locale)
+        account_service.set_locale(session, user=auth.user, locale=locale)
         session.commit()
     response = redirect(request, safe_next(next))
     response.set_cookie(LOCALE_COOKIE, locale, samesite="lax", path="/", max_age=31536000)

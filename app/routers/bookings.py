@@ -11,10 +11,6 @@ from app.deps import PageParams, Staff, require_role
 from app.errors import Conflict, FormErrors, Invalid
 from app.models import Role, User
 from app.services import bookings as booking_service
-from app.services import bookings_lifecycle as lifecycle
-from app.services import bookings_recurring as recurring
-from app.services import bookings_views as views
-from app.services import bookings_waitlist as waitlist_service
 from app.services import studios as studio_service
 from app.web import flash, redirect, render
 
@@ -30,13 +26,15 @@ Field = Annotated[str, Form(max_length=200)]
 def my_bookings(
     request: Request, session: SessionDep, user: Booker, paging: PageParams
 ) -> Response:
-    data = views.my_bookings(session, user=user, page=paging.page, per_page=paging.per_page)
+    data = booking_service.my_bookings(
+        session, user=user, page=paging.page, per_page=paging.per_page
+    )
     context = {"data": data, "purpose_labels": booking_service.PURPOSE_LABELS}
     return render(request, "bookings/mine.html", context)
 
 
 def _detail(request, session, user, booking_id, *, errors=None, status_code=200):
-    view = lifecycle.get_booking(session, booking_id=booking_id, viewer=user)
+    view = booking_service.get_booking(session, booking_id=booking_id, viewer=user)
     context = {
         "v": view,
         "errors": errors or {},
@@ -61,7 +59,7 @@ def cancel(
     request: Request, session: SessionDep, user: Booker, booking_id: int, reason: Reason = ""
 ) -> Response:
     try:
-        lifecycle.cancel_booking(session, booking_id=booking_id, actor=user, reason=reason)
+        booking_service.cancel_booking(session, booking_id=booking_id, actor=user, reason=reason)
     except FormErrors as exc:
         session.rollback()
         return _detail(request, session, user, booking_id, errors=exc.errors, status_code=422)
@@ -71,7 +69,7 @@ def cancel(
 
 @router.post("/{booking_id:int}/checkin")
 def check_in(request: Request, session: SessionDep, user: Booker, booking_id: int) -> Response:
-    lifecycle.check_in(session, booking_id=booking_id, actor=user)
+    booking_service.check_in(session, booking_id=booking_id, actor=user)
     session.commit()
     return flash(redirect(request, f"/bookings/{booking_id}"), "Checked in.")
 
@@ -80,14 +78,16 @@ def check_in(request: Request, session: SessionDep, user: Booker, booking_id: in
 def approvals(
     request: Request, session: SessionDep, user: StaffUser, paging: PageParams
 ) -> Response:
-    page = views.approval_queue(session, user=user, page=paging.page, per_page=paging.per_page)
+    page = booking_service.approval_queue(
+        session, user=user, page=paging.page, per_page=paging.per_page
+    )
     context = {"page": page, "errors": {}, "purpose_labels": booking_service.PURPOSE_LABELS}
     return render(request, "bookings/approvals.html", context)
 
 
 @router.post("/{booking_id:int}/approve")
 def approve(request: Request, session: SessionDep, user: StaffUser, booking_id: int) -> Response:
-    lifecycle.approve_booking(session, booking_id=booking_id, actor=user)
+    booking_service.approve_booking(session, booking_id=booking_id, actor=user)
     session.commit()
     return flash(redirect(request, "/bookings/approvals"), "The booking is approved.")
 
@@ -97,7 +97,7 @@ def reject(
     request: Request, session: SessionDep, user: StaffUser, booking_id: int, reason: Reason = ""
 ) -> Response:
     try:
-        lifecycle.reject_booking(session, booking_id=booking_id, actor=user, reason=reason)
+        booking_service.reject_booking(session, booking_id=booking_id, actor=user, reason=reason)
     except FormErrors as exc:
         session.rollback()
         return _detail(request, session, user, booking_id, errors=exc.errors, status_code=422)
@@ -107,7 +107,7 @@ def reject(
 
 @router.post("/waitlist/{entry_id:int}/leave")
 def leave_waitlist(request: Request, session: SessionDep, user: Booker, entry_id: int) -> Response:
-    waitlist_service.leave_waitlist(session, entry_id=entry_id, actor=user)
+    booking_service.leave_waitlist(session, entry_id=entry_id, actor=user)
     session.commit()
     return flash(redirect(request, "/bookings"), "You have left the waitlist.")
 
@@ -122,8 +122,8 @@ def _recurring_form(
     title: Field = "",
     purpose: Field = "course",
     team_id: Field = "",
-) -> recurring.RecurringForm:
-    return recurring.RecurringForm(
+) -> booking_service.RecurringForm:
+    return booking_service.RecurringForm(
         studio_id=studio_id,
         weekdays=[w[:2] for w in weekdays[:7]],
         time=time,
@@ -136,7 +136,7 @@ def _recurring_form(
     )
 
 
-RecurringFormDep = Annotated[recurring.RecurringForm, Depends(_recurring_form)]
+RecurringFormDep = Annotated[booking_service.RecurringForm, Depends(_recurring_form)]
 
 
 def _recurring_page(
@@ -159,7 +159,7 @@ def _recurring_page(
 
 @router.get("/recurring")
 def recurring_page(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    return _recurring_page(request, session, user, recurring.RecurringForm(minutes="90"))
+    return _recurring_page(request, session, user, booking_service.RecurringForm(minutes="90"))
 
 
 @router.post("/recurring")
@@ -173,10 +173,10 @@ def recurring_submit(
 ) -> Response:
     try:
         if action != "commit":
-            preview = recurring.preview_series(session, actor=user, form=form)
+            preview = booking_service.preview_series(session, actor=user, form=form)
             session.rollback()  # the preview writes nothing
             return _recurring_page(request, session, user, form, preview=preview)
-        series, bookings = recurring.commit_series(
+        series, bookings = booking_service.commit_series(
             session, actor=user, form=form, expected=[o[:40] for o in occurrence[:200]]
         )
     except FormErrors as exc:
@@ -184,7 +184,7 @@ def recurring_submit(
         return _recurring_page(request, session, user, form, errors=exc.errors, status_code=422)
     except (Conflict, Invalid) as exc:
         session.rollback()
-        preview = recurring.preview_series(session, actor=user, form=form)
+        preview = booking_service.preview_series(session, actor=user, form=form)
         session.rollback()
         return _recurring_page(
             request,

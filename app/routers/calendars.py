@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.deps import require_role
 from app.models import Role, User
-from app.services import calendars as calendar_service
+from app.services import bookings as booking_service
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/calendar")
@@ -22,7 +22,7 @@ FEED_PATH = "/calendar/feed/{token}.ics"
 
 @router.get("")
 def calendar_page(request: Request, session: SessionDep, user: Booker) -> Response:
-    feed = calendar_service.feed_for(session, user_id=user.id)
+    feed = booking_service.feed_for(session, user_id=user.id)
     base = str(request.base_url).rstrip("/")
     url = base + FEED_PATH.format(token=feed.token) if feed else None
     return render(request, "bookings/calendar.html", {"feed_url": url})
@@ -30,7 +30,7 @@ def calendar_page(request: Request, session: SessionDep, user: Booker) -> Respon
 
 @router.post("/regenerate")
 def regenerate(request: Request, session: SessionDep, user: Booker) -> Response:
-    calendar_service.regenerate_feed(session, user_id=user.id)
+    booking_service.regenerate_feed(session, user_id=user.id)
     session.commit()
     return flash(
         redirect(request, "/calendar"),
@@ -40,6 +40,6 @@ def regenerate(request: Request, session: SessionDep, user: Booker) -> Response:
 
 @router.get("/feed/{token}.ics")
 def feed(session: SessionDep, token: Token) -> Response:
-    body = calendar_service.feed_ics(session, token=token)
+    body = booking_service.feed_ics(session, token=token)
     headers = {"Cache-Control": "private, max-age=300", "Content-Disposition": "inline"}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)

@@ -11,7 +11,7 @@ from app.errors import FormErrors
 from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models import Role
-from app.services import catalogue as catalogue_service
+from app.services import curriculum as curriculum_service
 from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter(prefix="/catalogue")
@@ -34,7 +34,7 @@ def catalogue_page(
     user: CurrentUser,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
-    groups = catalogue_service.list_catalogue(session, search=q)
+    groups = curriculum_service.list_catalogue(session, search=q)
     context = {
         "groups": groups,
         "q": q.strip(),
@@ -42,7 +42,7 @@ def catalogue_page(
         "can_edit": _is_admin(user),
     }
     if not is_htmx(request):
-        context["competencies"] = catalogue_service.list_competencies(session)
+        context["competencies"] = curriculum_service.list_competencies(session)
     return render(request, "catalogue/index.html", context, block="results")
 
 
@@ -50,19 +50,19 @@ def catalogue_page(
 
 
 def _skill_row(request: Request, session, skill, *, can_edit: bool, toast=None) -> Response:
-    post = catalogue_service.get_post(session, skill.post_id)
+    post = curriculum_service.get_post(session, skill.post_id)
     context = {"skill": skill, "post": post, "can_edit": can_edit, "toast": toast}
     return render(request, "catalogue/skill.html", context, block="skill_row")
 
 
 @router.get("/skills/{skill_id}", dependencies=[AnyUser])
 def skill_page(request: Request, session: SessionDep, user: CurrentUser, skill_id: int) -> Response:
-    skill = catalogue_service.get_skill(session, skill_id)
+    skill = curriculum_service.get_skill(session, skill_id)
     return _skill_row(request, session, skill, can_edit=_is_admin(user))
 
 
 def _skill_form(request, session, skill, *, form, errors, status_code=200) -> Response:
-    post = catalogue_service.get_post(session, skill.post_id)
+    post = curriculum_service.get_post(session, skill.post_id)
     context = {"skill": skill, "post": post, "form": form, "errors": errors}
     return render(
         request, "catalogue/skill_edit.html", context, block="skill_form", status_code=status_code
@@ -71,7 +71,7 @@ def _skill_form(request, session, skill, *, form, errors, status_code=200) -> Re
 
 @router.get("/skills/{skill_id}/edit", dependencies=[AdminOnly])
 def edit_skill_page(request: Request, session: SessionDep, skill_id: int) -> Response:
-    skill = catalogue_service.get_skill(session, skill_id)
+    skill = curriculum_service.get_skill(session, skill_id)
     form = {"name_zh": skill.name_zh, "name_en": skill.name_en}
     return _skill_form(request, session, skill, form=form, errors={})
 
@@ -85,12 +85,12 @@ def save_skill(
     name_en: Text = "",
 ) -> Response:
     try:
-        skill = catalogue_service.update_skill(
+        skill = curriculum_service.update_skill(
             session, skill_id=skill_id, name_zh=name_zh, name_en=name_en
         )
     except FormErrors as exc:
         session.rollback()
-        skill = catalogue_service.get_skill(session, skill_id)
+        skill = curriculum_service.get_skill(session, skill_id)
         form = {"name_zh": name_zh, "name_en": name_en}
         return _skill_form(request, session, skill, form=form, errors=exc.errors, status_code=422)
     session.commit()
@@ -106,7 +106,7 @@ def _after_skill_change(request, session, skill, message: str) -> Response:
 
 @router.post("/skills/{skill_id}/retire", dependencies=[AdminOnly])
 def retire_skill(request: Request, session: SessionDep, skill_id: int) -> Response:
-    skill = catalogue_service.set_skill_retired(session, skill_id=skill_id, retired=True)
+    skill = curriculum_service.set_skill_retired(session, skill_id=skill_id, retired=True)
     session.commit()
     message = N_("The skill has been retired.")
     return _after_skill_change(request, session, skill, message)
@@ -114,7 +114,7 @@ def retire_skill(request: Request, session: SessionDep, skill_id: int) -> Respon
 
 @router.post("/skills/{skill_id}/restore", dependencies=[AdminOnly])
 def restore_skill(request: Request, session: SessionDep, skill_id: int) -> Response:
-    skill = catalogue_service.set_skill_retired(session, skill_id=skill_id, retired=False)
+    skill = curriculum_service.set_skill_retired(session, skill_id=skill_id, retired=False)
     session.commit()
     message = N_("The skill is in use again.")
     return _after_skill_change(request, session, skill, message)
@@ -122,7 +122,7 @@ def restore_skill(request: Request, session: SessionDep, skill_id: int) -> Respo
 
 @router.post("/skills/{skill_id}/delete", dependencies=[AdminOnly])
 def delete_skill(request: Request, session: SessionDep, skill_id: int) -> Response:
-    catalogue_service.delete_skill(session, skill_id=skill_id)
+    curriculum_service.delete_skill(session, skill_id=skill_id)
     session.commit()
     message = N_("The skill has been deleted.")
     if is_htmx(request):  # the row's swap removes it; the toast goes out of band
@@ -143,7 +143,7 @@ def _new_skill_form(request, post, *, form, errors, inline, status_code=200) -> 
 
 @router.get("/posts/{post_id}/skills/new", dependencies=[AdminOnly])
 def new_skill_page(request: Request, session: SessionDep, post_id: int) -> Response:
-    post = catalogue_service.get_post(session, post_id)
+    post = curriculum_service.get_post(session, post_id)
     return _new_skill_form(request, post, form={}, errors={}, inline=False)
 
 
@@ -159,19 +159,19 @@ def create_skill(
 ) -> Response:
     """The catalogue page's inline form (htmx) gets the new row back; otherwise a redirect."""
     try:
-        skill = catalogue_service.add_skill(
+        skill = curriculum_service.add_skill(
             session, post_id=post_id, code=code, name_zh=name_zh, name_en=name_en
         )
     except FormErrors as exc:
         session.rollback()
-        post = catalogue_service.get_post(session, post_id)
+        post = curriculum_service.get_post(session, post_id)
         form = {"code": code, "name_zh": name_zh, "name_en": name_en}
         return _new_skill_form(
             request, post, form=form, errors=exc.errors, inline=bool(inline), status_code=422
         )
     session.commit()
     if inline and is_htmx(request):
-        post = catalogue_service.get_post(session, post_id)
+        post = curriculum_service.get_post(session, post_id)
         toast = _l("Skill %(code)s has been added.", code=skill.code)
         context = {"post": post, "skill": skill, "can_edit": True, "toast": toast}
         return render(request, "catalogue/_skill_added.html", context)
@@ -200,7 +200,7 @@ def _post_form(request, post, *, form, errors, status_code=200) -> Response:
 
 @router.get("/posts/{post_id}/edit", dependencies=[AdminOnly])
 def edit_post_page(request: Request, session: SessionDep, post_id: int) -> Response:
-    post = catalogue_service.get_post(session, post_id)
+    post = curriculum_service.get_post(session, post_id)
     return _post_form(request, post, form=_values(post, POST_FIELDS), errors={})
 
 
@@ -223,10 +223,10 @@ def save_post(
         )
     )
     try:
-        post = catalogue_service.update_post(session, post_id=post_id, **form)
+        post = curriculum_service.update_post(session, post_id=post_id, **form)
     except FormErrors as exc:
         session.rollback()
-        post = catalogue_service.get_post(session, post_id)
+        post = curriculum_service.get_post(session, post_id)
         return _post_form(request, post, form=form, errors=exc.errors, status_code=422)
     session.commit()
     return flash(redirect(request, _back_to(f"post-{post.id}")), "The post has been saved.")
@@ -248,7 +248,7 @@ def _competency_form(request, competency, *, form, errors, status_code=200) -> R
 
 @router.get("/competencies/{competency_id}/edit", dependencies=[AdminOnly])
 def edit_competency_page(request: Request, session: SessionDep, competency_id: int) -> Response:
-    competency = catalogue_service.get_competency(session, competency_id)
+    competency = curriculum_service.get_competency(session, competency_id)
     return _competency_form(
         request, competency, form=_values(competency, BILINGUAL_FIELDS), errors={}
     )
@@ -268,12 +268,12 @@ def save_competency(
         zip(BILINGUAL_FIELDS, (name_zh, name_en, description_zh, description_en), strict=True)
     )
     try:
-        competency = catalogue_service.update_competency(
+        competency = curriculum_service.update_competency(
             session, competency_id=competency_id, **form
         )
     except FormErrors as exc:
         session.rollback()
-        competency = catalogue_service.get_competency(session, competency_id)
+        competency = curriculum_service.get_competency(session, competency_id)
         return _competency_form(request, competency, form=form, errors=exc.errors, status_code=422)
     session.commit()
     response = redirect(request, _back_to(f"competency-{competency.id}"))

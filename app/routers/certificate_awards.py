@@ -9,15 +9,16 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.deps import AdminOnly, AnyUser, CurrentUser, PageParams, Staff, require_role
 from app.errors import FormErrors
+from app.exports import certificates as certificates_pdf
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.routers.contests import FormData
-from app.services import certificate_eligibility as eligibility
 from app.services import certificates as certificate_service
-from app.services import certificates_import as import_service
-from app.services import certificates_pdf, contests_external
+from app.services import clock
+from app.services import contests as contest_service
 from app.services.curriculum import CERT_LEVEL_LABELS
 from app.services.pagination import Page
+from app.services.roster.files import MAX_FILE_BYTES as MAX_UPLOAD_BYTES
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/certificates")
@@ -55,11 +56,11 @@ def awards_page(
 
 def _new(request, session, *, errors=None, form=None, status_code=200):
     context = {
-        "types": eligibility.type_choices(session),
-        "students": contests_external.student_choices(session),
+        "types": certificate_service.type_choices(session),
+        "students": contest_service.student_choices(session),
         "errors": errors or {},
         "form": form or {},
-        "today": certificate_service.today(),
+        "today": clock.today(),
         **_labels(),
     }
     block = "award_form" if status_code != 200 else None
@@ -148,10 +149,10 @@ def revoke_award(
 
 def _import_page(request, session, *, errors=None, form=None, status_code=200):
     context = {
-        "types": eligibility.type_choices(session),
+        "types": certificate_service.type_choices(session),
         "errors": errors or {},
         "form": form or {},
-        "today": certificate_service.today(),
+        "today": clock.today(),
         **_labels(),
     }
     block = "import_form" if status_code != 200 else None
@@ -168,7 +169,7 @@ def import_page(request: Request, session: SessionDep) -> Response:
 @router.get("/import/template.csv", dependencies=[AdminOnly])
 def import_template() -> Response:
     return Response(
-        import_service.template_csv(),
+        certificate_service.template_csv(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="certificate-results.csv"'},
     )
@@ -185,8 +186,8 @@ def upload_import(
     try:
         if file is None or not file.filename:
             raise FormErrors({"file": _l("Choose the results file (.xlsx or .csv).")})
-        content = file.file.read(import_service.roster_files.MAX_FILE_BYTES + 1)
-        record = import_service.create_import(
+        content = file.file.read(MAX_UPLOAD_BYTES + 1)
+        record = certificate_service.create_import(
             session, actor=user, form=form, filename=file.filename, content=content
         )
     except FormErrors as exc:
@@ -198,7 +199,7 @@ def upload_import(
 
 @router.get("/import/{import_id}", dependencies=[AdminOnly])
 def import_preview(request: Request, session: SessionDep, import_id: Id) -> Response:
-    preview = import_service.get_preview(session, import_id=import_id)
+    preview = certificate_service.get_preview(session, import_id=import_id)
     return render(request, "certificates/preview.html", {"p": preview, **_labels()})
 
 
@@ -207,8 +208,8 @@ def commit_import(
     request: Request, session: SessionDep, import_id: Id, user: AdminUser
 ) -> Response:
     try:
-        count = import_service.commit_import(session, actor=user, import_id=import_id)
-    except import_service.ImportRejected as exc:
+        count = certificate_service.commit_import(session, actor=user, import_id=import_id)
+    except certificate_service.ImportRejected as exc:
         session.rollback()
         return render(
             request,

@@ -10,7 +10,7 @@ from app.deps import AdminOnly, PageParams, Staff
 from app.errors import FormErrors
 from app.models import User
 from app.schemas.people import CohortForm
-from app.services import cohorts as cohort_service
+from app.services import roster as roster_service
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/cohorts")
@@ -40,13 +40,13 @@ def _form_context(session, form: CohortForm, *, errors: dict, cohort=None) -> di
         "form": form,
         "errors": errors,
         "cohort": cohort,
-        "teachers": cohort_service.teacher_choices(session, include_id=head),
+        "teachers": roster_service.teacher_choices(session, include_id=head),
     }
 
 
 @router.get("")
 def cohort_list(request: Request, session: SessionDep, viewer: Viewer, paging: PageParams):
-    page = cohort_service.list_cohorts(
+    page = roster_service.list_cohorts(
         session, viewer=viewer, page=paging.page, per_page=paging.per_page
     )
     return render(request, "cohorts/list.html", {"page": page})
@@ -61,7 +61,7 @@ def new_cohort_page(request: Request, session: SessionDep) -> Response:
 @router.post("/new", dependencies=[AdminOnly])
 def create_cohort(request: Request, session: SessionDep, form: CohortFormDep) -> Response:
     try:
-        cohort = cohort_service.create_cohort(session, form=form)
+        cohort = roster_service.create_cohort(session, form=form)
     except FormErrors as exc:
         context = _form_context(session, form, errors=exc.errors)
         return render(request, "cohorts/form.html", context, block="cohort_form", status_code=422)
@@ -73,8 +73,8 @@ def create_cohort(request: Request, session: SessionDep, form: CohortFormDep) ->
 def cohort_page(
     request: Request, session: SessionDep, viewer: Viewer, paging: PageParams, cohort_id: RowId
 ) -> Response:
-    row = cohort_service.get_cohort(session, cohort_id=cohort_id, viewer=viewer)
-    students = cohort_service.list_students(
+    row = roster_service.get_cohort(session, cohort_id=cohort_id, viewer=viewer)
+    students = roster_service.list_students(
         session, cohort_id=cohort_id, page=paging.page, per_page=paging.per_page
     )
     return render(request, "cohorts/detail.html", {"row": row, "students": students})
@@ -82,8 +82,8 @@ def cohort_page(
 
 @router.get("/{cohort_id}/edit", dependencies=[AdminOnly])
 def edit_cohort_page(request: Request, session: SessionDep, cohort_id: RowId) -> Response:
-    cohort = cohort_service.load_cohort(session, cohort_id=cohort_id)
-    form = cohort_service.cohort_form(cohort)
+    cohort = roster_service.load_cohort(session, cohort_id=cohort_id)
+    form = roster_service.cohort_form(cohort)
     return render(
         request, "cohorts/form.html", _form_context(session, form, errors={}, cohort=cohort)
     )
@@ -94,9 +94,9 @@ def update_cohort(
     request: Request, session: SessionDep, cohort_id: RowId, form: CohortFormDep
 ) -> Response:
     try:
-        cohort = cohort_service.update_cohort(session, cohort_id=cohort_id, form=form)
+        cohort = roster_service.update_cohort(session, cohort_id=cohort_id, form=form)
     except FormErrors as exc:
-        cohort = cohort_service.load_cohort(session, cohort_id=cohort_id)
+        cohort = roster_service.load_cohort(session, cohort_id=cohort_id)
         context = _form_context(session, form, errors=exc.errors, cohort=cohort)
         return render(request, "cohorts/form.html", context, block="cohort_form", status_code=422)
     session.commit()
@@ -105,6 +105,6 @@ def update_cohort(
 
 @router.post("/{cohort_id}/delete", dependencies=[AdminOnly])
 def delete_cohort(request: Request, session: SessionDep, cohort_id: RowId) -> Response:
-    cohort_service.delete_cohort(session, cohort_id=cohort_id)
+    roster_service.delete_cohort(session, cohort_id=cohort_id)
     session.commit()
     return flash(redirect(request, "/cohorts"), "The cohort has been deleted.")

@@ -16,9 +16,8 @@ from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.models.curriculum import CompetitionLevel
+from app.services import clock
 from app.services import contests as contest_service
-from app.services import contests_entries
-from app.services import contests_external as external_service
 from app.services.pagination import Page
 from app.web import flash, redirect, render
 
@@ -99,7 +98,7 @@ def _edition(request, session, edition_id, *, errors=None, form=None, which=None
     view = contest_service.edition_view(session, edition_id=edition_id)
     context = {
         "view": view,
-        "today": contest_service.today(),
+        "today": clock.today(),
         "errors": errors or {},
         "form": form or {},
         "which": which,
@@ -162,9 +161,9 @@ def add_track(request: Request, session: SessionDep, edition_id: Id, form: FormD
 
 
 def _entry_form_context(session, *, team_id=None) -> dict:
-    teachers, mentors = contests_entries.advisor_choices(session)
+    teachers, mentors = contest_service.advisor_choices(session)
     members = (
-        contests_entries.active_members(session, team_id=team_id, on=contest_service.today())
+        contest_service.active_members(session, team_id=team_id, on=clock.today())
         if team_id
         else []
     )
@@ -180,8 +179,8 @@ def _register(request, session, edition_id, *, errors=None, form=None, status_co
         team_id = None
     context = {
         "view": contest_service.edition_view(session, edition_id=edition_id),
-        "today": contest_service.today(),
-        "teams": contests_entries.team_choices(session),
+        "today": clock.today(),
+        "teams": contest_service.team_choices(session),
         "team_id": team_id,
         "errors": errors or {},
         "form": form,
@@ -205,7 +204,7 @@ def register_entry(
     request: Request, session: SessionDep, edition_id: Id, user: StaffUser, form: FormData
 ) -> Response:
     try:
-        entry = contests_entries.register_entry(
+        entry = contest_service.register_entry(
             session, actor=user, edition_id=edition_id, form=form
         )
     except FormErrors as exc:
@@ -218,8 +217,8 @@ def register_entry(
 
 
 def _entry(request, session, user, entry_id, *, errors=None, form=None, status_code=200):
-    detail = contests_entries.entry_detail(session, user=user, entry_id=entry_id)
-    teachers, mentors = contests_entries.advisor_choices(session)
+    detail = contest_service.entry_detail(session, user=user, entry_id=entry_id)
+    teachers, mentors = contest_service.advisor_choices(session)
     context = {
         "d": detail,
         "errors": errors or {},
@@ -245,7 +244,7 @@ def update_entry(
     request: Request, session: SessionDep, entry_id: Id, user: StaffUser, form: FormData
 ) -> Response:
     try:
-        contests_entries.update_entry(session, actor=user, entry_id=entry_id, form=form)
+        contest_service.update_entry(session, actor=user, entry_id=entry_id, form=form)
     except FormErrors as exc:
         session.rollback()
         return _entry(
@@ -259,7 +258,7 @@ def update_entry(
 def withdraw_entry(
     request: Request, session: SessionDep, entry_id: Id, user: StaffUser
 ) -> Response:
-    entry = contests_entries.withdraw_entry(session, actor=user, entry_id=entry_id)
+    entry = contest_service.withdraw_entry(session, actor=user, entry_id=entry_id)
     session.commit()
     return flash(redirect(request, f"/contests/entries/{entry.id}"), "The entry was withdrawn.")
 
@@ -268,16 +267,16 @@ def withdraw_entry(
 
 
 def _external(request, session, pages, *, errors=None, form=None, status_code=200):
-    rows, total = external_service.list_external(session, page=pages.page, per_page=pages.per_page)
+    rows, total = contest_service.list_external(session, page=pages.page, per_page=pages.per_page)
     context = {
         "page": Page(rows, total, pages.page, pages.per_page, "/contests/external"),
-        "teams": contests_entries.team_choices(session),
-        "students": external_service.student_choices(session),
+        "teams": contest_service.team_choices(session),
+        "students": contest_service.student_choices(session),
         "competitions": contest_service.competition_choices(session),
         "errors": errors or {},
         "form": form or {},
-        "max_mb": external_service.MAX_EVIDENCE_BYTES // (1024 * 1024),
-        "may_delete": external_service.may_delete,
+        "max_mb": contest_service.MAX_EVIDENCE_BYTES // (1024 * 1024),
+        "may_delete": contest_service.may_delete,
         **labels(),
     }
     block = "external_form" if status_code != 200 else None
@@ -301,8 +300,8 @@ def record_external(
     try:
         if evidence is None or not evidence.filename:
             raise FormErrors({"evidence": _l("Attach the certificate or notice as evidence.")})
-        content = evidence.file.read(external_service.MAX_EVIDENCE_BYTES + 1)
-        external_service.record_external(
+        content = evidence.file.read(contest_service.MAX_EVIDENCE_BYTES + 1)
+        contest_service.record_external(
             session,
             actor=user,
             form=form,
@@ -319,14 +318,14 @@ def record_external(
 
 @router.post("/external/{result_id}/delete")
 def delete_external(request: Request, session: SessionDep, result_id: Id, user: StaffUser):
-    external_service.delete_external(session, actor=user, result_id=result_id)
+    contest_service.delete_external(session, actor=user, result_id=result_id)
     session.commit()
     return flash(redirect(request, "/contests/external"), "The result was deleted.")
 
 
 @router.get("/external/{result_id}/evidence")
 def external_evidence(session: SessionDep, result_id: Id, user: StaffUser) -> Response:
-    result = external_service.evidence(session, actor=user, result_id=result_id)
+    result = contest_service.evidence(session, actor=user, result_id=result_id)
     safe_name = "".join(
         ch for ch in result.evidence_name if ch.isascii() and ch.isalnum() or ch in "._-"
     )

@@ -12,8 +12,7 @@ from app.deps import AnyUser, CurrentUser, Staff
 from app.errors import FormErrors
 from app.i18n import N_
 from app.routers.courses import MODULE_FIELDS, Text, after_module_change, form_choices
-from app.services import courses as course_service
-from app.services import curriculum_modules as module_service
+from app.services import curriculum as curriculum_service
 from app.web import is_htmx, redirect, render
 
 router = APIRouter(prefix="/courses")
@@ -22,7 +21,7 @@ router = APIRouter(prefix="/courses")
 def _module_form(
     request, session, course_id, module, *, form, errors, status_code=200, headers=None
 ):
-    course = course_service.get_course(session, course_id)
+    course = curriculum_service.get_course(session, course_id)
     context = {"course": course, "module": module, "form": form, "errors": errors, **form_choices()}
     return render(
         request,
@@ -38,9 +37,9 @@ def _module_form(
 def edit_module_page(
     request: Request, session: SessionDep, user: CurrentUser, course_id: int, module_id: int
 ) -> Response:
-    course = course_service.get_course(session, course_id)
-    course_service.require_editor(session, course=course, user=user)
-    module = module_service.get_module(session, course_id=course_id, module_id=module_id)
+    course = curriculum_service.get_course(session, course_id)
+    curriculum_service.require_editor(session, course=course, user=user)
+    module = curriculum_service.get_module(session, course_id=course_id, module_id=module_id)
     form = {name: getattr(module, name) for name in MODULE_FIELDS}
     return _module_form(request, session, course_id, module, form=form, errors={})
 
@@ -67,12 +66,12 @@ def save_module(
         )
     )
     try:
-        module_service.update_module(
+        curriculum_service.update_module(
             session, actor=user, course_id=course_id, module_id=module_id, data=form
         )
     except FormErrors as exc:
         session.rollback()
-        module = module_service.get_module(session, course_id=course_id, module_id=module_id)
+        module = curriculum_service.get_module(session, course_id=course_id, module_id=module_id)
         form["needs_studio"] = bool(needs_studio)
         headers = {"HX-Retarget": f"#module-{module_id}", "HX-Reswap": "outerHTML"}
         return _module_form(
@@ -95,7 +94,7 @@ def save_module(
 def delete_module(
     request: Request, session: SessionDep, user: CurrentUser, course_id: int, module_id: int
 ) -> Response:
-    module_service.delete_module(session, actor=user, course_id=course_id, module_id=module_id)
+    curriculum_service.delete_module(session, actor=user, course_id=course_id, module_id=module_id)
     session.commit()
     return after_module_change(
         request, session, user, course_id, N_("The module has been deleted."), "modules"
@@ -111,7 +110,7 @@ def move_module(
     module_id: int,
     direction: Text = "",
 ) -> Response:
-    module_service.move_module(
+    curriculum_service.move_module(
         session, actor=user, course_id=course_id, module_id=module_id, direction=direction
     )
     session.commit()
@@ -124,13 +123,13 @@ def move_module(
 
 
 def _module_page(request, session, user, course_id, module_id, *, search="", toast=None):
-    view = module_service.course_view(session, course_id=course_id, user=user)
-    module = module_service.get_module(session, course_id=course_id, module_id=module_id)
+    view = curriculum_service.course_view(session, course_id=course_id, user=user)
+    module = curriculum_service.get_module(session, course_id=course_id, module_id=module_id)
     context = {
         "view": view,
         "course": view.course,
         "module": module,
-        "picker": module_service.picker(session, module=module, search=search),
+        "picker": curriculum_service.picker(session, module=module, search=search),
         "toast": toast,
         **form_choices(),
     }
@@ -161,7 +160,7 @@ def set_link(
     action: Text = "add",
     q: Text = "",
 ) -> Response:
-    module_service.set_link(
+    curriculum_service.set_link(
         session,
         actor=user,
         course_id=course_id,

@@ -11,10 +11,7 @@ from app.deps import AnyUser, CurrentUser, PageParams, Staff
 from app.errors import FormErrors
 from app.i18n import N_
 from app.models.curriculum import SEMESTERS, CourseKind, TeachingMethod
-from app.services import catalogue as catalogue_service
-from app.services import courses as course_service
 from app.services import curriculum as curriculum_service
-from app.services import curriculum_modules as module_service
 from app.services.pagination import Page, paginate
 from app.web import flash, is_htmx, redirect, render
 
@@ -71,11 +68,11 @@ def course_list(
         "owner_id": _int_or_none(owner),
         "search": q,
     }
-    query = course_service.course_query(**filters)
+    query = curriculum_service.course_query(**filters)
     items, total = paginate(session, query, page=pages.page, per_page=pages.per_page)
     params = {"q": q, "semester": semester, "kind": kind, "post": post, "owner": owner}
     page = Page(
-        course_service.rows_for(session, items),
+        curriculum_service.rows_for(session, items),
         total,
         min(pages.page, max(1, -(-total // pages.per_page))),
         pages.per_page,
@@ -86,10 +83,10 @@ def course_list(
         "page": page,
         "params": params,
         "filtered": any(params.values()),
-        "posts": catalogue_service.list_active_skills_by_post(session)
+        "posts": curriculum_service.list_active_skills_by_post(session)
         if not is_htmx(request)
         else [],
-        "teachers": course_service.list_teachers(session) if not is_htmx(request) else [],
+        "teachers": curriculum_service.list_teachers(session) if not is_htmx(request) else [],
         **form_choices(),
     }
     return render(request, "courses/list.html", context, block="results")
@@ -152,7 +149,7 @@ def create_course(
         )
     )
     try:
-        course = course_service.create_course(session, actor=user, data=form)
+        course = curriculum_service.create_course(session, actor=user, data=form)
     except FormErrors as exc:
         session.rollback()
         return _course_form(request, course=None, form=form, errors=exc.errors, status_code=422)
@@ -168,8 +165,8 @@ def create_course(
 def editrender_course_page(
     request: Request, session: SessionDep, user: CurrentUser, course_id: int
 ) -> Response:
-    course = course_service.get_course(session, course_id)
-    course_service.require_editor(session, course=course, user=user)
+    course = curriculum_service.get_course(session, course_id)
+    curriculum_service.require_editor(session, course=course, user=user)
     form = {name: getattr(course, name) for name in COURSE_FIELDS}
     return _course_form(request, course=course, form=form, errors={})
 
@@ -202,10 +199,12 @@ def save_course(
         "description_en": description_en,
     }
     try:
-        course = course_service.update_course(session, actor=user, course_id=course_id, data=form)
+        course = curriculum_service.update_course(
+            session, actor=user, course_id=course_id, data=form
+        )
     except FormErrors as exc:
         session.rollback()
-        course = course_service.get_course(session, course_id)
+        course = curriculum_service.get_course(session, course_id)
         form["code"] = course.code
         return _course_form(request, course=course, form=form, errors=exc.errors, status_code=422)
     session.commit()
@@ -216,7 +215,7 @@ def save_course(
 def delete_course(
     request: Request, session: SessionDep, user: CurrentUser, course_id: int
 ) -> Response:
-    course_service.delete_course(session, actor=user, course_id=course_id)
+    curriculum_service.delete_course(session, actor=user, course_id=course_id)
     session.commit()
     return flash(redirect(request, "/courses"), "The course has been deleted.")
 
@@ -230,7 +229,7 @@ def add_owner(
     owner_id: Text = "",
 ) -> Response:
     try:
-        course_service.add_owner(session, actor=user, course_id=course_id, user_id=owner_id)
+        curriculum_service.add_owner(session, actor=user, course_id=course_id, user_id=owner_id)
     except FormErrors as exc:
         session.rollback()
         return render_course_page(
@@ -244,7 +243,7 @@ def add_owner(
 def remove_owner(
     request: Request, session: SessionDep, user: CurrentUser, course_id: int, owner_id: int
 ) -> Response:
-    course_service.remove_owner(session, actor=user, course_id=course_id, user_id=owner_id)
+    curriculum_service.remove_owner(session, actor=user, course_id=course_id, user_id=owner_id)
     session.commit()
     return flash(redirect(request, f"/courses/{course_id}#owners"), "The owner has been removed.")
 
@@ -266,14 +265,14 @@ def render_course_page(
     headers=None,
     toast=None,
 ) -> Response:
-    view = module_service.course_view(session, course_id=course_id, user=user)
+    view = curriculum_service.course_view(session, course_id=course_id, user=user)
     context = {
         "view": view,
         "course": view.course,
         "add_form": add_form or {"teaching_method": "task_driven"},
         "add_errors": add_errors or {},
         "owner_errors": owner_errors or {},
-        "teachers": course_service.list_teachers(session) if view.can_edit else [],
+        "teachers": curriculum_service.list_teachers(session) if view.can_edit else [],
         "toast": toast,
         **form_choices(),
     }
@@ -324,7 +323,7 @@ def add_module(
         )
     )
     try:
-        module = module_service.add_module(session, actor=user, course_id=course_id, data=form)
+        module = curriculum_service.add_module(session, actor=user, course_id=course_id, data=form)
     except FormErrors as exc:
         session.rollback()
         headers = {"HX-Retarget": "#module-add", "HX-Reswap": "outerHTML"}

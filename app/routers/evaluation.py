@@ -13,11 +13,7 @@ from app.errors import FormErrors
 from app.exports import evaluation as export
 from app.models import Role
 from app.services import evaluation as evaluation_service
-from app.services import evaluation_jobs as job_service
-from app.services import evaluation_scheme as scheme_service
-from app.services import evaluation_snapshots as snapshot_service
-from app.services import evaluation_views as views
-from app.services.team_forms import today
+from app.services.clock import today
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/evaluation")
@@ -33,7 +29,7 @@ def _period(start: str, end: str) -> tuple[evaluation_service.Period, dict, dict
         period = default
     else:
         errors: dict = {}
-        period = job_service.parse_period(start, end, errors) or default
+        period = evaluation_service.parse_period(start, end, errors) or default
         if errors:
             return period, {"start": start, "end": end}, errors
     return period, {"start": period.start.isoformat(), "end": period.end.isoformat()}, {}
@@ -48,7 +44,7 @@ def overview(
     end: DateText = "",
 ) -> Response:
     period, values, errors = _period(start, end)
-    context = views.overview(session, user=user, period=period)
+    context = evaluation_service.overview(session, user=user, period=period)
     context.update(period_values=values, period_errors=errors, export_errors={})
     context["export_values"] = {**values, "cohort_ids": [], "file_format": "xlsx"}
     return render(request, "evaluation/overview.html", context, status_code=422 if errors else 200)
@@ -66,7 +62,7 @@ def cohort_dashboard(
     student: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> Response:
     period, values, errors = _period(start, end)
-    context = views.cohort_dashboard(
+    context = evaluation_service.cohort_dashboard(
         session,
         user=user,
         cohort_id=cohort_id,
@@ -95,7 +91,7 @@ def publish(
     end: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     errors: dict = {}
-    period = job_service.parse_period(start, end, errors)
+    period = evaluation_service.parse_period(start, end, errors)
     if period is None:
         session.rollback()
         return flash(
@@ -103,7 +99,7 @@ def publish(
             "Choose a valid period before publishing.",
             "error",
         )
-    snapshot = snapshot_service.publish(session, actor=user, cohort_id=cohort_id, period=period)
+    snapshot = evaluation_service.publish(session, actor=user, cohort_id=cohort_id, period=period)
     session.commit()
     return flash(
         redirect(request, f"/evaluation/snapshots/{snapshot.id}"),
@@ -122,12 +118,12 @@ def score_page(
     end: DateText = "",
 ) -> Response:
     period, values, errors = _period(start, end)
-    page = views.score_page(session, user=user, student_id=student_id, period=period)
+    page = evaluation_service.score_page(session, user=user, student_id=student_id, period=period)
     context = {
         "page": page,
         "period_values": values,
         "period_errors": errors,
-        **views.scheme_labels(),
+        **evaluation_service.scheme_labels(),
     }
     return render(request, "evaluation/student.html", context, status_code=422 if errors else 200)
 
@@ -136,14 +132,14 @@ def score_page(
 
 
 def _scheme_page(request, session, user, *, values=None, errors=None, status_code=200):
-    scheme = scheme_service.current_scheme(session)
+    scheme = evaluation_service.current_scheme(session)
     context = {
         "scheme": scheme,
-        "versions": scheme_service.list_versions(session),
-        "values": values or scheme_service.form_values(scheme.params),
+        "versions": evaluation_service.list_versions(session),
+        "values": values or evaluation_service.form_values(scheme.params),
         "errors": errors or {},
         "can_edit": user.role == Role.admin.value,
-        **views.scheme_labels(),
+        **evaluation_service.scheme_labels(),
     }
     block = "scheme_form" if status_code != 200 else None
     return render(request, "evaluation/scheme.html", context, block=block, status_code=status_code)
@@ -168,7 +164,7 @@ def save_scheme(
     request: Request, session: SessionDep, user: CurrentUser, values: FormValues
 ) -> Response:
     try:
-        scheme = scheme_service.save_scheme(session, actor=user, values=values)
+        scheme = evaluation_service.save_scheme(session, actor=user, values=values)
     except FormErrors as exc:
         session.rollback()
         return _scheme_page(
@@ -184,8 +180,8 @@ def save_scheme(
 
 @router.get("/scheme/versions/{scheme_id}", dependencies=[Staff])
 def scheme_version(request: Request, session: SessionDep, scheme_id: Id) -> Response:
-    scheme = scheme_service.get_scheme(session, scheme_id=scheme_id)
-    context = {"scheme": scheme, **views.scheme_labels()}
+    scheme = evaluation_service.get_scheme(session, scheme_id=scheme_id)
+    context = {"scheme": scheme, **evaluation_service.scheme_labels()}
     return render(request, "evaluation/scheme_version.html", context)
 
 
@@ -196,7 +192,7 @@ def scheme_version(request: Request, session: SessionDep, scheme_id: Id) -> Resp
 def snapshot_page(
     request: Request, session: SessionDep, user: CurrentUser, paging: PageParams, snapshot_id: Id
 ) -> Response:
-    context = views.snapshot_page(
+    context = evaluation_service.snapshot_page(
         session, user=user, snapshot_id=snapshot_id, page=paging.page, per_page=paging.per_page
     )
     return render(request, "evaluation/snapshot.html", context)
@@ -209,23 +205,23 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 
 @router.get("/snapshots/{snapshot_id}/export.csv", dependencies=[Staff])
 def snapshot_csv(session: SessionDep, user: CurrentUser, snapshot_id: Id) -> Response:
-    snapshot = snapshot_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
-    result = snapshot_service.snapshot_evaluation(session, snapshot)
+    snapshot = evaluation_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
+    result = evaluation_service.snapshot_evaluation(session, snapshot)
     return _download(
         export.evaluation_csv(result),
-        job_service.MEDIA_TYPES["csv"],
+        evaluation_service.MEDIA_TYPES["csv"],
         f"snapshot-{snapshot.id}-" + export.filename(result, "csv"),
     )
 
 
 @router.get("/snapshots/{snapshot_id}/export.xlsx", dependencies=[Staff])
 def snapshot_xlsx(session: SessionDep, user: CurrentUser, snapshot_id: Id) -> Response:
-    snapshot = snapshot_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
-    result = snapshot_service.snapshot_evaluation(session, snapshot)
+    snapshot = evaluation_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
+    result = evaluation_service.snapshot_evaluation(session, snapshot)
     content = export.evaluation_xlsx(result, created=snapshot.published_at.replace(tzinfo=None))
     return _download(
         content,
-        job_service.MEDIA_TYPES["xlsx"],
+        evaluation_service.MEDIA_TYPES["xlsx"],
         f"snapshot-{snapshot.id}-" + export.filename(result, "xlsx"),
     )
 
@@ -238,5 +234,7 @@ def compare(
     snapshot_id: Id,
     other: Annotated[int, Query(alias="with", ge=1, le=2_147_483_647)],
 ) -> Response:
-    comparison = snapshot_service.compare(session, user=user, before_id=other, after_id=snapshot_id)
+    comparison = evaluation_service.compare(
+        session, user=user, before_id=other, after_id=snapshot_id
+    )
     return render(request, "evaluation/compare.html", {"comparison": comparison})

@@ -11,10 +11,9 @@ from app.deps import PageParams, require_role
 from app.errors import FormErrors
 from app.models import Role, User
 from app.routers.contests import FormData
-from app.services import certificate_eligibility as eligibility
 from app.services import certificates as certificate_service
-from app.services import contests_external
-from app.services import exams as exam_service
+from app.services import clock
+from app.services import contests as contest_service
 from app.services.curriculum import CERT_LEVEL_LABELS
 from app.services.pagination import Page
 from app.web import flash, redirect, render
@@ -28,13 +27,13 @@ Examiner = Annotated[User, Depends(require_role(Role.teacher, Role.mentor))]
 
 
 def _list(request, session, user, pages, *, errors=None, form=None, status_code=200):
-    rows, total = exam_service.list_exams(
+    rows, total = certificate_service.list_exams(
         session, user=user, page=pages.page, per_page=pages.per_page
     )
     context = {
         "page": Page(rows, total, pages.page, pages.per_page, "/exams"),
-        "types": eligibility.type_choices(session),
-        "today": certificate_service.today(),
+        "types": certificate_service.type_choices(session),
+        "today": clock.today(),
         "errors": errors or {},
         "form": form or {},
         "CERT_LEVEL_LABELS": CERT_LEVEL_LABELS,
@@ -53,7 +52,7 @@ def create_exam(
     request: Request, session: SessionDep, user: AdminUser, pages: PageParams, form: FormData
 ) -> Response:
     try:
-        exam = exam_service.create_exam(session, actor=user, form=form)
+        exam = certificate_service.create_exam(session, actor=user, form=form)
     except FormErrors as exc:
         session.rollback()
         return _list(request, session, user, pages, errors=exc.errors, form=form, status_code=422)
@@ -62,13 +61,15 @@ def create_exam(
 
 
 def _exam(request, session, user, exam_id, *, errors=None, form=None, block=None, status_code=200):
-    view = exam_service.exam_view(session, user=user, exam_id=exam_id)
+    view = certificate_service.exam_view(session, user=user, exam_id=exam_id)
     context = {
         "x": view,
         "errors": errors or {},
         "form": form or {},
-        "examiners": exam_service.examiner_choices(session) if user.role == Role.admin else [],
-        "students": contests_external.student_choices(session) if user.role == Role.admin else [],
+        "examiners": certificate_service.examiner_choices(session)
+        if user.role == Role.admin
+        else [],
+        "students": contest_service.student_choices(session) if user.role == Role.admin else [],
         "CERT_LEVEL_LABELS": CERT_LEVEL_LABELS,
     }
     return render(request, "certificates/exam.html", context, block=block, status_code=status_code)
@@ -108,7 +109,7 @@ def add_criterion(
         user,
         exam_id,
         form,
-        lambda: exam_service.add_criterion(session, exam_id=exam_id, form=form),
+        lambda: certificate_service.add_criterion(session, exam_id=exam_id, form=form),
         "rubric",
         "The criterion was added.",
     )
@@ -124,7 +125,7 @@ def add_examiner(
         user,
         exam_id,
         form,
-        lambda: exam_service.add_examiner(
+        lambda: certificate_service.add_examiner(
             session, exam_id=exam_id, user_id=form.get("examiner_id", "")
         ),
         "panel",
@@ -142,7 +143,7 @@ def add_candidate(
         user,
         exam_id,
         form,
-        lambda: exam_service.add_candidate(
+        lambda: certificate_service.add_candidate(
             session, exam_id=exam_id, student_id=form.get("student_id", "")
         ),
         "candidates",
@@ -152,7 +153,7 @@ def add_candidate(
 
 @router.post("/{exam_id}/finalise")
 def finalise(request: Request, session: SessionDep, exam_id: Id, user: AdminUser) -> Response:
-    count = exam_service.finalise_exam(session, actor=user, exam_id=exam_id)
+    count = certificate_service.finalise_exam(session, actor=user, exam_id=exam_id)
     session.commit()
     return flash(
         redirect(request, f"/exams/{exam_id}"),
@@ -164,7 +165,7 @@ def finalise(request: Request, session: SessionDep, exam_id: Id, user: AdminUser
 def _score(
     request, session, user, exam_id, candidate_id, *, errors=None, form=None, status_code=200
 ):
-    view = exam_service.exam_view(session, user=user, exam_id=exam_id)
+    view = certificate_service.exam_view(session, user=user, exam_id=exam_id)
     line = next((c for c in view.candidates if c.candidate.id == candidate_id), None)
     if line is None or not view.is_examiner:
         from app.errors import NotFound
@@ -200,7 +201,7 @@ def save_scores(
     form: FormData,
 ) -> Response:
     try:
-        exam_service.save_exam_scores(
+        certificate_service.save_exam_scores(
             session, examiner=user, exam_id=exam_id, candidate_id=candidate_id, form=form
         )
     except FormErrors as exc:

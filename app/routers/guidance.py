@@ -12,11 +12,9 @@ from app.deps import AnyUser, Auth, CurrentUser, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import activate
 from app.models import Role, User
-from app.services import guidance as guidance_service
-from app.services import guidance_overview
-from app.services import guidance_report as report_service
-from app.services.guidance import LogForm
-from app.services.team_forms import today
+from app.services import mentoring as mentoring_service
+from app.services.clock import today
+from app.services.mentoring import LogForm
 from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter(prefix="/guidance")
@@ -32,7 +30,7 @@ def guidance_home(
 ) -> Response:
     if user.role == Role.admin:
         return redirect(request, "/guidance/report")
-    overview = guidance_overview.my_pairings_overview(session, user=user)
+    overview = mentoring_service.my_pairings_overview(session, user=user)
     return render(request, "guidance/index.html", {"overview": overview})
 
 
@@ -40,21 +38,21 @@ def guidance_home(
 def pairing_page(
     request: Request, session: SessionDep, user: Annotated[User, GuidanceReaders], pairing_id: int
 ) -> Response:
-    page = guidance_service.pairing_page(session, user=user, pairing_id=pairing_id)
+    page = mentoring_service.pairing_page(session, user=user, pairing_id=pairing_id)
     return render(request, "guidance/pairing.html", {"page": page})
 
 
 def _log_form_context(session, *, user, pairing_id: int, form: LogForm, errors: dict) -> dict:
-    pairing = guidance_service.own_pairing(session, user=user, pairing_id=pairing_id)
-    page = guidance_service.pairing_page(session, user=user, pairing_id=pairing.id)
+    pairing = mentoring_service.own_pairing(session, user=user, pairing_id=pairing_id)
+    page = mentoring_service.pairing_page(session, user=user, pairing_id=pairing.id)
     actions = form.actions + [""] * max(1, 3 - len(form.actions))  # always room for one more
     return {
         "row": page.row,
         "form": form,
         "actions": actions,
         "errors": errors,
-        "modes": guidance_service.MODES,
-        "skills": guidance_service.skill_choices(session),
+        "modes": mentoring_service.MODES,
+        "skills": mentoring_service.skill_choices(session),
         "today": today(),
     }
 
@@ -99,7 +97,7 @@ def create_log(
     form: LogFormDep,
 ) -> Response:
     try:
-        log = guidance_service.create_log(session, user=user, pairing_id=pairing_id, form=form)
+        log = mentoring_service.create_log(session, user=user, pairing_id=pairing_id, form=form)
     except FormErrors as exc:
         context = _log_form_context(
             session, user=user, pairing_id=pairing_id, form=form, errors=exc.errors
@@ -119,7 +117,7 @@ def _log_form(request, session, user, log_id: int, form: LogForm, *, pairing_id,
 def edit_log_page(
     request: Request, session: SessionDep, user: Annotated[User, Authors], log_id: int
 ) -> Response:
-    form, pairing = guidance_service.log_form(session, user=user, log_id=log_id)
+    form, pairing = mentoring_service.log_form(session, user=user, log_id=log_id)
     return _log_form(
         request, session, user, log_id, form, pairing_id=pairing.id, errors={}, status=200
     )
@@ -134,10 +132,10 @@ def save_log(
     form: LogFormDep,
 ) -> Response:
     try:
-        log = guidance_service.update_log(session, user=user, log_id=log_id, form=form)
+        log = mentoring_service.update_log(session, user=user, log_id=log_id, form=form)
     except FormErrors as exc:
         session.rollback()
-        _form, pairing = guidance_service.log_form(session, user=user, log_id=log_id)
+        _form, pairing = mentoring_service.log_form(session, user=user, log_id=log_id)
         return _log_form(
             request,
             session,
@@ -154,7 +152,7 @@ def save_log(
 
 @router.get("/logs/{log_id}", dependencies=[AnyUser])
 def log_page(request: Request, session: SessionDep, user: CurrentUser, log_id: int) -> Response:
-    detail = guidance_service.log_detail(session, user=user, log_id=log_id)
+    detail = mentoring_service.log_detail(session, user=user, log_id=log_id)
     return render(request, "guidance/log.html", {"detail": detail})
 
 
@@ -162,7 +160,7 @@ def log_page(request: Request, session: SessionDep, user: CurrentUser, log_id: i
 def delete_log(
     request: Request, session: SessionDep, user: Annotated[User, Authors], log_id: int
 ) -> Response:
-    pairing_id = guidance_service.delete_log(session, user=user, log_id=log_id)
+    pairing_id = mentoring_service.delete_log(session, user=user, log_id=log_id)
     session.commit()
     return flash(redirect(request, f"/guidance/pairings/{pairing_id}"), "The log has been deleted.")
 
@@ -171,7 +169,7 @@ def delete_log(
 def acknowledge_log(
     request: Request, session: SessionDep, user: Annotated[User, StudentOnly], log_id: int
 ) -> Response:
-    guidance_service.acknowledge_log(session, user=user, log_id=log_id)
+    mentoring_service.acknowledge_log(session, user=user, log_id=log_id)
     session.commit()
     return flash(redirect(request, f"/guidance/logs/{log_id}"), "Thank you: the team has seen it.")
 
@@ -184,7 +182,7 @@ def tick_action(
     action_id: int,
     done: Text = "1",
 ) -> Response:
-    item = guidance_service.set_action_done(
+    item = mentoring_service.set_action_done(
         session, user=user, action_id=action_id, done=done == "1"
     )
     session.commit()
@@ -201,7 +199,7 @@ def _report_args(weeks: str, start: str, end: str) -> dict:
             return None
 
     try:
-        number = max(1, min(int(weeks), report_service.MAX_WEEKS))
+        number = max(1, min(int(weeks), mentoring_service.MAX_WEEKS))
     except ValueError:
         number = 4
     last = parse(end)
@@ -221,7 +219,7 @@ def report_page(
     request: Request, session: SessionDep, weeks: Weeks = "4", start: Day = "", end: Day = ""
 ) -> Response:
     args = _report_args(weeks, start, end)
-    report = report_service.guidance_report(session, **args)
+    report = mentoring_service.guidance_report(session, **args)
     query = f"weeks={report.weeks}&start={report.start}&end={report.last_day}"
     return render(request, "guidance/report.html", {"report": report, "query": query})
 
@@ -230,9 +228,9 @@ def report_page(
 def report_xlsx(
     session: SessionDep, auth: Auth, weeks: Weeks = "4", start: Day = "", end: Day = ""
 ) -> Response:
-    report = report_service.guidance_report(session, **_report_args(weeks, start, end))
+    report = mentoring_service.guidance_report(session, **_report_args(weeks, start, end))
     activate(auth.locale)
-    body = report_service.report_xlsx(report)
+    body = mentoring_service.report_xlsx(report)
     filename = f"guidance-{report.start}-{report.end}.xlsx"
     return Response(
         body,

@@ -11,8 +11,7 @@ from app.db import SessionDep
 from app.deps import CurrentUser, Staff
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
-from app.services import evaluation_jobs as job_service
-from app.services import evaluation_views as views
+from app.services import evaluation as evaluation_service
 from app.services.evaluation import Period
 from app.web import redirect, render
 
@@ -48,7 +47,7 @@ def start_export(
         snapshot = _ids([snapshot_id]) if snapshot_id.strip() else None
         if ids is None or (snapshot_id.strip() and not snapshot):
             raise FormErrors({"cohort_ids": _l("Choose cohorts from the list.")})
-        job = job_service.start_export(
+        job = evaluation_service.start_export(
             session,
             actor=user,
             cohort_ids=ids,
@@ -60,13 +59,15 @@ def start_export(
     except FormErrors as exc:
         session.rollback()
         errors: dict = {}
-        period = job_service.parse_period(start, end, errors)
+        period = evaluation_service.parse_period(start, end, errors)
         if period is None:
+            from app.services.clock import today
             from app.services.evaluation import academic_year
-            from app.services.team_forms import today
 
             period = academic_year(today())
-        context = views.overview(session, user=user, period=Period(period.start, period.end))
+        context = evaluation_service.overview(
+            session, user=user, period=Period(period.start, period.end)
+        )
         context.update(
             period_values={"start": period.start.isoformat(), "end": period.end.isoformat()},
             period_errors={},
@@ -77,37 +78,37 @@ def start_export(
             request, "evaluation/overview.html", context, block="export_form", status_code=422
         )
     session.commit()
-    job_service.launch(job.id)
+    evaluation_service.launch(job.id)
     return redirect(request, f"/jobs/{job.id}")
 
 
 @router.get("", dependencies=[Staff])
 def job_list(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    jobs = job_service.recent_jobs(session, user=user, limit=50)
+    jobs = evaluation_service.recent_jobs(session, user=user, limit=50)
     return render(request, "jobs/list.html", {"jobs": jobs})
 
 
 @router.get("/{job_id}", dependencies=[Staff])
 def job_page(request: Request, session: SessionDep, user: CurrentUser, job_id: Id) -> Response:
-    job = job_service.get_job(session, user=user, job_id=job_id)
-    context = {"job": job, "stale": job_service.is_stale(job)}
+    job = evaluation_service.get_job(session, user=user, job_id=job_id)
+    context = {"job": job, "stale": evaluation_service.is_stale(job)}
     return render(request, "jobs/detail.html", context, block="progress")
 
 
 @router.post("/{job_id}/retry", dependencies=[Staff])
 def retry(request: Request, session: SessionDep, user: CurrentUser, job_id: Id) -> Response:
-    job = job_service.retry_job(session, user=user, job_id=job_id)
+    job = evaluation_service.retry_job(session, user=user, job_id=job_id)
     session.commit()
-    job_service.launch(job.id)
+    evaluation_service.launch(job.id)
     return redirect(request, f"/jobs/{job.id}")
 
 
 @router.get("/{job_id}/download", dependencies=[Staff])
 def download(session: SessionDep, user: CurrentUser, job_id: Id) -> Response:
-    job, content = job_service.job_file(session, user=user, job_id=job_id)
+    job, content = evaluation_service.job_file(session, user=user, job_id=job_id)
     disposition = f"attachment; filename*=UTF-8''{quote(job.filename)}"
     return Response(
         content,
-        media_type=job_service.MEDIA_TYPES[job.file_format],
+        media_type=evaluation_service.MEDIA_TYPES[job.file_format],
         headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )

@@ -9,10 +9,11 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.deps import AdminOnly, AnyUser, require_role
 from app.errors import FormErrors
+from app.exports import contests as contests_export
 from app.i18n import N_
 from app.models import Role, User
 from app.routers.contests import FormData, labels
-from app.services import contests_entries, contests_export, judging_ranking, judging_scores
+from app.services import contests as contest_service
 from app.services import judging as judging_service
 from app.web import flash, is_htmx, redirect, render
 
@@ -28,13 +29,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _round(request, session, round_id, *, errors=None, form=None, block=None, status_code=200):
-    view = judging_ranking.ranking(session, round_id=round_id)
+    view = judging_service.ranking(session, round_id=round_id)
     context = {
         "r": view,
         "entries": judging_service.entries_for_assignment(session, round_id=round_id),
         "judges": judging_service.judge_choices(session),
-        "advanced": contests_entries.advanced_count(session, round_id=round_id),
-        "quotas": judging_ranking.DEFAULT_QUOTAS,
+        "advanced": contest_service.advanced_count(session, round_id=round_id),
+        "quotas": judging_service.DEFAULT_QUOTAS,
         "errors": errors or {},
         "form": form or {},
         **labels(),
@@ -164,8 +165,8 @@ def remove_assignment(
 @router.post("/contests/rounds/{round_id}/quotas", dependencies=[AdminOnly])
 def apply_quotas(request: Request, session: SessionDep, round_id: Id, form: FormData) -> Response:
     def change():
-        bands = judging_ranking.parse_quotas(form)
-        judging_ranking.apply_quotas(session, round_id=round_id, bands=bands)
+        bands = judging_service.parse_quotas(form)
+        judging_service.apply_quotas(session, round_id=round_id, bands=bands)
 
     return _save(
         request,
@@ -193,7 +194,7 @@ def set_award(
         session,
         round_id,
         form,
-        lambda: judging_ranking.set_award(
+        lambda: judging_service.set_award(
             session,
             actor=user,
             round_id=round_id,
@@ -210,7 +211,7 @@ def set_award(
 
 @router.post("/contests/rounds/{round_id}/publish")
 def publish(request: Request, session: SessionDep, round_id: Id, user: AdminUser) -> Response:
-    judging_ranking.publish_round(session, actor=user, round_id=round_id)
+    judging_service.publish_round(session, actor=user, round_id=round_id)
     session.commit()
     return _back(request, round_id, N_("The results are published and locked."))
 
@@ -224,7 +225,7 @@ def reopen(
         session,
         round_id,
         form,
-        lambda: judging_ranking.reopen_round(
+        lambda: judging_service.reopen_round(
             session, actor=user, round_id=round_id, reason=form.get("reopen_reason", "")
         ),
         block="awards",
@@ -234,7 +235,7 @@ def reopen(
 
 @router.post("/contests/rounds/{round_id}/entries/{entry_id}/advance", dependencies=[AdminOnly])
 def advance(request: Request, session: SessionDep, round_id: Id, entry_id: Id) -> Response:
-    contests_entries.advance_entry(session, round_id=round_id, entry_id=entry_id)
+    contest_service.advance_entry(session, round_id=round_id, entry_id=entry_id)
     session.commit()
     return _back(request, round_id, N_("The entry advances to the next round."), "#awards")
 
@@ -249,21 +250,21 @@ def _xlsx(content: bytes, name: str) -> Response:
 
 @router.get("/contests/rounds/{round_id}/scores-by-judge.xlsx", dependencies=[AdminOnly])
 def export_by_judge(request: Request, session: SessionDep, round_id: Id) -> Response:
-    view = judging_ranking.ranking(session, round_id=round_id)
+    view = judging_service.ranking(session, round_id=round_id)
     locale = request.state.auth.locale
     return _xlsx(contests_export.by_judge_xlsx(view, locale), f"round-{round_id}-by-judge.xlsx")
 
 
 @router.get("/contests/rounds/{round_id}/scores-by-entry.xlsx", dependencies=[AdminOnly])
 def export_by_entry(request: Request, session: SessionDep, round_id: Id) -> Response:
-    view = judging_ranking.ranking(session, round_id=round_id)
+    view = judging_service.ranking(session, round_id=round_id)
     locale = request.state.auth.locale
     return _xlsx(contests_export.by_entry_xlsx(view, locale), f"round-{round_id}-by-entry.xlsx")
 
 
 @router.get("/contests/rounds/{round_id}/results", dependencies=[AnyUser])
 def results_page(request: Request, session: SessionDep, round_id: Id) -> Response:
-    view = judging_ranking.published_results(session, round_id=round_id)
+    view = judging_service.published_results(session, round_id=round_id)
     return render(request, "judging/results.html", {"r": view, **labels()})
 
 
@@ -272,12 +273,12 @@ def results_page(request: Request, session: SessionDep, round_id: Id) -> Respons
 
 @router.get("/judging")
 def my_entries(request: Request, session: SessionDep, user: Judge) -> Response:
-    tasks = judging_scores.my_assignments(session, judge=user)
+    tasks = judging_service.my_assignments(session, judge=user)
     return render(request, "judging/index.html", {"tasks": tasks, **labels()})
 
 
 def _sheet(request, session, user, assignment_id, *, errors=None, form=None, status_code=200):
-    sheet = judging_scores.score_sheet(session, judge=user, assignment_id=assignment_id)
+    sheet = judging_service.score_sheet(session, judge=user, assignment_id=assignment_id)
     context = {
         "s": sheet,
         "errors": errors or {},
@@ -299,7 +300,7 @@ def save_scores(
     request: Request, session: SessionDep, assignment_id: Id, user: Judge, form: FormData
 ) -> Response:
     try:
-        judging_scores.save_scores(
+        judging_service.save_scores(
             session,
             judge=user,
             assignment_id=assignment_id,
@@ -322,7 +323,7 @@ def submit_scores(
     request: Request, session: SessionDep, assignment_id: Id, user: Judge
 ) -> Response:
     try:
-        judging_scores.submit_scores(session, judge=user, assignment_id=assignment_id)
+        judging_service.submit_scores(session, judge=user, assignment_id=assignment_id)
     except FormErrors as exc:
         session.rollback()
         return _sheet(request, session, user, assignment_id, errors=exc.errors, status_code=422)
@@ -335,7 +336,7 @@ def recuse(
     request: Request, session: SessionDep, assignment_id: Id, user: Judge, form: FormData
 ) -> Response:
     try:
-        judging_scores.recuse(
+        judging_service.recuse(
             session, judge=user, assignment_id=assignment_id, reason=form.get("reason", "")
         )
     except FormErrors as exc:

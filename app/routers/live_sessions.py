@@ -9,12 +9,8 @@ from app.db import SessionDep
 from app.deps import AnyUser, CurrentUser, PageParams, require_role
 from app.errors import FormErrors
 from app.models import Role, User
-from app.services import live_session_figures as figures
-from app.services import live_sessions as live_service
-from app.services import projects as project_service
 from app.services import teams as team_service
-from app.services.live_sessions import PlanForm, ResultForm
-from app.services.team_charts import money_chart
+from app.services.teams import PlanForm, ResultForm, money_chart
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/teams")
@@ -36,12 +32,12 @@ def sessions_page(
     team = team_service.get_visible_team(session, user=user, team_id=team_id)
     context = {
         "team": team,
-        "page": live_service.list_sessions(
+        "page": team_service.list_sessions(
             session, team_id=team.id, page=paging.page, per_page=paging.per_page
         ),
-        "totals": figures.team_totals(session, team_id=team.id),
-        "chart": money_chart(figures.daily_figures(session, team_id=team.id)),
-        "has_project": project_service.team_project(session, team_id=team.id) is not None,
+        "totals": team_service.team_totals(session, team_id=team.id),
+        "chart": money_chart(team_service.daily_figures(session, team_id=team.id)),
+        "has_project": team_service.team_project(session, team_id=team.id) is not None,
         "can_edit": _can_edit(session, user, team.id),
     }
     return render(request, "teams/sessions.html", context)
@@ -50,8 +46,8 @@ def sessions_page(
 def _plan_context(session, *, user, team_id: int, form: PlanForm, errors: dict, live=None):
     team = team_service.get_editable_team(session, user=user, team_id=team_id)
     detail = team_service.team_detail(session, user=user, team_id=team.id)
-    project = project_service.team_project(session, team_id=team.id)
-    accounts = project_service.project_accounts(session, project_id=project.id) if project else []
+    project = team_service.team_project(session, team_id=team.id)
+    accounts = team_service.project_accounts(session, project_id=project.id) if project else []
     chosen = dict(zip(form.role_users, form.role_posts, strict=False))
     return {
         "team": team,
@@ -62,7 +58,7 @@ def _plan_context(session, *, user, team_id: int, form: PlanForm, errors: dict, 
         "chosen_roles": chosen,
         "posts": team_service.all_posts(session),
         "accounts": [view.account for view in accounts],
-        "bookings": live_service.linkable_bookings(
+        "bookings": team_service.linkable_bookings(
             session, team_id=team.id, live_session_id=live.id if live else None
         ),
         "product_rows": list(
@@ -117,7 +113,7 @@ def plan_session(
     form: PlanFormDep,
 ) -> Response:
     try:
-        live = live_service.plan_session(session, user=user, team_id=team_id, form=form)
+        live = team_service.plan_session(session, user=user, team_id=team_id, form=form)
     except FormErrors as exc:
         context = _plan_context(session, user=user, team_id=team_id, form=form, errors=exc.errors)
         return render(
@@ -129,12 +125,12 @@ def plan_session(
 
 
 def _session_context(session, *, user, team_id: int, session_id: int) -> dict:
-    detail = live_service.session_detail(session, user=user, team_id=team_id, session_id=session_id)
+    detail = team_service.session_detail(session, user=user, team_id=team_id, session_id=session_id)
     return {
         "team": team_service.get_visible_team(session, user=user, team_id=team_id),
         "detail": detail,
         "live": detail.live,
-        "result": live_service.result_form(detail.live),
+        "result": team_service.result_form(detail.live),
         "review": {
             "went_well": detail.live.went_well,
             "problems": detail.live.problems,
@@ -162,8 +158,8 @@ def edit_plan_page(
     team_id: int,
     session_id: int,
 ) -> Response:
-    detail = live_service.session_detail(session, user=user, team_id=team_id, session_id=session_id)
-    form = live_service.plan_form(detail)
+    detail = team_service.session_detail(session, user=user, team_id=team_id, session_id=session_id)
+    form = team_service.plan_form(detail)
     context = _plan_context(
         session, user=user, team_id=team_id, form=form, errors={}, live=detail.live
     )
@@ -180,12 +176,12 @@ def update_plan(
     form: PlanFormDep,
 ) -> Response:
     try:
-        live_service.update_plan(
+        team_service.update_plan(
             session, user=user, team_id=team_id, session_id=session_id, form=form
         )
     except FormErrors as exc:
         session.rollback()
-        detail = live_service.session_detail(
+        detail = team_service.session_detail(
             session, user=user, team_id=team_id, session_id=session_id
         )
         context = _plan_context(
@@ -226,7 +222,7 @@ def record_result(
         peak_viewers=peak_viewers,
     )
     try:
-        live_service.record_result(
+        team_service.record_result(
             session, user=user, team_id=team_id, session_id=session_id, form=form
         )
     except FormErrors as exc:
@@ -250,7 +246,7 @@ def record_review(
     actions: Text = "",
 ) -> Response:
     try:
-        live_service.record_review(
+        team_service.record_review(
             session,
             user=user,
             team_id=team_id,
@@ -277,7 +273,7 @@ def cancel_session(
     team_id: int,
     session_id: int,
 ) -> Response:
-    live_service.cancel_session(session, user=user, team_id=team_id, session_id=session_id)
+    team_service.cancel_session(session, user=user, team_id=team_id, session_id=session_id)
     session.commit()
     url = f"/teams/{team_id}/sessions/{session_id}"
     return flash(redirect(request, url), "The session has been cancelled.")

@@ -10,11 +10,9 @@ from app.db import SessionDep
 from app.deps import AdminOnly, CurrentUser, PageParams
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
-from app.services import evaluation_views as views
-from app.services import outcomes as outcome_service
+from app.services import evaluation as evaluation_service
 from app.services import roster as roster_service
-from app.services import roster_files
-from app.services.outcomes import OutcomeForm
+from app.services.evaluation import OutcomeForm
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/outcomes", dependencies=[AdminOnly])
@@ -35,7 +33,7 @@ def _list_page(
     block=None,
 ):
     context = {
-        "page": outcome_service.list_outcomes(
+        "page": evaluation_service.list_outcomes(
             session, cohort_id=cohort_id, page=paging.page, per_page=paging.per_page
         ),
         "cohorts": roster_service.cohort_choices(session),
@@ -43,7 +41,7 @@ def _list_page(
         "form": form or OutcomeForm(),
         "errors": errors or {},
         "upload_errors": upload_errors or {},
-        **views.scheme_labels(),
+        **evaluation_service.scheme_labels(),
     }
     return render(request, "outcomes/list.html", context, block=block, status_code=status_code)
 
@@ -72,7 +70,7 @@ def save_outcome(
 ) -> Response:
     form = OutcomeForm(student_number, outcome, organisation, outcome_on, note)
     try:
-        outcome_service.save_outcome(session, actor=user, form=form)
+        evaluation_service.save_outcome(session, actor=user, form=form)
     except FormErrors as exc:
         session.rollback()
         return _list_page(
@@ -91,7 +89,7 @@ def save_outcome(
 @router.get("/template.csv")
 def template_csv() -> Response:
     return Response(
-        outcome_service.template_csv(),
+        evaluation_service.template_csv(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="outcomes-template.csv"'},
     )
@@ -99,7 +97,7 @@ def template_csv() -> Response:
 
 @router.get("/{outcome_id}/edit")
 def edit_outcome(request: Request, session: SessionDep, paging: PageParams, outcome_id: Id):
-    record, student, profile = outcome_service.get_outcome(session, outcome_id=outcome_id)
+    record, student, profile = evaluation_service.get_outcome(session, outcome_id=outcome_id)
     form = OutcomeForm(
         profile.student_number,
         record.outcome,
@@ -112,7 +110,7 @@ def edit_outcome(request: Request, session: SessionDep, paging: PageParams, outc
 
 @router.post("/{outcome_id}/delete")
 def delete_outcome(request: Request, session: SessionDep, outcome_id: Id) -> Response:
-    outcome_service.delete_outcome(session, outcome_id=outcome_id)
+    evaluation_service.delete_outcome(session, outcome_id=outcome_id)
     session.commit()
     return flash(redirect(request, "/outcomes"), "The outcome has been deleted.")
 
@@ -128,8 +126,8 @@ def upload(
     try:
         if file is None or not file.filename:
             raise FormErrors({"file": _l("Choose the outcomes file (.xlsx or .csv) to upload.")})
-        content = file.file.read(roster_files.MAX_FILE_BYTES + 1)
-        record = outcome_service.create_import(
+        content = file.file.read(roster_service.MAX_FILE_BYTES + 1)
+        record = evaluation_service.create_import(
             session, actor_id=user.id, filename=file.filename, content=content
         )
     except FormErrors as exc:
@@ -148,21 +146,21 @@ def upload(
 
 @router.get("/imports/{import_id}")
 def preview(request: Request, session: SessionDep, import_id: Id) -> Response:
-    data = outcome_service.preview_import(session, import_id=import_id)
+    data = evaluation_service.preview_import(session, import_id=import_id)
     return render(
         request,
         "outcomes/preview.html",
-        {"preview": data, "refused": False, **views.scheme_labels()},
+        {"preview": data, "refused": False, **evaluation_service.scheme_labels()},
     )
 
 
 @router.post("/imports/{import_id}/commit")
 def commit(request: Request, session: SessionDep, user: CurrentUser, import_id: Id) -> Response:
     try:
-        count = outcome_service.commit_import(session, import_id=import_id, actor_id=user.id)
-    except outcome_service.OutcomesRejected as exc:
+        count = evaluation_service.commit_import(session, import_id=import_id, actor_id=user.id)
+    except evaluation_service.OutcomesRejected as exc:
         session.rollback()
-        context = {"preview": exc.preview, "refused": True, **views.scheme_labels()}
+        context = {"preview": exc.preview, "refused": True, **evaluation_service.scheme_labels()}
         return render(request, "outcomes/preview.html", context, status_code=422)
     session.commit()
     return flash(redirect(request, "/outcomes"), "%(n)s outcomes have been imported.", n=count)
@@ -170,6 +168,6 @@ def commit(request: Request, session: SessionDep, user: CurrentUser, import_id: 
 
 @router.post("/imports/{import_id}/discard")
 def discard(request: Request, session: SessionDep, import_id: Id) -> Response:
-    outcome_service.discard_import(session, import_id=import_id)
+    evaluation_service.discard_import(session, import_id=import_id)
     session.commit()
     return flash(redirect(request, "/outcomes"), "The uploaded file was discarded.")

@@ -9,9 +9,9 @@ from app.db import SessionDep
 from app.deps import AdminOnly, PageParams, Staff
 from app.errors import FormErrors
 from app.models import Role, User
-from app.services import pairings as pairing_service
+from app.services import mentoring as mentoring_service
 from app.services import teams as team_service
-from app.services.team_forms import today
+from app.services.clock import today
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/pairings")
@@ -25,7 +25,7 @@ def pairing_list(
     paging: PageParams,
     active: Annotated[str, Query(max_length=2)] = "",
 ) -> Response:
-    page = pairing_service.list_pairings(
+    page = mentoring_service.list_pairings(
         session, page=paging.page, per_page=paging.per_page, active_only=active == "1"
     )
     return render(request, "pairings/list.html", {"page": page, "active": active == "1"})
@@ -36,8 +36,8 @@ def _form_context(session, *, values: dict, errors: dict) -> dict:
         "values": values,
         "errors": errors,
         "teams": team_service.team_choices(session),
-        "teachers": pairing_service.people_choices(session, Role.teacher),
-        "mentors": pairing_service.people_choices(session, Role.mentor),
+        "teachers": mentoring_service.people_choices(session, Role.teacher),
+        "mentors": mentoring_service.people_choices(session, Role.mentor),
     }
 
 
@@ -69,7 +69,7 @@ def create_pairing(
         "goals": goals,
     }
     try:
-        pairing_service.create_pairing(session, **values)
+        mentoring_service.create_pairing(session, **values)
     except FormErrors as exc:
         context = _form_context(session, values=values, errors=exc.errors)
         return render(request, "pairings/form.html", context, block="pairing_form", status_code=422)
@@ -82,7 +82,7 @@ def end_pairing(
     request: Request, session: SessionDep, pairing_id: int, ends_on: Text = ""
 ) -> Response:
     try:
-        pairing_service.end_pairing(session, pairing_id=pairing_id, ends_on=ends_on)
+        mentoring_service.end_pairing(session, pairing_id=pairing_id, ends_on=ends_on)
     except FormErrors:
         return flash(
             redirect(request, "/pairings"), "The end must not be before the start.", "error"
@@ -94,12 +94,12 @@ def end_pairing(
 def _enterprise_context(session, *, user, paging, errors=None, failed="", values=None) -> dict:
     teacher_id = user.id if user.role == Role.teacher else None
     return {
-        "page": pairing_service.list_enterprise_pairings(
+        "page": mentoring_service.list_enterprise_pairings(
             session, page=paging.page, per_page=paging.per_page, teacher_id=teacher_id
         ),
-        "summary": pairing_service.practice_summary(session, teacher_id=teacher_id),
-        "recent": pairing_service.recent_practice(session, teacher_id=teacher_id),
-        "teachers": pairing_service.people_choices(session, Role.teacher)
+        "summary": mentoring_service.practice_summary(session, teacher_id=teacher_id),
+        "recent": mentoring_service.recent_practice(session, teacher_id=teacher_id),
+        "teachers": mentoring_service.people_choices(session, Role.teacher)
         if user.role == Role.admin
         else [],
         "is_admin": user.role == Role.admin,
@@ -140,7 +140,7 @@ def create_enterprise_pairing(
         "notes": notes,
     }
     try:
-        pairing_service.create_enterprise_pairing(session, **values)
+        mentoring_service.create_enterprise_pairing(session, **values)
     except FormErrors as exc:
         context = _enterprise_context(
             session, user=user, paging=paging, errors=exc.errors, failed="pairing", values=values
@@ -170,7 +170,7 @@ def record_practice(
         "content": content,
     }
     try:
-        pairing_service.record_practice(session, actor=user, **values)
+        mentoring_service.record_practice(session, actor=user, **values)
     except FormErrors as exc:
         context = _enterprise_context(
             session, user=user, paging=paging, errors=exc.errors, failed="practice", values=values

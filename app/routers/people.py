@@ -10,9 +10,8 @@ from app.deps import AdminOnly, PageParams
 from app.errors import FormErrors
 from app.models import Role, User
 from app.schemas.people import PersonForm
-from app.services import cohorts as cohort_service
-from app.services import people as people_service
-from app.services import profiles as profile_service
+from app.services import accounts as account_service
+from app.services import roster as roster_service
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/people", dependencies=[AdminOnly])
@@ -63,8 +62,8 @@ def _form_context(session, form: PersonForm, *, errors: dict, person=None) -> di
         "form": form,
         "errors": errors,
         "person": person,
-        "cohorts": cohort_service.cohort_choices(session),
-        "posts": profile_service.list_posts(session) if form.role == Role.mentor else [],
+        "cohorts": roster_service.cohort_choices(session),
+        "posts": account_service.list_posts(session) if form.role == Role.mentor else [],
         "roles": [role.value for role in (Role.student, Role.teacher, Role.mentor, Role.admin)],
     }
 
@@ -78,13 +77,13 @@ def people_list(
     role: Annotated[str, Query(max_length=16)] = "",
     cohort: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
-    page = people_service.list_people(
+    page = account_service.list_people(
         session, q=q, role=role, cohort_id=cohort, page=paging.page, per_page=paging.per_page
     )
     context = {
         "page": page,
         "filters": {"q": q.strip(), "role": role, "cohort": cohort},
-        "cohorts": cohort_service.cohort_choices(session),
+        "cohorts": roster_service.cohort_choices(session),
     }
     return render(request, "people/list.html", context, block="results")
 
@@ -100,7 +99,7 @@ def new_person_page(
 @router.post("/new")
 def create_person(request: Request, session: SessionDep, form: PersonFormDep) -> Response:
     try:
-        user, password = people_service.create_person(session, form=form)
+        user, password = account_service.create_person(session, form=form)
     except FormErrors as exc:
         if form.role not in set(Role):
             form.role = Role.student.value
@@ -114,14 +113,14 @@ def create_person(request: Request, session: SessionDep, form: PersonFormDep) ->
 
 @router.get("/{user_id}")
 def person_page(request: Request, session: SessionDep, user_id: RowId) -> Response:
-    detail = people_service.get_person(session, user_id=user_id)
+    detail = account_service.get_person(session, user_id=user_id)
     return render(request, "people/detail.html", {"detail": detail, "errors": {}})
 
 
 @router.get("/{user_id}/edit")
 def edit_person_page(request: Request, session: SessionDep, user_id: RowId) -> Response:
-    detail = people_service.get_person(session, user_id=user_id)
-    form = people_service.person_form(detail)
+    detail = account_service.get_person(session, user_id=user_id)
+    form = account_service.person_form(detail)
     context = _form_context(session, form, errors={}, person=detail.user)
     return render(request, "people/form.html", context)
 
@@ -131,9 +130,9 @@ def update_person(
     request: Request, session: SessionDep, user_id: RowId, form: PersonFormDep
 ) -> Response:
     try:
-        user = people_service.update_person(session, user_id=user_id, form=form)
+        user = account_service.update_person(session, user_id=user_id, form=form)
     except FormErrors as exc:
-        detail = people_service.get_person(session, user_id=user_id)
+        detail = account_service.get_person(session, user_id=user_id)
         form.role, form.username = detail.user.role, detail.user.username
         context = _form_context(session, form, errors=exc.errors, person=detail.user)
         return render(request, "people/form.html", context, block="person_form", status_code=422)
@@ -143,7 +142,7 @@ def update_person(
 
 @router.post("/{user_id}/disable")
 def disable_person(request: Request, session: SessionDep, user_id: RowId, actor: Admin) -> Response:
-    people_service.set_user_active(session, actor_id=actor.id, user_id=user_id, active=False)
+    account_service.set_user_active(session, actor_id=actor.id, user_id=user_id, active=False)
     session.commit()
     response = redirect(request, f"/people/{user_id}")
     return flash(response, "The account is disabled and its sessions have ended.")
@@ -151,14 +150,14 @@ def disable_person(request: Request, session: SessionDep, user_id: RowId, actor:
 
 @router.post("/{user_id}/enable")
 def enable_person(request: Request, session: SessionDep, user_id: RowId, actor: Admin) -> Response:
-    people_service.set_user_active(session, actor_id=actor.id, user_id=user_id, active=True)
+    account_service.set_user_active(session, actor_id=actor.id, user_id=user_id, active=True)
     session.commit()
     return flash(redirect(request, f"/people/{user_id}"), "The account can log in again.")
 
 
 @router.post("/{user_id}/end-sessions")
 def end_person_sessions(request: Request, session: SessionDep, user_id: RowId) -> Response:
-    ended = people_service.end_sessions(session, user_id=user_id)
+    ended = account_service.end_sessions(session, user_id=user_id)
     session.commit()
     response = redirect(request, f"/people/{user_id}")
     return flash(response, "Sessions ended: %(n)s.", n=ended)
@@ -172,14 +171,16 @@ def set_one_time_password(
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     try:
-        issued = people_service.issue_one_time_password(session, user_id=user_id, password=password)
+        issued = account_service.issue_one_time_password(
+            session, user_id=user_id, password=password
+        )
     except FormErrors as exc:
-        detail = people_service.get_person(session, user_id=user_id)
+        detail = account_service.get_person(session, user_id=user_id)
         context = {"detail": detail, "errors": exc.errors}
         return render(
             request, "people/detail.html", context, block="password_form", status_code=422
         )
     session.commit()
-    detail = people_service.get_person(session, user_id=user_id)
+    detail = account_service.get_person(session, user_id=user_id)
     context = {"detail": detail, "errors": {}, "issued_password": issued}
     return render(request, "people/detail.html", context, block="password_form", headers=NO_STORE)

@@ -13,11 +13,7 @@ from app.errors import Conflict, FormErrors
 from app.exports import programme as programme_export
 from app.models import Role
 from app.models.curriculum import SEMESTERS
-from app.services import coverage as coverage_service
 from app.services import curriculum as curriculum_service
-from app.services import curriculum_bounds as bounds_service
-from app.services import curriculum_diff as diff_service
-from app.services import programmes as programme_service
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/programmes")
@@ -31,7 +27,7 @@ def _version_url(programme_id: int, version_id: int, suffix: str = "") -> str:
 
 @router.get("", dependencies=[Staff])
 def programme_list(request: Request, session: SessionDep) -> Response:
-    context = {"programmes": programme_service.list_programmes(session), "form": {}, "errors": {}}
+    context = {"programmes": curriculum_service.list_programmes(session), "form": {}, "errors": {}}
     return render(request, "programmes/list.html", context)
 
 
@@ -44,13 +40,13 @@ def create_programme(
     intake_year: Text = "",
 ) -> Response:
     try:
-        programme, version = programme_service.create_programme(
+        programme, version = curriculum_service.create_programme(
             session, actor=user, major=major, intake_year=intake_year
         )
     except FormErrors as exc:
         session.rollback()
         context = {
-            "programmes": programme_service.list_programmes(session),
+            "programmes": curriculum_service.list_programmes(session),
             "form": {"major": major, "intake_year": intake_year},
             "errors": exc.errors,
         }
@@ -65,7 +61,7 @@ def create_programme(
 
 @router.get("/{programme_id}", dependencies=[Staff])
 def latest(request: Request, session: SessionDep, programme_id: int) -> Response:
-    version = programme_service.latest_version(session, programme_id)
+    version = curriculum_service.latest_version(session, programme_id)
     return redirect(request, _version_url(programme_id, version.id))
 
 
@@ -89,9 +85,9 @@ def save_bounds(
         "max_semester_hours": max_semester_hours,
         "min_practice_share": min_practice_share,
     }
-    version = programme_service.latest_version(session, programme_id)
+    version = curriculum_service.latest_version(session, programme_id)
     try:
-        bounds_service.update_bounds(session, actor=user, programme_id=programme_id, data=form)
+        curriculum_service.update_bounds(session, actor=user, programme_id=programme_id, data=form)
     except FormErrors as exc:
         session.rollback()
         return _version_page(
@@ -113,7 +109,7 @@ def save_bounds(
 
 @router.post("/{programme_id}/versions", dependencies=[AdminOnly])
 def new_version(request: Request, session: SessionDep, user: CurrentUser, programme_id: int):
-    version = programme_service.new_version(session, actor=user, programme_id=programme_id)
+    version = curriculum_service.new_version(session, actor=user, programme_id=programme_id)
     session.commit()
     return flash(
         redirect(request, _version_url(programme_id, version.id)),
@@ -135,14 +131,16 @@ def _version_page(
     status_code=200,
     block="plan",
 ) -> Response:
-    view = programme_service.version_view(session, programme_id=programme_id, version_id=version_id)
+    view = curriculum_service.version_view(
+        session, programme_id=programme_id, version_id=version_id
+    )
     p = view.programme
     context = {
         "view": view,
         "programme": p,
         "version": view.version,
         "semesters": SEMESTERS,
-        "unplaced": programme_service.unplaced_courses(session, view.version.id)
+        "unplaced": curriculum_service.unplaced_courses(session, view.version.id)
         if not view.version.is_published
         else [],
         "place_form": place_form or {},
@@ -150,7 +148,7 @@ def _version_page(
         "bounds_form": bounds_form
         or {
             name: "" if getattr(p, name) is None else getattr(p, name)
-            for name in bounds_service.BOUND_FIELDS
+            for name in curriculum_service.BOUND_FIELDS
         },
         "bounds_errors": bounds_errors or {},
         "KIND_LABELS": curriculum_service.KIND_LABELS,
@@ -176,7 +174,7 @@ def place_course(
     semester: Text = "",
 ) -> Response:
     try:
-        programme_service.place_course(
+        curriculum_service.place_course(
             session,
             actor=user,
             programme_id=programme_id,
@@ -216,7 +214,7 @@ def move_placement(
     semester: Text = "",
 ) -> Response:
     try:
-        programme_service.move_placement(
+        curriculum_service.move_placement(
             session,
             actor=user,
             programme_id=programme_id,
@@ -247,7 +245,7 @@ def remove_placement(
     version_id: int,
     placement_id: int,
 ) -> Response:
-    programme_service.remove_placement(
+    curriculum_service.remove_placement(
         session,
         actor=user,
         programme_id=programme_id,
@@ -269,7 +267,7 @@ def publish(
     programme_id: int,
     version_id: int,
 ) -> Response:
-    version = programme_service.publish_version(
+    version = curriculum_service.publish_version(
         session, actor=user, programme_id=programme_id, version_id=version_id
     )
     session.commit()
@@ -288,18 +286,20 @@ def diff_page(
     version_id: int,
     against: Annotated[int | None, Query()] = None,
 ) -> Response:
-    view = programme_service.version_view(session, programme_id=programme_id, version_id=version_id)
+    view = curriculum_service.version_view(
+        session, programme_id=programme_id, version_id=version_id
+    )
     others = [v for v in view.versions if v.id != view.version.id]
     before = None
     if against is not None:
-        before = programme_service.get_version(
+        before = curriculum_service.get_version(
             session, programme_id=programme_id, version_id=against
         )
     elif others:
         older = [v for v in others if v.number < view.version.number]
         before = older[0] if older else others[0]
     changes = (
-        diff_service.diff_versions(session, before_id=before.id, after_id=view.version.id)
+        curriculum_service.diff_versions(session, before_id=before.id, after_id=view.version.id)
         if before is not None
         else []
     )
@@ -316,7 +316,9 @@ def diff_page(
 
 @router.get("/{programme_id}/versions/{version_id}/coverage", dependencies=[Staff])
 def coverage_page(request: Request, session: SessionDep, programme_id: int, version_id: int):
-    cmap = coverage_service.coverage_map(session, programme_id=programme_id, version_id=version_id)
+    cmap = curriculum_service.coverage_map(
+        session, programme_id=programme_id, version_id=version_id
+    )
     context = {
         "cmap": cmap,
         "view": cmap.view,
@@ -328,7 +330,9 @@ def coverage_page(request: Request, session: SessionDep, programme_id: int, vers
 
 @router.get("/{programme_id}/versions/{version_id}/gaps", dependencies=[Staff])
 def gaps_page(request: Request, session: SessionDep, programme_id: int, version_id: int):
-    report = coverage_service.gap_report(session, programme_id=programme_id, version_id=version_id)
+    report = curriculum_service.gap_report(
+        session, programme_id=programme_id, version_id=version_id
+    )
     context = {
         "report": report,
         "view": report.view,
@@ -345,7 +349,9 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 
 
 def _published_view(session, programme_id: int, version_id: int):
-    view = programme_service.version_view(session, programme_id=programme_id, version_id=version_id)
+    view = curriculum_service.version_view(
+        session, programme_id=programme_id, version_id=version_id
+    )
     if not view.version.is_published:
         raise Conflict("Only a published version can be exported; publish it first.")
     return view

@@ -9,9 +9,8 @@ from app.db import SessionDep
 from app.deps import AnyUser, CurrentUser, require_role
 from app.errors import FormErrors
 from app.models import Role, User
-from app.services import projects as project_service
 from app.services import teams as team_service
-from app.services.team_forms import today
+from app.services.clock import today
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/teams")
@@ -21,18 +20,18 @@ TeamWorkers = Depends(require_role(Role.admin, Role.teacher, Role.student))
 
 def _context(session, *, user, team_id: int) -> dict:
     team = team_service.get_visible_team(session, user=user, team_id=team_id)
-    project = project_service.team_project(session, team_id=team.id)
+    project = team_service.team_project(session, team_id=team.id)
     can_edit = team_service.is_staff(user) or bool(
         team_service.current_member(session, team_id=team.id, user_id=user.id)
     )
     return {
         "team": team,
         "project": project,
-        "accounts": project_service.project_accounts(session, project_id=project.id)
+        "accounts": team_service.project_accounts(session, project_id=project.id)
         if project
         else [],
-        "platforms": project_service.PLATFORMS,
-        "statuses": project_service.STATUSES,
+        "platforms": team_service.PLATFORMS,
+        "statuses": team_service.STATUSES,
         "can_edit": can_edit,
         "today": today(),
         "errors": {},
@@ -63,7 +62,7 @@ def save_project(
     status: Text = "",
 ) -> Response:
     try:
-        project_service.save_project(
+        team_service.save_project(
             session, user=user, team_id=team_id, title=title, description=description, status=status
         )
     except FormErrors as exc:
@@ -84,7 +83,7 @@ def add_account(
     followers: Text = "",
 ) -> Response:
     try:
-        project_service.add_account(
+        team_service.add_account(
             session,
             user=user,
             team_id=team_id,
@@ -110,7 +109,7 @@ def record_followers(
     followers: Text = "",
 ) -> Response:
     try:
-        project_service.record_followers(
+        team_service.record_followers(
             session,
             user=user,
             team_id=team_id,

@@ -12,7 +12,6 @@ from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.models import User
 from app.services import roster as roster_service
-from app.services import roster_files
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/roster", dependencies=[AdminOnly])
@@ -34,8 +33,8 @@ def _index(request: Request, session, *, errors: dict, cohort_id: str = "", stat
         "cohort_id": cohort_id,
         "cohorts": roster_service.cohort_choices(session),
         "imports": roster_service.recent_imports(session),
-        "max_rows": roster_files.MAX_ROWS,
-        "max_mb": roster_files.MAX_FILE_BYTES // (1024 * 1024),
+        "max_rows": roster_service.MAX_ROWS,
+        "max_mb": roster_service.MAX_FILE_BYTES // (1024 * 1024),
     }
     block = "upload_form" if status_code != 200 else None
     return render(request, "roster/index.html", context, block=block, status_code=status_code)
@@ -60,7 +59,7 @@ def upload_roster(
         chosen = _id_or_none(cohort_id)
         if cohort_id.strip() and chosen is None:
             raise FormErrors({"cohort_id": _l("Choose a cohort from the list.")})
-        content = file.file.read(roster_files.MAX_FILE_BYTES + 1)
+        content = file.file.read(roster_service.MAX_FILE_BYTES + 1)
         record = roster_service.create_import(
             session, actor_id=user.id, filename=file.filename, content=content, cohort_id=chosen
         )
@@ -73,7 +72,7 @@ def upload_roster(
 @router.get("/template.csv")
 def template_csv() -> Response:
     return Response(
-        roster_files.template_csv(),
+        roster_service.template_csv(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="roster-template.csv"'},
     )
@@ -82,7 +81,7 @@ def template_csv() -> Response:
 @router.get("/template.xlsx")
 def template_xlsx() -> Response:
     return Response(
-        roster_files.template_xlsx(),
+        roster_service.template_xlsx(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": 'attachment; filename="roster-template.xlsx"'},
     )

@@ -15,11 +15,7 @@ from app.errors import Conflict, FormErrors
 from app.i18n import N_
 from app.models import Role, User
 from app.services import bookings as booking_service
-from app.services import bookings_lifecycle as lifecycle
-from app.services import bookings_views as views
-from app.services import bookings_waitlist as waitlist_service
-from app.services import calendars as calendar_service
-from app.services import studio_time as st
+from app.services import clock
 from app.services import studios as studio_service
 from app.web import flash, is_htmx, redirect, render
 
@@ -47,7 +43,7 @@ BookingFormDep = Annotated[booking_service.BookingForm, Depends(_booking_form)]
 
 
 def _week_of(text: str, fallback: date | None = None) -> date:
-    return st.monday_of(st.parse_date(text) or fallback or st.today())
+    return clock.monday_of(clock.parse_date(text) or fallback or clock.today())
 
 
 def _calendar_page(
@@ -67,7 +63,9 @@ def _calendar_page(
 ) -> Response:
     """The week page (or its calendar block). ``end`` (commit or rollback) runs once the data
     is loaded, so an SQLite write lock is never held while the template renders."""
-    calendar = views.week_calendar(session, studio_id=studio_id, monday=monday, viewer=user)
+    calendar = booking_service.week_calendar(
+        session, studio_id=studio_id, monday=monday, viewer=user
+    )
     studio = calendar.studio
     minutes = list(range(studio.min_minutes, studio.max_minutes + 1, studio.slot_minutes))
     context = {
@@ -82,8 +80,8 @@ def _calendar_page(
         "purpose_labels": booking_service.PURPOSE_LABELS,
         "teams": booking_service.team_choices(session, user=user) if panel is not None else [],
         "show_names": user.role in (Role.admin, Role.teacher),
-        "studio_feed": calendar_service.feed_for(session, studio_id=studio.id),
-        "today": st.today(),
+        "studio_feed": booking_service.feed_for(session, studio_id=studio.id),
+        "today": clock.today(),
         "zone_name": settings.timezone,
     }
     if end is not None:
@@ -115,7 +113,7 @@ def book_page(
     view: QueryText = "grid",
 ) -> Response:
     studio = studio_service.get_studio(session, studio_id=studio_id)
-    day = st.parse_date(date) or st.today()
+    day = clock.parse_date(date) or clock.today()
     purposes = booking_service.purposes_for(user)
     panel = booking_service.BookingForm(
         date=day.isoformat(),
@@ -124,7 +122,7 @@ def book_page(
         purpose=purposes[-1] if user.role == Role.student else purposes[0],
     )
     return _calendar_page(
-        request, session, user, studio_id, monday=st.monday_of(day), view=view, panel=panel
+        request, session, user, studio_id, monday=clock.monday_of(day), view=view, panel=panel
     )
 
 
@@ -164,7 +162,7 @@ def join_waitlist(
 ) -> Response:
     page = partial(_calendar_page, request, session, user, studio_id, monday=_week_of(form.date))
     try:
-        waitlist_service.join_waitlist(session, actor=user, studio_id=studio_id, form=form)
+        booking_service.join_waitlist(session, actor=user, studio_id=studio_id, form=form)
     except FormErrors as exc:
         return page(panel=form, errors=exc.errors, status_code=422, end=session.rollback)
     except booking_service.BookingRefused as refusal:
@@ -184,22 +182,24 @@ def join_waitlist(
 
 @router.get("/board", dependencies=[Staff])
 def day_board(request: Request, session: SessionDep, user: Booker, day: QueryText = "") -> Response:
-    board = views.day_board(session, day=st.parse_date(day) or st.today(), viewer=user)
+    board = booking_service.day_board(
+        session, day=clock.parse_date(day) or clock.today(), viewer=user
+    )
     return render(request, "studios/board.html", {"board": board}, block="board")
 
 
 @router.get("/{studio_id:int}/checkin")
 def checkin_page(request: Request, session: SessionDep, user: Booker, studio_id: int) -> Response:
     studio = studio_service.get_studio(session, studio_id=studio_id)
-    current = lifecycle.current_booking_for_checkin(session, studio_id=studio_id, user=user)
+    current = booking_service.current_booking_for_checkin(session, studio_id=studio_id, user=user)
     return render(request, "studios/checkin.html", {"studio": studio, "current": current})
 
 
 @router.post("/{studio_id:int}/checkin")
 def checkin_own(request: Request, session: SessionDep, user: Booker, studio_id: int) -> Response:
-    current = lifecycle.current_booking_for_checkin(session, studio_id=studio_id, user=user)
+    current = booking_service.current_booking_for_checkin(session, studio_id=studio_id, user=user)
     if current is None:
         raise Conflict("You have no booking of this studio to check in to right now.")
-    lifecycle.check_in(session, booking_id=current.booking.id, actor=user)
+    booking_service.check_in(session, booking_id=current.booking.id, actor=user)
     session.commit()
     return flash(redirect(request, f"/studios/{studio_id}/checkin"), "You are checked in.")

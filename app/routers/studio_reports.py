@@ -8,29 +8,29 @@ from fastapi.responses import Response
 
 from app.db import SessionDep
 from app.deps import AdminOnly, Auth
+from app.exports import utilisation as export
 from app.i18n import activate
-from app.services import studio_time as st
-from app.services import utilisation as utilisation_service
-from app.services import utilisation_export as export
+from app.services import clock
+from app.services import studios as studio_service
 from app.services.bookings import PURPOSE_LABELS
 from app.web import render
 
 router = APIRouter(prefix="/studios", dependencies=[AdminOnly])
 
 WeekText = Annotated[str, Query(max_length=10)]
-Weeks = Annotated[int, Query(ge=1, le=utilisation_service.MAX_WEEKS)]
+Weeks = Annotated[int, Query(ge=1, le=studio_service.MAX_WEEKS)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _first_monday(text: str, weeks: int) -> date:
-    chosen = st.parse_date(text)
+    chosen = clock.parse_date(text)
     if chosen is None:  # by default the weeks up to and including this one
-        chosen = st.today() - timedelta(days=7 * (weeks - 1))
-    return st.monday_of(chosen)
+        chosen = clock.today() - timedelta(days=7 * (weeks - 1))
+    return clock.monday_of(chosen)
 
 
 def _report(session, start: str, weeks: int):
-    return utilisation_service.utilisation_report(
+    return studio_service.utilisation_report(
         session, first_monday=_first_monday(start, weeks), weeks=weeks
     )
 
@@ -42,7 +42,7 @@ def report_page(
     report = _report(session, start, weeks)
     context = {
         "report": report,
-        "chart": utilisation_service.chart(report),
+        "chart": studio_service.chart(report),
         "weeks": weeks,
         "purpose_labels": PURPOSE_LABELS,
         "query": f"start={report.first_monday.isoformat()}&weeks={weeks}",

@@ -9,7 +9,7 @@ from app.db import SessionDep
 from app.deps import AdminOnly, Staff, require_role
 from app.errors import FormErrors
 from app.models import Role, User
-from app.services import calendars as calendar_service
+from app.services import bookings as booking_service
 from app.services import studios as studio_service
 from app.services.qr import checkin_qr_data_uri
 from app.web import flash, redirect, render
@@ -230,7 +230,7 @@ def studio_qr(request: Request, session: SessionDep, studio_id: int) -> Response
 @router.post("/{studio_id:int}/feed", dependencies=[AdminOnly])
 def regenerate_studio_feed(request: Request, session: SessionDep, studio_id: int) -> Response:
     studio_service.get_studio(session, studio_id=studio_id)
-    calendar_service.regenerate_feed(session, studio_id=studio_id)
+    booking_service.regenerate_feed(session, studio_id=studio_id)
     session.commit()
     response = redirect(request, f"/studios/{studio_id}/edit")
     return flash(response, "A new calendar address has been made; the old one stops working.")

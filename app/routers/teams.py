@@ -10,11 +10,10 @@ from app.deps import AnyUser, CurrentUser, PageParams, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import N_
 from app.models import Role, User
-from app.services import guidance as guidance_service
-from app.services import live_session_figures as figures
-from app.services import team_members as member_service
+from app.services import mentoring as mentoring_service
+from app.services import roster as roster_service
 from app.services import teams as team_service
-from app.services.team_forms import today
+from app.services.clock import today
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/teams")
@@ -28,9 +27,9 @@ def _team_context(session, *, user, team_id: int) -> dict:
         "detail": detail,
         "posts": team_service.all_posts(session),
         "stages": team_service.STAGES,
-        "totals": figures.team_totals(session, team_id=team_id),
-        "logs": guidance_service.team_logs(session, user=user, team_id=team_id, limit=10),
-        "pairings": guidance_service.team_pairings(session, user=user, team_id=team_id),
+        "totals": team_service.team_totals(session, team_id=team_id),
+        "logs": mentoring_service.team_logs(session, user=user, team_id=team_id, limit=10),
+        "pairings": mentoring_service.team_pairings(session, user=user, team_id=team_id),
         "today": today(),
         "errors": {},
         "failed": "",
@@ -69,7 +68,7 @@ def team_list(
         session, user=user, stage=stage, q=q, page=paging.page, per_page=paging.per_page
     )
     invitations = (
-        member_service.pending_invitations(session, user=user) if user.role == Role.student else []
+        team_service.pending_invitations(session, user=user) if user.role == Role.student else []
     )
     context = {
         "page": page,
@@ -86,7 +85,7 @@ def _new_context(session, *, values: dict, errors: dict) -> dict:
         "values": values,
         "errors": errors,
         "stages": team_service.STAGES,
-        "cohorts": team_service.cohort_choices(session),
+        "cohorts": roster_service.cohort_choices(session),
         "today": today(),
     }
 
@@ -222,7 +221,7 @@ def add_member(
         session,
         user,
         team_id,
-        lambda: member_service.add_member(
+        lambda: team_service.add_member(
             session, actor=user, team_id=team_id, student=student, post=post, joined_on=joined_on
         ),
         failed="member",
@@ -247,7 +246,7 @@ def change_post(
         session,
         user,
         team_id,
-        lambda: member_service.change_member_post(
+        lambda: team_service.change_member_post(
             session, actor=user, team_id=team_id, member_id=member_id, post=post, on=on
         ),
         failed="post",
@@ -271,7 +270,7 @@ def remove_member(
         session,
         user,
         team_id,
-        lambda: member_service.remove_member(
+        lambda: team_service.remove_member(
             session, actor=user, team_id=team_id, member_id=member_id, left_on=left_on
         ),
         failed="leave",
@@ -290,7 +289,7 @@ def set_captain(
     captain: Text = "",
 ) -> Response:
     try:
-        member_service.set_captain(session, actor=user, team_id=team_id, user_id=captain)
+        team_service.set_captain(session, actor=user, team_id=team_id, user_id=captain)
     except FormErrors as exc:
         return _team_page_with_errors(request, session, user, team_id, exc, "captain", {})
     session.commit()
@@ -311,7 +310,7 @@ def invite_member(
         session,
         user,
         team_id,
-        lambda: member_service.invite_member(
+        lambda: team_service.invite_member(
             session, actor=user, team_id=team_id, student=student, post=post
         ),
         failed="invite",
@@ -325,7 +324,7 @@ def invite_member(
 def withdraw_invitation(
     request: Request, session: SessionDep, user: CurrentUser, team_id: int, invitation_id: int
 ) -> Response:
-    member_service.withdraw_invitation(
+    team_service.withdraw_invitation(
         session, actor=user, team_id=team_id, invitation_id=invitation_id
     )
     session.commit()
@@ -338,7 +337,7 @@ def withdraw_invitation(
 def accept_invitation(
     request: Request, session: SessionDep, user: Annotated[User, StudentOnly], invitation_id: int
 ) -> Response:
-    invitation = member_service.respond_to_invitation(
+    invitation = team_service.respond_to_invitation(
         session, user=user, invitation_id=invitation_id, accept=True
     )
     session.commit()
@@ -349,7 +348,7 @@ def accept_invitation(
 def decline_invitation(
     request: Request, session: SessionDep, user: Annotated[User, StudentOnly], invitation_id: int
 ) -> Response:
-    member_service.respond_to_invitation(
+    team_service.respond_to_invitation(
         session, user=user, invitation_id=invitation_id, accept=False
     )
     session.commit()

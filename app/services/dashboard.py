@@ -24,6 +24,12 @@ from app.models import (
     UserSession,
 )
 from app.models.base import utcnow
+from app.services import bookings as booking_service
+from app.services import certificates as certificate_service
+from app.services import curriculum as curriculum_service
+from app.services import evaluation as evaluation_service
+from app.services import judging as judging_service
+from app.services import mentoring as mentoring_service
 
 
 @dataclass
@@ -103,12 +109,10 @@ def admin_dashboard(session: Session) -> Dashboard:
 
 def teacher_dashboard(session: Session, *, user: User) -> Dashboard:
     """The cohorts this teacher heads, with their sizes, and the teacher's courses."""
-    from app.services import courses as course_service
-    from app.services import guidance_overview
 
     data = Dashboard(cohorts=_cohorts_with_sizes(session, head_teacher_id=user.id))
-    data.sections["curriculum_courses"] = course_service.teacher_courses(session, user=user)
-    data.sections["team_overview"] = guidance_overview.my_pairings_overview(session, user=user)
+    data.sections["curriculum_courses"] = curriculum_service.teacher_courses(session, user=user)
+    data.sections["team_overview"] = mentoring_service.my_pairings_overview(session, user=user)
     return data
 
 
@@ -130,10 +134,9 @@ _STUDENT_PROFILE = (
 
 def student_dashboard(session: Session, *, user: User) -> Dashboard:
     """The student's cohort and classmates count (one statement), and their teams."""
-    from app.services import guidance_overview
 
     row = session.exec(_STUDENT_PROFILE, params={"user_id": user.id}).first()
-    sections = {"team_overview": guidance_overview.student_overview(session, user=user)}
+    sections = {"team_overview": mentoring_service.student_overview(session, user=user)}
     if row is None:
         return Dashboard(sections=sections)
     profile, cohort, class_size = row
@@ -150,9 +153,8 @@ def mentor_dashboard(session: Session, *, user: User) -> Dashboard:
         .where(MentorExpertise.mentor_id == user.id)
         .order_by(Post.sort_order)
     ).all()
-    from app.services import guidance_overview
 
-    overview = guidance_overview.my_pairings_overview(session, user=user)
+    overview = mentoring_service.my_pairings_overview(session, user=user)
     return Dashboard(profile=profile, posts=list(posts), sections={"team_overview": overview})
 
 
@@ -208,11 +210,10 @@ def institution_dashboard(session: Session, *, user: User) -> Dashboard:
         cached = store.get("admin") if store is not None else None
     if cached is not None:
         return cached
-    from app.services import bookings_views, evaluation_views
 
     data = admin_dashboard(session)
-    data.sections["bookings"] = bookings_views.dashboard_bookings(session, user=user)
-    data.sections["evaluation"] = evaluation_views.dashboard_panel(session, user=user)
+    data.sections["bookings"] = booking_service.dashboard_bookings(session, user=user)
+    data.sections["evaluation"] = evaluation_service.dashboard_panel(session, user=user)
     if store is not None:  # figures that may be reused say when they were counted
         data.as_of = utcnow()
         with _institution_lock:
@@ -222,20 +223,21 @@ def institution_dashboard(session: Session, *, user: User) -> Dashboard:
 
 def dashboard_for(session: Session, *, user: User) -> Dashboard:
     """The dashboard of the user's role, with the studio panel for those who book."""
-    from app.services import bookings_views, certificates, evaluation_views, judging_scores
 
     if user.role == Role.admin:
         return institution_dashboard(session, user=user)
     if user.role == Role.teacher:
         data = teacher_dashboard(session, user=user)
-        data.sections["judge_tasks"] = judging_scores.open_assignments(session, judge=user)
-        data.sections["evaluation"] = evaluation_views.dashboard_panel(session, user=user)
+        data.sections["judge_tasks"] = judging_service.open_assignments(session, judge=user)
+        data.sections["evaluation"] = evaluation_service.dashboard_panel(session, user=user)
     elif user.role == Role.student:
         data = student_dashboard(session, user=user)
-        data.sections["my_certificates"] = certificates.awards_of(session, student_id=user.id)
+        data.sections["my_certificates"] = certificate_service.awards_of(
+            session, student_id=user.id
+        )
     else:
         data = mentor_dashboard(session, user=user)
-        data.sections["judge_tasks"] = judging_scores.open_assignments(session, judge=user)
+        data.sections["judge_tasks"] = judging_service.open_assignments(session, judge=user)
         return data
-    data.sections["bookings"] = bookings_views.dashboard_bookings(session, user=user)
+    data.sections["bookings"] = booking_service.dashboard_bookings(session, user=user)
     return data

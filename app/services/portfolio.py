@@ -30,7 +30,7 @@ from app.models.curriculum import (
 )
 from app.models.teams import GuidanceLog, Pairing, Team, TeamMember
 from app.services import certificates as certificate_service
-from app.services.contests import today
+from app.services.clock import today
 
 try:  # studios are built by another part of the app; without them there are no hours
     from app.models.studios import Booking, BookingStatus

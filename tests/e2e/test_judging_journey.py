@@ -34,7 +34,7 @@ def _world(live_server):
     )
     from app.models.curriculum import CertificateType, Competition
     from app.models.teams import Team, TeamMember
-    from app.services.certificates import new_code
+    from app.services.certificates.awards import new_code
 
     admin = live_server.create_user(role="admin", full_name="赛事管理员")
     judge_a = live_server.create_user(role="teacher", full_name="评委甲老师")

@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from app.config import settings
 from app.models import User, UserSession
-from app.services import auth as auth_service
+from app.services.accounts import auth as auth_service
 from tests.factories import (
     TEST_PASSWORD,
     make_admin,

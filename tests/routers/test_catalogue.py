@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.models import CoreCompetency, Post, Skill
-from app.services import catalogue as catalogue_service
-from app.services.seeding import seed_catalogue
+from app.services.curriculum import catalogue as catalogue_service
+from seeds.loader import seed_catalogue
 from tests.factories import make_admin, make_mentor, make_student, make_teacher
 
 HTMX = {"HX-Request": "true"}

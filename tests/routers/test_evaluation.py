@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from app.models.evaluation import EvaluationScheme, EvaluationSnapshot
 from app.models.teams import LiveSession
-from app.services import evaluation_scheme
+from app.services.evaluation import scheme as evaluation_scheme
 from tests.factories import make_admin, make_cohort, make_mentor, make_student, make_teacher
 from tests.factories_evaluation import PERIOD, make_world
 from tests.factories_teams import ensure_posts, make_live_session, make_project, make_team

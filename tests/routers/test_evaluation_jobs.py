@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from app.models.base import utcnow
 from app.models.evaluation import ExportJob
-from app.services import evaluation_jobs
+from app.services.evaluation import jobs as evaluation_jobs
 from tests.factories import make_teacher
 from tests.factories_evaluation import PERIOD, make_world
 
@@ -136,7 +136,7 @@ def test_queued_jobs_run_from_the_command_line_worker(session):
 
 
 def test_a_snapshot_pdf_report_runs_as_a_job(client, session):
-    from app.services import evaluation_snapshots
+    from app.services.evaluation import snapshots as evaluation_snapshots
     from tests.factories import make_admin
 
     world = make_world(session)

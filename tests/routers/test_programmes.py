@@ -11,8 +11,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from app.models.curriculum import Placement, ProgrammeVersion
-from app.services import curriculum_seed, seeding
-from app.services.seeding import SeedReport
+from seeds import curriculum as curriculum_seed
+from seeds import loader as seeding
+from seeds.loader import SeedReport
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_curriculum import (
     make_course,

@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from sqlmodel import func, select
 
 from app.models import RosterImport, StudentProfile, User
-from app.services import roster as roster_service
+from app.services.roster import imports as roster_service
 from tests.factories import make_admin, make_cohort, make_mentor, make_student, make_teacher
 from tests.roster_fixtures import HEADER_EN, cohort_label, csv_bytes, xlsx_bytes
 

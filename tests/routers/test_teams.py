@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.models.studios import Booking
 from app.models.teams import LiveSession, Team, TeamCohort, TeamInvitation, TeamMember
-from app.services import team_members as member_service
+from app.services.teams import members as member_service
 from tests.factories import make_cohort, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 from tests.factories_teams import (

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.models.certificates import VerifyAttempt
-from app.services import certificates as certificate_service
+from app.services.certificates import awards as certificate_service
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_contests import make_award
 from tests.factories_curriculum import make_certificate

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from app.services.aggregation import (
+from app.services.judging.aggregation import (
     Ranked,
     max_total,
     q2,

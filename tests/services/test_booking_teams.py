@@ -10,11 +10,11 @@ from app.config import settings
 from app.errors import FormErrors
 from app.models.studios import Booking, BookingStatus
 from app.models.teams import TeamMember
-from app.services import bookings as booking_service
-from app.services import bookings_recurring as recurring
-from app.services import live_sessions as live_service
-from app.services import projects as project_service
-from app.services.live_sessions import PlanForm
+from app.services.bookings import recurring
+from app.services.bookings import rules as booking_service
+from app.services.teams import live_sessions as live_service
+from app.services.teams import projects as project_service
+from app.services.teams.live_sessions import PlanForm
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 from tests.factories_teams import make_live_session, make_project, make_team

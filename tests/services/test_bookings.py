@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app.config import settings
 from app.models.studios import Booking, BookingRefusal, BookingStatus
-from app.services import bookings as booking_service
+from app.services.bookings import rules as booking_service
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_blackout, make_booking, make_studio, next_weekday
 

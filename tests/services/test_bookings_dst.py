@@ -8,11 +8,10 @@ from icalendar import Calendar
 
 from app.config import settings
 from app.errors import FormErrors
-from app.services import bookings as booking_service
-from app.services import bookings_recurring as recurring
-from app.services import bookings_views as views
-from app.services import calendars as calendar_service
-from app.services import studio_time as st
+from app.services import clock as st
+from app.services.bookings import feeds as calendar_service
+from app.services.bookings import recurring, views
+from app.services.bookings import rules as booking_service
 from app.web import env
 from tests.factories import make_teacher
 from tests.factories_studios import make_studio

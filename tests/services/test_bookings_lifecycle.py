@@ -7,9 +7,8 @@ from sqlmodel import select
 
 from app.errors import Conflict, Forbidden, FormErrors
 from app.models.studios import Booking, BookingStatus, WaitlistEntry
-from app.services import bookings as booking_service
-from app.services import bookings_lifecycle as lifecycle
-from app.services import bookings_waitlist as waitlist
+from app.services.bookings import lifecycle, waitlist
+from app.services.bookings import rules as booking_service
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 

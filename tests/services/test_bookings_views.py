@@ -8,11 +8,10 @@ from sqlmodel import select
 from app.i18n import activate
 from app.models.base import utcnow
 from app.models.studios import Booking, WaitlistEntry
-from app.services import bookings_lifecycle as lifecycle
-from app.services import bookings_views as views
-from app.services import studios_seed
-from app.services.seeding import SeedReport, seed_catalogue, seed_demo
+from app.services.bookings import lifecycle, views
 from app.web import env
+from seeds import studios as studios_seed
+from seeds.loader import SeedReport, seed_catalogue, seed_demo
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 

@@ -7,8 +7,8 @@ from sqlmodel import SQLModel
 
 from app.errors import Conflict, FormErrors, NotFound
 from app.models import CoreCompetency, Post, Skill
-from app.services import catalogue as catalogue_service
-from app.services.seeding import CATALOGUE_DIR, seed_catalogue
+from app.services.curriculum import catalogue as catalogue_service
+from seeds.loader import CATALOGUE_DIR, seed_catalogue
 
 
 def _counts(session) -> dict[str, int]:

@@ -8,10 +8,10 @@ from sqlmodel import select
 
 from app.errors import FormErrors
 from app.models.certificates import CertificateAward, CertificateRule, TrainingRecord
-from app.services import certificate_eligibility as eligibility
-from app.services import certificates as certificate_service
-from app.services import certificates_import as import_service
-from app.services import exams as exam_service
+from app.services.certificates import awards as certificate_service
+from app.services.certificates import eligibility
+from app.services.certificates import exams as exam_service
+from app.services.certificates import imports as import_service
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_contests import make_award
 from tests.factories_curriculum import make_certificate

@@ -9,8 +9,10 @@ from sqlmodel import select
 
 from app.errors import Conflict, Forbidden, FormErrors, Invalid
 from app.models.contests import ResultChange
-from app.services import contests as contest_service
-from app.services import contests_entries, judging, judging_ranking
+from app.services.contests import editions as contest_service
+from app.services.contests import entries as contests_entries
+from app.services.judging import results as judging_ranking
+from app.services.judging import rounds as judging
 from tests.factories import make_admin, make_mentor, make_student, make_teacher
 from tests.factories_contests import (
     make_assignment,

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import select
 
 from app.models.teams import TeamMember
-from app.services.award_facts import award_facts
+from app.services.contests.awards import award_facts
 from tests.factories import make_student
 from tests.factories_contests import make_entry, make_external, make_round
 from tests.factories_teams import ensure_posts, make_team

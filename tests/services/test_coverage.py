@@ -16,9 +16,10 @@ from app.models.curriculum import (
     ProgrammeVersion,
     TrainingProgramme,
 )
-from app.services import coverage as coverage_service
-from app.services import curriculum_seed, seeding
-from app.services.seeding import SeedReport
+from app.services.curriculum import coverage as coverage_service
+from seeds import curriculum as curriculum_seed
+from seeds import loader as seeding
+from seeds.loader import SeedReport
 from tests.factories_curriculum import (
     make_certificate,
     make_competency,

@@ -19,10 +19,11 @@ from app.models.curriculum import (
     Placement,
     ProgrammeVersion,
 )
-from app.services import courses as course_service
-from app.services import curriculum_modules as module_service
-from app.services import curriculum_seed, seeding
-from app.services.seeding import SeedReport
+from app.services.curriculum import courses as course_service
+from app.services.curriculum import modules as module_service
+from seeds import curriculum as curriculum_seed
+from seeds import loader as seeding
+from seeds.loader import SeedReport
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_curriculum import (
     make_competency,

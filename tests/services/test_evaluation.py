@@ -13,7 +13,9 @@ from app.exports import evaluation as export
 from app.exports import neutralise
 from app.models.evaluation import EvaluationSnapshot, EvaluationSnapshotRow, GraduateOutcome
 from app.models.teams import Project
-from app.services import evaluation, evaluation_scheme, evaluation_snapshots
+from app.services.evaluation import compute as evaluation
+from app.services.evaluation import scheme as evaluation_scheme
+from app.services.evaluation import snapshots as evaluation_snapshots
 from tests.factories import make_admin
 from tests.factories_evaluation import HAND, HAND_COHORT_A, HAND_TEAMS, PERIOD, make_world
 from tests.factories_teams import make_live_session

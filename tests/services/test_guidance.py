@@ -6,10 +6,12 @@ import pytest
 from openpyxl import load_workbook
 
 from app.errors import FormErrors, NotFound
-from app.services import guidance as guidance_service
-from app.services import guidance_overview, guidance_report
-from app.services.guidance import LogForm
-from app.services.team_forms import today
+from app.services import clock
+from app.services.clock import today
+from app.services.mentoring import guidance as guidance_service
+from app.services.mentoring import overview as guidance_overview
+from app.services.mentoring import report as guidance_report
+from app.services.mentoring.guidance import LogForm
 from tests.factories import make_student
 from tests.factories_teams import make_log, make_paired_world, make_team
 
@@ -100,9 +102,9 @@ def test_mentor_overview_counts_this_terms_hours_and_open_items(session):
 
 
 def test_term_bounds():
-    assert guidance_service.term_bounds(date(2025, 10, 1)) == (date(2025, 9, 1), date(2026, 3, 1))
-    assert guidance_service.term_bounds(date(2026, 1, 5)) == (date(2025, 9, 1), date(2026, 3, 1))
-    assert guidance_service.term_bounds(date(2026, 5, 5)) == (date(2026, 3, 1), date(2026, 9, 1))
+    assert clock.term_bounds(date(2025, 10, 1)) == (date(2025, 9, 1), date(2026, 3, 1))
+    assert clock.term_bounds(date(2026, 1, 5)) == (date(2025, 9, 1), date(2026, 3, 1))
+    assert clock.term_bounds(date(2026, 5, 5)) == (date(2026, 3, 1), date(2026, 9, 1))
 
 
 def test_report_sums_hours_and_lists_quiet_teams_and_exports_safely(session):

@@ -6,9 +6,9 @@ import pytest
 
 from app.errors import FormErrors, NotFound
 from app.models.teams import LiveSession, TeamMember
-from app.services import live_session_figures as figures
-from app.services import live_sessions as live_service
-from app.services.live_sessions import PlanForm, ResultForm
+from app.services.teams import live_figures as figures
+from app.services.teams import live_sessions as live_service
+from app.services.teams.live_sessions import PlanForm, ResultForm
 from tests.factories import make_student
 from tests.factories_teams import ensure_posts, make_live_session, make_project, make_team
 

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from app.errors import FormErrors
 from app.models.evaluation import GraduateOutcome
-from app.services import outcomes
+from app.services.evaluation import outcomes
 from tests.factories import make_admin, make_cohort, make_student
 
 

@@ -16,9 +16,9 @@ from app.models import (
 )
 from app.schemas.people import CohortForm, PersonForm
 from app.security import verify_password
-from app.services import auth as auth_service
-from app.services import cohorts as cohort_service
-from app.services import people as people_service
+from app.services.accounts import auth as auth_service
+from app.services.accounts import people as people_service
+from app.services.roster import cohorts as cohort_service
 from tests.factories import make_admin, make_cohort, make_mentor, make_student, make_teacher
 
 

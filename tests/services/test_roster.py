@@ -9,9 +9,9 @@ from app.errors import Conflict, FormErrors
 from app.i18n import activate
 from app.models import RosterImport, StudentProfile, User, UserSession
 from app.security import verify_password
-from app.services import people as people_service
-from app.services import roster as roster_service
-from app.services import roster_files
+from app.services.accounts import people as people_service
+from app.services.roster import files as roster_files
+from app.services.roster import imports as roster_service
 from tests.factories import _TEST_HASH, TEST_PASSWORD, make_admin, make_cohort, make_student
 from tests.roster_fixtures import HEADER_EN, cohort_label, csv_bytes, xlsx_bytes
 

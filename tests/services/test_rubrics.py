@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from app.errors import FormErrors
-from app.services import exams as exam_service
-from app.services import rubrics
+from app.services.certificates import exams as exam_service
+from app.services.judging import rubrics
 from tests.factories import make_admin
 from tests.factories_curriculum import make_certificate
 

@@ -5,9 +5,10 @@ from sqlmodel import select
 
 from app.models import User
 from app.models.teams import GuidanceLog, LiveSession, Pairing, Team, TeamMember
-from app.services import seeding, teams_seed
-from app.services.live_session_figures import income_by_team
-from app.services.team_forms import today
+from app.services.clock import today
+from app.services.teams.live_figures import income_by_team
+from seeds import loader as seeding
+from seeds import teams as teams_seed
 
 
 def test_demo_teams_cover_the_pipeline_and_the_demo_logins_see_data(session):

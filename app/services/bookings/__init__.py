@@ -1,0 +1,58 @@
+"""Bookings: what routers and other domains use, re-exported."""
+
+from .feeds import feed_for, feed_ics, regenerate_feed
+from .lifecycle import (
+    approve_booking,
+    cancel_booking,
+    check_in,
+    current_booking_for_checkin,
+    get_booking,
+    reject_booking,
+    tick,
+)
+from .recurring import RecurringForm, commit_series, preview_series
+from .rules import (
+    DEMAND_RULES,
+    PURPOSE_LABELS,
+    BookingForm,
+    BookingRefused,
+    book_from_form,
+    effective_status,
+    purposes_for,
+    record_refusal,
+    team_choices,
+)
+from .views import approval_queue, dashboard_bookings, day_board, my_bookings, week_calendar
+from .waitlist import join_waitlist, leave_waitlist
+
+__all__ = [
+    "BookingForm",
+    "BookingRefused",
+    "DEMAND_RULES",
+    "PURPOSE_LABELS",
+    "RecurringForm",
+    "approval_queue",
+    "approve_booking",
+    "book_from_form",
+    "cancel_booking",
+    "check_in",
+    "commit_series",
+    "current_booking_for_checkin",
+    "dashboard_bookings",
+    "day_board",
+    "effective_status",
+    "feed_for",
+    "feed_ics",
+    "get_booking",
+    "join_waitlist",
+    "leave_waitlist",
+    "my_bookings",
+    "preview_series",
+    "purposes_for",
+    "record_refusal",
+    "regenerate_feed",
+    "reject_booking",
+    "team_choices",
+    "tick",
+    "week_calendar",
+]

@@ -1,0 +1,117 @@
+"""ICS feeds (RFC 5545, times in UTC): one per user, one per studio, by a secret token."""
+
+import secrets
+from datetime import timedelta
+
+from icalendar import Calendar, Event
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from app.config import settings
+from app.errors import NotFound
+from app.i18n import activate, gettext
+from app.models import User
+from app.models.base import utcnow
+from app.models.studios import ACTIVE_STATUSES, Booking, BookingStatus, CalendarFeed, Studio
+from app.services.bookings.rules import PURPOSE_LABELS
+
+PAST_DAYS, FUTURE_DAYS = 60, 200
+ICS_STATUS = {
+    BookingStatus.pending: "TENTATIVE",
+    BookingStatus.rejected: "CANCELLED",
+    BookingStatus.cancelled: "CANCELLED",
+}
+
+
+def feed_for(session: Session, *, user_id: int | None = None, studio_id: int | None = None):
+    """The feed row of a user or a studio, or None while none has been made."""
+    query = select(CalendarFeed)
+    if user_id is not None:
+        query = query.where(CalendarFeed.user_id == user_id)
+    else:
+        query = query.where(CalendarFeed.studio_id == studio_id)
+    return session.exec(query).first()
+
+
+def studio_feeds(session: Session) -> dict[int, str]:
+    rows = session.exec(select(CalendarFeed).where(CalendarFeed.studio_id.is_not(None))).all()
+    return {row.studio_id: row.token for row in rows}
+
+
+def regenerate_feed(
+    session: Session, *, user_id: int | None = None, studio_id: int | None = None
+) -> CalendarFeed:
+    """Make a new secret address; the old one stops working at once."""
+    if user_id is not None:
+        session.exec(delete(CalendarFeed).where(CalendarFeed.user_id == user_id))
+    else:
+        session.exec(delete(CalendarFeed).where(CalendarFeed.studio_id == studio_id))
+    feed = CalendarFeed(token=secrets.token_urlsafe(32), user_id=user_id, studio_id=studio_id)
+    session.add(feed)
+    session.flush()
+    return feed
+
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Chanjiao//Studio bookings//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _event(booking: Booking, studio: Studio, summary: str, stamp) -> Event:
+    event = Event()
+    event.add("uid", f"booking-{booking.id}@chanjiao")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", booking.starts_at)  # aware UTC datetimes are written with a Z
+    event.add("dtend", booking.ends_at)
+    event.add("summary", summary)
+    event.add("location", " ".join(x for x in (studio.name, studio.location) if x))
+    event.add("status", ICS_STATUS.get(booking.status, "CONFIRMED"))
+    if booking.title:
+        event.add("description", booking.title)
+    return event
+
+
+def _rows(session: Session, query, now):
+    return session.exec(
+        query.where(
+            Booking.starts_at >= now - timedelta(days=PAST_DAYS),
+            Booking.starts_at < now + timedelta(days=FUTURE_DAYS),
+        ).order_by(Booking.starts_at)
+    ).all()
+
+
+def _by_token(session: Session, token: str) -> CalendarFeed:
+    feed = session.exec(select(CalendarFeed).where(CalendarFeed.token == token)).first()
+    if feed is None or len(token) < 20:
+        raise NotFound("This calendar address is not valid (it may have been renewed).")
+    return feed
+
+
+def feed_ics(session: Session, *, token: str, now=None) -> bytes:
+    """The ICS text of the feed a token opens (bookings from 60 days ago to 200 ahead)."""
+    feed = _by_token(session, token)
+    now = now or utcnow()
+    stamp = now.replace(microsecond=0)
+    if feed.user_id is not None:
+        user = session.get(User, feed.user_id)
+        activate(user.locale or settings.default_locale)
+        calendar = _calendar(gettext("Studio bookings of %(name)s", name=user.full_name))
+        query = select(Booking, Studio).join(Studio, Studio.id == Booking.studio_id)
+        for booking, studio in _rows(session, query.where(Booking.user_id == user.id), now):
+            summary = f"{studio.name} · {gettext(PURPOSE_LABELS[booking.purpose])}"
+            calendar.add_component(_event(booking, studio, summary, stamp))
+    else:
+        activate(settings.default_locale)
+        studio = session.get(Studio, feed.studio_id)
+        calendar = _calendar(gettext("Bookings of %(studio)s", studio=studio.name))
+        query = select(Booking, Studio).join(Studio, Studio.id == Booking.studio_id)
+        query = query.where(Booking.studio_id == studio.id, Booking.status.in_(ACTIVE_STATUSES))
+        for booking, studio_ in _rows(session, query, now):
+            summary = gettext(PURPOSE_LABELS[booking.purpose])
+            calendar.add_component(_event(booking, studio_, summary, stamp))
+    return calendar.to_ical()

@@ -1,0 +1,136 @@
+"""The waitlist: queue for a taken slot; when it frees up, the first in line whose rules
+still allow it gets the booking (and sees it on the dashboard)."""
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from app.errors import Conflict, Forbidden, FormErrors, NotFound
+from app.models import User
+from app.models.base import utcnow
+from app.models.studios import Booking, Studio, WaitlistEntry, WaitlistStatus
+from app.services.bookings import rules as booking_service
+from app.services.studios import get_studio
+
+
+def join_waitlist(
+    session: Session, *, actor: User, studio_id: int, form: booking_service.BookingForm, now=None
+) -> WaitlistEntry:
+    """Queue for a slot that is taken; refused when it is free or another rule forbids it."""
+    now = now or utcnow()
+    studio = get_studio(session, studio_id=studio_id)
+    starts_at, ends_at, purpose = booking_service.parse_form(studio, form, actor)
+    team_id = booking_service.parse_team_id(form.team_id)
+    booking_service.check_team(session, user=actor, purpose=purpose, team_id=team_id)
+    booking_service.apply_due_statuses(session, now=now, studio_id=studio.id)
+    try:
+        booking_service.check_rules(
+            session,
+            studio=studio,
+            user=actor,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            purpose=purpose,
+            now=now,
+            team_id=team_id,
+        )
+    except booking_service.BookingRefused as refusal:
+        if refusal.rule != "taken":
+            raise
+    else:
+        raise Conflict("This time is free: book it instead of queueing.")
+    duplicate = session.exec(
+        select(WaitlistEntry.id).where(
+            WaitlistEntry.user_id == actor.id,
+            WaitlistEntry.studio_id == studio.id,
+            WaitlistEntry.starts_at == starts_at,
+            WaitlistEntry.status == WaitlistStatus.waiting,
+        )
+    ).first()
+    if duplicate is not None:
+        raise Conflict("You are already on the waitlist for this time.")
+    entry = WaitlistEntry(
+        studio_id=studio.id,
+        user_id=actor.id,
+        purpose=purpose,
+        title=form.title.strip()[:200],
+        starts_at=starts_at,
+        ends_at=ends_at,
+        team_id=team_id,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def leave_waitlist(session: Session, *, entry_id: int, actor: User, now=None) -> None:
+    entry = session.get(WaitlistEntry, entry_id)
+    if entry is None:
+        raise NotFound("This waitlist entry does not exist.")
+    if entry.user_id != actor.id:
+        raise Forbidden("This waitlist entry is not yours.")
+    if entry.status != WaitlistStatus.waiting:
+        raise Conflict("You are no longer waiting for this time.")
+    entry.status, entry.resolved_at = WaitlistStatus.left, now or utcnow()
+    session.add(entry)
+    session.flush()
+
+
+def promote(session: Session, *, studio: Studio, freed: Booking, now: datetime | None = None):
+    """Offer a freed range to the queue, first come first served; returns new bookings."""
+    now = now or utcnow()
+    entries = session.exec(
+        select(WaitlistEntry, User)
+        .join(User, User.id == WaitlistEntry.user_id)
+        .where(
+            WaitlistEntry.studio_id == studio.id,
+            WaitlistEntry.status == WaitlistStatus.waiting,
+            WaitlistEntry.starts_at < freed.blocked_until,
+            WaitlistEntry.ends_at > freed.starts_at,
+            WaitlistEntry.starts_at > now,
+        )
+        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+    ).all()
+    promoted = []
+    for entry, user in entries:
+        if not user.is_active:
+            continue
+        try:
+            booking = booking_service.create_booking(
+                session,
+                actor=user,
+                studio_id=studio.id,
+                starts_at=entry.starts_at,
+                ends_at=entry.ends_at,
+                purpose=entry.purpose,
+                title=entry.title,
+                now=now,
+                suggest=False,
+                team_id=entry.team_id,
+            )
+        except (booking_service.BookingRefused, FormErrors):
+            continue  # their rules no longer allow it (or it is still partly taken)
+        entry.status, entry.booking_id, entry.resolved_at = WaitlistStatus.promoted, booking.id, now
+        session.add(entry)
+        promoted.append(booking)
+    session.flush()
+    return promoted
+
+
+def expire_waitlist(session: Session, *, now: datetime | None = None) -> int:
+    """Entries whose slot has started without freeing up (written by `tick`)."""
+    now = now or utcnow()
+    result = session.exec(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.status == WaitlistStatus.waiting, WaitlistEntry.starts_at <= now)
+        .values(status=WaitlistStatus.expired, resolved_at=now)
+    )
+    return result.rowcount or 0
+
+
+def effective_waitlist_status(entry: WaitlistEntry, now: datetime | None = None) -> str:
+    now = now or utcnow()
+    if entry.status == WaitlistStatus.waiting and entry.starts_at <= now:
+        return WaitlistStatus.expired
+    return entry.status

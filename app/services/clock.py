@@ -1,0 +1,128 @@
+"""The college's clock: times stored in UTC, reasoned about in the college's zone.
+
+Opening hours are minutes after local midnight. A local (date, minute) is turned into UTC
+on that date, so 10:00 stays 10:00 on both sides of a daylight-saving change. Local times
+that do not exist (the hour skipped in spring) have no UTC instant and are never slots.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from app.config import settings
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def zone() -> ZoneInfo:
+    """The college's zone (read on every call: tests switch it)."""
+    return settings.tz
+
+
+def local_instant(day: date, minute: int) -> datetime | None:
+    """The UTC instant of local ``day`` at ``minute`` after midnight, or None if skipped."""
+    naive = datetime.combine(day, time()) + timedelta(minutes=minute)
+    aware = naive.replace(tzinfo=zone())
+    instant = aware.astimezone(UTC)
+    if instant.astimezone(zone()).replace(tzinfo=None) != naive:
+        return None
+    return instant
+
+
+def boundary_instant(day: date, minute: int) -> datetime:
+    """Like local_instant, but a skipped local time maps to the instant the gap ends."""
+    naive = datetime.combine(day, time()) + timedelta(minutes=minute)
+    return naive.replace(tzinfo=zone()).astimezone(UTC)
+
+
+def day_start(day: date) -> datetime:
+    """UTC instant of local midnight (or the first instant of the day if midnight is skipped)."""
+    naive = datetime.combine(day, time())
+    return naive.replace(tzinfo=zone()).astimezone(UTC)
+
+
+def to_local(instant: datetime) -> datetime:
+    return instant.astimezone(zone())
+
+
+def local_date(instant: datetime) -> date:
+    return instant.astimezone(zone()).date()
+
+
+def local_minute(instant: datetime) -> int:
+    local = instant.astimezone(zone())
+    return local.hour * 60 + local.minute
+
+
+def today(now: datetime | None = None) -> date:
+    """Today's date in the college's zone."""
+    return local_date(now or datetime.now(UTC))
+
+
+def term_bounds(day: date) -> tuple[date, date]:
+    """The college term containing ``day``: autumn Sep–Feb, spring Mar–Aug, as [start, end)."""
+    if day.month >= 9:
+        return date(day.year, 9, 1), date(day.year + 1, 3, 1)
+    if day.month < 3:
+        return date(day.year - 1, 9, 1), date(day.year, 3, 1)
+    return date(day.year, 3, 1), date(day.year, 9, 1)
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_range(monday: date) -> tuple[datetime, datetime]:
+    """UTC bounds [start, end) of the local week that starts on ``monday``."""
+    return day_start(monday), day_start(monday + timedelta(days=7))
+
+
+def hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def parse_hhmm(value: str) -> int | None:
+    """'08:30' -> 510; None when the text is not a time of day ('24:00' is allowed)."""
+    value = (value or "").strip()
+    try:
+        hours, minutes = value.split(":")
+        h, m = int(hours), int(minutes)
+    except ValueError:
+        return None
+    if not (0 <= m < 60) or not (0 <= h < 24 or (h == 24 and m == 0)):
+        return None
+    return h * 60 + m
+
+
+def parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One slot of a studio's grid: local date and minute, and its UTC bounds."""
+
+    day: date
+    minute: int
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def label(self) -> str:
+        return hhmm(self.minute)
+
+
+def day_slots(day: date, opens: int, closes: int, slot_minutes: int) -> list[Slot]:
+    """The grid of one day; slots in a skipped hour are left out."""
+    slots = []
+    for minute in range(opens, closes, slot_minutes):
+        end_minute = min(minute + slot_minutes, closes)
+        starts_at = local_instant(day, minute)
+        ends_at = boundary_instant(day, end_minute)
+        if starts_at is None or ends_at is None or ends_at <= starts_at:
+            continue
+        slots.append(Slot(day, minute, starts_at, ends_at))
+    return slots

@@ -1,0 +1,167 @@
+"""What the evaluation pages show, assembled from the computation (a fixed number of
+queries per page whatever the number of students)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.models import Cohort, User
+from app.models.evaluation import EvaluationSnapshot
+from app.services.evaluation import access, charts, records
+from app.services.evaluation import compute as evaluation
+from app.services.evaluation import jobs as job_service
+from app.services.evaluation import scheme as scheme_service
+from app.services.evaluation import snapshots as snapshot_service
+from app.services.evaluation.scheme import DIMENSIONS
+from app.services.pagination import Page
+
+TOP = 10
+
+
+def scheme_labels() -> dict[str, Any]:
+    return {
+        "dimensions": DIMENSIONS,
+        "dimension_labels": scheme_service.DIMENSION_LABELS,
+        "levels": scheme_service.LEVELS,
+        "level_labels": scheme_service.LEVEL_LABELS,
+        "awards": scheme_service.AWARDS,
+        "award_labels": scheme_service.AWARD_LABELS,
+        "outcomes": scheme_service.OUTCOMES,
+        "outcome_labels": scheme_service.OUTCOME_LABELS,
+    }
+
+
+def _evaluate(session: Session, cohort_ids: list[int], period: evaluation.Period):
+    scheme = scheme_service.current_scheme(session)
+    return evaluation.evaluate(
+        session,
+        cohort_ids=cohort_ids,
+        period=period,
+        params=scheme.params,
+        scheme_version=scheme.version,
+    )
+
+
+def overview(session: Session, *, user: User, period: evaluation.Period) -> dict[str, Any]:
+    """Every visible cohort's figures side by side, and what the export form needs."""
+    cohorts = access.visible_cohorts(session, user=user)
+    result = _evaluate(session, [c.id for c in cohorts], period)
+    return {
+        "period": period,
+        "cohorts": cohorts,
+        "result": result,
+        "comparison": charts.comparison([(c.label, c.means) for c in result.cohorts]),
+        "jobs": job_service.recent_jobs(session, user=user, limit=5),
+        **scheme_labels(),
+    }
+
+
+def _page(items: list, *, page: int, per_page: int, base_path: str, query: dict) -> Page:
+    pages = max(1, -(-len(items) // per_page))
+    number = min(page, pages)
+    start = (number - 1) * per_page
+    return Page(items[start : start + per_page], len(items), number, per_page, base_path, query)
+
+
+def cohort_dashboard(
+    session: Session,
+    *,
+    user: User,
+    cohort_id: int,
+    period: evaluation.Period,
+    student_id: int | None,
+    page: int,
+    per_page: int,
+) -> dict[str, Any]:
+    """One cohort: distributions, radar, top students and teams, the ranked list."""
+    cohort = access.check_cohort(session, user=user, cohort_id=cohort_id)
+    result = _evaluate(session, [cohort.id], period)
+    summary = result.cohorts[0]
+    ranked = sorted(result.students, key=lambda s: (s.rank, s.student_number))
+    chosen = next((s for s in ranked if s.student_id == student_id), ranked[0] if ranked else None)
+    series = [("cohort", summary.means)]
+    if chosen is not None:
+        series.append(("student", {d: chosen.dimension(d) for d in DIMENSIONS}))
+    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    return {
+        "cohort": cohort,
+        "period": period,
+        "result": result,
+        "summary": summary,
+        "histograms": [
+            charts.histogram(d, [s.dimension(d) for s in result.students])
+            for d in (*DIMENSIONS, "total")
+        ],
+        "radar": charts.radar(series),
+        "chosen": chosen,
+        "top_students": ranked[:TOP],
+        "top_teams": result.teams[:TOP],
+        "page": _page(
+            ranked,
+            page=page,
+            per_page=per_page,
+            base_path=f"/evaluation/cohorts/{cohort.id}",
+            query=query,
+        ),
+        "snapshots": snapshot_service.list_snapshots(session, cohort_id=cohort.id),
+        "can_publish": user.role == "admin",
+        **scheme_labels(),
+    }
+
+
+def score_page(
+    session: Session, *, user: User, student_id: int, period: evaluation.Period
+) -> records.ScorePage:
+    return records.score_page(session, user=user, student_id=student_id, period=period)
+
+
+def snapshot_page(
+    session: Session, *, user: User, snapshot_id: int, page: int, per_page: int
+) -> dict[str, Any]:
+    snapshot = snapshot_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
+    result = snapshot_service.snapshot_evaluation(session, snapshot)
+    others = session.exec(
+        select(EvaluationSnapshot)
+        .where(
+            EvaluationSnapshot.cohort_id == snapshot.cohort_id,
+            EvaluationSnapshot.id != snapshot.id,
+        )
+        .order_by(EvaluationSnapshot.id.desc())  # type: ignore[union-attr]
+        .limit(50)
+    ).all()
+    ranked = sorted(result.students, key=lambda s: (s.rank, s.student_number))
+    return {
+        "snapshot": snapshot,
+        "result": result,
+        "summary": result.cohorts[0],
+        "publisher": session.get(User, snapshot.published_by_id)
+        if snapshot.published_by_id
+        else None,
+        "others": others,
+        "page": _page(
+            ranked,
+            page=page,
+            per_page=per_page,
+            base_path=f"/evaluation/snapshots/{snapshot.id}",
+            query={},
+        ),
+        **scheme_labels(),
+    }
+
+
+@dataclass
+class DashboardPanel:
+    cohorts: int
+    snapshots: list[tuple[EvaluationSnapshot, Cohort]]
+    scheme_version: int
+
+
+def dashboard_panel(session: Session, *, user: User) -> DashboardPanel:
+    """For the admin and teacher dashboards: the latest published snapshots (3 queries)."""
+    cohorts = access.visible_cohorts(session, user=user)
+    snapshots = snapshot_service.recent_snapshots(
+        session, cohort_ids=[c.id for c in cohorts], limit=5
+    )
+    version = scheme_service.current_scheme(session).version
+    return DashboardPanel(len(cohorts), list(snapshots), version)

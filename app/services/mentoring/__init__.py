@@ -1,0 +1,62 @@
+"""Mentoring: what routers and other domains use, re-exported."""
+
+from .guidance import (
+    MODES,
+    LogForm,
+    acknowledge_log,
+    create_log,
+    delete_log,
+    log_detail,
+    log_form,
+    own_pairing,
+    pairing_page,
+    set_action_done,
+    skill_choices,
+    team_logs,
+    team_pairings,
+    update_log,
+)
+from .overview import my_pairings_overview, student_overview
+from .pairings import (
+    create_enterprise_pairing,
+    create_pairing,
+    end_pairing,
+    list_enterprise_pairings,
+    list_pairings,
+    people_choices,
+    practice_summary,
+    recent_practice,
+    record_practice,
+)
+from .report import MAX_WEEKS, guidance_report, report_xlsx
+
+__all__ = [
+    "LogForm",
+    "MAX_WEEKS",
+    "MODES",
+    "acknowledge_log",
+    "create_enterprise_pairing",
+    "create_log",
+    "create_pairing",
+    "delete_log",
+    "end_pairing",
+    "guidance_report",
+    "list_enterprise_pairings",
+    "list_pairings",
+    "log_detail",
+    "log_form",
+    "my_pairings_overview",
+    "own_pairing",
+    "pairing_page",
+    "people_choices",
+    "practice_summary",
+    "recent_practice",
+    "record_practice",
+    "report_xlsx",
+    "set_action_done",
+    "skill_choices",
+    "student_overview",
+    "team_logs",
+    "team_pairings",
+    "update_log",
+]

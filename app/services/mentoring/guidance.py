@@ -1,0 +1,388 @@
+"""Guidance logs: a pairing's industry mentor (or its teacher) records a session for one of
+*their* pairings only; the team acknowledges it and ticks off its action items.
+
+Every lookup by id goes through an access check that raises NotFound for anyone outside the
+pairing, so another mentor's pairing, log or action item looks exactly like a missing one.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from app.errors import FormErrors, NotFound
+from app.i18n import N_
+from app.i18n import lazy_gettext as _l
+from app.models import Post, Role, Skill, User
+from app.models.base import utcnow
+from app.models.teams import (
+    ActionItem,
+    GuidanceLog,
+    GuidanceMode,
+    GuidanceTopic,
+    Pairing,
+    Team,
+    TeamMember,
+)
+from app.services.mentoring.pairings import PairingRow, pairing_rows_query
+from app.services.teams.forms import clean_text, parse_date, parse_id, parse_int, strip_nul
+
+MODES = [mode.value for mode in GuidanceMode]
+MAX_ACTIONS = 10
+MAX_MINUTES = 600
+NOT_FOUND = N_("This pairing does not exist or is not yours.")
+LOG_NOT_FOUND = N_("This guidance log does not exist or is not visible to you.")
+
+
+def _is_author_side(pairing: Pairing, user: User) -> bool:
+    return user.id in (pairing.mentor_id, pairing.teacher_id) and user.role in (
+        Role.mentor.value,
+        Role.teacher.value,
+    )
+
+
+def own_pairing(session: Session, *, user: User, pairing_id: int) -> Pairing:
+    """A pairing ``user`` may write guidance for (its mentor or teacher); NotFound otherwise."""
+    pairing = session.get(Pairing, pairing_id)
+    if pairing is None or not _is_author_side(pairing, user):
+        raise NotFound(NOT_FOUND)
+    return pairing
+
+
+def readable_pairing(session: Session, *, user: User, pairing_id: int) -> Pairing:
+    """A pairing ``user`` may read: its mentor or teacher, or an administrator."""
+    pairing = session.get(Pairing, pairing_id)
+    if pairing is None or not (user.role == Role.admin or _is_author_side(pairing, user)):
+        raise NotFound(NOT_FOUND)
+    return pairing
+
+
+def _is_team_member(session: Session, *, team_id: int, user: User, current: bool) -> bool:
+    if user.role != Role.student:
+        return False
+    query = select(TeamMember.id).where(
+        TeamMember.team_id == team_id, TeamMember.user_id == user.id
+    )
+    if current:
+        query = query.where(TeamMember.left_on.is_(None))  # type: ignore[union-attr]
+    return session.exec(query.limit(1)).first() is not None
+
+
+def _readable_log(session: Session, *, user: User, log_id: int) -> tuple[GuidanceLog, Pairing]:
+    log = session.get(GuidanceLog, log_id)
+    pairing = session.get(Pairing, log.pairing_id) if log else None
+    if log is None or pairing is None:
+        raise NotFound(LOG_NOT_FOUND)
+    if user.role == Role.admin or _is_author_side(pairing, user):
+        return log, pairing
+    if _is_team_member(session, team_id=pairing.team_id, user=user, current=False):
+        return log, pairing
+    raise NotFound(LOG_NOT_FOUND)
+
+
+@dataclass
+class LogForm:
+    held_on: str = ""
+    minutes: str = ""
+    mode: str = ""
+    skill_ids: list[str] = field(default_factory=list)
+    notes: str = ""
+    actions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _CheckedLog:
+    held_on: date
+    minutes: int
+    mode: str
+    notes: str
+    skill_ids: set[int]
+    actions: list[str]
+
+
+def _check_log(session: Session, pairing: Pairing, form: LogForm) -> _CheckedLog:
+    """A log form's values, or FormErrors beside each bad field."""
+    errors: dict = {}
+    held = parse_date(form.held_on, "held_on", errors, not_future=True)
+    if held and held < pairing.starts_on:
+        errors["held_on"] = _l("The date is before the pairing started.")
+    elif held and pairing.ends_on and held > pairing.ends_on:
+        errors["held_on"] = _l("The date is after the pairing ended.")
+    minutes = parse_int(form.minutes, "minutes", errors, minimum=1, maximum=MAX_MINUTES)
+    if form.mode not in MODES:
+        errors["mode"] = _l("Choose how the session was held.")
+    notes = clean_text(form.notes, "notes", errors, max_length=10000)
+    skill_ids = {parse_id(value) for value in form.skill_ids[:50]}
+    if None in skill_ids:
+        errors["skill_ids"] = _l("Choose topics from the list.")
+    elif skill_ids:
+        found = session.exec(select(Skill.id).where(Skill.id.in_(skill_ids))).all()  # type: ignore[union-attr]
+        if len(found) != len(skill_ids):
+            errors["skill_ids"] = _l("Choose topics from the list.")
+    actions = [strip_nul(text) for text in form.actions if strip_nul(text)]
+    if len(actions) > MAX_ACTIONS:
+        errors["actions"] = _l("Record at most %(n)s action items.", n=MAX_ACTIONS)
+    elif any(len(text) > 500 for text in actions):
+        errors["actions"] = _l("Each action item may have at most 500 characters.")
+    if errors:
+        raise FormErrors(errors)
+    return _CheckedLog(held, minutes, form.mode, notes, skill_ids, actions)  # type: ignore[arg-type]
+
+
+def create_log(session: Session, *, user: User, pairing_id: int, form: LogForm) -> GuidanceLog:
+    """Record a guidance session for one of the user's own pairings."""
+    pairing = own_pairing(session, user=user, pairing_id=pairing_id)
+    checked = _check_log(session, pairing, form)
+    log = GuidanceLog(
+        pairing_id=pairing.id,
+        author_id=user.id,
+        held_on=checked.held_on,
+        minutes=checked.minutes,
+        mode=checked.mode,
+        notes=checked.notes,
+    )
+    session.add(log)
+    session.flush()
+    for skill_id in sorted(checked.skill_ids):
+        session.add(GuidanceTopic(log_id=log.id, skill_id=skill_id))
+    for order, text in enumerate(checked.actions):
+        session.add(ActionItem(log_id=log.id, text=text, sort_order=order))
+    session.flush()
+    return log
+
+
+def _own_log(session: Session, *, user: User, log_id: int) -> tuple[GuidanceLog, Pairing]:
+    log = session.get(GuidanceLog, log_id)
+    pairing = session.get(Pairing, log.pairing_id) if log else None
+    if log is None or pairing is None or not _is_author_side(pairing, user):
+        raise NotFound(LOG_NOT_FOUND)
+    return log, pairing
+
+
+def log_form(session: Session, *, user: User, log_id: int) -> tuple[LogForm, Pairing]:
+    """What the edit form of a log starts from (the author's side only)."""
+    log, pairing = _own_log(session, user=user, log_id=log_id)
+    topics = session.exec(select(GuidanceTopic.skill_id).where(GuidanceTopic.log_id == log.id))
+    actions = session.exec(
+        select(ActionItem.text).where(ActionItem.log_id == log.id).order_by(ActionItem.sort_order)
+    )
+    form = LogForm(
+        held_on=log.held_on.isoformat(),
+        minutes=str(log.minutes),
+        mode=log.mode,
+        skill_ids=[str(skill_id) for skill_id in topics],
+        notes=log.notes,
+        actions=list(actions),
+    )
+    return form, pairing
+
+
+def update_log(session: Session, *, user: User, log_id: int, form: LogForm) -> GuidanceLog:
+    """Correct a log. Action items keep their ticks where their text is unchanged; the
+    team is asked to acknowledge the corrected log again."""
+    log, pairing = _own_log(session, user=user, log_id=log_id)
+    checked = _check_log(session, pairing, form)
+    log.held_on, log.minutes, log.mode, log.notes = (
+        checked.held_on,
+        checked.minutes,
+        checked.mode,
+        checked.notes,
+    )
+    log.acknowledged_at, log.acknowledged_by_id = None, None
+    session.add(log)
+    new_topics = set(checked.skill_ids)
+    for topic in session.exec(select(GuidanceTopic).where(GuidanceTopic.log_id == log.id)):
+        if topic.skill_id in new_topics:
+            new_topics.discard(topic.skill_id)
+        else:
+            session.delete(topic)
+    for skill_id in sorted(new_topics):
+        session.add(GuidanceTopic(log_id=log.id, skill_id=skill_id))
+    kept = {
+        item.text: item
+        for item in session.exec(select(ActionItem).where(ActionItem.log_id == log.id))
+    }
+    for order, text in enumerate(checked.actions):
+        item = kept.pop(text, None) or ActionItem(log_id=log.id, text=text)
+        item.sort_order = order
+        session.add(item)
+    for item in kept.values():
+        session.delete(item)
+    session.flush()
+    return log
+
+
+def delete_log(session: Session, *, user: User, log_id: int) -> int:
+    """The author's side of the pairing removes a log; returns the pairing id."""
+    log, pairing = _own_log(session, user=user, log_id=log_id)
+    session.delete(log)
+    session.flush()
+    return pairing.id
+
+
+def acknowledge_log(session: Session, *, user: User, log_id: int) -> GuidanceLog:
+    """A current member of the team acknowledges the log (the first acknowledgement stays)."""
+    log, pairing = _readable_log(session, user=user, log_id=log_id)
+    if not _is_team_member(session, team_id=pairing.team_id, user=user, current=True):
+        raise NotFound(LOG_NOT_FOUND)
+    if log.acknowledged_at is None:
+        log.acknowledged_at, log.acknowledged_by_id = utcnow(), user.id
+        session.add(log)
+        session.flush()
+    return log
+
+
+def set_action_done(session: Session, *, user: User, action_id: int, done: bool) -> ActionItem:
+    """A current member of the team ticks an action item off (or back on)."""
+    item = session.get(ActionItem, action_id)
+    if item is None:
+        raise NotFound(LOG_NOT_FOUND)
+    _log, pairing = _readable_log(session, user=user, log_id=item.log_id)
+    if not _is_team_member(session, team_id=pairing.team_id, user=user, current=True):
+        raise NotFound(LOG_NOT_FOUND)
+    if done and item.done_at is None:
+        item.done_at, item.done_by_id = utcnow(), user.id
+    elif not done:
+        item.done_at, item.done_by_id = None, None
+    session.add(item)
+    session.flush()
+    return item
+
+
+@dataclass
+class LogView:
+    log: GuidanceLog
+    author: User
+    topics: list[tuple[Skill, Post]] = field(default_factory=list)
+    actions: list[ActionItem] = field(default_factory=list)
+
+    @property
+    def open_actions(self) -> int:
+        return sum(1 for item in self.actions if item.done_at is None)
+
+
+def _log_views(session: Session, logs: list[GuidanceLog]) -> list[LogView]:
+    """Authors, topics and action items of the logs: three queries whatever their number."""
+    if not logs:
+        return []
+    ids = [log.id for log in logs]
+    authors = {
+        u.id: u
+        for u in session.exec(
+            select(User).where(User.id.in_({log.author_id for log in logs}))  # type: ignore[union-attr]
+        ).all()
+    }
+    topics: dict[int, list] = defaultdict(list)
+    for log_id, skill, post in session.exec(
+        select(GuidanceTopic.log_id, Skill, Post)
+        .join(Skill, Skill.id == GuidanceTopic.skill_id)
+        .join(Post, Post.id == Skill.post_id)
+        .where(GuidanceTopic.log_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(Post.sort_order, Skill.sort_order)
+    ).all():
+        topics[log_id].append((skill, post))
+    actions: dict[int, list[ActionItem]] = defaultdict(list)
+    for item in session.exec(
+        select(ActionItem)
+        .where(ActionItem.log_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(ActionItem.sort_order, ActionItem.id)
+    ).all():
+        actions[item.log_id].append(item)
+    return [LogView(log, authors[log.author_id], topics[log.id], actions[log.id]) for log in logs]
+
+
+@dataclass
+class LogDetail:
+    view: LogView
+    pairing: Pairing
+    team: Team
+    can_acknowledge: bool
+    can_tick: bool
+    can_delete: bool
+
+
+def log_detail(session: Session, *, user: User, log_id: int) -> LogDetail:
+    log, pairing = _readable_log(session, user=user, log_id=log_id)
+    member = _is_team_member(session, team_id=pairing.team_id, user=user, current=True)
+    return LogDetail(
+        view=_log_views(session, [log])[0],
+        pairing=pairing,
+        team=session.get(Team, pairing.team_id),
+        can_acknowledge=member and log.acknowledged_at is None,
+        can_tick=member,
+        can_delete=_is_author_side(pairing, user),
+    )
+
+
+@dataclass
+class PairingPage:
+    row: PairingRow
+    logs: list[LogView]
+    minutes: int
+    can_write: bool
+
+
+def pairing_page(session: Session, *, user: User, pairing_id: int) -> PairingPage:
+    pairing = readable_pairing(session, user=user, pairing_id=pairing_id)
+    row = PairingRow(*session.exec(pairing_rows_query().where(Pairing.id == pairing.id)).one())
+    logs = list(
+        session.exec(
+            select(GuidanceLog)
+            .where(GuidanceLog.pairing_id == pairing.id)
+            .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
+            .limit(100)
+        ).all()
+    )
+    minutes = session.exec(
+        select(func.coalesce(func.sum(GuidanceLog.minutes), 0)).where(
+            GuidanceLog.pairing_id == pairing.id
+        )
+    ).one()
+    return PairingPage(row, _log_views(session, logs), int(minutes), _is_author_side(pairing, user))
+
+
+def team_logs(session: Session, *, user: User, team_id: int, limit: int = 20) -> list[LogView]:
+    """The team's guidance logs that ``user`` may read (for the team page)."""
+    query = (
+        select(GuidanceLog)
+        .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
+        .where(Pairing.team_id == team_id)
+        .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    )
+    if user.role in (Role.mentor, Role.teacher):
+        query = query.where(or_(Pairing.mentor_id == user.id, Pairing.teacher_id == user.id))
+    elif user.role == Role.student and not _is_team_member(
+        session, team_id=team_id, user=user, current=False
+    ):
+        return []
+    return _log_views(session, list(session.exec(query).all()))
+
+
+def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
+    """Posts with their current skills, for choosing a log's topics."""
+    grouped: dict[int, list[Skill]] = defaultdict(list)
+    posts: dict[int, Post] = {}
+    for skill, post in session.exec(
+        select(Skill, Post)
+        .join(Post, Post.id == Skill.post_id)
+        .where(Skill.retired == False)  # noqa: E712
+        .order_by(Post.sort_order, Skill.sort_order)
+    ).all():
+        posts[post.id] = post
+        grouped[post.id].append(skill)
+    return [(posts[post_id], skills) for post_id, skills in grouped.items()]
+
+
+def team_pairings(session: Session, *, user: User, team_id: int) -> list[PairingRow]:
+    """The team's pairings for its page (a mentor sees only their own); one query."""
+    query = (
+        pairing_rows_query()
+        .where(Pairing.team_id == team_id)
+        .order_by(Pairing.starts_on.desc(), Pairing.id.desc())  # type: ignore[attr-defined]
+    )
+    if user.role == Role.mentor:
+        query = query.where(Pairing.mentor_id == user.id)
+    return [PairingRow(*row) for row in session.exec(query).all()]

@@ -1,0 +1,42 @@
+"""Studios: what routers and other domains use, re-exported."""
+
+from .rooms import (
+    PHOTO_MAX_BYTES,
+    SLOT_CHOICES,
+    StudioForm,
+    add_blackout,
+    approver_choices,
+    get_photo,
+    get_studio,
+    list_blackouts,
+    list_studios,
+    remove_blackout,
+    save_studio,
+    set_photo,
+    studio_form,
+    studio_hours,
+    studios_with_photo,
+)
+from .utilisation import MAX_WEEKS, Report, chart, utilisation_report
+
+__all__ = [
+    "MAX_WEEKS",
+    "PHOTO_MAX_BYTES",
+    "Report",
+    "SLOT_CHOICES",
+    "StudioForm",
+    "add_blackout",
+    "approver_choices",
+    "chart",
+    "get_photo",
+    "get_studio",
+    "list_blackouts",
+    "list_studios",
+    "remove_blackout",
+    "save_studio",
+    "set_photo",
+    "studio_form",
+    "studio_hours",
+    "studios_with_photo",
+    "utilisation_report",
+]
