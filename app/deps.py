@@ -4,11 +4,11 @@ import hmac
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from cachetools import TTLCache
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from app import db
@@ -17,6 +17,8 @@ from app.errors import Forbidden
 from app.i18n import normalise_locale
 from app.models import Role, User
 from app.models.base import utcnow
+from app.schemas.base import FormModel, Submitted
+from app.schemas.fields import MAX_ROW_ID
 from app.security import (
     ANON_CSRF_COOKIE,
     CSRF_FORM_FIELD,
@@ -191,3 +193,23 @@ def pagination(
 
 
 PageParams = Annotated[Pagination, Depends(pagination)]
+
+
+# --- forms and path ids ------------------------------------------------------------------
+
+
+PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+"""A row id in the URL: anything outside 1..2^31-1 is a page that does not exist (404)."""
+
+F = TypeVar("F", bound=FormModel)
+
+
+def FormOf(model: type[F]) -> Any:  # noqa: N802 (used as a type)
+    """A posted form read into ``Submitted[model]``: raw values to re-show, ``.valid()``
+    for the typed model. The sweep test finds forms through ``form_model``."""
+
+    async def read_form(request: Request) -> Submitted[F]:
+        return model.submitted(await request.form())
+
+    read_form.form_model = model  # type: ignore[attr-defined]
+    return Annotated[Submitted[model], Depends(read_form)]  # type: ignore[valid-type]

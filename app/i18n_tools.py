@@ -26,6 +26,8 @@ KEYWORDS = {
     "Conflict": (1,),
     "Invalid": (1,),
     "TooManyAttempts": (1,),
+    # Form field types report a msgid (app.schemas.fields).
+    "field_error": (1,),
 }
 METHOD_MAP = [
     ("**/i18n_tools.py", "ignore"),

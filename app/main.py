@@ -70,6 +70,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
         activate(getattr(getattr(request.state, "auth", None), "locale", "zh_CN"))
+        if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+            # an id out of range (or not a number) names no row: the page does not exist
+            return await _error_page(request, 404, gettext("This page does not exist."))
         return await _error_page(request, 422, gettext("Some of the input was not valid."))
 
     @app.exception_handler(StarletteHTTPException)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import PageParams, Staff, require_role
+from app.deps import PageParams, PathId, Staff, require_role
 from app.errors import Conflict, FormErrors, Invalid
 from app.models import Role, User
 from app.services import bookings as booking_service
@@ -50,13 +50,15 @@ def _detail(request, session, user, booking_id, *, errors=None, status_code=200)
 
 
 @router.get("/{booking_id:int}")
-def booking_page(request: Request, session: SessionDep, user: Booker, booking_id: int) -> Response:
+def booking_page(
+    request: Request, session: SessionDep, user: Booker, booking_id: PathId
+) -> Response:
     return _detail(request, session, user, booking_id)
 
 
 @router.post("/{booking_id:int}/cancel")
 def cancel(
-    request: Request, session: SessionDep, user: Booker, booking_id: int, reason: Reason = ""
+    request: Request, session: SessionDep, user: Booker, booking_id: PathId, reason: Reason = ""
 ) -> Response:
     try:
         booking_service.cancel_booking(session, booking_id=booking_id, actor=user, reason=reason)
@@ -68,7 +70,7 @@ def cancel(
 
 
 @router.post("/{booking_id:int}/checkin")
-def check_in(request: Request, session: SessionDep, user: Booker, booking_id: int) -> Response:
+def check_in(request: Request, session: SessionDep, user: Booker, booking_id: PathId) -> Response:
     booking_service.check_in(session, booking_id=booking_id, actor=user)
     session.commit()
     return flash(redirect(request, f"/bookings/{booking_id}"), "Checked in.")
@@ -86,7 +88,7 @@ def approvals(
 
 
 @router.post("/{booking_id:int}/approve")
-def approve(request: Request, session: SessionDep, user: StaffUser, booking_id: int) -> Response:
+def approve(request: Request, session: SessionDep, user: StaffUser, booking_id: PathId) -> Response:
     booking_service.approve_booking(session, booking_id=booking_id, actor=user)
     session.commit()
     return flash(redirect(request, "/bookings/approvals"), "The booking is approved.")
@@ -94,7 +96,7 @@ def approve(request: Request, session: SessionDep, user: StaffUser, booking_id: 
 
 @router.post("/{booking_id:int}/reject")
 def reject(
-    request: Request, session: SessionDep, user: StaffUser, booking_id: int, reason: Reason = ""
+    request: Request, session: SessionDep, user: StaffUser, booking_id: PathId, reason: Reason = ""
 ) -> Response:
     try:
         booking_service.reject_booking(session, booking_id=booking_id, actor=user, reason=reason)
@@ -106,7 +108,9 @@ def reject(
 
 
 @router.post("/waitlist/{entry_id:int}/leave")
-def leave_waitlist(request: Request, session: SessionDep, user: Booker, entry_id: int) -> Response:
+def leave_waitlist(
+    request: Request, session: SessionDep, user: Booker, entry_id: PathId
+) -> Response:
     booking_service.leave_waitlist(session, entry_id=entry_id, actor=user)
     session.commit()
     return flash(redirect(request, "/bookings"), "You have left the waitlist.")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, AnyUser, CurrentUser
+from app.deps import AdminOnly, AnyUser, CurrentUser, PathId
 from app.errors import FormErrors
 from app.i18n import N_
 from app.i18n import lazy_gettext as _l
@@ -56,7 +56,9 @@ def _skill_row(request: Request, session, skill, *, can_edit: bool, toast=None) 
 
 
 @router.get("/skills/{skill_id}", dependencies=[AnyUser])
-def skill_page(request: Request, session: SessionDep, user: CurrentUser, skill_id: int) -> Response:
+def skill_page(
+    request: Request, session: SessionDep, user: CurrentUser, skill_id: PathId
+) -> Response:
     skill = curriculum_service.get_skill(session, skill_id)
     return _skill_row(request, session, skill, can_edit=_is_admin(user))
 
@@ -70,7 +72,7 @@ def _skill_form(request, session, skill, *, form, errors, status_code=200) -> Re
 
 
 @router.get("/skills/{skill_id}/edit", dependencies=[AdminOnly])
-def edit_skill_page(request: Request, session: SessionDep, skill_id: int) -> Response:
+def edit_skill_page(request: Request, session: SessionDep, skill_id: PathId) -> Response:
     skill = curriculum_service.get_skill(session, skill_id)
     form = {"name_zh": skill.name_zh, "name_en": skill.name_en}
     return _skill_form(request, session, skill, form=form, errors={})
@@ -80,7 +82,7 @@ def edit_skill_page(request: Request, session: SessionDep, skill_id: int) -> Res
 def save_skill(
     request: Request,
     session: SessionDep,
-    skill_id: int,
+    skill_id: PathId,
     name_zh: Text = "",
     name_en: Text = "",
 ) -> Response:
@@ -105,7 +107,7 @@ def _after_skill_change(request, session, skill, message: str) -> Response:
 
 
 @router.post("/skills/{skill_id}/retire", dependencies=[AdminOnly])
-def retire_skill(request: Request, session: SessionDep, skill_id: int) -> Response:
+def retire_skill(request: Request, session: SessionDep, skill_id: PathId) -> Response:
     skill = curriculum_service.set_skill_retired(session, skill_id=skill_id, retired=True)
     session.commit()
     message = N_("The skill has been retired.")
@@ -113,7 +115,7 @@ def retire_skill(request: Request, session: SessionDep, skill_id: int) -> Respon
 
 
 @router.post("/skills/{skill_id}/restore", dependencies=[AdminOnly])
-def restore_skill(request: Request, session: SessionDep, skill_id: int) -> Response:
+def restore_skill(request: Request, session: SessionDep, skill_id: PathId) -> Response:
     skill = curriculum_service.set_skill_retired(session, skill_id=skill_id, retired=False)
     session.commit()
     message = N_("The skill is in use again.")
@@ -121,7 +123,7 @@ def restore_skill(request: Request, session: SessionDep, skill_id: int) -> Respo
 
 
 @router.post("/skills/{skill_id}/delete", dependencies=[AdminOnly])
-def delete_skill(request: Request, session: SessionDep, skill_id: int) -> Response:
+def delete_skill(request: Request, session: SessionDep, skill_id: PathId) -> Response:
     curriculum_service.delete_skill(session, skill_id=skill_id)
     session.commit()
     message = N_("The skill has been deleted.")
@@ -142,7 +144,7 @@ def _new_skill_form(request, post, *, form, errors, inline, status_code=200) -> 
 
 
 @router.get("/posts/{post_id}/skills/new", dependencies=[AdminOnly])
-def new_skill_page(request: Request, session: SessionDep, post_id: int) -> Response:
+def new_skill_page(request: Request, session: SessionDep, post_id: PathId) -> Response:
     post = curriculum_service.get_post(session, post_id)
     return _new_skill_form(request, post, form={}, errors={}, inline=False)
 
@@ -151,7 +153,7 @@ def new_skill_page(request: Request, session: SessionDep, post_id: int) -> Respo
 def create_skill(
     request: Request,
     session: SessionDep,
-    post_id: int,
+    post_id: PathId,
     code: Text = "",
     name_zh: Text = "",
     name_en: Text = "",
@@ -199,7 +201,7 @@ def _post_form(request, post, *, form, errors, status_code=200) -> Response:
 
 
 @router.get("/posts/{post_id}/edit", dependencies=[AdminOnly])
-def edit_post_page(request: Request, session: SessionDep, post_id: int) -> Response:
+def edit_post_page(request: Request, session: SessionDep, post_id: PathId) -> Response:
     post = curriculum_service.get_post(session, post_id)
     return _post_form(request, post, form=_values(post, POST_FIELDS), errors={})
 
@@ -208,7 +210,7 @@ def edit_post_page(request: Request, session: SessionDep, post_id: int) -> Respo
 def save_post(
     request: Request,
     session: SessionDep,
-    post_id: int,
+    post_id: PathId,
     name_zh: Text = "",
     name_en: Text = "",
     description_zh: Text = "",
@@ -247,7 +249,7 @@ def _competency_form(request, competency, *, form, errors, status_code=200) -> R
 
 
 @router.get("/competencies/{competency_id}/edit", dependencies=[AdminOnly])
-def edit_competency_page(request: Request, session: SessionDep, competency_id: int) -> Response:
+def edit_competency_page(request: Request, session: SessionDep, competency_id: PathId) -> Response:
     competency = curriculum_service.get_competency(session, competency_id)
     return _competency_form(
         request, competency, form=_values(competency, BILINGUAL_FIELDS), errors={}
@@ -258,7 +260,7 @@ def edit_competency_page(request: Request, session: SessionDep, competency_id: i
 def save_competency(
     request: Request,
     session: SessionDep,
-    competency_id: int,
+    competency_id: PathId,
     name_zh: Text = "",
     name_en: Text = "",
     description_zh: Text = "",

@@ -3,11 +3,11 @@ page with its QR code and PDF (holder and staff), and revoking (admins)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, AnyUser, CurrentUser, PageParams, Staff, require_role
+from app.deps import AdminOnly, AnyUser, CurrentUser, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.exports import certificates as certificates_pdf
 from app.i18n import lazy_gettext as _l
@@ -23,7 +23,6 @@ from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/certificates")
 
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 
 
@@ -90,7 +89,9 @@ def _url(request: Request, code: str) -> str:
 
 
 @router.get("/awards/{award_id}", dependencies=[AnyUser])
-def award_page(request: Request, session: SessionDep, award_id: Id, user: CurrentUser) -> Response:
+def award_page(
+    request: Request, session: SessionDep, award_id: PathId, user: CurrentUser
+) -> Response:
     view = certificate_service.award_view(session, user=user, award_id=award_id)
     url = _url(request, view.award.verification_code)
     context = {
@@ -104,7 +105,9 @@ def award_page(request: Request, session: SessionDep, award_id: Id, user: Curren
 
 
 @router.get("/awards/{award_id}/certificate.pdf", dependencies=[AnyUser])
-def award_pdf(request: Request, session: SessionDep, award_id: Id, user: CurrentUser) -> Response:
+def award_pdf(
+    request: Request, session: SessionDep, award_id: PathId, user: CurrentUser
+) -> Response:
     view = certificate_service.award_view(session, user=user, award_id=award_id)
     content = certificates_pdf.award_pdf(
         view, url=_url(request, view.award.verification_code), locale=request.state.auth.locale
@@ -118,7 +121,7 @@ def award_pdf(request: Request, session: SessionDep, award_id: Id, user: Current
 
 @router.post("/awards/{award_id}/revoke")
 def revoke_award(
-    request: Request, session: SessionDep, award_id: Id, user: AdminUser, form: FormData
+    request: Request, session: SessionDep, award_id: PathId, user: AdminUser, form: FormData
 ) -> Response:
     try:
         certificate_service.revoke_award(
@@ -198,14 +201,14 @@ def upload_import(
 
 
 @router.get("/import/{import_id}", dependencies=[AdminOnly])
-def import_preview(request: Request, session: SessionDep, import_id: Id) -> Response:
+def import_preview(request: Request, session: SessionDep, import_id: PathId) -> Response:
     preview = certificate_service.get_preview(session, import_id=import_id)
     return render(request, "certificates/preview.html", {"p": preview, **_labels()})
 
 
 @router.post("/import/{import_id}/commit")
 def commit_import(
-    request: Request, session: SessionDep, import_id: Id, user: AdminUser
+    request: Request, session: SessionDep, import_id: PathId, user: AdminUser
 ) -> Response:
     try:
         count = certificate_service.commit_import(session, actor=user, import_id=import_id)

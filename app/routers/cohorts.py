@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, PageParams, Staff
+from app.deps import AdminOnly, PageParams, PathId, Staff
 from app.errors import FormErrors
 from app.models import User
 from app.schemas.people import CohortForm
@@ -17,7 +17,6 @@ router = APIRouter(prefix="/cohorts")
 
 Viewer = Annotated[User, Staff]
 Text = Annotated[str, Form(max_length=1000)]
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _cohort_form(
@@ -71,7 +70,7 @@ def create_cohort(request: Request, session: SessionDep, form: CohortFormDep) ->
 
 @router.get("/{cohort_id}")
 def cohort_page(
-    request: Request, session: SessionDep, viewer: Viewer, paging: PageParams, cohort_id: RowId
+    request: Request, session: SessionDep, viewer: Viewer, paging: PageParams, cohort_id: PathId
 ) -> Response:
     row = roster_service.get_cohort(session, cohort_id=cohort_id, viewer=viewer)
     students = roster_service.list_students(
@@ -81,7 +80,7 @@ def cohort_page(
 
 
 @router.get("/{cohort_id}/edit", dependencies=[AdminOnly])
-def edit_cohort_page(request: Request, session: SessionDep, cohort_id: RowId) -> Response:
+def edit_cohort_page(request: Request, session: SessionDep, cohort_id: PathId) -> Response:
     cohort = roster_service.load_cohort(session, cohort_id=cohort_id)
     form = roster_service.cohort_form(cohort)
     return render(
@@ -91,7 +90,7 @@ def edit_cohort_page(request: Request, session: SessionDep, cohort_id: RowId) ->
 
 @router.post("/{cohort_id}/edit", dependencies=[AdminOnly])
 def update_cohort(
-    request: Request, session: SessionDep, cohort_id: RowId, form: CohortFormDep
+    request: Request, session: SessionDep, cohort_id: PathId, form: CohortFormDep
 ) -> Response:
     try:
         cohort = roster_service.update_cohort(session, cohort_id=cohort_id, form=form)
@@ -104,7 +103,7 @@ def update_cohort(
 
 
 @router.post("/{cohort_id}/delete", dependencies=[AdminOnly])
-def delete_cohort(request: Request, session: SessionDep, cohort_id: RowId) -> Response:
+def delete_cohort(request: Request, session: SessionDep, cohort_id: PathId) -> Response:
     roster_service.delete_cohort(session, cohort_id=cohort_id)
     session.commit()
     return flash(redirect(request, "/cohorts"), "The cohort has been deleted.")

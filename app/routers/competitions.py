@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, AnyUser
+from app.deps import AdminOnly, AnyUser, PathId
 from app.errors import FormErrors
 from app.models.curriculum import SEMESTERS
 from app.services import curriculum as curriculum_service
@@ -39,7 +39,7 @@ def competitions_page(request: Request, session: SessionDep) -> Response:
 def set_entry_semester(
     request: Request,
     session: SessionDep,
-    competition_id: int,
+    competition_id: PathId,
     entry_semester: Annotated[str, Form(max_length=4)] = "",
 ) -> Response:
     try:

@@ -7,11 +7,11 @@ and admins manage it. Judging a round is in ``judging``.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, AnyUser, PageParams, Staff, require_role
+from app.deps import AdminOnly, AnyUser, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
@@ -23,7 +23,6 @@ from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/contests")
 
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 StaffUser = Annotated[User, Depends(require_role(Role.admin, Role.teacher))]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 MULTI = ("member_ids", "college_ids", "enterprise_ids")
@@ -109,12 +108,14 @@ def _edition(request, session, edition_id, *, errors=None, form=None, which=None
 
 
 @router.get("/editions/{edition_id}", dependencies=[AnyUser])
-def edition_page(request: Request, session: SessionDep, edition_id: Id) -> Response:
+def edition_page(request: Request, session: SessionDep, edition_id: PathId) -> Response:
     return _edition(request, session, edition_id)
 
 
 @router.post("/editions/{edition_id}/rounds", dependencies=[AdminOnly])
-def add_round(request: Request, session: SessionDep, edition_id: Id, form: FormData) -> Response:
+def add_round(
+    request: Request, session: SessionDep, edition_id: PathId, form: FormData
+) -> Response:
     try:
         contest_service.add_round(
             session,
@@ -139,7 +140,9 @@ def add_round(request: Request, session: SessionDep, edition_id: Id, form: FormD
 
 
 @router.post("/editions/{edition_id}/tracks", dependencies=[AdminOnly])
-def add_track(request: Request, session: SessionDep, edition_id: Id, form: FormData) -> Response:
+def add_track(
+    request: Request, session: SessionDep, edition_id: PathId, form: FormData
+) -> Response:
     try:
         contest_service.add_track(session, edition_id=edition_id, form=form)
     except FormErrors as exc:
@@ -192,7 +195,7 @@ def _register(request, session, edition_id, *, errors=None, form=None, status_co
 
 
 @router.get("/editions/{edition_id}/register", dependencies=[Staff])
-def register_page(request: Request, session: SessionDep, edition_id: Id) -> Response:
+def register_page(request: Request, session: SessionDep, edition_id: PathId) -> Response:
     params = request.query_params
     form = {k: params.get(k, "")[:500] for k in ("team_id", "track_id", "title")}
     form.update({k: params.getlist(k)[:100] for k in MULTI})
@@ -201,7 +204,7 @@ def register_page(request: Request, session: SessionDep, edition_id: Id) -> Resp
 
 @router.post("/editions/{edition_id}/register")
 def register_entry(
-    request: Request, session: SessionDep, edition_id: Id, user: StaffUser, form: FormData
+    request: Request, session: SessionDep, edition_id: PathId, user: StaffUser, form: FormData
 ) -> Response:
     try:
         entry = contest_service.register_entry(
@@ -235,13 +238,15 @@ def _entry(request, session, user, entry_id, *, errors=None, form=None, status_c
 
 
 @router.get("/entries/{entry_id}")
-def entry_page(request: Request, session: SessionDep, entry_id: Id, user: StaffUser) -> Response:
+def entry_page(
+    request: Request, session: SessionDep, entry_id: PathId, user: StaffUser
+) -> Response:
     return _entry(request, session, user, entry_id)
 
 
 @router.post("/entries/{entry_id}")
 def update_entry(
-    request: Request, session: SessionDep, entry_id: Id, user: StaffUser, form: FormData
+    request: Request, session: SessionDep, entry_id: PathId, user: StaffUser, form: FormData
 ) -> Response:
     try:
         contest_service.update_entry(session, actor=user, entry_id=entry_id, form=form)
@@ -256,7 +261,7 @@ def update_entry(
 
 @router.post("/entries/{entry_id}/withdraw")
 def withdraw_entry(
-    request: Request, session: SessionDep, entry_id: Id, user: StaffUser
+    request: Request, session: SessionDep, entry_id: PathId, user: StaffUser
 ) -> Response:
     entry = contest_service.withdraw_entry(session, actor=user, entry_id=entry_id)
     session.commit()
@@ -317,14 +322,14 @@ def record_external(
 
 
 @router.post("/external/{result_id}/delete")
-def delete_external(request: Request, session: SessionDep, result_id: Id, user: StaffUser):
+def delete_external(request: Request, session: SessionDep, result_id: PathId, user: StaffUser):
     contest_service.delete_external(session, actor=user, result_id=result_id)
     session.commit()
     return flash(redirect(request, "/contests/external"), "The result was deleted.")
 
 
 @router.get("/external/{result_id}/evidence")
-def external_evidence(session: SessionDep, result_id: Id, user: StaffUser) -> Response:
+def external_evidence(session: SessionDep, result_id: PathId, user: StaffUser) -> Response:
     result = contest_service.evidence(session, actor=user, result_id=result_id)
     safe_name = "".join(
         ch for ch in result.evidence_name if ch.isascii() and ch.isalnum() or ch in "._-"

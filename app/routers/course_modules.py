@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, Staff
+from app.deps import AnyUser, CurrentUser, PathId, Staff
 from app.errors import FormErrors
 from app.i18n import N_
 from app.routers.courses import MODULE_FIELDS, Text, after_module_change, form_choices
@@ -35,7 +35,7 @@ def _module_form(
 
 @router.get("/{course_id}/modules/{module_id}/edit", dependencies=[Staff])
 def edit_module_page(
-    request: Request, session: SessionDep, user: CurrentUser, course_id: int, module_id: int
+    request: Request, session: SessionDep, user: CurrentUser, course_id: PathId, module_id: PathId
 ) -> Response:
     course = curriculum_service.get_course(session, course_id)
     curriculum_service.require_editor(session, course=course, user=user)
@@ -49,8 +49,8 @@ def save_module(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    course_id: int,
-    module_id: int,
+    course_id: PathId,
+    module_id: PathId,
     title_zh: Text = "",
     title_en: Text = "",
     hours: Text = "",
@@ -92,7 +92,7 @@ def save_module(
 
 @router.post("/{course_id}/modules/{module_id}/delete", dependencies=[Staff])
 def delete_module(
-    request: Request, session: SessionDep, user: CurrentUser, course_id: int, module_id: int
+    request: Request, session: SessionDep, user: CurrentUser, course_id: PathId, module_id: PathId
 ) -> Response:
     curriculum_service.delete_module(session, actor=user, course_id=course_id, module_id=module_id)
     session.commit()
@@ -106,8 +106,8 @@ def move_module(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    course_id: int,
-    module_id: int,
+    course_id: PathId,
+    module_id: PathId,
     direction: Text = "",
 ) -> Response:
     curriculum_service.move_module(
@@ -141,8 +141,8 @@ def module_page(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    course_id: int,
-    module_id: int,
+    course_id: PathId,
+    module_id: PathId,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     return _module_page(request, session, user, course_id, module_id, search=q)
@@ -153,8 +153,8 @@ def set_link(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    course_id: int,
-    module_id: int,
+    course_id: PathId,
+    module_id: PathId,
     kind: Text = "",
     target_id: Text = "",
     action: Text = "add",

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, PageParams, Staff
+from app.deps import AnyUser, CurrentUser, PageParams, PathId, Staff
 from app.errors import FormErrors
 from app.i18n import N_
 from app.models.curriculum import SEMESTERS, CourseKind, TeachingMethod
@@ -163,7 +163,7 @@ def create_course(
 
 @router.get("/{course_id}/edit", dependencies=[Staff])
 def editrender_course_page(
-    request: Request, session: SessionDep, user: CurrentUser, course_id: int
+    request: Request, session: SessionDep, user: CurrentUser, course_id: PathId
 ) -> Response:
     course = curriculum_service.get_course(session, course_id)
     curriculum_service.require_editor(session, course=course, user=user)
@@ -176,7 +176,7 @@ def save_course(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    course_id: int,
+    course_id: PathId,
     title_zh: Text = "",
     title_en: Text = "",
     semester: Text = "",
@@ -213,7 +213,7 @@ def save_course(
 
 @router.post("/{course_id}/delete", dependencies=[Staff])
 def delete_course(
-    request: Request, session: SessionDep, user: CurrentUser, course_id: int
+    request: Request, session: SessionDep, user: CurrentUser, course_id: PathId
 ) -> Response:
     curriculum_service.delete_course(session, actor=user, course_id=course_id)
     session.commit()
@@ -225,7 +225,7 @@ def add_owner(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    course_id: int,
+    course_id: PathId,
     owner_id: Text = "",
 ) -> Response:
     try:
@@ -241,7 +241,7 @@ def add_owner(
 
 @router.post("/{course_id}/owners/{owner_id}/remove", dependencies=[Staff])
 def remove_owner(
-    request: Request, session: SessionDep, user: CurrentUser, course_id: int, owner_id: int
+    request: Request, session: SessionDep, user: CurrentUser, course_id: PathId, owner_id: PathId
 ) -> Response:
     curriculum_service.remove_owner(session, actor=user, course_id=course_id, user_id=owner_id)
     session.commit()
@@ -292,7 +292,7 @@ def render_course_page(
 
 
 @router.get("/{course_id}", dependencies=[AnyUser])
-def course_page(request: Request, session: SessionDep, user: CurrentUser, course_id: int):
+def course_page(request: Request, session: SessionDep, user: CurrentUser, course_id: PathId):
     return render_course_page(request, session, user, course_id, block="modules")
 
 
@@ -307,7 +307,7 @@ def add_module(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    course_id: int,
+    course_id: PathId,
     title_zh: Text = "",
     title_en: Text = "",
     hours: Text = "",

@@ -4,11 +4,11 @@ students' score pages, the scheme and its versions, published snapshots."""
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, CurrentUser, PageParams, Staff, require_role
+from app.deps import AdminOnly, CurrentUser, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.exports import evaluation as export
 from app.models import Role
@@ -17,7 +17,6 @@ from app.services.clock import today
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/evaluation")
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 DateText = Annotated[str, Query(max_length=20)]
 ScorePageReaders = Depends(require_role(Role.admin, Role.teacher, Role.student))
 
@@ -56,7 +55,7 @@ def cohort_dashboard(
     session: SessionDep,
     user: CurrentUser,
     paging: PageParams,
-    cohort_id: Id,
+    cohort_id: PathId,
     start: DateText = "",
     end: DateText = "",
     student: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
@@ -86,7 +85,7 @@ def publish(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    cohort_id: Id,
+    cohort_id: PathId,
     start: Annotated[str, Form(max_length=20)] = "",
     end: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
@@ -113,7 +112,7 @@ def score_page(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    student_id: Id,
+    student_id: PathId,
     start: DateText = "",
     end: DateText = "",
 ) -> Response:
@@ -179,7 +178,7 @@ def save_scheme(
 
 
 @router.get("/scheme/versions/{scheme_id}", dependencies=[Staff])
-def scheme_version(request: Request, session: SessionDep, scheme_id: Id) -> Response:
+def scheme_version(request: Request, session: SessionDep, scheme_id: PathId) -> Response:
     scheme = evaluation_service.get_scheme(session, scheme_id=scheme_id)
     context = {"scheme": scheme, **evaluation_service.scheme_labels()}
     return render(request, "evaluation/scheme_version.html", context)
@@ -190,7 +189,11 @@ def scheme_version(request: Request, session: SessionDep, scheme_id: Id) -> Resp
 
 @router.get("/snapshots/{snapshot_id}", dependencies=[Staff])
 def snapshot_page(
-    request: Request, session: SessionDep, user: CurrentUser, paging: PageParams, snapshot_id: Id
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    paging: PageParams,
+    snapshot_id: PathId,
 ) -> Response:
     context = evaluation_service.snapshot_page(
         session, user=user, snapshot_id=snapshot_id, page=paging.page, per_page=paging.per_page
@@ -204,7 +207,7 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 
 
 @router.get("/snapshots/{snapshot_id}/export.csv", dependencies=[Staff])
-def snapshot_csv(session: SessionDep, user: CurrentUser, snapshot_id: Id) -> Response:
+def snapshot_csv(session: SessionDep, user: CurrentUser, snapshot_id: PathId) -> Response:
     snapshot = evaluation_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
     result = evaluation_service.snapshot_evaluation(session, snapshot)
     return _download(
@@ -215,7 +218,7 @@ def snapshot_csv(session: SessionDep, user: CurrentUser, snapshot_id: Id) -> Res
 
 
 @router.get("/snapshots/{snapshot_id}/export.xlsx", dependencies=[Staff])
-def snapshot_xlsx(session: SessionDep, user: CurrentUser, snapshot_id: Id) -> Response:
+def snapshot_xlsx(session: SessionDep, user: CurrentUser, snapshot_id: PathId) -> Response:
     snapshot = evaluation_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
     result = evaluation_service.snapshot_evaluation(session, snapshot)
     content = export.evaluation_xlsx(result, created=snapshot.published_at.replace(tzinfo=None))
@@ -231,7 +234,7 @@ def compare(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    snapshot_id: Id,
+    snapshot_id: PathId,
     other: Annotated[int, Query(alias="with", ge=1, le=2_147_483_647)],
 ) -> Response:
     comparison = evaluation_service.compare(

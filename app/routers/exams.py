@@ -3,11 +3,11 @@ finalise them; examiners score only the candidates of exams they examine."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import PageParams, require_role
+from app.deps import PageParams, PathId, require_role
 from app.errors import FormErrors
 from app.models import Role, User
 from app.routers.contests import FormData
@@ -20,7 +20,6 @@ from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/exams")
 
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 Panel = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.mentor))]
 Examiner = Annotated[User, Depends(require_role(Role.teacher, Role.mentor))]
@@ -76,7 +75,7 @@ def _exam(request, session, user, exam_id, *, errors=None, form=None, block=None
 
 
 @router.get("/{exam_id}")
-def exam_page(request: Request, session: SessionDep, exam_id: Id, user: Panel) -> Response:
+def exam_page(request: Request, session: SessionDep, exam_id: PathId, user: Panel) -> Response:
     return _exam(request, session, user, exam_id)
 
 
@@ -101,7 +100,7 @@ def _admin_post(request, session, user, exam_id, form, action, block, message):
 
 @router.post("/{exam_id}/criteria")
 def add_criterion(
-    request: Request, session: SessionDep, exam_id: Id, user: AdminUser, form: FormData
+    request: Request, session: SessionDep, exam_id: PathId, user: AdminUser, form: FormData
 ) -> Response:
     return _admin_post(
         request,
@@ -117,7 +116,7 @@ def add_criterion(
 
 @router.post("/{exam_id}/examiners")
 def add_examiner(
-    request: Request, session: SessionDep, exam_id: Id, user: AdminUser, form: FormData
+    request: Request, session: SessionDep, exam_id: PathId, user: AdminUser, form: FormData
 ) -> Response:
     return _admin_post(
         request,
@@ -135,7 +134,7 @@ def add_examiner(
 
 @router.post("/{exam_id}/candidates")
 def add_candidate(
-    request: Request, session: SessionDep, exam_id: Id, user: AdminUser, form: FormData
+    request: Request, session: SessionDep, exam_id: PathId, user: AdminUser, form: FormData
 ) -> Response:
     return _admin_post(
         request,
@@ -152,7 +151,7 @@ def add_candidate(
 
 
 @router.post("/{exam_id}/finalise")
-def finalise(request: Request, session: SessionDep, exam_id: Id, user: AdminUser) -> Response:
+def finalise(request: Request, session: SessionDep, exam_id: PathId, user: AdminUser) -> Response:
     count = certificate_service.finalise_exam(session, actor=user, exam_id=exam_id)
     session.commit()
     return flash(
@@ -186,7 +185,7 @@ def _score(
 
 @router.get("/{exam_id}/candidates/{candidate_id}")
 def score_page(
-    request: Request, session: SessionDep, exam_id: Id, candidate_id: Id, user: Examiner
+    request: Request, session: SessionDep, exam_id: PathId, candidate_id: PathId, user: Examiner
 ) -> Response:
     return _score(request, session, user, exam_id, candidate_id)
 
@@ -195,8 +194,8 @@ def score_page(
 def save_scores(
     request: Request,
     session: SessionDep,
-    exam_id: Id,
-    candidate_id: Id,
+    exam_id: PathId,
+    candidate_id: PathId,
     user: Examiner,
     form: FormData,
 ) -> Response:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, Auth, CurrentUser, Staff, require_role
+from app.deps import AnyUser, Auth, CurrentUser, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import activate
 from app.models import Role, User
@@ -36,7 +36,10 @@ def guidance_home(
 
 @router.get("/pairings/{pairing_id}", dependencies=[GuidanceReaders])
 def pairing_page(
-    request: Request, session: SessionDep, user: Annotated[User, GuidanceReaders], pairing_id: int
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, GuidanceReaders],
+    pairing_id: PathId,
 ) -> Response:
     page = mentoring_service.pairing_page(session, user=user, pairing_id=pairing_id)
     return render(request, "guidance/pairing.html", {"page": page})
@@ -81,7 +84,7 @@ LogFormDep = Annotated[LogForm, Depends(_log_form_fields)]
 
 @router.get("/pairings/{pairing_id}/logs/new", dependencies=[Authors])
 def new_log_page(
-    request: Request, session: SessionDep, user: Annotated[User, Authors], pairing_id: int
+    request: Request, session: SessionDep, user: Annotated[User, Authors], pairing_id: PathId
 ) -> Response:
     form = LogForm(held_on=today().isoformat(), minutes="60", mode="on_site")
     context = _log_form_context(session, user=user, pairing_id=pairing_id, form=form, errors={})
@@ -93,7 +96,7 @@ def create_log(
     request: Request,
     session: SessionDep,
     user: Annotated[User, Authors],
-    pairing_id: int,
+    pairing_id: PathId,
     form: LogFormDep,
 ) -> Response:
     try:
@@ -115,7 +118,7 @@ def _log_form(request, session, user, log_id: int, form: LogForm, *, pairing_id,
 
 @router.get("/logs/{log_id}/edit", dependencies=[Authors])
 def edit_log_page(
-    request: Request, session: SessionDep, user: Annotated[User, Authors], log_id: int
+    request: Request, session: SessionDep, user: Annotated[User, Authors], log_id: PathId
 ) -> Response:
     form, pairing = mentoring_service.log_form(session, user=user, log_id=log_id)
     return _log_form(
@@ -128,7 +131,7 @@ def save_log(
     request: Request,
     session: SessionDep,
     user: Annotated[User, Authors],
-    log_id: int,
+    log_id: PathId,
     form: LogFormDep,
 ) -> Response:
     try:
@@ -151,14 +154,14 @@ def save_log(
 
 
 @router.get("/logs/{log_id}", dependencies=[AnyUser])
-def log_page(request: Request, session: SessionDep, user: CurrentUser, log_id: int) -> Response:
+def log_page(request: Request, session: SessionDep, user: CurrentUser, log_id: PathId) -> Response:
     detail = mentoring_service.log_detail(session, user=user, log_id=log_id)
     return render(request, "guidance/log.html", {"detail": detail})
 
 
 @router.post("/logs/{log_id}/delete", dependencies=[Authors])
 def delete_log(
-    request: Request, session: SessionDep, user: Annotated[User, Authors], log_id: int
+    request: Request, session: SessionDep, user: Annotated[User, Authors], log_id: PathId
 ) -> Response:
     pairing_id = mentoring_service.delete_log(session, user=user, log_id=log_id)
     session.commit()
@@ -167,7 +170,7 @@ def delete_log(
 
 @router.post("/logs/{log_id}/acknowledge", dependencies=[StudentOnly])
 def acknowledge_log(
-    request: Request, session: SessionDep, user: Annotated[User, StudentOnly], log_id: int
+    request: Request, session: SessionDep, user: Annotated[User, StudentOnly], log_id: PathId
 ) -> Response:
     mentoring_service.acknowledge_log(session, user=user, log_id=log_id)
     session.commit()
@@ -179,7 +182,7 @@ def tick_action(
     request: Request,
     session: SessionDep,
     user: Annotated[User, StudentOnly],
-    action_id: int,
+    action_id: PathId,
     done: Text = "1",
 ) -> Response:
     item = mentoring_service.set_action_done(

@@ -4,11 +4,11 @@ download the file while it is kept."""
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import CurrentUser, Staff
+from app.deps import CurrentUser, PathId, Staff
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.services import evaluation as evaluation_service
@@ -16,7 +16,6 @@ from app.services.evaluation import Period
 from app.web import redirect, render
 
 router = APIRouter(prefix="/jobs")
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 Text = Annotated[str, Form(max_length=20)]
 
 
@@ -89,14 +88,14 @@ def job_list(request: Request, session: SessionDep, user: CurrentUser) -> Respon
 
 
 @router.get("/{job_id}", dependencies=[Staff])
-def job_page(request: Request, session: SessionDep, user: CurrentUser, job_id: Id) -> Response:
+def job_page(request: Request, session: SessionDep, user: CurrentUser, job_id: PathId) -> Response:
     job = evaluation_service.get_job(session, user=user, job_id=job_id)
     context = {"job": job, "stale": evaluation_service.is_stale(job)}
     return render(request, "jobs/detail.html", context, block="progress")
 
 
 @router.post("/{job_id}/retry", dependencies=[Staff])
-def retry(request: Request, session: SessionDep, user: CurrentUser, job_id: Id) -> Response:
+def retry(request: Request, session: SessionDep, user: CurrentUser, job_id: PathId) -> Response:
     job = evaluation_service.retry_job(session, user=user, job_id=job_id)
     session.commit()
     evaluation_service.launch(job.id)
@@ -104,7 +103,7 @@ def retry(request: Request, session: SessionDep, user: CurrentUser, job_id: Id) 
 
 
 @router.get("/{job_id}/download", dependencies=[Staff])
-def download(session: SessionDep, user: CurrentUser, job_id: Id) -> Response:
+def download(session: SessionDep, user: CurrentUser, job_id: PathId) -> Response:
     job, content = evaluation_service.job_file(session, user=user, job_id=job_id)
     disposition = f"attachment; filename*=UTF-8''{quote(job.filename)}"
     return Response(

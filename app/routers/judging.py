@@ -3,11 +3,11 @@ exports) for admins, and the judges' own pages (their assigned entries only)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, AnyUser, require_role
+from app.deps import AdminOnly, AnyUser, PathId, require_role
 from app.errors import FormErrors
 from app.exports import contests as contests_export
 from app.i18n import N_
@@ -19,7 +19,6 @@ from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter()
 
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 Judge = Annotated[User, Depends(require_role(Role.teacher, Role.mentor))]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,18 +66,20 @@ def _save(request, session, round_id, form, change, *, block, done, anchor="", e
 
 
 @router.get("/contests/rounds/{round_id}", dependencies=[AdminOnly])
-def round_page(request: Request, session: SessionDep, round_id: Id) -> Response:
+def round_page(request: Request, session: SessionDep, round_id: PathId) -> Response:
     return _round(request, session, round_id)
 
 
 @router.get("/contests/rounds/{round_id}/ranking", dependencies=[AdminOnly])
-def ranking_block(request: Request, session: SessionDep, round_id: Id) -> Response:
+def ranking_block(request: Request, session: SessionDep, round_id: PathId) -> Response:
     """The live ranking alone (htmx polls it); the full page without htmx."""
     return _round(request, session, round_id, block="ranking")
 
 
 @router.post("/contests/rounds/{round_id}/criteria", dependencies=[AdminOnly])
-def add_criterion(request: Request, session: SessionDep, round_id: Id, form: FormData) -> Response:
+def add_criterion(
+    request: Request, session: SessionDep, round_id: PathId, form: FormData
+) -> Response:
     return _save(
         request,
         session,
@@ -100,7 +101,7 @@ def add_criterion(request: Request, session: SessionDep, round_id: Id, form: For
 
 @router.post("/contests/rounds/{round_id}/criteria/{criterion_id}/delete", dependencies=[AdminOnly])
 def delete_criterion(
-    request: Request, session: SessionDep, round_id: Id, criterion_id: Id
+    request: Request, session: SessionDep, round_id: PathId, criterion_id: PathId
 ) -> Response:
     judging_service.delete_criterion(session, round_id=round_id, criterion_id=criterion_id)
     session.commit()
@@ -108,7 +109,9 @@ def delete_criterion(
 
 
 @router.post("/contests/rounds/{round_id}/options", dependencies=[AdminOnly])
-def set_options(request: Request, session: SessionDep, round_id: Id, form: FormData) -> Response:
+def set_options(
+    request: Request, session: SessionDep, round_id: PathId, form: FormData
+) -> Response:
     return _save(
         request,
         session,
@@ -131,7 +134,7 @@ def set_options(request: Request, session: SessionDep, round_id: Id, form: FormD
 
 @router.post("/contests/rounds/{round_id}/assignments")
 def assign_judge(
-    request: Request, session: SessionDep, round_id: Id, user: AdminUser, form: FormData
+    request: Request, session: SessionDep, round_id: PathId, user: AdminUser, form: FormData
 ) -> Response:
     return _save(
         request,
@@ -155,7 +158,7 @@ def assign_judge(
     "/contests/rounds/{round_id}/assignments/{assignment_id}/delete", dependencies=[AdminOnly]
 )
 def remove_assignment(
-    request: Request, session: SessionDep, round_id: Id, assignment_id: Id
+    request: Request, session: SessionDep, round_id: PathId, assignment_id: PathId
 ) -> Response:
     judging_service.remove_assignment(session, round_id=round_id, assignment_id=assignment_id)
     session.commit()
@@ -163,7 +166,9 @@ def remove_assignment(
 
 
 @router.post("/contests/rounds/{round_id}/quotas", dependencies=[AdminOnly])
-def apply_quotas(request: Request, session: SessionDep, round_id: Id, form: FormData) -> Response:
+def apply_quotas(
+    request: Request, session: SessionDep, round_id: PathId, form: FormData
+) -> Response:
     def change():
         bands = judging_service.parse_quotas(form)
         judging_service.apply_quotas(session, round_id=round_id, bands=bands)
@@ -184,8 +189,8 @@ def apply_quotas(request: Request, session: SessionDep, round_id: Id, form: Form
 def set_award(
     request: Request,
     session: SessionDep,
-    round_id: Id,
-    entry_id: Id,
+    round_id: PathId,
+    entry_id: PathId,
     user: AdminUser,
     form: FormData,
 ) -> Response:
@@ -210,7 +215,7 @@ def set_award(
 
 
 @router.post("/contests/rounds/{round_id}/publish")
-def publish(request: Request, session: SessionDep, round_id: Id, user: AdminUser) -> Response:
+def publish(request: Request, session: SessionDep, round_id: PathId, user: AdminUser) -> Response:
     judging_service.publish_round(session, actor=user, round_id=round_id)
     session.commit()
     return _back(request, round_id, N_("The results are published and locked."))
@@ -218,7 +223,7 @@ def publish(request: Request, session: SessionDep, round_id: Id, user: AdminUser
 
 @router.post("/contests/rounds/{round_id}/reopen")
 def reopen(
-    request: Request, session: SessionDep, round_id: Id, user: AdminUser, form: FormData
+    request: Request, session: SessionDep, round_id: PathId, user: AdminUser, form: FormData
 ) -> Response:
     return _save(
         request,
@@ -234,7 +239,7 @@ def reopen(
 
 
 @router.post("/contests/rounds/{round_id}/entries/{entry_id}/advance", dependencies=[AdminOnly])
-def advance(request: Request, session: SessionDep, round_id: Id, entry_id: Id) -> Response:
+def advance(request: Request, session: SessionDep, round_id: PathId, entry_id: PathId) -> Response:
     contest_service.advance_entry(session, round_id=round_id, entry_id=entry_id)
     session.commit()
     return _back(request, round_id, N_("The entry advances to the next round."), "#awards")
@@ -249,21 +254,21 @@ def _xlsx(content: bytes, name: str) -> Response:
 
 
 @router.get("/contests/rounds/{round_id}/scores-by-judge.xlsx", dependencies=[AdminOnly])
-def export_by_judge(request: Request, session: SessionDep, round_id: Id) -> Response:
+def export_by_judge(request: Request, session: SessionDep, round_id: PathId) -> Response:
     view = judging_service.ranking(session, round_id=round_id)
     locale = request.state.auth.locale
     return _xlsx(contests_export.by_judge_xlsx(view, locale), f"round-{round_id}-by-judge.xlsx")
 
 
 @router.get("/contests/rounds/{round_id}/scores-by-entry.xlsx", dependencies=[AdminOnly])
-def export_by_entry(request: Request, session: SessionDep, round_id: Id) -> Response:
+def export_by_entry(request: Request, session: SessionDep, round_id: PathId) -> Response:
     view = judging_service.ranking(session, round_id=round_id)
     locale = request.state.auth.locale
     return _xlsx(contests_export.by_entry_xlsx(view, locale), f"round-{round_id}-by-entry.xlsx")
 
 
 @router.get("/contests/rounds/{round_id}/results", dependencies=[AnyUser])
-def results_page(request: Request, session: SessionDep, round_id: Id) -> Response:
+def results_page(request: Request, session: SessionDep, round_id: PathId) -> Response:
     view = judging_service.published_results(session, round_id=round_id)
     return render(request, "judging/results.html", {"r": view, **labels()})
 
@@ -291,13 +296,15 @@ def _sheet(request, session, user, assignment_id, *, errors=None, form=None, sta
 
 
 @router.get("/judging/{assignment_id}")
-def score_page(request: Request, session: SessionDep, assignment_id: Id, user: Judge) -> Response:
+def score_page(
+    request: Request, session: SessionDep, assignment_id: PathId, user: Judge
+) -> Response:
     return _sheet(request, session, user, assignment_id)
 
 
 @router.post("/judging/{assignment_id}/scores")
 def save_scores(
-    request: Request, session: SessionDep, assignment_id: Id, user: Judge, form: FormData
+    request: Request, session: SessionDep, assignment_id: PathId, user: Judge, form: FormData
 ) -> Response:
     try:
         judging_service.save_scores(
@@ -320,7 +327,7 @@ def save_scores(
 
 @router.post("/judging/{assignment_id}/submit")
 def submit_scores(
-    request: Request, session: SessionDep, assignment_id: Id, user: Judge
+    request: Request, session: SessionDep, assignment_id: PathId, user: Judge
 ) -> Response:
     try:
         judging_service.submit_scores(session, judge=user, assignment_id=assignment_id)
@@ -333,7 +340,7 @@ def submit_scores(
 
 @router.post("/judging/{assignment_id}/recuse")
 def recuse(
-    request: Request, session: SessionDep, assignment_id: Id, user: Judge, form: FormData
+    request: Request, session: SessionDep, assignment_id: PathId, user: Judge, form: FormData
 ) -> Response:
     try:
         judging_service.recuse(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, PageParams, require_role
+from app.deps import AnyUser, CurrentUser, PageParams, PathId, require_role
 from app.errors import FormErrors
 from app.models import Role, User
 from app.services import teams as team_service
@@ -27,7 +27,7 @@ def _can_edit(session, user, team_id: int) -> bool:
 
 @router.get("/{team_id}/sessions", dependencies=[AnyUser])
 def sessions_page(
-    request: Request, session: SessionDep, user: CurrentUser, paging: PageParams, team_id: int
+    request: Request, session: SessionDep, user: CurrentUser, paging: PageParams, team_id: PathId
 ) -> Response:
     team = team_service.get_visible_team(session, user=user, team_id=team_id)
     context = {
@@ -98,7 +98,7 @@ PlanFormDep = Annotated[PlanForm, Depends(_plan_form)]
 
 @router.get("/{team_id}/sessions/new", dependencies=[TeamWorkers])
 def new_session_page(
-    request: Request, session: SessionDep, user: Annotated[User, TeamWorkers], team_id: int
+    request: Request, session: SessionDep, user: Annotated[User, TeamWorkers], team_id: PathId
 ):
     context = _plan_context(session, user=user, team_id=team_id, form=PlanForm(), errors={})
     return render(request, "teams/session_form.html", context)
@@ -109,7 +109,7 @@ def plan_session(
     request: Request,
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
-    team_id: int,
+    team_id: PathId,
     form: PlanFormDep,
 ) -> Response:
     try:
@@ -144,7 +144,7 @@ def _session_context(session, *, user, team_id: int, session_id: int) -> dict:
 
 @router.get("/{team_id}/sessions/{session_id}", dependencies=[AnyUser])
 def session_page(
-    request: Request, session: SessionDep, user: CurrentUser, team_id: int, session_id: int
+    request: Request, session: SessionDep, user: CurrentUser, team_id: PathId, session_id: PathId
 ) -> Response:
     context = _session_context(session, user=user, team_id=team_id, session_id=session_id)
     return render(request, "teams/session.html", context)
@@ -155,8 +155,8 @@ def edit_plan_page(
     request: Request,
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
-    team_id: int,
-    session_id: int,
+    team_id: PathId,
+    session_id: PathId,
 ) -> Response:
     detail = team_service.session_detail(session, user=user, team_id=team_id, session_id=session_id)
     form = team_service.plan_form(detail)
@@ -171,8 +171,8 @@ def update_plan(
     request: Request,
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
-    team_id: int,
-    session_id: int,
+    team_id: PathId,
+    session_id: PathId,
     form: PlanFormDep,
 ) -> Response:
     try:
@@ -200,8 +200,8 @@ def record_result(
     request: Request,
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
-    team_id: int,
-    session_id: int,
+    team_id: PathId,
+    session_id: PathId,
     actual_start: Text = "",
     actual_end: Text = "",
     gmv: Text = "",
@@ -239,8 +239,8 @@ def record_review(
     request: Request,
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
-    team_id: int,
-    session_id: int,
+    team_id: PathId,
+    session_id: PathId,
     went_well: Text = "",
     problems: Text = "",
     actions: Text = "",
@@ -270,8 +270,8 @@ def cancel_session(
     request: Request,
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
-    team_id: int,
-    session_id: int,
+    team_id: PathId,
+    session_id: PathId,
 ) -> Response:
     team_service.cancel_session(session, user=user, team_id=team_id, session_id=session_id)
     session.commit()

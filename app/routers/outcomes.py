@@ -3,11 +3,11 @@ a preview of every row's problems, written all or nothing."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, CurrentUser, PageParams
+from app.deps import AdminOnly, CurrentUser, PageParams, PathId
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.services import evaluation as evaluation_service
@@ -16,7 +16,6 @@ from app.services.evaluation import OutcomeForm
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/outcomes", dependencies=[AdminOnly])
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 Text = Annotated[str, Form(max_length=1000)]
 
 
@@ -96,7 +95,7 @@ def template_csv() -> Response:
 
 
 @router.get("/{outcome_id}/edit")
-def edit_outcome(request: Request, session: SessionDep, paging: PageParams, outcome_id: Id):
+def edit_outcome(request: Request, session: SessionDep, paging: PageParams, outcome_id: PathId):
     record, student, profile = evaluation_service.get_outcome(session, outcome_id=outcome_id)
     form = OutcomeForm(
         profile.student_number,
@@ -109,7 +108,7 @@ def edit_outcome(request: Request, session: SessionDep, paging: PageParams, outc
 
 
 @router.post("/{outcome_id}/delete")
-def delete_outcome(request: Request, session: SessionDep, outcome_id: Id) -> Response:
+def delete_outcome(request: Request, session: SessionDep, outcome_id: PathId) -> Response:
     evaluation_service.delete_outcome(session, outcome_id=outcome_id)
     session.commit()
     return flash(redirect(request, "/outcomes"), "The outcome has been deleted.")
@@ -145,7 +144,7 @@ def upload(
 
 
 @router.get("/imports/{import_id}")
-def preview(request: Request, session: SessionDep, import_id: Id) -> Response:
+def preview(request: Request, session: SessionDep, import_id: PathId) -> Response:
     data = evaluation_service.preview_import(session, import_id=import_id)
     return render(
         request,
@@ -155,7 +154,7 @@ def preview(request: Request, session: SessionDep, import_id: Id) -> Response:
 
 
 @router.post("/imports/{import_id}/commit")
-def commit(request: Request, session: SessionDep, user: CurrentUser, import_id: Id) -> Response:
+def commit(request: Request, session: SessionDep, user: CurrentUser, import_id: PathId) -> Response:
     try:
         count = evaluation_service.commit_import(session, import_id=import_id, actor_id=user.id)
     except evaluation_service.OutcomesRejected as exc:
@@ -167,7 +166,7 @@ def commit(request: Request, session: SessionDep, user: CurrentUser, import_id: 
 
 
 @router.post("/imports/{import_id}/discard")
-def discard(request: Request, session: SessionDep, import_id: Id) -> Response:
+def discard(request: Request, session: SessionDep, import_id: PathId) -> Response:
     evaluation_service.discard_import(session, import_id=import_id)
     session.commit()
     return flash(redirect(request, "/outcomes"), "The uploaded file was discarded.")

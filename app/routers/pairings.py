@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, PageParams, Staff
+from app.deps import AdminOnly, PageParams, PathId, Staff
 from app.errors import FormErrors
 from app.models import Role, User
 from app.services import mentoring as mentoring_service
@@ -79,7 +79,7 @@ def create_pairing(
 
 @router.post("/{pairing_id}/end", dependencies=[AdminOnly])
 def end_pairing(
-    request: Request, session: SessionDep, pairing_id: int, ends_on: Text = ""
+    request: Request, session: SessionDep, pairing_id: PathId, ends_on: Text = ""
 ) -> Response:
     try:
         mentoring_service.end_pairing(session, pairing_id=pairing_id, ends_on=ends_on)

@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, PageParams
+from app.deps import AdminOnly, PageParams, PathId
 from app.errors import FormErrors
 from app.models import Role, User
 from app.schemas.people import PersonForm
@@ -19,7 +19,6 @@ router = APIRouter(prefix="/people", dependencies=[AdminOnly])
 Admin = Annotated[User, AdminOnly]
 NO_STORE = {"Cache-Control": "no-store"}  # pages that show a password once
 Text = Annotated[str, Form(max_length=1000)]
-RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def _person_form(
@@ -112,13 +111,13 @@ def create_person(request: Request, session: SessionDep, form: PersonFormDep) ->
 
 
 @router.get("/{user_id}")
-def person_page(request: Request, session: SessionDep, user_id: RowId) -> Response:
+def person_page(request: Request, session: SessionDep, user_id: PathId) -> Response:
     detail = account_service.get_person(session, user_id=user_id)
     return render(request, "people/detail.html", {"detail": detail, "errors": {}})
 
 
 @router.get("/{user_id}/edit")
-def edit_person_page(request: Request, session: SessionDep, user_id: RowId) -> Response:
+def edit_person_page(request: Request, session: SessionDep, user_id: PathId) -> Response:
     detail = account_service.get_person(session, user_id=user_id)
     form = account_service.person_form(detail)
     context = _form_context(session, form, errors={}, person=detail.user)
@@ -127,7 +126,7 @@ def edit_person_page(request: Request, session: SessionDep, user_id: RowId) -> R
 
 @router.post("/{user_id}/edit")
 def update_person(
-    request: Request, session: SessionDep, user_id: RowId, form: PersonFormDep
+    request: Request, session: SessionDep, user_id: PathId, form: PersonFormDep
 ) -> Response:
     try:
         user = account_service.update_person(session, user_id=user_id, form=form)
@@ -141,7 +140,9 @@ def update_person(
 
 
 @router.post("/{user_id}/disable")
-def disable_person(request: Request, session: SessionDep, user_id: RowId, actor: Admin) -> Response:
+def disable_person(
+    request: Request, session: SessionDep, user_id: PathId, actor: Admin
+) -> Response:
     account_service.set_user_active(session, actor_id=actor.id, user_id=user_id, active=False)
     session.commit()
     response = redirect(request, f"/people/{user_id}")
@@ -149,14 +150,14 @@ def disable_person(request: Request, session: SessionDep, user_id: RowId, actor:
 
 
 @router.post("/{user_id}/enable")
-def enable_person(request: Request, session: SessionDep, user_id: RowId, actor: Admin) -> Response:
+def enable_person(request: Request, session: SessionDep, user_id: PathId, actor: Admin) -> Response:
     account_service.set_user_active(session, actor_id=actor.id, user_id=user_id, active=True)
     session.commit()
     return flash(redirect(request, f"/people/{user_id}"), "The account can log in again.")
 
 
 @router.post("/{user_id}/end-sessions")
-def end_person_sessions(request: Request, session: SessionDep, user_id: RowId) -> Response:
+def end_person_sessions(request: Request, session: SessionDep, user_id: PathId) -> Response:
     ended = account_service.end_sessions(session, user_id=user_id)
     session.commit()
     response = redirect(request, f"/people/{user_id}")
@@ -167,7 +168,7 @@ def end_person_sessions(request: Request, session: SessionDep, user_id: RowId) -
 def set_one_time_password(
     request: Request,
     session: SessionDep,
-    user_id: RowId,
+    user_id: PathId,
     password: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
     try:

@@ -3,11 +3,11 @@ also as an A4 PDF."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, require_role
+from app.deps import AnyUser, CurrentUser, PathId, require_role
 from app.models import Role, User
 from app.services import contests as contest_service
 from app.services import portfolio as portfolio_service
@@ -17,7 +17,6 @@ from app.web import redirect, render
 
 router = APIRouter(prefix="/portfolio")
 
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 StudentUser = Annotated[User, Depends(require_role(Role.student))]
 
 
@@ -37,7 +36,7 @@ def my_portfolio(request: Request, user: StudentUser) -> Response:
 
 @router.get("/{student_id}", dependencies=[AnyUser])
 def portfolio_page(
-    request: Request, session: SessionDep, student_id: Id, user: CurrentUser
+    request: Request, session: SessionDep, student_id: PathId, user: CurrentUser
 ) -> Response:
     view = portfolio_service.portfolio(session, viewer=user, student_id=student_id)
     return render(request, "portfolio/page.html", {"p": view, **_labels()})
@@ -45,7 +44,7 @@ def portfolio_page(
 
 @router.get("/{student_id}/portfolio.pdf", dependencies=[AnyUser])
 def portfolio_pdf(
-    request: Request, session: SessionDep, student_id: Id, user: CurrentUser
+    request: Request, session: SessionDep, student_id: PathId, user: CurrentUser
 ) -> Response:
     view = portfolio_service.portfolio(session, viewer=user, student_id=student_id)
     content = portfolio_service.portfolio_pdf(view, request.state.auth.locale, **_labels())

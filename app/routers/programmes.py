@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, CurrentUser, Staff
+from app.deps import AdminOnly, CurrentUser, PathId, Staff
 from app.errors import Conflict, FormErrors
 from app.exports import programme as programme_export
 from app.models import Role
@@ -60,7 +60,7 @@ def create_programme(
 
 
 @router.get("/{programme_id}", dependencies=[Staff])
-def latest(request: Request, session: SessionDep, programme_id: int) -> Response:
+def latest(request: Request, session: SessionDep, programme_id: PathId) -> Response:
     version = curriculum_service.latest_version(session, programme_id)
     return redirect(request, _version_url(programme_id, version.id))
 
@@ -70,7 +70,7 @@ def save_bounds(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    programme_id: int,
+    programme_id: PathId,
     min_semester_credits: Text = "",
     max_semester_credits: Text = "",
     min_total_credits: Text = "",
@@ -108,7 +108,7 @@ def save_bounds(
 
 
 @router.post("/{programme_id}/versions", dependencies=[AdminOnly])
-def new_version(request: Request, session: SessionDep, user: CurrentUser, programme_id: int):
+def new_version(request: Request, session: SessionDep, user: CurrentUser, programme_id: PathId):
     version = curriculum_service.new_version(session, actor=user, programme_id=programme_id)
     session.commit()
     return flash(
@@ -159,7 +159,7 @@ def _version_page(
 
 
 @router.get("/{programme_id}/versions/{version_id}", dependencies=[Staff])
-def version_page(request: Request, session: SessionDep, programme_id: int, version_id: int):
+def version_page(request: Request, session: SessionDep, programme_id: PathId, version_id: PathId):
     return _version_page(request, session, programme_id, version_id)
 
 
@@ -168,8 +168,8 @@ def place_course(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    programme_id: int,
-    version_id: int,
+    programme_id: PathId,
+    version_id: PathId,
     course_id: Text = "",
     semester: Text = "",
 ) -> Response:
@@ -208,9 +208,9 @@ def move_placement(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    programme_id: int,
-    version_id: int,
-    placement_id: int,
+    programme_id: PathId,
+    version_id: PathId,
+    placement_id: PathId,
     semester: Text = "",
 ) -> Response:
     try:
@@ -241,9 +241,9 @@ def remove_placement(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    programme_id: int,
-    version_id: int,
-    placement_id: int,
+    programme_id: PathId,
+    version_id: PathId,
+    placement_id: PathId,
 ) -> Response:
     curriculum_service.remove_placement(
         session,
@@ -264,8 +264,8 @@ def publish(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    programme_id: int,
-    version_id: int,
+    programme_id: PathId,
+    version_id: PathId,
 ) -> Response:
     version = curriculum_service.publish_version(
         session, actor=user, programme_id=programme_id, version_id=version_id
@@ -282,9 +282,9 @@ def publish(
 def diff_page(
     request: Request,
     session: SessionDep,
-    programme_id: int,
-    version_id: int,
-    against: Annotated[int | None, Query()] = None,
+    programme_id: PathId,
+    version_id: PathId,
+    against: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> Response:
     view = curriculum_service.version_view(
         session, programme_id=programme_id, version_id=version_id
@@ -315,7 +315,7 @@ def diff_page(
 
 
 @router.get("/{programme_id}/versions/{version_id}/coverage", dependencies=[Staff])
-def coverage_page(request: Request, session: SessionDep, programme_id: int, version_id: int):
+def coverage_page(request: Request, session: SessionDep, programme_id: PathId, version_id: PathId):
     cmap = curriculum_service.coverage_map(
         session, programme_id=programme_id, version_id=version_id
     )
@@ -329,7 +329,7 @@ def coverage_page(request: Request, session: SessionDep, programme_id: int, vers
 
 
 @router.get("/{programme_id}/versions/{version_id}/gaps", dependencies=[Staff])
-def gaps_page(request: Request, session: SessionDep, programme_id: int, version_id: int):
+def gaps_page(request: Request, session: SessionDep, programme_id: PathId, version_id: PathId):
     report = curriculum_service.gap_report(
         session, programme_id=programme_id, version_id=version_id
     )
@@ -358,7 +358,7 @@ def _published_view(session, programme_id: int, version_id: int):
 
 
 @router.get("/{programme_id}/versions/{version_id}/export.xlsx", dependencies=[Staff])
-def export_xlsx(session: SessionDep, programme_id: int, version_id: int) -> Response:
+def export_xlsx(session: SessionDep, programme_id: PathId, version_id: PathId) -> Response:
     view = _published_view(session, programme_id, version_id)
     content = programme_export.programme_xlsx(view)
     return _download(
@@ -369,7 +369,7 @@ def export_xlsx(session: SessionDep, programme_id: int, version_id: int) -> Resp
 
 
 @router.get("/{programme_id}/versions/{version_id}/export.pdf", dependencies=[Staff])
-def export_pdf(session: SessionDep, programme_id: int, version_id: int) -> Response:
+def export_pdf(session: SessionDep, programme_id: PathId, version_id: PathId) -> Response:
     view = _published_view(session, programme_id, version_id)
     content = programme_export.programme_pdf(view)
     return _download(content, "application/pdf", programme_export.filename(view, "pdf"))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, require_role
+from app.deps import AnyUser, CurrentUser, PathId, require_role
 from app.errors import FormErrors
 from app.models import Role, User
 from app.services import teams as team_service
@@ -47,7 +47,7 @@ def _with_errors(request, session, user, team_id, exc, failed: str, values: dict
 
 
 @router.get("/{team_id}/project", dependencies=[AnyUser])
-def project_page(request: Request, session: SessionDep, user: CurrentUser, team_id: int):
+def project_page(request: Request, session: SessionDep, user: CurrentUser, team_id: PathId):
     return render(request, "teams/project.html", _context(session, user=user, team_id=team_id))
 
 
@@ -56,7 +56,7 @@ def save_project(
     request: Request,
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
-    team_id: int,
+    team_id: PathId,
     title: Text = "",
     description: Text = "",
     status: Text = "",
@@ -77,7 +77,7 @@ def add_account(
     request: Request,
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
-    team_id: int,
+    team_id: PathId,
     platform: Text = "",
     handle: Text = "",
     followers: Text = "",
@@ -103,7 +103,7 @@ def record_followers(
     request: Request,
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
-    team_id: int,
+    team_id: PathId,
     account_id: Text = "",
     recorded_on: Text = "",
     followers: Text = "",

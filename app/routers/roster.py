@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from app import db
 from app.db import SessionDep
-from app.deps import AdminOnly
+from app.deps import AdminOnly, PathId
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.models import User
@@ -18,7 +18,6 @@ router = APIRouter(prefix="/roster", dependencies=[AdminOnly])
 
 # The signed-in administrator (the router's AdminOnly check, reused: it runs once).
 Admin = Annotated[User, AdminOnly]
-ImportId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
@@ -88,14 +87,14 @@ def template_xlsx() -> Response:
 
 
 @router.get("/imports/{import_id}")
-def preview_page(request: Request, session: SessionDep, import_id: ImportId) -> Response:
+def preview_page(request: Request, session: SessionDep, import_id: PathId) -> Response:
     preview = roster_service.preview_import(session, import_id=import_id)
     return render(request, "roster/preview.html", {"preview": preview, "refused": False})
 
 
 @router.post("/imports/{import_id}/commit")
 def commit_roster(
-    request: Request, session: SessionDep, user: Admin, import_id: ImportId
+    request: Request, session: SessionDep, user: Admin, import_id: PathId
 ) -> Response:
     # Check first on a read session: Argon2 takes seconds for a large roster, and on SQLite
     # the write session would hold the database's write lock for all that time.
@@ -128,7 +127,7 @@ def commit_roster(
 
 
 @router.post("/imports/{import_id}/reissue")
-def reissue_passwords(request: Request, session: SessionDep, import_id: ImportId) -> Response:
+def reissue_passwords(request: Request, session: SessionDep, import_id: PathId) -> Response:
     """New one-time passwords for the students of an import who have not logged in yet."""
     with db.open_session() as reader:  # hash before the write transaction, as for commit
         preview = roster_service.preview_import(reader, import_id=import_id)
@@ -146,7 +145,7 @@ def reissue_passwords(request: Request, session: SessionDep, import_id: ImportId
 
 
 @router.post("/imports/{import_id}/discard")
-def discard_roster(request: Request, session: SessionDep, import_id: ImportId) -> Response:
+def discard_roster(request: Request, session: SessionDep, import_id: PathId) -> Response:
     roster_service.discard_import(session, import_id=import_id)
     session.commit()
     return flash(redirect(request, "/roster"), "The uploaded roster was discarded.")

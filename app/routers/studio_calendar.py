@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app.config import settings
 from app.db import SessionDep
-from app.deps import Staff, require_role
+from app.deps import PathId, Staff, require_role
 from app.errors import Conflict, FormErrors
 from app.i18n import N_
 from app.models import Role, User
@@ -94,7 +94,7 @@ def week_page(
     request: Request,
     session: SessionDep,
     user: Booker,
-    studio_id: int,
+    studio_id: PathId,
     week: QueryText = "",
     view: QueryText = "grid",
 ) -> Response:
@@ -106,7 +106,7 @@ def book_page(
     request: Request,
     session: SessionDep,
     user: Booker,
-    studio_id: int,
+    studio_id: PathId,
     date: QueryText = "",
     time: QueryText = "",
     minutes: QueryText = "",
@@ -128,7 +128,7 @@ def book_page(
 
 @router.post("/{studio_id:int}/book")
 def book(
-    request: Request, session: SessionDep, user: Booker, studio_id: int, form: BookingFormDep
+    request: Request, session: SessionDep, user: Booker, studio_id: PathId, form: BookingFormDep
 ) -> Response:
     page = partial(_calendar_page, request, session, user, studio_id, monday=_week_of(form.date))
     try:
@@ -158,7 +158,7 @@ def book(
 
 @router.post("/{studio_id:int}/waitlist")
 def join_waitlist(
-    request: Request, session: SessionDep, user: Booker, studio_id: int, form: BookingFormDep
+    request: Request, session: SessionDep, user: Booker, studio_id: PathId, form: BookingFormDep
 ) -> Response:
     page = partial(_calendar_page, request, session, user, studio_id, monday=_week_of(form.date))
     try:
@@ -189,14 +189,16 @@ def day_board(request: Request, session: SessionDep, user: Booker, day: QueryTex
 
 
 @router.get("/{studio_id:int}/checkin")
-def checkin_page(request: Request, session: SessionDep, user: Booker, studio_id: int) -> Response:
+def checkin_page(
+    request: Request, session: SessionDep, user: Booker, studio_id: PathId
+) -> Response:
     studio = studio_service.get_studio(session, studio_id=studio_id)
     current = booking_service.current_booking_for_checkin(session, studio_id=studio_id, user=user)
     return render(request, "studios/checkin.html", {"studio": studio, "current": current})
 
 
 @router.post("/{studio_id:int}/checkin")
-def checkin_own(request: Request, session: SessionDep, user: Booker, studio_id: int) -> Response:
+def checkin_own(request: Request, session: SessionDep, user: Booker, studio_id: PathId) -> Response:
     current = booking_service.current_booking_for_checkin(session, studio_id=studio_id, user=user)
     if current is None:
         raise Conflict("You have no booking of this studio to check in to right now.")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, Staff, require_role
+from app.deps import AdminOnly, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.models import Role, User
 from app.services import bookings as booking_service
@@ -108,7 +108,7 @@ def create_studio(request: Request, session: SessionDep, form: StudioFormDep) ->
 
 
 @router.get("/{studio_id:int}/edit", dependencies=[AdminOnly])
-def edit_studio_page(request: Request, session: SessionDep, studio_id: int) -> Response:
+def edit_studio_page(request: Request, session: SessionDep, studio_id: PathId) -> Response:
     studio = studio_service.get_studio(session, studio_id=studio_id)
     form = studio_service.studio_form(session, studio)
     return _form_page(request, session, form, errors={}, studio=studio)
@@ -116,7 +116,7 @@ def edit_studio_page(request: Request, session: SessionDep, studio_id: int) -> R
 
 @router.post("/{studio_id:int}/edit", dependencies=[AdminOnly])
 def update_studio(
-    request: Request, session: SessionDep, studio_id: int, form: StudioFormDep
+    request: Request, session: SessionDep, studio_id: PathId, form: StudioFormDep
 ) -> Response:
     try:
         studio = studio_service.save_studio(session, form=form, studio_id=studio_id)
@@ -137,7 +137,7 @@ def update_studio(
 
 @router.post("/{studio_id:int}/photo", dependencies=[AdminOnly])
 def upload_photo(
-    request: Request, session: SessionDep, studio_id: int, photo: UploadFile | None = File(None)
+    request: Request, session: SessionDep, studio_id: PathId, photo: UploadFile | None = File(None)
 ) -> Response:
     data = photo.file.read(studio_service.PHOTO_MAX_BYTES + 1) if photo else b""
     try:
@@ -151,7 +151,7 @@ def upload_photo(
 
 
 @router.get("/{studio_id:int}/photo", dependencies=[Bookers])
-def studio_photo(session: SessionDep, studio_id: int) -> Response:
+def studio_photo(session: SessionDep, studio_id: PathId) -> Response:
     photo = studio_service.get_photo(session, studio_id=studio_id)
     headers = {"Cache-Control": "private, max-age=300"}
     return Response(photo.data, media_type=photo.content_type, headers=headers)
@@ -175,7 +175,7 @@ def _blackouts_page(request, session, studio_id, *, errors, values, status_code=
 
 
 @router.get("/{studio_id:int}/blackouts", dependencies=[AdminOnly])
-def blackouts_page(request: Request, session: SessionDep, studio_id: int) -> Response:
+def blackouts_page(request: Request, session: SessionDep, studio_id: PathId) -> Response:
     return _blackouts_page(request, session, studio_id, errors={}, values={})
 
 
@@ -183,7 +183,7 @@ def blackouts_page(request: Request, session: SessionDep, studio_id: int) -> Res
 def add_blackout(
     request: Request,
     session: SessionDep,
-    studio_id: int,
+    studio_id: PathId,
     actor: Admin,
     start_date: Annotated[str, Form(max_length=10)] = "",
     start_time: Time = "",
@@ -211,7 +211,7 @@ def add_blackout(
 
 @router.post("/{studio_id:int}/blackouts/{blackout_id:int}/delete", dependencies=[AdminOnly])
 def remove_blackout(
-    request: Request, session: SessionDep, studio_id: int, blackout_id: int
+    request: Request, session: SessionDep, studio_id: PathId, blackout_id: PathId
 ) -> Response:
     studio_service.remove_blackout(session, studio_id=studio_id, blackout_id=blackout_id)
     session.commit()
@@ -220,7 +220,7 @@ def remove_blackout(
 
 
 @router.get("/{studio_id:int}/qr", dependencies=[Staff])
-def studio_qr(request: Request, session: SessionDep, studio_id: int) -> Response:
+def studio_qr(request: Request, session: SessionDep, studio_id: PathId) -> Response:
     studio = studio_service.get_studio(session, studio_id=studio_id)
     url = str(request.base_url).rstrip("/") + f"/studios/{studio.id}/checkin"
     context = {"studio": studio, "qr": checkin_qr_data_uri(url), "url": url}
@@ -228,7 +228,7 @@ def studio_qr(request: Request, session: SessionDep, studio_id: int) -> Response
 
 
 @router.post("/{studio_id:int}/feed", dependencies=[AdminOnly])
-def regenerate_studio_feed(request: Request, session: SessionDep, studio_id: int) -> Response:
+def regenerate_studio_feed(request: Request, session: SessionDep, studio_id: PathId) -> Response:
     studio_service.get_studio(session, studio_id=studio_id)
     booking_service.regenerate_feed(session, studio_id=studio_id)
     session.commit()

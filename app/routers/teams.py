@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, PageParams, Staff, require_role
+from app.deps import AnyUser, CurrentUser, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import N_
 from app.models import Role, User
@@ -140,7 +140,7 @@ def _edit_form(request, session, team_id: int, *, values: dict, errors: dict, st
 
 @router.get("/{team_id}/edit", dependencies=[Staff])
 def edit_team_page(
-    request: Request, session: SessionDep, user: Annotated[User, Staff], team_id: int
+    request: Request, session: SessionDep, user: Annotated[User, Staff], team_id: PathId
 ) -> Response:
     values = team_service.team_form_values(session, user=user, team_id=team_id)
     return _edit_form(request, session, team_id, values=values, errors={})
@@ -151,7 +151,7 @@ def save_team(
     request: Request,
     session: SessionDep,
     user: Annotated[User, Staff],
-    team_id: int,
+    team_id: PathId,
     name: Text = "",
     description: Text = "",
     cohort_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
@@ -177,7 +177,9 @@ def save_team(
 
 
 @router.get("/{team_id}", dependencies=[AnyUser])
-def team_page(request: Request, session: SessionDep, user: CurrentUser, team_id: int) -> Response:
+def team_page(
+    request: Request, session: SessionDep, user: CurrentUser, team_id: PathId
+) -> Response:
     return render(request, "teams/detail.html", _team_context(session, user=user, team_id=team_id))
 
 
@@ -186,7 +188,7 @@ def change_stage(
     request: Request,
     session: SessionDep,
     user: Annotated[User, Staff],
-    team_id: int,
+    team_id: PathId,
     stage: Text = "",
     changed_on: Text = "",
     note: Text = "",
@@ -211,7 +213,7 @@ def add_member(
     request: Request,
     session: SessionDep,
     user: Annotated[User, Staff],
-    team_id: int,
+    team_id: PathId,
     student: Text = "",
     post: Text = "",
     joined_on: Text = "",
@@ -236,8 +238,8 @@ def change_post(
     request: Request,
     session: SessionDep,
     user: Annotated[User, Staff],
-    team_id: int,
-    member_id: int,
+    team_id: PathId,
+    member_id: PathId,
     post: Text = "",
     on: Text = "",
 ) -> Response:
@@ -261,8 +263,8 @@ def remove_member(
     request: Request,
     session: SessionDep,
     user: Annotated[User, Staff],
-    team_id: int,
-    member_id: int,
+    team_id: PathId,
+    member_id: PathId,
     left_on: Text = "",
 ) -> Response:
     return _change_team(
@@ -285,7 +287,7 @@ def set_captain(
     request: Request,
     session: SessionDep,
     user: Annotated[User, Staff],
-    team_id: int,
+    team_id: PathId,
     captain: Text = "",
 ) -> Response:
     try:
@@ -301,7 +303,7 @@ def invite_member(
     request: Request,
     session: SessionDep,
     user: Annotated[User, StudentOnly],
-    team_id: int,
+    team_id: PathId,
     student: Text = "",
     post: Text = "",
 ) -> Response:
@@ -322,7 +324,7 @@ def invite_member(
 
 @router.post("/{team_id}/invitations/{invitation_id}/withdraw", dependencies=[AnyUser])
 def withdraw_invitation(
-    request: Request, session: SessionDep, user: CurrentUser, team_id: int, invitation_id: int
+    request: Request, session: SessionDep, user: CurrentUser, team_id: PathId, invitation_id: PathId
 ) -> Response:
     team_service.withdraw_invitation(
         session, actor=user, team_id=team_id, invitation_id=invitation_id
@@ -335,7 +337,7 @@ def withdraw_invitation(
 
 @router.post("/invitations/{invitation_id}/accept", dependencies=[StudentOnly])
 def accept_invitation(
-    request: Request, session: SessionDep, user: Annotated[User, StudentOnly], invitation_id: int
+    request: Request, session: SessionDep, user: Annotated[User, StudentOnly], invitation_id: PathId
 ) -> Response:
     invitation = team_service.respond_to_invitation(
         session, user=user, invitation_id=invitation_id, accept=True
@@ -346,7 +348,7 @@ def accept_invitation(
 
 @router.post("/invitations/{invitation_id}/decline", dependencies=[StudentOnly])
 def decline_invitation(
-    request: Request, session: SessionDep, user: Annotated[User, StudentOnly], invitation_id: int
+    request: Request, session: SessionDep, user: Annotated[User, StudentOnly], invitation_id: PathId
 ) -> Response:
     team_service.respond_to_invitation(
         session, user=user, invitation_id=invitation_id, accept=False

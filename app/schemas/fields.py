@@ -1,0 +1,369 @@
+"""The field types every form uses: each turns the text a browser sent into a bounded value
+or one clear, translated message beside the field.
+
+Use them as annotations on a ``FormModel``::
+
+    class PlanForm(FormModel):
+        theme: Text(200, required=True)
+        planned_start: LocalDateTime()
+        gmv_target: Money(required=False)
+        booking_id: OptionalId
+
+Bounds exist so that nothing a form sends can reach the database out of range (a row id
+past PostgreSQL's ``integer``, a date past year 9999, an amount that overflows ``bigint``).
+"""
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
+
+from app.config import settings
+
+MAX_ROW_ID = 2**31 - 1  # PostgreSQL integer: every primary key
+MAX_INT = 2_000_000_000
+MAX_FEN = 100_000_000_000  # one billion yuan: more than any student business
+MIN_DATE = date(2000, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+MAX_LIST = 200  # checkboxes or repeated rows one form may send
+ERROR_TYPE = "chanjiao_form"
+
+# Characters that have no place in what a person types: NUL (PostgreSQL refuses it in
+# text), other C0 controls but tab and line breaks, and the bidirectional overrides and
+# isolates that make text display in a different order from how it is stored.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_DIGITS = re.compile(r"[0-9]+")
+_YUAN = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_HHMM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
+
+
+def field_error(msgid: str, **params: Any) -> PydanticCustomError:
+    """A validation failure carrying a msgid; ``FormModel`` shows it translated."""
+    return PydanticCustomError(ERROR_TYPE, msgid, {"msgid": msgid, "params": params})
+
+
+def _text_of(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        raise field_error("Enter text.")
+    if isinstance(value, int | Decimal | date):
+        return str(value)
+    raise field_error("Enter text.")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _field(kind: Any, check: Callable[[Any], Any]) -> Any:
+    return Annotated[kind, BeforeValidator(check)]
+
+
+# --- text ------------------------------------------------------------------------------------
+
+
+def clean_text(value: Any, *, max_length: int, required: bool = False) -> str:
+    text = _text_of(value).replace("\r\n", "\n")
+    if _FORBIDDEN.search(text):
+        raise field_error("Remove the control or text-direction characters from this field.")
+    if required and not text:
+        raise field_error("This field is required.")
+    if len(text) > max_length:
+        raise field_error("Use at most %(n)s characters.", n=max_length)
+    return text
+
+
+def Text(max_length: int, *, required: bool = False) -> Any:  # noqa: N802 (a type)
+    """Trimmed text of at most ``max_length`` characters (line breaks allowed)."""
+    return _field(str, lambda v: clean_text(v, max_length=max_length, required=required))
+
+
+def OptionalText(max_length: int) -> Any:  # noqa: N802
+    """Like ``Text`` but None when blank (a nullable column)."""
+
+    def check(value: Any) -> str | None:
+        return clean_text(value, max_length=max_length) or None
+
+    return _field(str | None, check)
+
+
+# --- whole numbers and ids -------------------------------------------------------------------
+
+
+def _whole(value: Any, *, low: int, high: int) -> int:
+    if isinstance(value, bool):
+        raise field_error("Enter a whole number.")
+    if isinstance(value, int):
+        number = value
+    else:
+        text = _text_of(value).replace(",", "").replace("，", "")
+        negative = text.startswith("-")
+        digits = text[1:] if negative else text
+        if not _DIGITS.fullmatch(digits) or len(digits) > 18:
+            if _DIGITS.fullmatch(digits):
+                raise field_error("Enter at most %(n)s.", n=high)
+            raise field_error("Enter a whole number.")
+        number = -int(digits) if negative else int(digits)
+    if number < 0 <= low:
+        raise field_error("The number cannot be negative.")
+    if number < low:
+        raise field_error("Enter at least %(n)s.", n=low)
+    if number > high:
+        raise field_error("Enter at most %(n)s.", n=high)
+    return number
+
+
+def Count(*, low: int = 0, high: int = MAX_INT, required: bool = True) -> Any:  # noqa: N802
+    """A whole number in [low, high]; blank is an error, or ``low`` when not required."""
+
+    def check(value: Any) -> int:
+        if _blank(value):
+            if required:
+                raise field_error("Enter a number.")
+            return low
+        return _whole(value, low=low, high=high)
+
+    return _field(int, check)
+
+
+def OptionalCount(*, low: int = 0, high: int = MAX_INT) -> Any:  # noqa: N802
+    """A whole number in [low, high], or None when blank."""
+
+    def check(value: Any) -> int | None:
+        return None if _blank(value) else _whole(value, low=low, high=high)
+
+    return _field(int | None, check)
+
+
+def _row_id(value: Any) -> int:
+    if _blank(value):
+        raise field_error("Choose an item from the list.")
+    try:
+        return _whole(value, low=1, high=MAX_ROW_ID)
+    except PydanticCustomError:
+        raise field_error("Choose an item from the list.") from None
+
+
+def _optional_row_id(value: Any) -> int | None:
+    return None if _blank(value) else _row_id(value)
+
+
+def _row_ids(value: Any) -> list[int]:
+    values = value if isinstance(value, list | tuple) else [value]
+    if len(values) > MAX_LIST:
+        raise field_error("Choose at most %(n)s items.", n=MAX_LIST)
+    ids: list[int] = []
+    for item in values:
+        if _blank(item):
+            continue
+        number = _row_id(item)
+        if number not in ids:
+            ids.append(number)
+    return ids
+
+
+Id = _field(int, _row_id)
+"""A row chosen from a list (1..2^31-1): anything else is 'choose an item from the list'."""
+OptionalId = _field(int | None, _optional_row_id)
+IdList = _field(list[int], _row_ids)
+"""Ticked checkboxes or a multiple select: distinct row ids, in the order sent."""
+
+
+# --- money and decimals ----------------------------------------------------------------------
+
+
+def yuan_to_fen(value: Any) -> int:
+    """Yuan with at most two decimals (``1280.5``, ``¥1,280.50``) as integer fen."""
+    text = _text_of(value)
+    for mark in (",", "，", "¥", "￥", " "):
+        text = text.replace(mark, "")
+    if text.startswith("-"):
+        raise field_error("The amount cannot be negative.")
+    match = _YUAN.fullmatch(text)
+    if match is None:
+        raise field_error("Enter an amount in yuan, e.g. 1280.50.")
+    whole, cents = match.group(1), (match.group(2) or "").ljust(2, "0")
+    if len(whole) > 12:
+        raise field_error("The amount is too large.")
+    fen = int(whole) * 100 + int(cents)
+    if fen > MAX_FEN:
+        raise field_error("The amount is too large.")
+    return fen
+
+
+def Money(*, required: bool = True) -> Any:  # noqa: N802
+    """An amount in yuan, stored as integer fen; blank is 0 when not required."""
+
+    def check(value: Any) -> int:
+        if _blank(value):
+            if required:
+                raise field_error("Enter an amount.")
+            return 0
+        return yuan_to_fen(value)
+
+    return _field(int, check)
+
+
+def OptionalMoney() -> Any:  # noqa: N802
+    """An amount in yuan as fen, or None when blank."""
+    return _field(int | None, lambda v: None if _blank(v) else yuan_to_fen(v))
+
+
+def parse_decimal(value: Any, *, low: Decimal, high: Decimal, places: int) -> Decimal:
+    text = _text_of(value).replace(",", "")
+    if not _DECIMAL.fullmatch(text) or len(text) > 30:
+        raise field_error("Enter a number, e.g. 12.5.")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only plain decimals
+        raise field_error("Enter a number, e.g. 12.5.") from None
+    if number < low:
+        raise field_error("Enter at least %(n)s.", n=low)
+    if number > high:
+        raise field_error("Enter at most %(n)s.", n=high)
+    step = Decimal(1).scaleb(-places)
+    if number != number.quantize(step, rounding=ROUND_HALF_UP):
+        raise field_error("Use at most %(n)s decimal places.", n=places)
+    return number.quantize(step)
+
+
+def Number(  # noqa: N802
+    *, low: Decimal | int, high: Decimal | int, places: int = 2, required: bool = True
+) -> Any:
+    """A decimal in [low, high] with at most ``places`` decimals (scores, weights, credits)."""
+    low, high = Decimal(low), Decimal(high)
+
+    def check(value: Any) -> Decimal | None:
+        if _blank(value):
+            if required:
+                raise field_error("Enter a number.")
+            return None
+        return parse_decimal(value, low=low, high=high, places=places)
+
+    return _field(Decimal if required else Decimal | None, check)
+
+
+# --- dates and times -------------------------------------------------------------------------
+
+
+def parse_local_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        raise field_error("Enter a date as YYYY-MM-DD.")
+    if isinstance(value, date):
+        parsed = value
+    else:
+        text = _text_of(value).replace("/", "-")
+        try:
+            parsed = date.fromisoformat(text)
+        except ValueError:
+            raise field_error("Enter a date as YYYY-MM-DD.") from None
+    if not MIN_DATE <= parsed <= MAX_DATE:
+        raise field_error("Enter a date between 2000 and 2100.")
+    return parsed
+
+
+def LocalDate(*, required: bool = True) -> Any:  # noqa: N802
+    """A calendar date (YYYY-MM-DD) between 2000 and 2100; None when blank and optional."""
+
+    def check(value: Any) -> date | None:
+        if _blank(value):
+            if required:
+                raise field_error("Enter a date.")
+            return None
+        return parse_local_date(value)
+
+    return _field(date if required else date | None, check)
+
+
+def parse_local_datetime(value: Any) -> datetime:
+    """``YYYY-MM-DDTHH:MM`` on the college's clock, returned as an aware UTC datetime."""
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        text = _text_of(value).replace(" ", "T")
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise field_error("Enter a date and time as YYYY-MM-DD HH:MM.") from None
+    if not MIN_DATE <= parsed.date() <= MAX_DATE:
+        raise field_error("Enter a date between 2000 and 2100.")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=settings.tz)
+    return parsed.astimezone(UTC)
+
+
+def LocalDateTime(*, required: bool = True) -> Any:  # noqa: N802
+    """A local date and time (datetime-local input), stored in UTC."""
+
+    def check(value: Any) -> datetime | None:
+        if _blank(value):
+            if required:
+                raise field_error("Enter a date and time.")
+            return None
+        return parse_local_datetime(value)
+
+    return _field(datetime if required else datetime | None, check)
+
+
+def parse_hhmm(value: Any) -> int:
+    """'08:30' -> 510 minutes after midnight; '24:00' is the end of a day."""
+    match = _HHMM.fullmatch(_text_of(value))
+    if match is None:
+        raise field_error("Enter a time as HH:MM.")
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
+        raise field_error("Enter a time as HH:MM.")
+    return hours * 60 + minutes
+
+
+def HourMinute(*, required: bool = True) -> Any:  # noqa: N802
+    """A time of day (HH:MM) as minutes after midnight; None when blank and optional."""
+
+    def check(value: Any) -> int | None:
+        if _blank(value):
+            if required:
+                raise field_error("Enter a time as HH:MM.")
+            return None
+        return parse_hhmm(value)
+
+    return _field(int if required else int | None, check)
+
+
+# --- choices ---------------------------------------------------------------------------------
+
+
+def Choice(enum: type[Enum], *, required: bool = True) -> Any:  # noqa: N802
+    """One of an enum's values (a select or radio group)."""
+    allowed = {str(member.value): member for member in enum}
+
+    def check(value: Any) -> Enum | None:
+        if isinstance(value, enum):
+            return value
+        text = _text_of(value)
+        if not text and not required:
+            return None
+        if text not in allowed:
+            raise field_error("Choose one of the options.")
+        return allowed[text]
+
+    return _field(enum if required else enum | None, check)
+
+
+def Flag() -> Any:  # noqa: N802
+    """A checkbox: ticked when sent with any value but '', '0', 'off' or 'false'."""
+
+    def check(value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        return _text_of(value).lower() not in ("", "0", "off", "false", "no")
+
+    return _field(bool, check)
