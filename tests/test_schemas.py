@@ -252,3 +252,26 @@ def test_every_problem_is_reported_at_once():
     with pytest.raises(FormErrors) as caught:
         Everything.parse({**GOOD, "price": "x", "on": "x", "team_id": "x", "name": ""})
     assert set(caught.value.errors) == {"price", "on", "team_id", "name"}
+
+
+class Span(FormModel):
+    starts: LocalDateTime()
+    ends: LocalDateTime()
+    size: Count()
+
+    def field_problems(self):
+        if self.has("starts", "ends") and self.ends <= self.starts:
+            return {"ends": "The end must be after the start."}
+        return {}
+
+
+def test_checks_across_fields_are_reported_with_the_field_errors():
+    with pytest.raises(FormErrors) as caught:
+        Span.parse({"starts": "2026-09-01T10:00", "ends": "2026-09-01T09:00", "size": "x"})
+    assert set(caught.value.errors) == {"ends", "size"}
+
+
+def test_a_check_needing_an_invalid_field_waits_for_it():
+    with pytest.raises(FormErrors) as caught:
+        Span.parse({"starts": "soon", "ends": "2026-09-01T09:00", "size": "1"})
+    assert set(caught.value.errors) == {"starts"}

@@ -2,20 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, PageParams, PathId, require_role
+from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, require_role
 from app.errors import FormErrors
 from app.models import Role, User
+from app.schemas.live_sessions import PlanForm, ResultForm, ReviewForm
 from app.services import teams as team_service
-from app.services.teams import PlanForm, ResultForm, money_chart
+from app.services.teams import money_chart
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/teams")
-Text = Annotated[str, Form(max_length=20000)]
-TextList = Annotated[list[str], Form()]
 TeamWorkers = Depends(require_role(Role.admin, Role.teacher, Role.student))
 
 
@@ -67,40 +66,16 @@ def _plan_context(session, *, user, team_id: int, form: PlanForm, errors: dict, 
     }
 
 
-def _plan_form(
-    theme: Text = "",
-    planned_start: Text = "",
-    planned_minutes: Text = "",
-    gmv_target: Text = "",
-    account_id: Text = "",
-    booking_id: Text = "",
-    product_name: TextList = [],  # noqa: B006 (FastAPI copies defaults)
-    product_price: TextList = [],  # noqa: B006
-    role_user: TextList = [],  # noqa: B006
-    role_post: TextList = [],  # noqa: B006
-) -> PlanForm:
-    return PlanForm(
-        theme=theme,
-        planned_start=planned_start,
-        planned_minutes=planned_minutes,
-        gmv_target=gmv_target,
-        account_id=account_id[:20],
-        booking_id=booking_id[:20],
-        product_names=[v[:300] for v in product_name[:40]],
-        product_prices=[v[:40] for v in product_price[:40]],
-        role_users=[v[:12] for v in role_user[:40]],
-        role_posts=[v[:12] for v in role_post[:40]],
-    )
-
-
-PlanFormDep = Annotated[PlanForm, Depends(_plan_form)]
+PlanSubmission = FormOf(PlanForm)
+ResultSubmission = FormOf(ResultForm)
+ReviewSubmission = FormOf(ReviewForm)
 
 
 @router.get("/{team_id}/sessions/new", dependencies=[TeamWorkers])
 def new_session_page(
     request: Request, session: SessionDep, user: Annotated[User, TeamWorkers], team_id: PathId
 ):
-    context = _plan_context(session, user=user, team_id=team_id, form=PlanForm(), errors={})
+    context = _plan_context(session, user=user, team_id=team_id, form=PlanForm.initial(), errors={})
     return render(request, "teams/session_form.html", context)
 
 
@@ -110,12 +85,15 @@ def plan_session(
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
     team_id: PathId,
-    form: PlanFormDep,
+    form: PlanSubmission,
 ) -> Response:
     try:
-        live = team_service.plan_session(session, user=user, team_id=team_id, form=form)
+        live = team_service.plan_session(session, user=user, team_id=team_id, form=form.valid())
     except FormErrors as exc:
-        context = _plan_context(session, user=user, team_id=team_id, form=form, errors=exc.errors)
+        session.rollback()
+        context = _plan_context(
+            session, user=user, team_id=team_id, form=form.values, errors=exc.errors
+        )
         return render(
             request, "teams/session_form.html", context, block="plan_form", status_code=422
         )
@@ -131,11 +109,7 @@ def _session_context(session, *, user, team_id: int, session_id: int) -> dict:
         "detail": detail,
         "live": detail.live,
         "result": team_service.result_form(detail.live),
-        "review": {
-            "went_well": detail.live.went_well,
-            "problems": detail.live.problems,
-            "actions": detail.live.actions,
-        },
+        "review": team_service.review_form(detail.live),
         "can_edit": _can_edit(session, user, team_id),
         "errors": {},
         "failed": "",
@@ -173,11 +147,11 @@ def update_plan(
     user: Annotated[User, TeamWorkers],
     team_id: PathId,
     session_id: PathId,
-    form: PlanFormDep,
+    form: PlanSubmission,
 ) -> Response:
     try:
         team_service.update_plan(
-            session, user=user, team_id=team_id, session_id=session_id, form=form
+            session, user=user, team_id=team_id, session_id=session_id, form=form.valid()
         )
     except FormErrors as exc:
         session.rollback()
@@ -185,7 +159,12 @@ def update_plan(
             session, user=user, team_id=team_id, session_id=session_id
         )
         context = _plan_context(
-            session, user=user, team_id=team_id, form=form, errors=exc.errors, live=detail.live
+            session,
+            user=user,
+            team_id=team_id,
+            form=form.values,
+            errors=exc.errors,
+            live=detail.live,
         )
         return render(
             request, "teams/session_form.html", context, block="plan_form", status_code=422
@@ -202,32 +181,16 @@ def record_result(
     user: Annotated[User, TeamWorkers],
     team_id: PathId,
     session_id: PathId,
-    actual_start: Text = "",
-    actual_end: Text = "",
-    gmv: Text = "",
-    orders: Text = "",
-    refunds: Text = "",
-    income: Text = "",
-    new_followers: Text = "",
-    peak_viewers: Text = "",
+    form: ResultSubmission,
 ) -> Response:
-    form = ResultForm(
-        actual_start=actual_start,
-        actual_end=actual_end,
-        gmv=gmv,
-        orders=orders,
-        refunds=refunds,
-        income=income,
-        new_followers=new_followers,
-        peak_viewers=peak_viewers,
-    )
     try:
         team_service.record_result(
-            session, user=user, team_id=team_id, session_id=session_id, form=form
+            session, user=user, team_id=team_id, session_id=session_id, form=form.valid()
         )
     except FormErrors as exc:
+        session.rollback()
         context = _session_context(session, user=user, team_id=team_id, session_id=session_id)
-        context.update(result=form, errors=exc.errors, failed="result")
+        context.update(result=form.values, errors=exc.errors, failed="result")
         return render(request, "teams/session.html", context, block="result_form", status_code=422)
     session.commit()
     url = f"/teams/{team_id}/sessions/{session_id}"
@@ -241,24 +204,16 @@ def record_review(
     user: Annotated[User, TeamWorkers],
     team_id: PathId,
     session_id: PathId,
-    went_well: Text = "",
-    problems: Text = "",
-    actions: Text = "",
+    form: ReviewSubmission,
 ) -> Response:
     try:
         team_service.record_review(
-            session,
-            user=user,
-            team_id=team_id,
-            session_id=session_id,
-            went_well=went_well,
-            problems=problems,
-            actions=actions,
+            session, user=user, team_id=team_id, session_id=session_id, form=form.valid()
         )
     except FormErrors as exc:
+        session.rollback()
         context = _session_context(session, user=user, team_id=team_id, session_id=session_id)
-        review = {"went_well": went_well, "problems": problems, "actions": actions}
-        context.update(review=review, errors=exc.errors, failed="review")
+        context.update(review=form.values, errors=exc.errors, failed="review")
         return render(request, "teams/session.html", context, block="review_form", status_code=422)
     session.commit()
     url = f"/teams/{team_id}/sessions/{session_id}"

@@ -13,9 +13,9 @@ beside the errors), ``.valid()`` the typed model or ``FormErrors``::
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, model_validator
 
 from app.errors import FormErrors
 from app.i18n import N_
@@ -106,9 +106,41 @@ class FormModel(BaseModel):
     def parse(cls, data: Mapping[str, Any]) -> Self:
         """Validate ``data`` (by field name or HTML name); FormErrors on failure."""
         try:
-            return cls.model_validate(dict(data))
+            form = cls.model_validate(dict(data))
         except ValidationError as exc:
-            raise FormErrors(errors_by_field(cls, exc)) from None
+            errors = errors_by_field(cls, exc)
+            # the checks across fields still run on the fields that were valid, so that
+            # every problem is shown at once
+            partial = cls.model_construct(**cls._valid_fields(data, set(errors)))
+            raise FormErrors({**partial.field_problems(), **errors}) from None
+        problems = form.field_problems()
+        if problems:
+            raise FormErrors(problems)
+        return form
+
+    def field_problems(self) -> dict[str, Any]:
+        """Checks across fields that need no database (an end after its start), as
+        {field: message}. They also run when other fields are invalid: guard each check
+        with ``self.has(...)`` for the fields it reads. Override where a form has any."""
+        return {}
+
+    def has(self, *names: str) -> bool:
+        """Whether these fields hold valid values (always, once the whole form is valid)."""
+        return all(name in self.__dict__ for name in names)
+
+    @classmethod
+    def _valid_fields(cls, data: Mapping[str, Any], invalid: set[str]) -> dict[str, Any]:
+        filled = cls._absent_is_blank(data)
+        values = {}
+        for name, info in cls.model_fields.items():
+            if name in invalid:
+                continue
+            raw = filled.get(name, filled.get(info.alias or name))
+            try:
+                values[name] = _adapter(cls, name).validate_python(raw)
+            except ValidationError:
+                continue
+        return values
 
     @classmethod
     def read(cls, form: Any) -> FormValues:
@@ -131,8 +163,23 @@ class FormModel(BaseModel):
 
     @classmethod
     def initial(cls, **values: Any) -> FormValues:
-        """Values to pre-fill a form with (edit pages), as the text inputs show them."""
-        return FormValues({k: "" if v is None else v for k, v in values.items()})
+        """Values to pre-fill a form with (edit pages), as the inputs show them: None is
+        blank, list fields not given are empty lists."""
+        filled = FormValues({name: [] for name in cls.list_fields})
+        filled.update({k: "" if v is None else v for k, v in values.items()})
+        return filled
+
+
+_adapters: dict[tuple[type, str], TypeAdapter] = {}
+
+
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter:
+    key = (model, name)
+    if key not in _adapters:
+        info = model.model_fields[name]
+        kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+        _adapters[key] = TypeAdapter(kind)
+    return _adapters[key]
 
 
 def _getlist(form: Any, key: str) -> list[Any]:

@@ -171,6 +171,14 @@ def _row_ids(value: Any) -> list[int]:
     return ids
 
 
+def row_id_or_none(value: Any) -> int | None:
+    """The row id a list row names, or None when it names none (rows checked by a service)."""
+    try:
+        return _row_id(value)
+    except PydanticCustomError:
+        return None
+
+
 Id = _field(int, _row_id)
 """A row chosen from a list (1..2^31-1): anything else is 'choose an item from the list'."""
 OptionalId = _field(int | None, _optional_row_id)
@@ -367,3 +375,27 @@ def Flag() -> Any:  # noqa: N802
         return _text_of(value).lower() not in ("", "0", "off", "false", "no")
 
     return _field(bool, check)
+
+
+# --- shown back in inputs (edit pages) -------------------------------------------------------
+
+
+def yuan_input(fen: int | None) -> str:
+    """Fen as the text of an amount input (``1280.50``); blank for None."""
+    if fen is None:
+        return ""
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def datetime_input(value: datetime | None) -> str:
+    """A UTC datetime as the value of a datetime-local input, on the college's clock."""
+    if value is None:
+        return ""
+    return value.astimezone(settings.tz).strftime("%Y-%m-%dT%H:%M")
+
+
+def hhmm_input(minutes: int | None) -> str:
+    """Minutes after midnight as the value of a time input (``08:30``)."""
+    if minutes is None:
+        return ""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -6,9 +6,9 @@ import pytest
 
 from app.errors import FormErrors, NotFound
 from app.models.teams import LiveSession, TeamMember
+from app.schemas.live_sessions import PlanForm, ResultForm, ReviewForm
 from app.services.teams import live_figures as figures
 from app.services.teams import live_sessions as live_service
-from app.services.teams.live_sessions import PlanForm, ResultForm
 from tests.factories import make_student
 from tests.factories_teams import ensure_posts, make_live_session, make_project, make_team
 
@@ -34,7 +34,7 @@ def _plan(world, **changes) -> PlanForm:
         "role_posts": [str(world["posts"]["anchor"].id), str(world["posts"]["field_control"].id)],
     }
     values.update(changes)
-    return PlanForm(**values)
+    return PlanForm.parse(values)
 
 
 GOOD_RESULT = {
@@ -64,16 +64,16 @@ def test_a_member_plans_records_and_reviews_a_session(session, world):
         user=world["helper"],
         team_id=world["team"].id,
         session_id=live.id,
-        form=ResultForm(**GOOD_RESULT),
+        form=ResultForm.parse(GOOD_RESULT),
     )
     live_service.record_review(
         session,
         user=world["helper"],
         team_id=world["team"].id,
         session_id=live.id,
-        went_well="节奏好",
-        problems="库存不足",
-        actions="提前备货",
+        form=ReviewForm.parse(
+            {"went_well": "节奏好", "problems": "库存不足", "actions": "提前备货"}
+        ),
     )
     assert (live.status, live.actual_minutes, live.gmv_fen, live.income_fen) == (
         "completed",
@@ -106,8 +106,8 @@ def test_impossible_numbers_are_refused_beside_their_field(
     live = make_live_session(
         session, world["team"], world["project"], on=date(2025, 10, 1), completed=False
     )
-    form = ResultForm(**{**GOOD_RESULT, field: value})
     with pytest.raises(FormErrors) as caught:
+        form = ResultForm.parse({**GOOD_RESULT, field: value})
         live_service.record_result(
             session, user=world["anchor"], team_id=world["team"].id, session_id=live.id, form=form
         )
@@ -116,13 +116,22 @@ def test_impossible_numbers_are_refused_beside_their_field(
     assert live.status == "planned" and live.gmv_fen == 0
 
 
-def test_a_bad_plan_writes_nothing(session, world):
-    form = _plan(world, planned_minutes="-5", product_prices=["-3", ""], gmv_target="-1")
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"planned_minutes": "-5", "gmv_target": "-1"}, {"planned_minutes", "gmv_target"}),
+        ({"product_prices": ["-3", ""]}, {"products"}),
+        ({"product_names": ["", ""]}, {"products"}),
+        ({"role_users": ["999999", ""]}, {"roles"}),
+    ],
+)
+def test_a_bad_plan_writes_nothing(session, world, changes, fields):
     with pytest.raises(FormErrors) as caught:
+        form = _plan(world, **changes)
         live_service.plan_session(
             session, user=world["anchor"], team_id=world["team"].id, form=form
         )
-    assert set(caught.value.errors) == {"planned_minutes", "products", "gmv_target"}
+    assert set(caught.value.errors) == fields
     assert session.exec(LiveSession.__table__.select()).first() is None
 
 

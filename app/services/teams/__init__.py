@@ -4,8 +4,6 @@ from .charts import money_chart
 from .forms import clean_text, parse_date, parse_id, parse_int, strip_nul
 from .live_figures import daily_figures, team_totals
 from .live_sessions import (
-    PlanForm,
-    ResultForm,
     cancel_session,
     linkable_bookings,
     list_sessions,
@@ -14,6 +12,7 @@ from .live_sessions import (
     record_result,
     record_review,
     result_form,
+    review_form,
     session_detail,
     update_plan,
 )
@@ -54,8 +53,6 @@ from .teams import (
 
 __all__ = [
     "PLATFORMS",
-    "PlanForm",
-    "ResultForm",
     "STAGES",
     "STATUSES",
     "add_account",
@@ -89,6 +86,7 @@ __all__ = [
     "remove_member",
     "respond_to_invitation",
     "result_form",
+    "review_form",
     "save_project",
     "session_detail",
     "set_captain",

@@ -4,7 +4,7 @@ Income of simulated entrepreneurship comes only from recorded (completed) sessio
 ``income_by_team`` and ``income_by_member`` sum them with aggregate queries.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -21,49 +21,13 @@ from app.models.teams import (
     SessionStatus,
     TeamMember,
 )
+from app.schemas.base import FormValues
+from app.schemas.fields import datetime_input, yuan_input
+from app.schemas.live_sessions import PlanForm, ResultForm, ReviewForm
+from app.services import clock
 from app.services.pagination import Page, paginate
 from app.services.teams import projects as project_service
 from app.services.teams import teams as team_service
-from app.services.teams.forms import (
-    clean_text,
-    local_date,
-    local_input,
-    parse_id,
-    parse_int,
-    parse_local_datetime,
-    parse_money,
-    strip_nul,
-    yuan,
-)
-
-MAX_MINUTES = 24 * 60
-MAX_PRODUCTS = 30
-
-
-@dataclass
-class PlanForm:
-    theme: str = ""
-    planned_start: str = ""
-    planned_minutes: str = ""
-    gmv_target: str = ""
-    account_id: str = ""
-    booking_id: str = ""
-    product_names: list[str] = field(default_factory=list)
-    product_prices: list[str] = field(default_factory=list)
-    role_users: list[str] = field(default_factory=list)
-    role_posts: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ResultForm:
-    actual_start: str = ""
-    actual_end: str = ""
-    gmv: str = ""
-    orders: str = ""
-    refunds: str = ""
-    income: str = ""
-    new_followers: str = ""
-    peak_viewers: str = ""
 
 
 def _session_of_team(session: Session, *, team_id: int, session_id: int) -> LiveSession:
@@ -103,14 +67,13 @@ def linkable_bookings(
 
 
 def _chosen_booking(
-    session: Session, text: str, *, team_id: int, live: LiveSession, errors: dict
+    session: Session, booking_id: int | None, *, team_id: int, live: LiveSession, errors: dict
 ) -> Booking | None:
     """The booking the plan links to (None for no booking); an error beside the field for
     anything but one of the team's linkable live-session bookings."""
-    if not (text or "").strip():
+    if booking_id is None:
         return None
-    booking_id = parse_id(text)
-    booking = session.get(Booking, booking_id) if booking_id else None
+    booking = session.get(Booking, booking_id)
     if (
         booking is None
         or booking.team_id != team_id
@@ -147,35 +110,11 @@ def _link_booking(session: Session, live: LiveSession, booking: Booking | None) 
 
 def _apply_plan(session: Session, live: LiveSession, form: PlanForm, *, team_id: int) -> None:
     errors: dict = {}
-    theme = clean_text(form.theme, "theme", errors, max_length=200, required=True)
-    start = parse_local_datetime(form.planned_start, "planned_start", errors)
-    minutes = parse_int(
-        form.planned_minutes, "planned_minutes", errors, minimum=1, maximum=MAX_MINUTES
-    )
-    target = parse_money(form.gmv_target, "gmv_target", errors, required=False)
-    account_id = parse_id(form.account_id) if form.account_id.strip() else None
-    if form.account_id.strip():
-        account = session.get(PlatformAccount, account_id or 0)
+    if form.account_id is not None:
+        account = session.get(PlatformAccount, form.account_id)
         if account is None or account.project_id != live.project_id:
             errors["account_id"] = _l("Choose one of the project's accounts.")
     booking = _chosen_booking(session, form.booking_id, team_id=team_id, live=live, errors=errors)
-    products: list[tuple[str, int]] = []
-    for name, price in zip(form.product_names, form.product_prices, strict=False):
-        name = strip_nul(name)
-        if not name and not (price or "").strip():
-            continue
-        if not name or len(name) > 200:
-            errors["products"] = _l("Each product needs a name (at most 200 characters).")
-            break
-        fen = parse_money(price, "price", {})
-        if fen is None:
-            errors["products"] = _l(
-                "The price of “%(name)s” must be an amount in yuan, not negative.", name=name
-            )
-            break
-        products.append((name, fen))
-    if len(products) > MAX_PRODUCTS:
-        errors["products"] = _l("List at most %(n)s products.", n=MAX_PRODUCTS)
     members = {
         m.user_id
         for m in session.exec(
@@ -187,20 +126,19 @@ def _apply_plan(session: Session, live: LiveSession, form: PlanForm, *, team_id:
     }
     post_ids = set(session.exec(select(Post.id)).all())
     roles: dict[int, int] = {}
-    for user_value, post_value in zip(form.role_users, form.role_posts, strict=False):
-        if not (post_value or "").strip():
-            continue
-        user_id, post_id = parse_id(user_value), parse_id(post_value)
+    for user_id, post_id in form.roles():
         if user_id not in members or post_id not in post_ids:
             errors["roles"] = _l("Give roles to current members and choose posts from the list.")
             break
-        roles[user_id] = post_id
+        roles[user_id] = post_id  # type: ignore[index]
     if errors:
         raise FormErrors(errors)
+    theme, start, minutes = form.theme, form.planned_start, form.planned_minutes
+    target, account_id, products = form.gmv_target, form.account_id, form.products()
     live.theme, live.planned_start, live.planned_minutes = theme, start, minutes
     live.gmv_target_fen, live.account_id = target, account_id
     if live.actual_start is None:
-        live.session_date = local_date(start)
+        live.session_date = clock.local_date(start)
     session.add(live)
     session.flush()
     for old in session.exec(
@@ -258,29 +196,13 @@ def record_result(
     live = _session_of_team(session, team_id=team_id, session_id=session_id)
     if live.status == SessionStatus.cancelled.value:
         raise Conflict("This session was cancelled: plan a new one for another broadcast.")
-    errors: dict = {}
-    start = parse_local_datetime(form.actual_start, "actual_start", errors)
-    end = parse_local_datetime(form.actual_end, "actual_end", errors)
-    if start and end:
-        if end <= start:
-            errors["actual_end"] = _l("The end must be after the start.")
-        elif (end - start).total_seconds() > MAX_MINUTES * 60:
-            errors["actual_end"] = _l("A session cannot last more than 24 hours.")
-    gmv = parse_money(form.gmv, "gmv", errors)
-    income = parse_money(form.income, "income", errors)
-    orders = parse_int(form.orders, "orders", errors)
-    refunds = parse_int(form.refunds, "refunds", errors)
-    if orders is not None and refunds is not None and refunds > orders:
-        errors["refunds"] = _l("Refunds cannot be more than orders.")
-    followers = parse_int(form.new_followers, "new_followers", errors)
-    viewers = parse_int(form.peak_viewers, "peak_viewers", errors)
-    if errors:
-        raise FormErrors(errors)
+    start, end = form.actual_start, form.actual_end
     live.actual_start, live.actual_end = start, end
     live.actual_minutes = int((end - start).total_seconds() // 60)
-    live.session_date = local_date(start)
-    live.gmv_fen, live.income_fen, live.orders, live.refunds = gmv, income, orders, refunds
-    live.new_followers, live.peak_viewers = followers, viewers
+    live.session_date = clock.local_date(start)
+    live.gmv_fen, live.income_fen = form.gmv, form.income
+    live.orders, live.refunds = form.orders, form.refunds
+    live.new_followers, live.peak_viewers = form.new_followers, form.peak_viewers
     live.status = SessionStatus.completed.value
     session.add(live)
     session.flush()
@@ -288,25 +210,12 @@ def record_result(
 
 
 def record_review(
-    session: Session,
-    *,
-    user: User,
-    team_id: int,
-    session_id: int,
-    went_well: str,
-    problems: str,
-    actions: str,
+    session: Session, *, user: User, team_id: int, session_id: int, form: ReviewForm
 ) -> LiveSession:
     """The review (复盘): what went well, problems, actions."""
     team_service.get_editable_team(session, user=user, team_id=team_id)
     live = _session_of_team(session, team_id=team_id, session_id=session_id)
-    errors: dict = {}
-    went_well = clean_text(went_well, "went_well", errors, max_length=5000)
-    problems = clean_text(problems, "problems", errors, max_length=5000)
-    actions = clean_text(actions, "actions", errors, max_length=5000)
-    if errors:
-        raise FormErrors(errors)
-    live.went_well, live.problems, live.actions = went_well, problems, actions
+    live.went_well, live.problems, live.actions = form.went_well, form.problems, form.actions
     session.add(live)
     session.flush()
     return live
@@ -351,34 +260,42 @@ def session_detail(session: Session, *, user: User, team_id: int, session_id: in
     return SessionDetail(live, products, roles, account, tuple(booking) if booking else None)
 
 
-def plan_form(detail: SessionDetail) -> PlanForm:
+def plan_form(detail: SessionDetail) -> FormValues:
+    """The plan as its form shows it, for editing."""
     live = detail.live
-    return PlanForm(
+    return PlanForm.initial(
         theme=live.theme,
-        planned_start=local_input(live.planned_start),
+        planned_start=datetime_input(live.planned_start),
         planned_minutes=str(live.planned_minutes),
-        gmv_target=yuan(live.gmv_target_fen),
+        gmv_target=yuan_input(live.gmv_target_fen),
         account_id=str(live.account_id or ""),
         booking_id=str(detail.booking[0].id) if detail.booking else "",
         product_names=[p.name for p in detail.products],
-        product_prices=[yuan(p.price_fen) for p in detail.products],
+        product_prices=[yuan_input(p.price_fen) for p in detail.products],
         role_users=[str(r.user_id) for r, _u, _p in detail.roles],
         role_posts=[str(r.post_id) for r, _u, _p in detail.roles],
     )
 
 
-def result_form(live: LiveSession) -> ResultForm:
+def result_form(live: LiveSession) -> FormValues:
+    """The result as its form shows it: the planned start until a result is recorded."""
     if live.status != SessionStatus.completed.value:
-        return ResultForm(actual_start=local_input(live.planned_start))
-    return ResultForm(
-        actual_start=local_input(live.actual_start),
-        actual_end=local_input(live.actual_end),
-        gmv=yuan(live.gmv_fen),
+        return ResultForm.initial(actual_start=datetime_input(live.planned_start))
+    return ResultForm.initial(
+        actual_start=datetime_input(live.actual_start),
+        actual_end=datetime_input(live.actual_end),
+        gmv=yuan_input(live.gmv_fen),
         orders=str(live.orders),
         refunds=str(live.refunds),
-        income=yuan(live.income_fen),
+        income=yuan_input(live.income_fen),
         new_followers=str(live.new_followers),
         peak_viewers=str(live.peak_viewers),
+    )
+
+
+def review_form(live: LiveSession) -> FormValues:
+    return ReviewForm.initial(
+        went_well=live.went_well, problems=live.problems, actions=live.actions
     )
 
 
