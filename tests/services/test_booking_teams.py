@@ -10,11 +10,11 @@ from app.config import settings
 from app.errors import FormErrors
 from app.models.studios import Booking, BookingStatus
 from app.models.teams import TeamMember
+from app.schemas.live_sessions import PlanForm
 from app.services.bookings import recurring
 from app.services.bookings import rules as booking_service
 from app.services.teams import live_sessions as live_service
 from app.services.teams import projects as project_service
-from app.services.teams.live_sessions import PlanForm
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 from tests.factories_teams import make_live_session, make_project, make_team
@@ -150,11 +150,13 @@ def test_cancelled_and_rejected_bookings_do_not_count_for_the_team(session, monk
 
 
 def _plan(booking_id="", theme="带货直播") -> PlanForm:
-    return PlanForm(
-        theme=theme,
-        planned_start="2026-12-01T19:00",
-        planned_minutes="60",
-        booking_id=str(booking_id),
+    return PlanForm.parse(
+        {
+            "theme": theme,
+            "planned_start": "2026-12-01T19:00",
+            "planned_minutes": "60",
+            "booking_id": str(booking_id),
+        }
     )
 
 
