@@ -213,3 +213,14 @@ def FormOf(model: type[F]) -> Any:  # noqa: N802 (used as a type)
 
     read_form.form_model = model  # type: ignore[attr-defined]
     return Annotated[Submitted[model], Depends(read_form)]  # type: ignore[valid-type]
+
+
+def QueryOf(model: type[F]) -> Any:  # noqa: N802 (used as a type)
+    """Query-string filters read into ``model``; a bad value falls back to its default
+    (every field of such a model needs one)."""
+
+    async def read_query(request: Request) -> F:
+        return model.lenient(request.query_params)
+
+    read_query.query_model = model  # type: ignore[attr-defined]
+    return Annotated[model, Depends(read_query)]  # type: ignore[valid-type]

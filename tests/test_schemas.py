@@ -91,7 +91,7 @@ def test_good_text_becomes_typed_values():
     assert form.starts == datetime(2026, 9, 1, 11, 30, tzinfo=UTC)
     assert form.opens == 510
     assert form.weight == Decimal("12.5")
-    assert form.colour is Colour.blue
+    assert form.colour == "blue"
     assert form.public is True
 
 
@@ -275,3 +275,49 @@ def test_a_check_needing_an_invalid_field_waits_for_it():
     with pytest.raises(FormErrors) as caught:
         Span.parse({"starts": "soon", "ends": "2026-09-01T09:00", "size": "1"})
     assert set(caught.value.errors) == {"starts"}
+
+
+class Dated(FormModel):
+    on: LocalDate(not_future=True)
+    size: Choice(("s", "m"), message="Choose a size.")
+
+
+def test_a_date_that_must_not_be_in_the_future():
+    from app.services import clock
+
+    tomorrow = clock.today().toordinal() + 1
+    with pytest.raises(FormErrors) as caught:
+        Dated.parse({"on": date.fromordinal(tomorrow).isoformat(), "size": "xl"})
+    activate("en")
+    assert str(caught.value.errors["on"]) == "The date cannot be in the future."
+    assert str(caught.value.errors["size"]) == "Choose a size."
+    assert Dated.parse({"on": clock.today().isoformat(), "size": "m"}).size == "m"
+
+
+class Filter(FormModel):
+    weeks: Count(low=1, high=52) = 4
+    start: LocalDate(required=False) = None
+    q: Text(20) = ""
+
+
+def test_filters_from_a_query_string_fall_back_to_their_defaults():
+    assert Filter.lenient(FormData([("weeks", "9" * 30), ("start", "9999-12-31")])) == Filter()
+    kept = Filter.lenient(FormData([("weeks", "8"), ("start", "0000-00-00"), ("q", "x\x00")]))
+    assert (kept.weeks, kept.start, kept.q) == (8, None, "")
+    assert Filter.lenient(FormData([("start", "2026-09-01")])).start == date(2026, 9, 1)
+
+
+class Worded(FormModel):
+    semester: Count(low=1, high=6, message="Choose a semester from 1 to 6.")
+    credits: Number(low=0, high="99.9", places=1, message="Enter credits from 0 to 99.9.")
+
+
+def test_a_form_may_word_a_fields_rule_once():
+    with pytest.raises(FormErrors) as caught:
+        Worded.parse({"semester": "7", "credits": "2.55"})
+    activate("en")
+    assert {k: str(v) for k, v in caught.value.errors.items()} == {
+        "semester": "Choose a semester from 1 to 6.",
+        "credits": "Enter credits from 0 to 99.9.",
+    }
+    assert Worded.parse({"semester": "6", "credits": "99.9"}).credits == Decimal("99.9")

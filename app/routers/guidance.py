@@ -1,20 +1,19 @@
 """Guidance: a mentor's (or paired teacher's) pairings and logs, the team's acknowledgement
 and action items, and the report with its XLSX export."""
 
-from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, Auth, CurrentUser, PathId, Staff, require_role
+from app.deps import AnyUser, Auth, CurrentUser, FormOf, PathId, QueryOf, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import activate
 from app.models import Role, User
+from app.schemas.mentoring import ActionTickForm, LogForm, ReportFilter
 from app.services import mentoring as mentoring_service
 from app.services.clock import today
-from app.services.mentoring import LogForm
 from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter(prefix="/guidance")
@@ -45,7 +44,7 @@ def pairing_page(
     return render(request, "guidance/pairing.html", {"page": page})
 
 
-def _log_form_context(session, *, user, pairing_id: int, form: LogForm, errors: dict) -> dict:
+def _log_form_context(session, *, user, pairing_id: int, form, errors: dict) -> dict:
     pairing = mentoring_service.own_pairing(session, user=user, pairing_id=pairing_id)
     page = mentoring_service.pairing_page(session, user=user, pairing_id=pairing.id)
     actions = form.actions + [""] * max(1, 3 - len(form.actions))  # always room for one more
@@ -60,33 +59,14 @@ def _log_form_context(session, *, user, pairing_id: int, form: LogForm, errors: 
     }
 
 
-def _log_form_fields(
-    held_on: Text = "",
-    minutes: Text = "",
-    mode: Text = "",
-    notes: Text = "",
-    skill_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
-    action: Annotated[list[str], Form()] = [],  # noqa: B006
-) -> LogForm:
-    """The log form as posted, with list sizes bounded (new logs and corrections)."""
-    return LogForm(
-        held_on=held_on,
-        minutes=minutes,
-        mode=mode,
-        notes=notes,
-        skill_ids=[value[:12] for value in skill_ids[:60]],
-        actions=[value[:1000] for value in action[:20]],
-    )
-
-
-LogFormDep = Annotated[LogForm, Depends(_log_form_fields)]
+LogSubmission = FormOf(LogForm)
 
 
 @router.get("/pairings/{pairing_id}/logs/new", dependencies=[Authors])
 def new_log_page(
     request: Request, session: SessionDep, user: Annotated[User, Authors], pairing_id: PathId
 ) -> Response:
-    form = LogForm(held_on=today().isoformat(), minutes="60", mode="on_site")
+    form = LogForm.initial(held_on=today().isoformat(), minutes="60", mode="on_site")
     context = _log_form_context(session, user=user, pairing_id=pairing_id, form=form, errors={})
     return render(request, "guidance/log_form.html", context)
 
@@ -97,20 +77,23 @@ def create_log(
     session: SessionDep,
     user: Annotated[User, Authors],
     pairing_id: PathId,
-    form: LogFormDep,
+    form: LogSubmission,
 ) -> Response:
     try:
-        log = mentoring_service.create_log(session, user=user, pairing_id=pairing_id, form=form)
+        log = mentoring_service.create_log(
+            session, user=user, pairing_id=pairing_id, form=form.valid()
+        )
     except FormErrors as exc:
+        session.rollback()
         context = _log_form_context(
-            session, user=user, pairing_id=pairing_id, form=form, errors=exc.errors
+            session, user=user, pairing_id=pairing_id, form=form.values, errors=exc.errors
         )
         return render(request, "guidance/log_form.html", context, block="log_form", status_code=422)
     session.commit()
     return flash(redirect(request, f"/guidance/logs/{log.id}"), "The guidance has been logged.")
 
 
-def _log_form(request, session, user, log_id: int, form: LogForm, *, pairing_id, errors, status):
+def _log_form(request, session, user, log_id: int, form, *, pairing_id, errors, status):
     context = _log_form_context(session, user=user, pairing_id=pairing_id, form=form, errors=errors)
     context["log_id"] = log_id
     return render(request, "guidance/log_form.html", context, block="log_form", status_code=status)
@@ -132,10 +115,10 @@ def save_log(
     session: SessionDep,
     user: Annotated[User, Authors],
     log_id: PathId,
-    form: LogFormDep,
+    form: LogSubmission,
 ) -> Response:
     try:
-        log = mentoring_service.update_log(session, user=user, log_id=log_id, form=form)
+        log = mentoring_service.update_log(session, user=user, log_id=log_id, form=form.valid())
     except FormErrors as exc:
         session.rollback()
         _form, pairing = mentoring_service.log_form(session, user=user, log_id=log_id)
@@ -144,7 +127,7 @@ def save_log(
             session,
             user,
             log_id,
-            form,
+            form.values,
             pairing_id=pairing.id,
             errors=exc.errors,
             status=422,
@@ -183,55 +166,38 @@ def tick_action(
     session: SessionDep,
     user: Annotated[User, StudentOnly],
     action_id: PathId,
-    done: Text = "1",
+    form: FormOf(ActionTickForm),
 ) -> Response:
-    item = mentoring_service.set_action_done(
-        session, user=user, action_id=action_id, done=done == "1"
-    )
+    done = form.valid().done
+    item = mentoring_service.set_action_done(session, user=user, action_id=action_id, done=done)
     session.commit()
     if is_htmx(request):  # the item alone, swapped in place
         return render(request, "guidance/_action_item.html", {"item": item, "can_tick": True})
     return redirect(request, f"/guidance/logs/{item.log_id}#action-{item.id}")
 
 
-def _report_args(weeks: str, start: str, end: str) -> dict:
-    def parse(value: str) -> date | None:
-        try:
-            return date.fromisoformat(value.strip()) if value.strip() else None
-        except ValueError:
-            return None
+ReportFilters = QueryOf(ReportFilter)
 
-    try:
-        number = max(1, min(int(weeks), mentoring_service.MAX_WEEKS))
-    except ValueError:
-        number = 4
-    last = parse(end)
+
+def _report_args(filters: ReportFilter) -> dict:
     return {
-        "weeks": number,
-        "start": parse(start),
-        "end": last + timedelta(days=1) if last else None,  # the form's "to" is inclusive
+        "weeks": filters.weeks,
+        "start": filters.start,
+        "end": filters.end_exclusive(),
     }
 
 
-Weeks = Annotated[str, Query(max_length=4)]
-Day = Annotated[str, Query(max_length=10)]
-
-
 @router.get("/report", dependencies=[Staff])
-def report_page(
-    request: Request, session: SessionDep, weeks: Weeks = "4", start: Day = "", end: Day = ""
-) -> Response:
-    args = _report_args(weeks, start, end)
+def report_page(request: Request, session: SessionDep, filters: ReportFilters) -> Response:
+    args = _report_args(filters)
     report = mentoring_service.guidance_report(session, **args)
     query = f"weeks={report.weeks}&start={report.start}&end={report.last_day}"
     return render(request, "guidance/report.html", {"report": report, "query": query})
 
 
 @router.get("/report.xlsx", dependencies=[Staff])
-def report_xlsx(
-    session: SessionDep, auth: Auth, weeks: Weeks = "4", start: Day = "", end: Day = ""
-) -> Response:
-    report = mentoring_service.guidance_report(session, **_report_args(weeks, start, end))
+def report_xlsx(session: SessionDep, auth: Auth, filters: ReportFilters) -> Response:
+    report = mentoring_service.guidance_report(session, **_report_args(filters))
     activate(auth.locale)
     body = mentoring_service.report_xlsx(report)
     filename = f"guidance-{report.start}-{report.end}.xlsx"

@@ -2,20 +2,26 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, PageParams, PathId, Staff
+from app.deps import AdminOnly, FormOf, PageParams, PathId, Staff
 from app.errors import FormErrors
+from app.i18n import N_
 from app.models import Role, User
+from app.schemas.mentoring import (
+    EndPairingForm,
+    EnterprisePairingForm,
+    PairingForm,
+    PracticeForm,
+)
 from app.services import mentoring as mentoring_service
 from app.services import teams as team_service
 from app.services.clock import today
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/pairings")
-Text = Annotated[str, Form(max_length=10000)]
 
 
 @router.get("", dependencies=[AdminOnly])
@@ -50,28 +56,12 @@ def new_pairing_page(
 
 
 @router.post("/new", dependencies=[AdminOnly])
-def create_pairing(
-    request: Request,
-    session: SessionDep,
-    team_id: Text = "",
-    teacher_id: Text = "",
-    mentor_id: Text = "",
-    starts_on: Text = "",
-    ends_on: Text = "",
-    goals: Text = "",
-) -> Response:
-    values = {
-        "team_id": team_id,
-        "teacher_id": teacher_id,
-        "mentor_id": mentor_id,
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-        "goals": goals,
-    }
+def create_pairing(request: Request, session: SessionDep, form: FormOf(PairingForm)) -> Response:
     try:
-        mentoring_service.create_pairing(session, **values)
+        mentoring_service.create_pairing(session, form=form.valid())
     except FormErrors as exc:
-        context = _form_context(session, values=values, errors=exc.errors)
+        session.rollback()
+        context = _form_context(session, values=form.values, errors=exc.errors)
         return render(request, "pairings/form.html", context, block="pairing_form", status_code=422)
     session.commit()
     return flash(redirect(request, "/pairings"), "The pairing has been created.")
@@ -79,14 +69,14 @@ def create_pairing(
 
 @router.post("/{pairing_id}/end", dependencies=[AdminOnly])
 def end_pairing(
-    request: Request, session: SessionDep, pairing_id: PathId, ends_on: Text = ""
+    request: Request, session: SessionDep, pairing_id: PathId, form: FormOf(EndPairingForm)
 ) -> Response:
     try:
-        mentoring_service.end_pairing(session, pairing_id=pairing_id, ends_on=ends_on)
-    except FormErrors:
-        return flash(
-            redirect(request, "/pairings"), "The end must not be before the start.", "error"
-        )
+        mentoring_service.end_pairing(session, pairing_id=pairing_id, form=form.valid())
+    except FormErrors as exc:
+        session.rollback()
+        message = next(iter(exc.errors.values()))
+        return flash(redirect(request, "/pairings"), str(message), "error")
     session.commit()
     return flash(redirect(request, "/pairings"), "The pairing has ended.")
 
@@ -118,36 +108,34 @@ def enterprise_page(
     return render(request, "pairings/enterprise.html", context)
 
 
+def _save_enterprise(request, session, user, paging, form, change, *, failed: str, done: str):
+    try:
+        change(form.valid())
+    except FormErrors as exc:
+        session.rollback()
+        context = _enterprise_context(
+            session, user=user, paging=paging, errors=exc.errors, failed=failed, values=form.values
+        )
+        return render(request, "pairings/enterprise.html", context, status_code=422)
+    session.commit()
+    return flash(redirect(request, "/pairings/enterprise"), done)
+
+
 @router.post("/enterprise/new", dependencies=[AdminOnly])
 def create_enterprise_pairing(
     request: Request,
     session: SessionDep,
     user: Annotated[User, AdminOnly],
     paging: PageParams,
-    teacher_id: Text = "",
-    enterprise: Text = "",
-    contact: Text = "",
-    starts_on: Text = "",
-    ends_on: Text = "",
-    notes: Text = "",
+    form: FormOf(EnterprisePairingForm),
 ) -> Response:
-    values = {
-        "teacher_id": teacher_id,
-        "enterprise": enterprise,
-        "contact": contact,
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-        "notes": notes,
-    }
-    try:
-        mentoring_service.create_enterprise_pairing(session, **values)
-    except FormErrors as exc:
-        context = _enterprise_context(
-            session, user=user, paging=paging, errors=exc.errors, failed="pairing", values=values
-        )
-        return render(request, "pairings/enterprise.html", context, status_code=422)
-    session.commit()
-    return flash(redirect(request, "/pairings/enterprise"), "The pairing has been created.")
+    def change(data):
+        mentoring_service.create_enterprise_pairing(session, form=data)
+
+    done = N_("The pairing has been created.")
+    return _save_enterprise(
+        request, session, user, paging, form, change, failed="pairing", done=done
+    )
 
 
 @router.post("/practice/new", dependencies=[Staff])
@@ -156,25 +144,12 @@ def record_practice(
     session: SessionDep,
     user: Annotated[User, Staff],
     paging: PageParams,
-    teacher_id: Text = "",
-    enterprise: Text = "",
-    starts_on: Text = "",
-    ends_on: Text = "",
-    content: Text = "",
+    form: FormOf(PracticeForm),
 ) -> Response:
-    values = {
-        "teacher_id": teacher_id,
-        "enterprise": enterprise,
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-        "content": content,
-    }
-    try:
-        mentoring_service.record_practice(session, actor=user, **values)
-    except FormErrors as exc:
-        context = _enterprise_context(
-            session, user=user, paging=paging, errors=exc.errors, failed="practice", values=values
-        )
-        return render(request, "pairings/enterprise.html", context, status_code=422)
-    session.commit()
-    return flash(redirect(request, "/pairings/enterprise"), "The practice has been recorded.")
+    def change(data):
+        mentoring_service.record_practice(session, actor=user, form=data)
+
+    done = N_("The practice has been recorded.")
+    return _save_enterprise(
+        request, session, user, paging, form, change, failed="practice", done=done
+    )

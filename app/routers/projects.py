@@ -2,19 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, PathId, require_role
+from app.deps import AnyUser, CurrentUser, FormOf, PathId, require_role
 from app.errors import FormErrors
+from app.i18n import N_
 from app.models import Role, User
+from app.schemas.teams import AccountForm, FollowersForm, ProjectForm
 from app.services import teams as team_service
 from app.services.clock import today
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/teams")
-Text = Annotated[str, Form(max_length=20000)]
 TeamWorkers = Depends(require_role(Role.admin, Role.teacher, Role.student))
 
 
@@ -51,25 +52,30 @@ def project_page(request: Request, session: SessionDep, user: CurrentUser, team_
     return render(request, "teams/project.html", _context(session, user=user, team_id=team_id))
 
 
+def _save(request, session, user, team_id: int, form, change, *, failed: str, done: str):
+    """Run ``change`` with the valid form; field errors re-render the project page (422)."""
+    try:
+        change(form.valid())
+    except FormErrors as exc:
+        session.rollback()
+        return _with_errors(request, session, user, team_id, exc, failed, form.values)
+    session.commit()
+    return flash(redirect(request, f"/teams/{team_id}/project"), done)
+
+
 @router.post("/{team_id}/project", dependencies=[TeamWorkers])
 def save_project(
     request: Request,
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
     team_id: PathId,
-    title: Text = "",
-    description: Text = "",
-    status: Text = "",
+    form: FormOf(ProjectForm),
 ) -> Response:
-    try:
-        team_service.save_project(
-            session, user=user, team_id=team_id, title=title, description=description, status=status
-        )
-    except FormErrors as exc:
-        values = {"title": title, "description": description, "status": status}
-        return _with_errors(request, session, user, team_id, exc, "project", values)
-    session.commit()
-    return flash(redirect(request, f"/teams/{team_id}/project"), "The project has been saved.")
+    def change(data):
+        team_service.save_project(session, user=user, team_id=team_id, form=data)
+
+    done = N_("The project has been saved.")
+    return _save(request, session, user, team_id, form, change, failed="project", done=done)
 
 
 @router.post("/{team_id}/project/accounts", dependencies=[TeamWorkers])
@@ -78,24 +84,13 @@ def add_account(
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
     team_id: PathId,
-    platform: Text = "",
-    handle: Text = "",
-    followers: Text = "",
+    form: FormOf(AccountForm),
 ) -> Response:
-    try:
-        team_service.add_account(
-            session,
-            user=user,
-            team_id=team_id,
-            platform=platform,
-            handle=handle,
-            followers=followers,
-        )
-    except FormErrors as exc:
-        values = {"platform": platform, "handle": handle, "followers": followers}
-        return _with_errors(request, session, user, team_id, exc, "account", values)
-    session.commit()
-    return flash(redirect(request, f"/teams/{team_id}/project"), "The account has been added.")
+    def change(data):
+        team_service.add_account(session, user=user, team_id=team_id, form=data)
+
+    done = N_("The account has been added.")
+    return _save(request, session, user, team_id, form, change, failed="account", done=done)
 
 
 @router.post("/{team_id}/project/followers", dependencies=[TeamWorkers])
@@ -104,23 +99,11 @@ def record_followers(
     session: SessionDep,
     user: Annotated[User, TeamWorkers],
     team_id: PathId,
-    account_id: Text = "",
-    recorded_on: Text = "",
-    followers: Text = "",
+    form: FormOf(FollowersForm),
 ) -> Response:
-    try:
-        team_service.record_followers(
-            session,
-            user=user,
-            team_id=team_id,
-            account_id=account_id,
-            recorded_on=recorded_on,
-            followers=followers,
-        )
-    except FormErrors as exc:
-        values = {"account_id": account_id, "recorded_on": recorded_on, "followers": followers}
-        return _with_errors(request, session, user, team_id, exc, f"followers-{account_id}", values)
-    session.commit()
-    return flash(
-        redirect(request, f"/teams/{team_id}/project"), "The follower count has been recorded."
-    )
+    def change(data):
+        team_service.record_followers(session, user=user, team_id=team_id, form=data)
+
+    failed = f"followers-{form.values.account_id}"
+    done = N_("The follower count has been recorded.")
+    return _save(request, session, user, team_id, form, change, failed=failed, done=done)

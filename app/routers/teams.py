@@ -2,14 +2,25 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, PageParams, PathId, Staff, require_role
+from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import N_
 from app.models import Role, User
+from app.models.teams import TeamStage
+from app.schemas.teams import (
+    CaptainForm,
+    InvitationForm,
+    LeaveForm,
+    MemberForm,
+    NewTeamForm,
+    PostChangeForm,
+    StageForm,
+    TeamForm,
+)
 from app.services import mentoring as mentoring_service
 from app.services import roster as roster_service
 from app.services import teams as team_service
@@ -17,7 +28,6 @@ from app.services.clock import today
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/teams")
-Text = Annotated[str, Form(max_length=5000)]
 StudentOnly = Depends(require_role(Role.student))
 
 
@@ -43,14 +53,14 @@ def _team_page_with_errors(request, session, user, team_id: int, exc, failed: st
     return render(request, "teams/detail.html", context, status_code=422)
 
 
-def _change_team(request, session, user, team_id: int, change, *, failed, values, anchor, done):
-    """Apply ``change``: field errors re-render the team page with them beside form
-    ``failed`` (422, nothing written); success returns to ``#anchor`` with ``done``."""
+def _change_team(request, session, user, team_id: int, form, change, *, failed, anchor, done):
+    """Run ``change`` with the valid form: field errors re-render the team page with them
+    beside form ``failed`` (422, nothing written); success returns to ``#anchor``."""
     try:
-        change()
+        change(form.valid())
     except FormErrors as exc:
         session.rollback()
-        return _team_page_with_errors(request, session, user, team_id, exc, failed, values)
+        return _team_page_with_errors(request, session, user, team_id, exc, failed, form.values)
     session.commit()
     return flash(redirect(request, f"/teams/{team_id}#{anchor}"), done)
 
@@ -92,41 +102,19 @@ def _new_context(session, *, values: dict, errors: dict) -> dict:
 
 @router.get("/new", dependencies=[Staff])
 def new_team_page(request: Request, session: SessionDep) -> Response:
-    values = {"stage": "club", "cohort_ids": []}
+    values = NewTeamForm.initial(stage=TeamStage.club.value)
     return render(request, "teams/form.html", _new_context(session, values=values, errors={}))
 
 
 @router.post("/new", dependencies=[Staff])
 def create_team(
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, Staff],
-    name: Text = "",
-    description: Text = "",
-    stage: Text = "",
-    started_on: Text = "",
-    cohort_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    request: Request, session: SessionDep, user: Annotated[User, Staff], form: FormOf(NewTeamForm)
 ) -> Response:
-    cohort_ids = [value[:12] for value in cohort_ids[:50]]
     try:
-        team = team_service.create_team(
-            session,
-            actor=user,
-            name=name,
-            description=description,
-            cohort_ids=cohort_ids,
-            stage=stage,
-            started_on=started_on,
-        )
+        team = team_service.create_team(session, actor=user, form=form.valid())
     except FormErrors as exc:
-        values = {
-            "name": name,
-            "description": description,
-            "stage": stage,
-            "started_on": started_on,
-            "cohort_ids": cohort_ids,
-        }
-        context = _new_context(session, values=values, errors=exc.errors)
+        session.rollback()
+        context = _new_context(session, values=form.values, errors=exc.errors)
         return render(request, "teams/form.html", context, block="team_form", status_code=422)
     session.commit()
     return flash(redirect(request, f"/teams/{team.id}"), "The team has been created.")
@@ -152,25 +140,14 @@ def save_team(
     session: SessionDep,
     user: Annotated[User, Staff],
     team_id: PathId,
-    name: Text = "",
-    description: Text = "",
-    cohort_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
+    form: FormOf(TeamForm),
 ) -> Response:
-    cohort_ids = [value[:12] for value in cohort_ids[:50]]
     try:
-        team_service.update_team(
-            session,
-            actor=user,
-            team_id=team_id,
-            name=name,
-            description=description,
-            cohort_ids=cohort_ids,
-        )
+        team_service.update_team(session, actor=user, team_id=team_id, form=form.valid())
     except FormErrors as exc:
         session.rollback()
-        values = {"name": name, "description": description, "cohort_ids": cohort_ids}
         return _edit_form(
-            request, session, team_id, values=values, errors=exc.errors, status_code=422
+            request, session, team_id, values=form.values, errors=exc.errors, status_code=422
         )
     session.commit()
     return flash(redirect(request, f"/teams/{team_id}"), "The team has been saved.")
@@ -189,22 +166,14 @@ def change_stage(
     session: SessionDep,
     user: Annotated[User, Staff],
     team_id: PathId,
-    stage: Text = "",
-    changed_on: Text = "",
-    note: Text = "",
+    form: FormOf(StageForm),
 ) -> Response:
+    def change(data):
+        team_service.change_stage(session, actor=user, team_id=team_id, form=data)
+
+    done = N_("The stage has been changed.")
     return _change_team(
-        request,
-        session,
-        user,
-        team_id,
-        lambda: team_service.change_stage(
-            session, actor=user, team_id=team_id, stage=stage, changed_on=changed_on, note=note
-        ),
-        failed="stage",
-        values={"stage": stage, "changed_on": changed_on, "note": note},
-        anchor="stage",
-        done=N_("The stage has been changed."),
+        request, session, user, team_id, form, change, failed="stage", anchor="stage", done=done
     )
 
 
@@ -214,22 +183,14 @@ def add_member(
     session: SessionDep,
     user: Annotated[User, Staff],
     team_id: PathId,
-    student: Text = "",
-    post: Text = "",
-    joined_on: Text = "",
+    form: FormOf(MemberForm),
 ) -> Response:
+    def change(data):
+        team_service.add_member(session, actor=user, team_id=team_id, form=data)
+
+    done = N_("The member has been added.")
     return _change_team(
-        request,
-        session,
-        user,
-        team_id,
-        lambda: team_service.add_member(
-            session, actor=user, team_id=team_id, student=student, post=post, joined_on=joined_on
-        ),
-        failed="member",
-        values={"student": student, "post": post, "joined_on": joined_on},
-        anchor="members",
-        done=N_("The member has been added."),
+        request, session, user, team_id, form, change, failed="member", anchor="members", done=done
     )
 
 
@@ -240,21 +201,17 @@ def change_post(
     user: Annotated[User, Staff],
     team_id: PathId,
     member_id: PathId,
-    post: Text = "",
-    on: Text = "",
+    form: FormOf(PostChangeForm),
 ) -> Response:
+    def change(data):
+        team_service.change_member_post(
+            session, actor=user, team_id=team_id, member_id=member_id, form=data
+        )
+
+    form.values["member_id"] = member_id  # the row whose form shows the errors
+    done = N_("The post has been changed.")
     return _change_team(
-        request,
-        session,
-        user,
-        team_id,
-        lambda: team_service.change_member_post(
-            session, actor=user, team_id=team_id, member_id=member_id, post=post, on=on
-        ),
-        failed="post",
-        values={"member_id": member_id, "post": post},
-        anchor="members",
-        done=N_("The post has been changed."),
+        request, session, user, team_id, form, change, failed="post", anchor="members", done=done
     )
 
 
@@ -265,20 +222,17 @@ def remove_member(
     user: Annotated[User, Staff],
     team_id: PathId,
     member_id: PathId,
-    left_on: Text = "",
+    form: FormOf(LeaveForm),
 ) -> Response:
+    def change(data):
+        team_service.remove_member(
+            session, actor=user, team_id=team_id, member_id=member_id, form=data
+        )
+
+    form.values["member_id"] = member_id
+    done = N_("The member has left the team.")
     return _change_team(
-        request,
-        session,
-        user,
-        team_id,
-        lambda: team_service.remove_member(
-            session, actor=user, team_id=team_id, member_id=member_id, left_on=left_on
-        ),
-        failed="leave",
-        values={"member_id": member_id, "left_on": left_on},
-        anchor="members",
-        done=N_("The member has left the team."),
+        request, session, user, team_id, form, change, failed="leave", anchor="members", done=done
     )
 
 
@@ -288,14 +242,15 @@ def set_captain(
     session: SessionDep,
     user: Annotated[User, Staff],
     team_id: PathId,
-    captain: Text = "",
+    form: FormOf(CaptainForm),
 ) -> Response:
-    try:
-        team_service.set_captain(session, actor=user, team_id=team_id, user_id=captain)
-    except FormErrors as exc:
-        return _team_page_with_errors(request, session, user, team_id, exc, "captain", {})
-    session.commit()
-    return flash(redirect(request, f"/teams/{team_id}#members"), "The captain has been chosen.")
+    def change(data):
+        team_service.set_captain(session, actor=user, team_id=team_id, form=data)
+
+    done = N_("The captain has been chosen.")
+    return _change_team(
+        request, session, user, team_id, form, change, failed="captain", anchor="members", done=done
+    )
 
 
 @router.post("/{team_id}/invitations", dependencies=[StudentOnly])
@@ -304,21 +259,14 @@ def invite_member(
     session: SessionDep,
     user: Annotated[User, StudentOnly],
     team_id: PathId,
-    student: Text = "",
-    post: Text = "",
+    form: FormOf(InvitationForm),
 ) -> Response:
+    def change(data):
+        team_service.invite_member(session, actor=user, team_id=team_id, form=data)
+
+    done = N_("The invitation has been sent.")
     return _change_team(
-        request,
-        session,
-        user,
-        team_id,
-        lambda: team_service.invite_member(
-            session, actor=user, team_id=team_id, student=student, post=post
-        ),
-        failed="invite",
-        values={"student": student, "post": post},
-        anchor="members",
-        done=N_("The invitation has been sent."),
+        request, session, user, team_id, form, change, failed="invite", anchor="members", done=done
     )
 
 

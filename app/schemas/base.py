@@ -118,6 +118,21 @@ class FormModel(BaseModel):
             raise FormErrors(problems)
         return form
 
+    @classmethod
+    def lenient(cls, data: Any) -> Self:
+        """The model from a query string or other input nobody typed into a form: each
+        invalid or missing value falls back to the field's default (for filters)."""
+        values = cls.read(data)
+        try:
+            return cls.model_validate(dict(values))
+        except ValidationError as exc:
+            bad = set(errors_by_field(cls, exc))
+            kept = {name: value for name, value in values.items() if name not in bad}
+            try:
+                return cls.model_validate(kept)
+            except ValidationError:
+                return cls.model_validate({})
+
     def field_problems(self) -> dict[str, Any]:
         """Checks across fields that need no database (an end after its start), as
         {field: message}. They also run when other fields are invalid: guard each check

@@ -14,7 +14,7 @@ past PostgreSQL's ``integer``, a date past year 9999, an amount that overflows `
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
@@ -24,6 +24,8 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from app.config import settings
+from app.i18n import N_
+from app.services import clock
 
 MAX_ROW_ID = 2**31 - 1  # PostgreSQL integer: every primary key
 MAX_INT = 2_000_000_000
@@ -64,8 +66,19 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _field(kind: Any, check: Callable[[Any], Any]) -> Any:
-    return Annotated[kind, BeforeValidator(check)]
+def _field(kind: Any, check: Callable[[Any], Any], message: str | None = None) -> Any:
+    """``kind`` validated by ``check``; with ``message``, every refusal says that instead
+    (a form that words its rule once, e.g. 'Choose a semester from 1 to 6.')."""
+    if message is None:
+        return Annotated[kind, BeforeValidator(check)]
+
+    def worded(value: Any) -> Any:
+        try:
+            return check(value)
+        except PydanticCustomError:
+            raise field_error(message) from None
+
+    return Annotated[kind, BeforeValidator(worded)]
 
 
 # --- text ------------------------------------------------------------------------------------
@@ -122,7 +135,9 @@ def _whole(value: Any, *, low: int, high: int) -> int:
     return number
 
 
-def Count(*, low: int = 0, high: int = MAX_INT, required: bool = True) -> Any:  # noqa: N802
+def Count(  # noqa: N802
+    *, low: int = 0, high: int = MAX_INT, required: bool = True, message: str | None = None
+) -> Any:
     """A whole number in [low, high]; blank is an error, or ``low`` when not required."""
 
     def check(value: Any) -> int:
@@ -132,16 +147,18 @@ def Count(*, low: int = 0, high: int = MAX_INT, required: bool = True) -> Any:  
             return low
         return _whole(value, low=low, high=high)
 
-    return _field(int, check)
+    return _field(int, check, message)
 
 
-def OptionalCount(*, low: int = 0, high: int = MAX_INT) -> Any:  # noqa: N802
+def OptionalCount(  # noqa: N802
+    *, low: int = 0, high: int = MAX_INT, message: str | None = None
+) -> Any:
     """A whole number in [low, high], or None when blank."""
 
     def check(value: Any) -> int | None:
         return None if _blank(value) else _whole(value, low=low, high=high)
 
-    return _field(int | None, check)
+    return _field(int | None, check, message)
 
 
 def _row_id(value: Any) -> int:
@@ -245,7 +262,12 @@ def parse_decimal(value: Any, *, low: Decimal, high: Decimal, places: int) -> De
 
 
 def Number(  # noqa: N802
-    *, low: Decimal | int, high: Decimal | int, places: int = 2, required: bool = True
+    *,
+    low: Decimal | int | str,
+    high: Decimal | int | str,
+    places: int = 2,
+    required: bool = True,
+    message: str | None = None,
 ) -> Any:
     """A decimal in [low, high] with at most ``places`` decimals (scores, weights, credits)."""
     low, high = Decimal(low), Decimal(high)
@@ -257,7 +279,7 @@ def Number(  # noqa: N802
             return None
         return parse_decimal(value, low=low, high=high, places=places)
 
-    return _field(Decimal if required else Decimal | None, check)
+    return _field(Decimal if required else Decimal | None, check, message)
 
 
 # --- dates and times -------------------------------------------------------------------------
@@ -279,15 +301,19 @@ def parse_local_date(value: Any) -> date:
     return parsed
 
 
-def LocalDate(*, required: bool = True) -> Any:  # noqa: N802
-    """A calendar date (YYYY-MM-DD) between 2000 and 2100; None when blank and optional."""
+def LocalDate(*, required: bool = True, not_future: bool = False) -> Any:  # noqa: N802
+    """A calendar date (YYYY-MM-DD) between 2000 and 2100; None when blank and optional;
+    with ``not_future``, no later than today on the college's clock."""
 
     def check(value: Any) -> date | None:
         if _blank(value):
             if required:
                 raise field_error("Enter a date.")
             return None
-        return parse_local_date(value)
+        parsed = parse_local_date(value)
+        if not_future and parsed > clock.today():
+            raise field_error("The date cannot be in the future.")
+        return parsed
 
     return _field(date if required else date | None, check)
 
@@ -349,21 +375,28 @@ def HourMinute(*, required: bool = True) -> Any:  # noqa: N802
 # --- choices ---------------------------------------------------------------------------------
 
 
-def Choice(enum: type[Enum], *, required: bool = True) -> Any:  # noqa: N802
-    """One of an enum's values (a select or radio group)."""
-    allowed = {str(member.value): member for member in enum}
+def Choice(  # noqa: N802
+    options: type[Enum] | Iterable[str], *, required: bool = True, message: str | None = None
+) -> Any:
+    """One of an enum's values or of a list of codes (a select or radio group), as its
+    code; ``message`` replaces 'Choose one of the options.' where a form says more."""
+    if isinstance(options, type) and issubclass(options, Enum):
+        allowed = frozenset(str(member.value) for member in options)
+    else:
+        allowed = frozenset(options)
+    refusal = message or N_("Choose one of the options.")
 
-    def check(value: Any) -> Enum | None:
-        if isinstance(value, enum):
-            return value
+    def check(value: Any) -> str | None:
+        if isinstance(value, Enum):
+            value = value.value
         text = _text_of(value)
         if not text and not required:
             return None
         if text not in allowed:
-            raise field_error("Choose one of the options.")
-        return allowed[text]
+            raise field_error(refusal)
+        return text
 
-    return _field(enum if required else enum | None, check)
+    return _field(str if required else str | None, check)
 
 
 def Flag() -> Any:  # noqa: N802

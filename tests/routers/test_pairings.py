@@ -25,7 +25,19 @@ def test_admin_pairs_a_team_with_a_teacher_and_a_mentor(client, session):
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 422
-    for field in ("teacher_id", "mentor_id", "ends_on"):
+    assert 'id="ends_on-error"' in response.text
+    response = client.post_form(
+        "/pairings/new",
+        {
+            "team_id": str(team.id),
+            "teacher_id": str(mentor.id),
+            "mentor_id": str(teacher.id),
+            "starts_on": "2025-09-01",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    for field in ("teacher_id", "mentor_id"):
         assert f'id="{field}-error"' in response.text
     assert session.exec(select(Pairing)).first() is None
     response = client.post_form(

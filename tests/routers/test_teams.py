@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from app.models.studios import Booking
 from app.models.teams import LiveSession, Team, TeamCohort, TeamInvitation, TeamMember
+from app.schemas.teams import InvitationForm
 from app.services.teams import members as member_service
 from tests.factories import make_cohort, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
@@ -42,10 +43,12 @@ def test_bad_team_input_gets_messages_beside_the_fields_and_writes_nothing(clien
     session.commit()
     client.login(teacher.username)
     response = client.post_form(
-        "/teams/new", {"name": "重名队", "stage": "moon"}, headers={"HX-Request": "true"}
+        "/teams/new", {"name": "", "stage": "moon"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 422
     assert 'id="name-error"' in response.text and 'id="stage-error"' in response.text
+    response = client.post_form("/teams/new", {"name": "重名队"}, headers={"HX-Request": "true"})
+    assert response.status_code == 422 and 'id="name-error"' in response.text
     assert len(session.exec(select(Team)).all()) == 1
     team = session.exec(select(Team)).one()
     response = client.post_form(f"/teams/{team.id}/members", {"student": "nobody", "post": ""})
@@ -259,7 +262,10 @@ def test_the_captain_withdraws_an_open_invitation(client, other_client, session)
     captain, member, newcomer = make_student(session), make_student(session), make_student(session)
     team = make_team(session, members=[(captain, "anchor"), (member, "traffic")], captain=captain)
     invitation = member_service.invite_member(
-        session, actor=captain, team_id=team.id, student=newcomer.username, post="operation"
+        session,
+        actor=captain,
+        team_id=team.id,
+        form=InvitationForm.parse({"student": newcomer.username, "post": "operation"}),
     )
     session.commit()
     url = f"/teams/{team.id}/invitations/{invitation.id}/withdraw"

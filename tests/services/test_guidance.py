@@ -6,12 +6,12 @@ import pytest
 from openpyxl import load_workbook
 
 from app.errors import FormErrors, NotFound
+from app.schemas.mentoring import LogForm
 from app.services import clock
 from app.services.clock import today
 from app.services.mentoring import guidance as guidance_service
 from app.services.mentoring import overview as guidance_overview
 from app.services.mentoring import report as guidance_report
-from app.services.mentoring.guidance import LogForm
 from tests.factories import make_student
 from tests.factories_teams import make_log, make_paired_world, make_team
 
@@ -25,7 +25,7 @@ def _form(**changes) -> LogForm:
         "actions": ["整理话术", "复盘数据", ""],
     }
     values.update(changes)
-    return LogForm(**values)
+    return LogForm.parse(values)
 
 
 def test_a_mentor_logs_guidance_for_their_pairing_with_action_items(session):
@@ -62,10 +62,14 @@ def test_another_mentors_pairing_is_not_found_for_every_operation(session):
 
 def test_bad_input_is_refused_beside_each_field(session):
     w = make_paired_world(session)
-    form = _form(
-        held_on="2999-01-01", minutes="0", mode="telepathy", skill_ids=["abc"], actions=["x" * 501]
-    )
     with pytest.raises(FormErrors) as caught:
+        form = _form(
+            held_on="2999-01-01",
+            minutes="0",
+            mode="telepathy",
+            skill_ids=["abc"],
+            actions=["x" * 501],
+        )
         guidance_service.create_log(
             session, user=w["mentor_a"], pairing_id=w["pairing_a"].id, form=form
         )
@@ -122,3 +126,13 @@ def test_report_sums_hours_and_lists_quiet_teams_and_exports_safely(session):
     quiet_sheet = book.worksheets[3]
     assert quiet_sheet.cell(row=2, column=1).value == '\'=HYPERLINK("http://x")'
     assert book.worksheets[0].cell(row=2, column=3).value == 1.5
+
+
+def test_a_log_outside_the_pairing_or_with_unknown_topics_is_refused(session):
+    w = make_paired_world(session)
+    form = _form(held_on="2001-01-01", skill_ids=["999999"])
+    with pytest.raises(FormErrors) as caught:
+        guidance_service.create_log(
+            session, user=w["mentor_a"], pairing_id=w["pairing_a"].id, form=form
+        )
+    assert set(caught.value.errors) == {"held_on", "skill_ids"}

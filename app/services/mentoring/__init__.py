@@ -2,7 +2,6 @@
 
 from .guidance import (
     MODES,
-    LogForm,
     acknowledge_log,
     create_log,
     delete_log,
@@ -31,7 +30,6 @@ from .pairings import (
 from .report import MAX_WEEKS, guidance_report, report_xlsx
 
 __all__ = [
-    "LogForm",
     "MAX_WEEKS",
     "MODES",
     "acknowledge_log",

@@ -7,7 +7,6 @@ pairing, so another mentor's pairing, log or action item looks exactly like a mi
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
@@ -26,12 +25,11 @@ from app.models.teams import (
     Team,
     TeamMember,
 )
+from app.schemas.base import FormValues
+from app.schemas.mentoring import LogForm
 from app.services.mentoring.pairings import PairingRow, pairing_rows_query
-from app.services.teams.forms import clean_text, parse_date, parse_id, parse_int, strip_nul
 
 MODES = [mode.value for mode in GuidanceMode]
-MAX_ACTIONS = 10
-MAX_MINUTES = 600
 NOT_FOUND = N_("This pairing does not exist or is not yours.")
 LOG_NOT_FOUND = N_("This guidance log does not exist or is not visible to you.")
 
@@ -82,72 +80,38 @@ def _readable_log(session: Session, *, user: User, log_id: int) -> tuple[Guidanc
     raise NotFound(LOG_NOT_FOUND)
 
 
-@dataclass
-class LogForm:
-    held_on: str = ""
-    minutes: str = ""
-    mode: str = ""
-    skill_ids: list[str] = field(default_factory=list)
-    notes: str = ""
-    actions: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _CheckedLog:
-    held_on: date
-    minutes: int
-    mode: str
-    notes: str
-    skill_ids: set[int]
-    actions: list[str]
-
-
-def _check_log(session: Session, pairing: Pairing, form: LogForm) -> _CheckedLog:
-    """A log form's values, or FormErrors beside each bad field."""
+def _check_log(session: Session, pairing: Pairing, form: LogForm) -> None:
+    """What a log form cannot know: the date lies within the pairing, the topics exist."""
     errors: dict = {}
-    held = parse_date(form.held_on, "held_on", errors, not_future=True)
-    if held and held < pairing.starts_on:
+    if form.held_on < pairing.starts_on:
         errors["held_on"] = _l("The date is before the pairing started.")
-    elif held and pairing.ends_on and held > pairing.ends_on:
+    elif pairing.ends_on and form.held_on > pairing.ends_on:
         errors["held_on"] = _l("The date is after the pairing ended.")
-    minutes = parse_int(form.minutes, "minutes", errors, minimum=1, maximum=MAX_MINUTES)
-    if form.mode not in MODES:
-        errors["mode"] = _l("Choose how the session was held.")
-    notes = clean_text(form.notes, "notes", errors, max_length=10000)
-    skill_ids = {parse_id(value) for value in form.skill_ids[:50]}
-    if None in skill_ids:
-        errors["skill_ids"] = _l("Choose topics from the list.")
-    elif skill_ids:
-        found = session.exec(select(Skill.id).where(Skill.id.in_(skill_ids))).all()  # type: ignore[union-attr]
-        if len(found) != len(skill_ids):
+    if form.skill_ids:
+        found = session.exec(select(Skill.id).where(Skill.id.in_(form.skill_ids))).all()  # type: ignore[union-attr]
+        if len(found) != len(set(form.skill_ids)):
             errors["skill_ids"] = _l("Choose topics from the list.")
-    actions = [strip_nul(text) for text in form.actions if strip_nul(text)]
-    if len(actions) > MAX_ACTIONS:
-        errors["actions"] = _l("Record at most %(n)s action items.", n=MAX_ACTIONS)
-    elif any(len(text) > 500 for text in actions):
-        errors["actions"] = _l("Each action item may have at most 500 characters.")
     if errors:
         raise FormErrors(errors)
-    return _CheckedLog(held, minutes, form.mode, notes, skill_ids, actions)  # type: ignore[arg-type]
 
 
 def create_log(session: Session, *, user: User, pairing_id: int, form: LogForm) -> GuidanceLog:
     """Record a guidance session for one of the user's own pairings."""
     pairing = own_pairing(session, user=user, pairing_id=pairing_id)
-    checked = _check_log(session, pairing, form)
+    _check_log(session, pairing, form)
     log = GuidanceLog(
         pairing_id=pairing.id,
         author_id=user.id,
-        held_on=checked.held_on,
-        minutes=checked.minutes,
-        mode=checked.mode,
-        notes=checked.notes,
+        held_on=form.held_on,
+        minutes=form.minutes,
+        mode=form.mode,
+        notes=form.notes,
     )
     session.add(log)
     session.flush()
-    for skill_id in sorted(checked.skill_ids):
+    for skill_id in sorted(set(form.skill_ids)):
         session.add(GuidanceTopic(log_id=log.id, skill_id=skill_id))
-    for order, text in enumerate(checked.actions):
+    for order, text in enumerate(form.action_items()):
         session.add(ActionItem(log_id=log.id, text=text, sort_order=order))
     session.flush()
     return log
@@ -161,14 +125,14 @@ def _own_log(session: Session, *, user: User, log_id: int) -> tuple[GuidanceLog,
     return log, pairing
 
 
-def log_form(session: Session, *, user: User, log_id: int) -> tuple[LogForm, Pairing]:
+def log_form(session: Session, *, user: User, log_id: int) -> tuple[FormValues, Pairing]:
     """What the edit form of a log starts from (the author's side only)."""
     log, pairing = _own_log(session, user=user, log_id=log_id)
     topics = session.exec(select(GuidanceTopic.skill_id).where(GuidanceTopic.log_id == log.id))
     actions = session.exec(
         select(ActionItem.text).where(ActionItem.log_id == log.id).order_by(ActionItem.sort_order)
     )
-    form = LogForm(
+    form = LogForm.initial(
         held_on=log.held_on.isoformat(),
         minutes=str(log.minutes),
         mode=log.mode,
@@ -183,16 +147,16 @@ def update_log(session: Session, *, user: User, log_id: int, form: LogForm) -> G
     """Correct a log. Action items keep their ticks where their text is unchanged; the
     team is asked to acknowledge the corrected log again."""
     log, pairing = _own_log(session, user=user, log_id=log_id)
-    checked = _check_log(session, pairing, form)
+    _check_log(session, pairing, form)
     log.held_on, log.minutes, log.mode, log.notes = (
-        checked.held_on,
-        checked.minutes,
-        checked.mode,
-        checked.notes,
+        form.held_on,
+        form.minutes,
+        form.mode,
+        form.notes,
     )
     log.acknowledged_at, log.acknowledged_by_id = None, None
     session.add(log)
-    new_topics = set(checked.skill_ids)
+    new_topics = set(form.skill_ids)
     for topic in session.exec(select(GuidanceTopic).where(GuidanceTopic.log_id == log.id)):
         if topic.skill_id in new_topics:
             new_topics.discard(topic.skill_id)
@@ -204,7 +168,7 @@ def update_log(session: Session, *, user: User, log_id: int, form: LogForm) -> G
         item.text: item
         for item in session.exec(select(ActionItem).where(ActionItem.log_id == log.id))
     }
-    for order, text in enumerate(checked.actions):
+    for order, text in enumerate(form.action_items()):
         item = kept.pop(text, None) or ActionItem(log_id=log.id, text=text)
         item.sort_order = order
         session.add(item)

@@ -11,9 +11,14 @@ from app.errors import FormErrors, NotFound
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.models.teams import EnterprisePairing, Pairing, PracticeDay, Project, Team
+from app.schemas.mentoring import (
+    EndPairingForm,
+    EnterprisePairingForm,
+    PairingForm,
+    PracticeForm,
+)
 from app.services.clock import today
 from app.services.pagination import Page, paginate
-from app.services.teams.forms import clean_text, parse_date, parse_id
 
 
 @dataclass
@@ -70,32 +75,18 @@ def people_choices(session: Session, role: Role) -> list[User]:
     )
 
 
-def create_pairing(
-    session: Session,
-    *,
-    team_id: str,
-    teacher_id: str,
-    mentor_id: str,
-    starts_on: str,
-    ends_on: str = "",
-    goals: str = "",
-) -> Pairing:
+def create_pairing(session: Session, *, form: PairingForm) -> Pairing:
     """Pair a team with a college mentor and an industry mentor (administrators)."""
     errors: dict = {}
-    team = session.get(Team, parse_id(team_id) or 0)
+    team = session.get(Team, form.team_id) if form.team_id else None
     if team is None:
         errors["team_id"] = _l("Choose a team.")
-    teacher = session.get(User, parse_id(teacher_id) or 0)
+    teacher = session.get(User, form.teacher_id) if form.teacher_id else None
     if teacher is None or teacher.role != Role.teacher or not teacher.is_active:
         errors["teacher_id"] = _l("Choose a teacher.")
-    mentor = session.get(User, parse_id(mentor_id) or 0)
+    mentor = session.get(User, form.mentor_id) if form.mentor_id else None
     if mentor is None or mentor.role != Role.mentor or not mentor.is_active:
         errors["mentor_id"] = _l("Choose an industry mentor.")
-    start = parse_date(starts_on, "starts_on", errors)
-    end = parse_date(ends_on, "ends_on", errors, required=False)
-    if start and end and end < start:
-        errors["ends_on"] = _l("The end must not be before the start.")
-    goals = clean_text(goals, "goals", errors, max_length=5000)
     if errors:
         raise FormErrors(errors)
     project = session.exec(select(Project).where(Project.team_id == team.id)).first()
@@ -104,25 +95,22 @@ def create_pairing(
         teacher_id=teacher.id,
         mentor_id=mentor.id,
         project_id=project.id if project else None,
-        starts_on=start,
-        ends_on=end,
-        goals=goals,
+        starts_on=form.starts_on,
+        ends_on=form.ends_on,
+        goals=form.goals,
     )
     session.add(pairing)
     session.flush()
     return pairing
 
 
-def end_pairing(session: Session, *, pairing_id: int, ends_on: str) -> Pairing:
+def end_pairing(session: Session, *, pairing_id: int, form: EndPairingForm) -> Pairing:
     pairing = session.get(Pairing, pairing_id)
     if pairing is None:
         raise NotFound("This pairing does not exist.")
-    errors: dict = {}
-    end = parse_date(ends_on, "ends_on", errors, required=False) or today()
+    end = form.ends_on or today()
     if end < pairing.starts_on:
-        errors["ends_on"] = _l("The end must not be before the start.")
-    if errors:
-        raise FormErrors(errors)
+        raise FormErrors({"ends_on": _l("The end must not be before the start.")})
     pairing.ends_on = end
     session.add(pairing)
     session.flush()
@@ -154,76 +142,40 @@ def list_enterprise_pairings(
 
 
 def create_enterprise_pairing(
-    session: Session,
-    *,
-    teacher_id: str,
-    enterprise: str,
-    contact: str = "",
-    starts_on: str,
-    ends_on: str = "",
-    notes: str = "",
+    session: Session, *, form: EnterprisePairingForm
 ) -> EnterprisePairing:
-    errors: dict = {}
-    teacher = session.get(User, parse_id(teacher_id) or 0)
+    teacher = session.get(User, form.teacher_id) if form.teacher_id else None
     if teacher is None or teacher.role != Role.teacher:
-        errors["teacher_id"] = _l("Choose a teacher.")
-    enterprise = clean_text(enterprise, "enterprise", errors, max_length=200, required=True)
-    contact = clean_text(contact, "contact", errors, max_length=100)
-    notes = clean_text(notes, "notes", errors, max_length=2000)
-    start = parse_date(starts_on, "starts_on", errors)
-    end = parse_date(ends_on, "ends_on", errors, required=False)
-    if start and end and end < start:
-        errors["ends_on"] = _l("The end must not be before the start.")
-    if errors:
-        raise FormErrors(errors)
+        raise FormErrors({"teacher_id": _l("Choose a teacher.")})
     row = EnterprisePairing(
         teacher_id=teacher.id,
-        enterprise=enterprise,
-        contact=contact,
-        starts_on=start,
-        ends_on=end,
-        notes=notes,
+        enterprise=form.enterprise,
+        contact=form.contact,
+        starts_on=form.starts_on,
+        ends_on=form.ends_on,
+        notes=form.notes,
     )
     session.add(row)
     session.flush()
     return row
 
 
-def record_practice(
-    session: Session,
-    *,
-    actor: User,
-    teacher_id: str,
-    enterprise: str,
-    starts_on: str,
-    ends_on: str,
-    content: str = "",
-) -> PracticeDay:
+def record_practice(session: Session, *, actor: User, form: PracticeForm) -> PracticeDay:
     """A teacher's enterprise practice (an administrator for anyone, a teacher for self)."""
-    errors: dict = {}
     if actor.role == Role.teacher:
         teacher = actor
     else:
-        teacher = session.get(User, parse_id(teacher_id) or 0)
+        teacher = session.get(User, form.teacher_id) if form.teacher_id else None
         if teacher is None or teacher.role != Role.teacher:
-            errors["teacher_id"] = _l("Choose a teacher.")
-    enterprise = clean_text(enterprise, "enterprise", errors, max_length=200, required=True)
-    content = clean_text(content, "content", errors, max_length=2000)
-    start = parse_date(starts_on, "starts_on", errors, not_future=True)
-    end = parse_date(ends_on, "ends_on", errors, not_future=True)
-    if start and end and end < start:
-        errors["ends_on"] = _l("The end must not be before the start.")
-    elif start and end and (end - start).days >= 366:
-        errors["ends_on"] = _l("Record at most one year at a time.")
-    if errors:
-        raise FormErrors(errors)
+            raise FormErrors({"teacher_id": _l("Choose a teacher.")})
+    start, end = form.starts_on, form.ends_on
     row = PracticeDay(
         teacher_id=teacher.id,
-        enterprise=enterprise,
+        enterprise=form.enterprise,
         starts_on=start,
         ends_on=end,
         days=(end - start).days + 1,
-        content=content,
+        content=form.content,
     )
     session.add(row)
     session.flush()

@@ -11,9 +11,10 @@ from sqlmodel import Session, select
 from app.i18n import gettext as _
 from app.models import User
 from app.models.teams import GuidanceLog, Pairing, Team
+from app.schemas.mentoring import MAX_REPORT_WEEKS
 from app.services.clock import term_bounds, today
 
-MAX_WEEKS = 104
+MAX_WEEKS = MAX_REPORT_WEEKS
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 

@@ -1,7 +1,6 @@
 """Teams: what routers and other domains use, re-exported."""
 
 from .charts import money_chart
-from .forms import clean_text, parse_date, parse_id, parse_int, strip_nul
 from .live_figures import daily_figures, team_totals
 from .live_sessions import (
     cancel_session,
@@ -61,7 +60,6 @@ __all__ = [
     "cancel_session",
     "change_member_post",
     "change_stage",
-    "clean_text",
     "create_team",
     "current_member",
     "daily_figures",
@@ -73,9 +71,6 @@ __all__ = [
     "list_sessions",
     "list_teams",
     "money_chart",
-    "parse_date",
-    "parse_id",
-    "parse_int",
     "pending_invitations",
     "plan_form",
     "plan_session",
@@ -90,7 +85,6 @@ __all__ = [
     "save_project",
     "session_detail",
     "set_captain",
-    "strip_nul",
     "team_choices",
     "team_detail",
     "team_form_values",

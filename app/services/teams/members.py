@@ -9,17 +9,24 @@ from app.i18n import lazy_gettext as _l
 from app.models import Post, Role, StudentProfile, User
 from app.models.base import utcnow
 from app.models.teams import InvitationStatus, Team, TeamInvitation, TeamMember
+from app.schemas.fields import row_id_or_none
+from app.schemas.teams import (
+    CaptainForm,
+    InvitationForm,
+    LeaveForm,
+    MemberForm,
+    PostChangeForm,
+)
 from app.services.clock import today
-from app.services.teams.forms import parse_date, parse_id, strip_nul
 from app.services.teams.teams import current_member, get_visible_team, is_staff
 
 
 def resolve_post(session: Session, value: str | int | None) -> Post | None:
     """A post by id or by code (``anchor``)."""
-    text = strip_nul(str(value or ""))
+    text = str(value or "").strip()
     if not text:
         return None
-    post_id = parse_id(text)
+    post_id = row_id_or_none(text) if text.isdigit() else None
     if post_id is not None:
         return session.get(Post, post_id)
     return session.exec(select(Post).where(Post.code == text[:32])).first()
@@ -27,7 +34,7 @@ def resolve_post(session: Session, value: str | int | None) -> Post | None:
 
 def resolve_student(session: Session, value: str) -> User | None:
     """A student by username or student number."""
-    text = strip_nul(value)[:64]
+    text = value.strip()[:64]
     if not text:
         return None
     return session.exec(
@@ -41,21 +48,19 @@ def resolve_student(session: Session, value: str) -> User | None:
     ).first()
 
 
-def add_member(
-    session: Session, *, actor: User, team_id: int, student: str, post: str, joined_on: str = ""
-) -> TeamMember:
+def add_member(session: Session, *, actor: User, team_id: int, form: MemberForm) -> TeamMember:
     """Add a student to a team with a post (staff)."""
     team = get_visible_team(session, user=actor, team_id=team_id)
     errors: dict = {}
-    person = resolve_student(session, student)
+    person = resolve_student(session, form.student)
     if person is None:
         errors["student"] = _l("No active student has this username or student number.")
     elif current_member(session, team_id=team.id, user_id=person.id):
         errors["student"] = _l("This student is already a member of the team.")
-    chosen = resolve_post(session, post)
+    chosen = resolve_post(session, form.post)
     if chosen is None:
         errors["post"] = _l("Choose a post.")
-    joined = parse_date(joined_on, "joined_on", errors, required=False, not_future=True)
+    joined = form.joined_on
     if errors:
         raise FormErrors(errors)
     member = TeamMember(
@@ -74,18 +79,18 @@ def _member_of_team(session: Session, *, team_id: int, member_id: int) -> TeamMe
 
 
 def change_member_post(
-    session: Session, *, actor: User, team_id: int, member_id: int, post: str, on: str = ""
+    session: Session, *, actor: User, team_id: int, member_id: int, form: PostChangeForm
 ) -> TeamMember:
     """A member takes another post: the old stint ends, a new one starts (history kept)."""
     get_visible_team(session, user=actor, team_id=team_id)
     member = _member_of_team(session, team_id=team_id, member_id=member_id)
     errors: dict = {}
-    chosen = resolve_post(session, post)
+    chosen = resolve_post(session, form.post)
     if chosen is None:
         errors["post"] = _l("Choose a post.")
     elif chosen.id == member.post_id:
         errors["post"] = _l("The member already has this post.")
-    when = parse_date(on, "on", errors, required=False, not_future=True) or today()
+    when = form.on or today()
     if when < member.joined_on:
         errors["on"] = _l("The date is before the member joined.")
     if errors:
@@ -102,13 +107,13 @@ def change_member_post(
 
 
 def remove_member(
-    session: Session, *, actor: User, team_id: int, member_id: int, left_on: str = ""
+    session: Session, *, actor: User, team_id: int, member_id: int, form: LeaveForm
 ) -> TeamMember:
     """A member leaves: the stint is closed on ``left_on`` (kept in the history)."""
     team = get_visible_team(session, user=actor, team_id=team_id)
     member = _member_of_team(session, team_id=team_id, member_id=member_id)
     errors: dict = {}
-    when = parse_date(left_on, "left_on", errors, required=False, not_future=True) or today()
+    when = form.left_on or today()
     if when < member.joined_on:
         errors["left_on"] = _l("The date is before the member joined.")
     if errors:
@@ -122,10 +127,10 @@ def remove_member(
     return member
 
 
-def set_captain(session: Session, *, actor: User, team_id: int, user_id: str) -> Team:
+def set_captain(session: Session, *, actor: User, team_id: int, form: CaptainForm) -> Team:
     """Make a current member the captain."""
     team = get_visible_team(session, user=actor, team_id=team_id)
-    chosen = parse_id(user_id)
+    chosen = form.captain
     if chosen is None or current_member(session, team_id=team.id, user_id=chosen) is None:
         raise FormErrors({"captain": _l("Choose a current member.")})
     team.captain_id = chosen
@@ -135,7 +140,7 @@ def set_captain(session: Session, *, actor: User, team_id: int, user_id: str) ->
 
 
 def invite_member(
-    session: Session, *, actor: User, team_id: int, student: str, post: str
+    session: Session, *, actor: User, team_id: int, form: InvitationForm
 ) -> TeamInvitation:
     """The captain invites a student to join with a post."""
     team = get_visible_team(session, user=actor, team_id=team_id)
@@ -144,7 +149,7 @@ def invite_member(
     ):
         raise NotFound("Only the team's captain may invite members.")
     errors: dict = {}
-    person = resolve_student(session, student)
+    person = resolve_student(session, form.student)
     if person is None:
         errors["student"] = _l("No active student has this username or student number.")
     elif current_member(session, team_id=team.id, user_id=person.id):
@@ -157,7 +162,7 @@ def invite_member(
         )
     ).first():
         errors["student"] = _l("This student already has an open invitation.")
-    chosen = resolve_post(session, post)
+    chosen = resolve_post(session, form.post)
     if chosen is None:
         errors["post"] = _l("Choose a post.")
     if errors:

@@ -10,9 +10,9 @@ from app.errors import FormErrors, NotFound
 from app.i18n import lazy_gettext as _l
 from app.models import User
 from app.models.teams import FollowerSnapshot, Platform, PlatformAccount, Project, ProjectStatus
+from app.schemas.teams import AccountForm, FollowersForm, ProjectForm
 from app.services.clock import today
 from app.services.teams import teams as team_service
-from app.services.teams.forms import clean_text, parse_date, parse_id, parse_int
 
 PLATFORMS = [platform.value for platform in Platform]
 STATUSES = [status.value for status in ProjectStatus]
@@ -51,20 +51,11 @@ def project_accounts(session: Session, *, project_id: int) -> list[AccountView]:
     return [AccountView(account, history[account.id]) for account in accounts]
 
 
-def save_project(
-    session: Session, *, user: User, team_id: int, title: str, description: str, status: str
-) -> Project:
+def save_project(session: Session, *, user: User, team_id: int, form: ProjectForm) -> Project:
     """Create the team's project, or update it (staff or a current member)."""
     team = team_service.get_editable_team(session, user=user, team_id=team_id)
-    errors: dict = {}
-    title = clean_text(title, "title", errors, max_length=200, required=True)
-    description = clean_text(description, "description", errors, max_length=10000)
-    if status not in STATUSES:
-        errors["status"] = _l("Choose a status.")
-    if errors:
-        raise FormErrors(errors)
-    project = team_project(session, team_id=team.id) or Project(team_id=team.id, title=title)
-    project.title, project.description, project.status = title, description, status
+    project = team_project(session, team_id=team.id) or Project(team_id=team.id, title=form.title)
+    project.title, project.description, project.status = form.title, form.description, form.status
     session.add(project)
     session.flush()
     return project
@@ -79,61 +70,36 @@ def _project_of(session: Session, *, user: User, team_id: int) -> Project:
 
 
 def add_account(
-    session: Session,
-    *,
-    user: User,
-    team_id: int,
-    platform: str,
-    handle: str,
-    followers: str = "",
+    session: Session, *, user: User, team_id: int, form: AccountForm
 ) -> PlatformAccount:
     """A platform account of the team's project, optionally with today's follower count."""
     project = _project_of(session, user=user, team_id=team_id)
-    errors: dict = {}
-    if platform not in PLATFORMS:
-        errors["platform"] = _l("Choose a platform.")
-    handle = clean_text(handle, "handle", errors, max_length=100, required=True)
-    count = parse_int(followers, "followers", errors, required=False)
-    if (
-        not errors
-        and session.exec(
-            select(PlatformAccount.id).where(
-                PlatformAccount.platform == platform,
-                func.lower(PlatformAccount.handle) == handle.lower(),
-            )
-        ).first()
-    ):
-        errors["handle"] = _l("This account is already registered.")
-    if errors:
-        raise FormErrors(errors)
+    platform, handle, count = form.platform, form.handle, form.followers
+    if session.exec(
+        select(PlatformAccount.id).where(
+            PlatformAccount.platform == platform,
+            func.lower(PlatformAccount.handle) == handle.lower(),
+        )
+    ).first():
+        raise FormErrors({"handle": _l("This account is already registered.")})
     account = PlatformAccount(project_id=project.id, platform=platform, handle=handle)
     session.add(account)
     session.flush()
-    if followers.strip():
+    if count is not None:
         session.add(FollowerSnapshot(account_id=account.id, recorded_on=today(), followers=count))
         session.flush()
     return account
 
 
 def record_followers(
-    session: Session,
-    *,
-    user: User,
-    team_id: int,
-    account_id: str | int,
-    recorded_on: str,
-    followers: str,
+    session: Session, *, user: User, team_id: int, form: FollowersForm
 ) -> FollowerSnapshot:
     """The follower count of an account on a date (one figure per day; a new one replaces)."""
     project = _project_of(session, user=user, team_id=team_id)
-    account = session.get(PlatformAccount, parse_id(account_id) or 0)
+    account = session.get(PlatformAccount, form.account_id)
     if account is None or account.project_id != project.id:
         raise NotFound("This account does not belong to the team's project.")
-    errors: dict = {}
-    on = parse_date(recorded_on, "recorded_on", errors, not_future=True)
-    count = parse_int(followers, "followers", errors)
-    if errors:
-        raise FormErrors(errors)
+    on, count = form.recorded_on, form.followers
     snapshot = session.exec(
         select(FollowerSnapshot).where(
             FollowerSnapshot.account_id == account.id, FollowerSnapshot.recorded_on == on

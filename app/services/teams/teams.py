@@ -25,9 +25,10 @@ from app.models.teams import (
     TeamStage,
     TeamStageChange,
 )
+from app.schemas.base import FormValues
+from app.schemas.teams import NewTeamForm, StageForm, TeamForm
 from app.services.clock import today
 from app.services.pagination import Page, paginate
-from app.services.teams.forms import clean_text, parse_date, parse_id, strip_nul
 
 STAFF = frozenset({Role.admin.value, Role.teacher.value})
 STAGES = [stage.value for stage in TeamStage]
@@ -160,7 +161,7 @@ def list_teams(
         query = query.where(Team.id.in_(scope))  # type: ignore[union-attr]
     if stage in STAGES:
         query = query.where(Team.stage == stage)
-    q = strip_nul(q)[:100]
+    q = q.replace("\x00", "").strip()[:100]
     if q:
         query = query.where(Team.name.contains(q, autoescape=True))  # type: ignore[attr-defined]
     query = query.order_by(Team.name, Team.id)
@@ -258,50 +259,29 @@ def _check_name(session: Session, name: str, errors: dict, *, team_id: int | Non
         errors["name"] = _l("Another team already has this name.")
 
 
-def _team_fields(
-    session: Session,
-    name: str,
-    description: str,
-    cohort_ids: list[str] | None,
-    errors: dict,
-    *,
-    team_id: int | None = None,
-) -> tuple[str, str, set[int]]:
-    """A team's name (unique, any case), description and cohort ids, checked."""
-    name = clean_text(name, "name", errors, max_length=100, required=True)
-    description = clean_text(description, "description", errors, max_length=2000)
-    _check_name(session, name, errors, team_id=team_id)
-    ids = {parse_id(value) for value in cohort_ids or []}
-    if None in ids:
-        errors["cohort_ids"] = _l("Choose cohorts from the list.")
-    elif ids:
-        found = session.exec(select(Cohort.id).where(Cohort.id.in_(ids))).all()  # type: ignore[union-attr]
-        if len(found) != len(ids):
+def _check_team(
+    session: Session, form: TeamForm, errors: dict, *, team_id: int | None = None
+) -> None:
+    """A team's name is unique (any case) and its cohorts exist."""
+    _check_name(session, form.name, errors, team_id=team_id)
+    if form.cohort_ids:
+        found = session.exec(select(Cohort.id).where(Cohort.id.in_(form.cohort_ids))).all()  # type: ignore[union-attr]
+        if len(found) != len(form.cohort_ids):
             errors["cohort_ids"] = _l("Choose cohorts from the list.")
-    return name, description, ids  # type: ignore[return-value]
 
 
-def update_team(
-    session: Session,
-    *,
-    actor: User,
-    team_id: int,
-    name: str,
-    description: str = "",
-    cohort_ids: list[str] | None = None,
-) -> Team:
+def update_team(session: Session, *, actor: User, team_id: int, form: TeamForm) -> Team:
     """Rename a team, change its description and cohorts (staff; the stage has its own
     history and changes through change_stage)."""
     if not is_staff(actor):
         raise Forbidden("Only teachers and administrators manage teams.")
     team = get_visible_team(session, user=actor, team_id=team_id)
     errors: dict = {}
-    name, description, ids = _team_fields(
-        session, name, description, cohort_ids, errors, team_id=team.id
-    )
+    _check_team(session, form, errors, team_id=team.id)
     if errors:
         raise FormErrors(errors)
-    team.name, team.description = name, description
+    ids = set(form.cohort_ids)
+    team.name, team.description = form.name, form.description
     session.add(team)
     current = {
         link.cohort_id: link
@@ -316,43 +296,36 @@ def update_team(
     return team
 
 
-def team_form_values(session: Session, *, user: User, team_id: int) -> dict:
+def team_form_values(session: Session, *, user: User, team_id: int) -> FormValues:
     """What the edit form starts from."""
     team = get_visible_team(session, user=user, team_id=team_id)
     cohort_ids = session.exec(select(TeamCohort.cohort_id).where(TeamCohort.team_id == team.id))
-    return {
-        "name": team.name,
-        "description": team.description,
-        "cohort_ids": [str(cohort_id) for cohort_id in cohort_ids],
-    }
+    return TeamForm.initial(
+        name=team.name,
+        description=team.description,
+        cohort_ids=[str(cohort_id) for cohort_id in cohort_ids],
+    )
 
 
-def create_team(
-    session: Session,
-    *,
-    actor: User,
-    name: str,
-    description: str = "",
-    cohort_ids: list[str] | None = None,
-    stage: str = TeamStage.club.value,
-    started_on: str = "",
-) -> Team:
+def create_team(session: Session, *, actor: User, form: NewTeamForm) -> Team:
     """A new team at a pipeline stage, with its cohorts and the first stage-history entry."""
     errors: dict = {}
-    name, description, ids = _team_fields(session, name, description, cohort_ids, errors)
-    if stage not in STAGES:
-        errors["stage"] = _l("Choose a stage.")
-    started = parse_date(started_on, "started_on", errors, required=False, not_future=True)
+    _check_team(session, form, errors)
     if errors:
         raise FormErrors(errors)
-    team = Team(name=name, description=description, stage=stage, created_by_id=actor.id)
+    team = Team(
+        name=form.name, description=form.description, stage=form.stage, created_by_id=actor.id
+    )
     session.add(team)
     session.flush()
-    for cohort_id in sorted(ids):  # type: ignore[type-var]
+    for cohort_id in sorted(set(form.cohort_ids)):
         session.add(TeamCohort(team_id=team.id, cohort_id=cohort_id))
     session.add(
         TeamStageChange(
-            team_id=team.id, stage=stage, changed_on=started or today(), changed_by_id=actor.id
+            team_id=team.id,
+            stage=form.stage,
+            changed_on=form.started_on or today(),
+            changed_by_id=actor.id,
         )
     )
     session.flush()
@@ -360,27 +333,27 @@ def create_team(
 
 
 def change_stage(
-    session: Session, *, actor: User, team_id: int, stage: str, changed_on: str, note: str = ""
+    session: Session, *, actor: User, team_id: int, form: StageForm
 ) -> TeamStageChange:
     """Move a team along the pipeline; the change is kept with its date."""
     team = get_visible_team(session, user=actor, team_id=team_id)
     errors: dict = {}
-    if stage not in STAGES:
-        errors["stage"] = _l("Choose a stage.")
-    elif stage == team.stage:
+    if form.stage == team.stage:
         errors["stage"] = _l("The team is already at this stage.")
-    on = parse_date(changed_on, "changed_on", errors, not_future=True)
-    note = clean_text(note, "note", errors, max_length=500)
     last = session.exec(
         select(func.max(TeamStageChange.changed_on)).where(TeamStageChange.team_id == team.id)
     ).one()
-    if on and last and on < last:
+    if last and form.changed_on < last:
         errors["changed_on"] = _l("The date is before the team's last stage change.")
     if errors:
         raise FormErrors(errors)
-    team.stage = stage
+    team.stage = form.stage
     change = TeamStageChange(
-        team_id=team.id, stage=stage, changed_on=on, note=note, changed_by_id=actor.id
+        team_id=team.id,
+        stage=form.stage,
+        changed_on=form.changed_on,
+        note=form.note,
+        changed_by_id=actor.id,
     )
     session.add_all([team, change])
     session.flush()
