@@ -2,21 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, AnyUser, CurrentUser, PathId
+from app.deps import AdminOnly, AnyUser, CurrentUser, FormOf, PathId
 from app.errors import FormErrors
 from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models import Role
+from app.schemas.curriculum import CompetencyForm, NewSkillForm, PostForm, SkillNames
 from app.services import curriculum as curriculum_service
 from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter(prefix="/catalogue")
-
-Text = Annotated[str, Form(max_length=4000)]
 
 
 def _is_admin(user) -> bool:
@@ -83,18 +82,16 @@ def save_skill(
     request: Request,
     session: SessionDep,
     skill_id: PathId,
-    name_zh: Text = "",
-    name_en: Text = "",
+    form: FormOf(SkillNames),
 ) -> Response:
     try:
-        skill = curriculum_service.update_skill(
-            session, skill_id=skill_id, name_zh=name_zh, name_en=name_en
-        )
+        skill = curriculum_service.update_skill(session, skill_id=skill_id, form=form.valid())
     except FormErrors as exc:
         session.rollback()
         skill = curriculum_service.get_skill(session, skill_id)
-        form = {"name_zh": name_zh, "name_en": name_en}
-        return _skill_form(request, session, skill, form=form, errors=exc.errors, status_code=422)
+        return _skill_form(
+            request, session, skill, form=form.values, errors=exc.errors, status_code=422
+        )
     session.commit()
     return _after_skill_change(request, session, skill, N_("The skill has been saved."))
 
@@ -154,22 +151,17 @@ def create_skill(
     request: Request,
     session: SessionDep,
     post_id: PathId,
-    code: Text = "",
-    name_zh: Text = "",
-    name_en: Text = "",
-    inline: Text = "",
+    form: FormOf(NewSkillForm),
 ) -> Response:
     """The catalogue page's inline form (htmx) gets the new row back; otherwise a redirect."""
+    inline = bool(form.values.inline)
     try:
-        skill = curriculum_service.add_skill(
-            session, post_id=post_id, code=code, name_zh=name_zh, name_en=name_en
-        )
+        skill = curriculum_service.add_skill(session, post_id=post_id, form=form.valid())
     except FormErrors as exc:
         session.rollback()
         post = curriculum_service.get_post(session, post_id)
-        form = {"code": code, "name_zh": name_zh, "name_en": name_en}
         return _new_skill_form(
-            request, post, form=form, errors=exc.errors, inline=bool(inline), status_code=422
+            request, post, form=form.values, errors=exc.errors, inline=inline, status_code=422
         )
     session.commit()
     if inline and is_htmx(request):
@@ -211,25 +203,14 @@ def save_post(
     request: Request,
     session: SessionDep,
     post_id: PathId,
-    name_zh: Text = "",
-    name_en: Text = "",
-    description_zh: Text = "",
-    description_en: Text = "",
-    is_core: Text = "",
+    form: FormOf(PostForm),
 ) -> Response:
-    form = dict(
-        zip(
-            POST_FIELDS,
-            (name_zh, name_en, description_zh, description_en, bool(is_core)),
-            strict=True,
-        )
-    )
     try:
-        post = curriculum_service.update_post(session, post_id=post_id, **form)
+        post = curriculum_service.update_post(session, post_id=post_id, form=form.valid())
     except FormErrors as exc:
         session.rollback()
         post = curriculum_service.get_post(session, post_id)
-        return _post_form(request, post, form=form, errors=exc.errors, status_code=422)
+        return _post_form(request, post, form=form.values, errors=exc.errors, status_code=422)
     session.commit()
     return flash(redirect(request, _back_to(f"post-{post.id}")), "The post has been saved.")
 
@@ -261,22 +242,18 @@ def save_competency(
     request: Request,
     session: SessionDep,
     competency_id: PathId,
-    name_zh: Text = "",
-    name_en: Text = "",
-    description_zh: Text = "",
-    description_en: Text = "",
+    form: FormOf(CompetencyForm),
 ) -> Response:
-    form = dict(
-        zip(BILINGUAL_FIELDS, (name_zh, name_en, description_zh, description_en), strict=True)
-    )
     try:
         competency = curriculum_service.update_competency(
-            session, competency_id=competency_id, **form
+            session, competency_id=competency_id, form=form.valid()
         )
     except FormErrors as exc:
         session.rollback()
         competency = curriculum_service.get_competency(session, competency_id)
-        return _competency_form(request, competency, form=form, errors=exc.errors, status_code=422)
+        return _competency_form(
+            request, competency, form=form.values, errors=exc.errors, status_code=422
+        )
     session.commit()
     response = redirect(request, _back_to(f"competency-{competency.id}"))
     return flash(response, "The core competency has been saved.")

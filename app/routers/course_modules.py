@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, PathId, Staff
+from app.deps import AnyUser, CurrentUser, FormOf, PathId, Staff
 from app.errors import FormErrors
 from app.i18n import N_
-from app.routers.courses import MODULE_FIELDS, Text, after_module_change, form_choices
+from app.routers.courses import MODULE_FIELDS, after_module_change, editable_course, form_choices
+from app.schemas.curriculum import LinkForm, ModuleForm, MoveModuleForm
 from app.services import curriculum as curriculum_service
 from app.web import is_htmx, redirect, render
 
@@ -51,35 +52,23 @@ def save_module(
     user: CurrentUser,
     course_id: PathId,
     module_id: PathId,
-    title_zh: Text = "",
-    title_en: Text = "",
-    hours: Text = "",
-    outcomes: Text = "",
-    teaching_method: Text = "",
-    needs_studio: Text = "",
+    form: FormOf(ModuleForm),
 ) -> Response:
-    form = dict(
-        zip(
-            MODULE_FIELDS,
-            (title_zh, title_en, hours, outcomes, teaching_method, needs_studio),
-            strict=True,
-        )
-    )
+    editable_course(session, user, course_id)
     try:
         curriculum_service.update_module(
-            session, actor=user, course_id=course_id, module_id=module_id, data=form
+            session, actor=user, course_id=course_id, module_id=module_id, form=form.valid()
         )
     except FormErrors as exc:
         session.rollback()
         module = curriculum_service.get_module(session, course_id=course_id, module_id=module_id)
-        form["needs_studio"] = bool(needs_studio)
         headers = {"HX-Retarget": f"#module-{module_id}", "HX-Reswap": "outerHTML"}
         return _module_form(
             request,
             session,
             course_id,
             module,
-            form=form,
+            form=form.values,
             errors=exc.errors,
             status_code=422,
             headers=headers if is_htmx(request) else None,
@@ -108,8 +97,10 @@ def move_module(
     user: CurrentUser,
     course_id: PathId,
     module_id: PathId,
-    direction: Text = "",
+    form: FormOf(MoveModuleForm),
 ) -> Response:
+    editable_course(session, user, course_id)
+    direction = form.valid().direction
     curriculum_service.move_module(
         session, actor=user, course_id=course_id, module_id=module_id, direction=direction
     )
@@ -155,21 +146,15 @@ def set_link(
     user: CurrentUser,
     course_id: PathId,
     module_id: PathId,
-    kind: Text = "",
-    target_id: Text = "",
-    action: Text = "add",
-    q: Text = "",
+    form: FormOf(LinkForm),
 ) -> Response:
+    editable_course(session, user, course_id)
+    link = form.valid()
     curriculum_service.set_link(
-        session,
-        actor=user,
-        course_id=course_id,
-        module_id=module_id,
-        kind=kind,
-        target_id=target_id,
-        present=action != "remove",
+        session, actor=user, course_id=course_id, module_id=module_id, form=link
     )
     session.commit()
+    q, action = link.q, link.action
     message = N_("Mapped.") if action != "remove" else N_("Unmapped.")
     if is_htmx(request):
         return _module_page(request, session, user, course_id, module_id, search=q, toast=message)

@@ -3,34 +3,23 @@ add-module form. Editing, moving and mapping one module: app/routers/course_modu
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AnyUser, CurrentUser, PageParams, PathId, Staff
+from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, Staff
 from app.errors import FormErrors
 from app.i18n import N_
 from app.models.curriculum import SEMESTERS, CourseKind, TeachingMethod
+from app.schemas.curriculum import CourseForm, ModuleForm, NewCourseForm, OwnerForm
 from app.services import curriculum as curriculum_service
 from app.services.pagination import Page, paginate
 from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter(prefix="/courses")
 
-Text = Annotated[str, Form(max_length=4000)]
-COURSE_FIELDS = (
-    "code",
-    "title_zh",
-    "title_en",
-    "semester",
-    "credits",
-    "theory_hours",
-    "practice_hours",
-    "kind",
-    "description_zh",
-    "description_en",
-)
-MODULE_FIELDS = ("title_zh", "title_en", "hours", "outcomes", "teaching_method", "needs_studio")
+COURSE_FIELDS = ("code", *CourseForm.model_fields)
+MODULE_FIELDS = tuple(ModuleForm.model_fields)
 
 
 def form_choices() -> dict:
@@ -95,6 +84,14 @@ def course_list(
 # --- creating and editing a course -----------------------------------------------------------
 
 
+def editable_course(session, user, course_id: int):
+    """The course if ``user`` may edit it: checked before the form is read, so that someone
+    who may not edit gets 403 whatever they sent."""
+    course = curriculum_service.get_course(session, course_id)
+    curriculum_service.require_editor(session, course=course, user=user)
+    return course
+
+
 def _course_form(request, *, course, form, errors, status_code=200) -> Response:
     context = {"course": course, "form": form, "errors": errors, **form_choices()}
     return render(
@@ -116,43 +113,15 @@ def newrender_course_page(request: Request) -> Response:
 
 @router.post("", dependencies=[Staff])
 def create_course(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    code: Text = "",
-    title_zh: Text = "",
-    title_en: Text = "",
-    semester: Text = "",
-    credits: Text = "",
-    theory_hours: Text = "",
-    practice_hours: Text = "",
-    kind: Text = "",
-    description_zh: Text = "",
-    description_en: Text = "",
+    request: Request, session: SessionDep, user: CurrentUser, form: FormOf(NewCourseForm)
 ) -> Response:
-    form = dict(
-        zip(
-            COURSE_FIELDS,
-            (
-                code,
-                title_zh,
-                title_en,
-                semester,
-                credits,
-                theory_hours,
-                practice_hours,
-                kind,
-                description_zh,
-                description_en,
-            ),
-            strict=True,
-        )
-    )
     try:
-        course = curriculum_service.create_course(session, actor=user, data=form)
+        course = curriculum_service.create_course(session, actor=user, form=form.valid())
     except FormErrors as exc:
         session.rollback()
-        return _course_form(request, course=None, form=form, errors=exc.errors, status_code=422)
+        return _course_form(
+            request, course=None, form=form.values, errors=exc.errors, status_code=422
+        )
     session.commit()
     return flash(
         redirect(request, f"/courses/{course.id}"),
@@ -177,36 +146,18 @@ def save_course(
     session: SessionDep,
     user: CurrentUser,
     course_id: PathId,
-    title_zh: Text = "",
-    title_en: Text = "",
-    semester: Text = "",
-    credits: Text = "",
-    theory_hours: Text = "",
-    practice_hours: Text = "",
-    kind: Text = "",
-    description_zh: Text = "",
-    description_en: Text = "",
+    form: FormOf(CourseForm),
 ) -> Response:
-    form = {
-        "title_zh": title_zh,
-        "title_en": title_en,
-        "semester": semester,
-        "credits": credits,
-        "theory_hours": theory_hours,
-        "practice_hours": practice_hours,
-        "kind": kind,
-        "description_zh": description_zh,
-        "description_en": description_en,
-    }
+    editable_course(session, user, course_id)
     try:
         course = curriculum_service.update_course(
-            session, actor=user, course_id=course_id, data=form
+            session, actor=user, course_id=course_id, form=form.valid()
         )
     except FormErrors as exc:
         session.rollback()
         course = curriculum_service.get_course(session, course_id)
-        form["code"] = course.code
-        return _course_form(request, course=course, form=form, errors=exc.errors, status_code=422)
+        values = {**form.values, "code": course.code}
+        return _course_form(request, course=course, form=values, errors=exc.errors, status_code=422)
     session.commit()
     return flash(redirect(request, f"/courses/{course.id}"), "The course has been saved.")
 
@@ -226,10 +177,11 @@ def add_owner(
     session: SessionDep,
     user: CurrentUser,
     course_id: PathId,
-    owner_id: Text = "",
+    form: FormOf(OwnerForm),
 ) -> Response:
+    editable_course(session, user, course_id)
     try:
-        curriculum_service.add_owner(session, actor=user, course_id=course_id, user_id=owner_id)
+        curriculum_service.add_owner(session, actor=user, course_id=course_id, form=form.valid())
     except FormErrors as exc:
         session.rollback()
         return render_course_page(
@@ -308,22 +260,13 @@ def add_module(
     session: SessionDep,
     user: CurrentUser,
     course_id: PathId,
-    title_zh: Text = "",
-    title_en: Text = "",
-    hours: Text = "",
-    outcomes: Text = "",
-    teaching_method: Text = "",
-    needs_studio: Text = "",
+    form: FormOf(ModuleForm),
 ) -> Response:
-    form = dict(
-        zip(
-            MODULE_FIELDS,
-            (title_zh, title_en, hours, outcomes, teaching_method, needs_studio),
-            strict=True,
-        )
-    )
+    editable_course(session, user, course_id)
     try:
-        module = curriculum_service.add_module(session, actor=user, course_id=course_id, data=form)
+        module = curriculum_service.add_module(
+            session, actor=user, course_id=course_id, form=form.valid()
+        )
     except FormErrors as exc:
         session.rollback()
         headers = {"HX-Retarget": "#module-add", "HX-Reswap": "outerHTML"}
@@ -333,7 +276,7 @@ def add_module(
             user,
             course_id,
             block="module_add_form",
-            add_form=form,
+            add_form=form.values,
             add_errors=exc.errors,
             status_code=422,
             headers=headers if is_htmx(request) else None,

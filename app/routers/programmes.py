@@ -4,21 +4,20 @@ the coverage map, the gap report and the XLSX/PDF exports."""
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, CurrentUser, PathId, Staff
+from app.deps import AdminOnly, CurrentUser, FormOf, PathId, Staff
 from app.errors import Conflict, FormErrors
 from app.exports import programme as programme_export
 from app.models import Role
 from app.models.curriculum import SEMESTERS
+from app.schemas.curriculum import BoundsForm, MoveForm, PlacementForm, ProgrammeForm
 from app.services import curriculum as curriculum_service
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/programmes")
-
-Text = Annotated[str, Form(max_length=200)]
 
 
 def _version_url(programme_id: int, version_id: int, suffix: str = "") -> str:
@@ -36,18 +35,17 @@ def create_programme(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    major: Text = "",
-    intake_year: Text = "",
+    form: FormOf(ProgrammeForm),
 ) -> Response:
     try:
         programme, version = curriculum_service.create_programme(
-            session, actor=user, major=major, intake_year=intake_year
+            session, actor=user, form=form.valid()
         )
     except FormErrors as exc:
         session.rollback()
         context = {
             "programmes": curriculum_service.list_programmes(session),
-            "form": {"major": major, "intake_year": intake_year},
+            "form": form.values,
             "errors": exc.errors,
         }
         return render(
@@ -71,23 +69,13 @@ def save_bounds(
     session: SessionDep,
     user: CurrentUser,
     programme_id: PathId,
-    min_semester_credits: Text = "",
-    max_semester_credits: Text = "",
-    min_total_credits: Text = "",
-    max_semester_hours: Text = "",
-    min_practice_share: Text = "",
-    version_id: Text = "",
+    form: FormOf(BoundsForm),
 ) -> Response:
-    form = {
-        "min_semester_credits": min_semester_credits,
-        "max_semester_credits": max_semester_credits,
-        "min_total_credits": min_total_credits,
-        "max_semester_hours": max_semester_hours,
-        "min_practice_share": min_practice_share,
-    }
     version = curriculum_service.latest_version(session, programme_id)
     try:
-        curriculum_service.update_bounds(session, actor=user, programme_id=programme_id, data=form)
+        curriculum_service.update_bounds(
+            session, actor=user, programme_id=programme_id, form=form.valid()
+        )
     except FormErrors as exc:
         session.rollback()
         return _version_page(
@@ -95,7 +83,7 @@ def save_bounds(
             session,
             programme_id,
             version.id,
-            bounds_form=form,
+            bounds_form=form.values,
             bounds_errors=exc.errors,
             status_code=422,
             block="bounds_form",
@@ -170,8 +158,7 @@ def place_course(
     user: CurrentUser,
     programme_id: PathId,
     version_id: PathId,
-    course_id: Text = "",
-    semester: Text = "",
+    form: FormOf(PlacementForm),
 ) -> Response:
     try:
         curriculum_service.place_course(
@@ -179,18 +166,16 @@ def place_course(
             actor=user,
             programme_id=programme_id,
             version_id=version_id,
-            course_id=course_id,
-            semester=semester,
+            form=form.valid(),
         )
     except FormErrors as exc:
         session.rollback()
-        form = {"course_id": course_id, "semester": semester}
         return _version_page(
             request,
             session,
             programme_id,
             version_id,
-            place_form=form,
+            place_form=form.values,
             place_errors=exc.errors,
             status_code=422,
         )
@@ -211,7 +196,7 @@ def move_placement(
     programme_id: PathId,
     version_id: PathId,
     placement_id: PathId,
-    semester: Text = "",
+    form: FormOf(MoveForm),
 ) -> Response:
     try:
         curriculum_service.move_placement(
@@ -220,7 +205,7 @@ def move_placement(
             programme_id=programme_id,
             version_id=version_id,
             placement_id=placement_id,
-            semester=semester,
+            form=form.valid(),
         )
     except FormErrors as exc:
         session.rollback()

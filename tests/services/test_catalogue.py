@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 
 from app.errors import Conflict, FormErrors, NotFound
 from app.models import CoreCompetency, Post, Skill
+from app.schemas.curriculum import CompetencyForm, NewSkillForm, PostForm, SkillNames
 from app.services.curriculum import catalogue as catalogue_service
 from seeds.loader import CATALOGUE_DIR, seed_catalogue
 
@@ -98,7 +99,9 @@ def test_seeding_again_keeps_retired_skills_retired_and_skills_admins_added(sess
     ops = session.exec(select(Skill).where(Skill.code == "OPS-01")).scalar_one()
     catalogue_service.set_skill_retired(session, skill_id=ops.id, retired=True)
     added = catalogue_service.add_skill(
-        session, post_id=anchor.id, code="ANC-99", name_zh="新技能", name_en="New skill"
+        session,
+        post_id=anchor.id,
+        form=NewSkillForm.parse({"code": "ANC-99", "name_zh": "新技能", "name_en": "New skill"}),
     )
     session.commit()
 
@@ -155,7 +158,9 @@ def test_add_skill_normalises_the_code_and_appends_it_to_the_post(session):
     post = _post(session)
     _skill(session, post, "ANC-01", sort_order=4)
     skill = catalogue_service.add_skill(
-        session, post_id=post.id, code="  anc-07 ", name_zh=" 新技能 ", name_en="New"
+        session,
+        post_id=post.id,
+        form=NewSkillForm.parse({"code": "  anc-07 ", "name_zh": " 新技能 ", "name_en": "New"}),
     )
     assert (skill.code, skill.name_zh, skill.sort_order, skill.retired) == (
         "ANC-07",
@@ -188,7 +193,9 @@ def test_add_skill_refuses_bad_input_with_field_errors_and_writes_nothing(
     before = session.exec(select(func.count()).select_from(Skill)).one()
     with pytest.raises(FormErrors) as caught:
         catalogue_service.add_skill(
-            session, post_id=post.id, code=code, name_zh=name_zh, name_en=name_en
+            session,
+            post_id=post.id,
+            form=NewSkillForm.parse({"code": code, "name_zh": name_zh, "name_en": name_en}),
         )
     assert set(caught.value.errors) == fields
     assert session.exec(select(func.count()).select_from(Skill)).one() == before
@@ -196,10 +203,16 @@ def test_add_skill_refuses_bad_input_with_field_errors_and_writes_nothing(
 
 def test_update_skill_keeps_the_code_and_requires_both_names(session):
     skill = _skill(session, _post(session), "ANC-01")
-    catalogue_service.update_skill(session, skill_id=skill.id, name_zh="新名", name_en="New name")
+    catalogue_service.update_skill(
+        session,
+        skill_id=skill.id,
+        form=SkillNames.parse({"name_zh": "新名", "name_en": "New name"}),
+    )
     assert (skill.code, skill.name_zh, skill.name_en) == ("ANC-01", "新名", "New name")
     with pytest.raises(FormErrors) as caught:
-        catalogue_service.update_skill(session, skill_id=skill.id, name_zh="", name_en="x")
+        catalogue_service.update_skill(
+            session, skill_id=skill.id, form=SkillNames.parse({"name_zh": "", "name_en": "x"})
+        )
     assert set(caught.value.errors) == {"name_zh"}
     assert skill.name_zh == "新名"
 
@@ -209,16 +222,22 @@ def test_update_post_changes_names_descriptions_and_core_flag(session):
     catalogue_service.update_post(
         session,
         post_id=post.id,
-        name_zh=" 主播 ",
-        name_en="Anchor",
-        description_zh="讲解商品",
-        description_en="Presents products",
-        is_core=False,
+        form=PostForm.parse(
+            {
+                "name_zh": " 主播 ",
+                "name_en": "Anchor",
+                "description_zh": "讲解商品",
+                "description_en": "Presents products",
+                "is_core": "",
+            }
+        ),
     )
     assert (post.name_zh, post.description_en, post.is_core) == ("主播", "Presents products", False)
     with pytest.raises(FormErrors) as caught:
         catalogue_service.update_post(
-            session, post_id=post.id, name_zh="", name_en="A", description_zh="长" * 1001
+            session,
+            post_id=post.id,
+            form=PostForm.parse({"name_zh": "", "name_en": "A", "description_zh": "长" * 1001}),
         )
     assert set(caught.value.errors) == {"name_zh", "description_zh"}
     assert post.name_zh == "主播"
@@ -231,15 +250,21 @@ def test_update_competency_validates_names(session):
     catalogue_service.update_competency(
         session,
         competency_id=competency.id,
-        name_zh="学习力",
-        name_en="Learning",
-        description_zh="快速学习",
-        description_en="Learns fast",
+        form=CompetencyForm.parse(
+            {
+                "name_zh": "学习力",
+                "name_en": "Learning",
+                "description_zh": "快速学习",
+                "description_en": "Learns fast",
+            }
+        ),
     )
     assert (competency.name_zh, competency.description_en) == ("学习力", "Learns fast")
     with pytest.raises(FormErrors) as caught:
         catalogue_service.update_competency(
-            session, competency_id=competency.id, name_zh="学", name_en=""
+            session,
+            competency_id=competency.id,
+            form=CompetencyForm.parse({"name_zh": "学", "name_en": ""}),
         )
     assert set(caught.value.errors) == {"name_en"}
 
@@ -248,7 +273,9 @@ def test_missing_rows_raise_not_found(session):
     with pytest.raises(NotFound):
         catalogue_service.get_post(session, 999)
     with pytest.raises(NotFound):
-        catalogue_service.update_skill(session, skill_id=999, name_zh="a", name_en="b")
+        catalogue_service.update_skill(
+            session, skill_id=999, form=SkillNames.parse({"name_zh": "a", "name_en": "b"})
+        )
     with pytest.raises(NotFound):
         catalogue_service.delete_skill(session, skill_id=999)
     with pytest.raises(NotFound):

@@ -19,6 +19,7 @@ from app.models.curriculum import (
     Placement,
     ProgrammeVersion,
 )
+from app.schemas.curriculum import CourseForm, LinkForm, ModuleForm, NewCourseForm
 from app.services.curriculum import courses as course_service
 from app.services.curriculum import modules as module_service
 from seeds import curriculum as curriculum_seed
@@ -114,7 +115,7 @@ def test_the_demo_programme_has_18_courses_over_six_semesters_and_reruns_cleanly
 
 def test_a_teacher_who_creates_a_course_owns_it(session):
     teacher = make_teacher(session)
-    course = course_service.create_course(session, actor=teacher, data=COURSE)
+    course = course_service.create_course(session, actor=teacher, form=NewCourseForm.parse(COURSE))
     assert course.code == "WLZB901" and course.credits == Decimal("2.5")
     assert course.hours == 40
     assert course_service.is_owner(session, course_id=course.id, user_id=teacher.id)
@@ -134,16 +135,18 @@ def test_a_teacher_who_creates_a_course_owns_it(session):
 def test_bad_course_input_is_reported_beside_the_field(session, field, value):
     teacher = make_teacher(session)
     with pytest.raises(FormErrors) as caught:
-        course_service.create_course(session, actor=teacher, data={**COURSE, field: value})
+        course_service.create_course(
+            session, actor=teacher, form=NewCourseForm.parse({**COURSE, field: value})
+        )
     assert field in caught.value.errors
     assert session.exec(select(func.count()).select_from(Course)).one() == 0
 
 
 def test_a_duplicate_course_code_is_refused(session):
     teacher = make_teacher(session)
-    course_service.create_course(session, actor=teacher, data=COURSE)
+    course_service.create_course(session, actor=teacher, form=NewCourseForm.parse(COURSE))
     with pytest.raises(FormErrors) as caught:
-        course_service.create_course(session, actor=teacher, data=COURSE)
+        course_service.create_course(session, actor=teacher, form=NewCourseForm.parse(COURSE))
     assert "code" in caught.value.errors
 
 
@@ -157,12 +160,20 @@ def test_only_owners_and_admins_edit_a_course_and_its_modules(session):
     course = make_course(session, owners=[owner])
     for intruder in (other, student):
         with pytest.raises(Forbidden):
-            course_service.update_course(session, actor=intruder, course_id=course.id, data=COURSE)
+            course_service.update_course(
+                session, actor=intruder, course_id=course.id, form=CourseForm.parse(COURSE)
+            )
         with pytest.raises(Forbidden):
-            module_service.add_module(session, actor=intruder, course_id=course.id, data=MODULE)
+            module_service.add_module(
+                session, actor=intruder, course_id=course.id, form=ModuleForm.parse(MODULE)
+            )
     assert session.exec(select(func.count()).select_from(CourseModule)).one() == 0
-    module_service.add_module(session, actor=owner, course_id=course.id, data=MODULE)
-    module_service.add_module(session, actor=admin, course_id=course.id, data=MODULE)
+    module_service.add_module(
+        session, actor=owner, course_id=course.id, form=ModuleForm.parse(MODULE)
+    )
+    module_service.add_module(
+        session, actor=admin, course_id=course.id, form=ModuleForm.parse(MODULE)
+    )
     view = module_service.course_view(session, course_id=course.id, user=other)
     assert len(view.modules) == 2 and not view.can_edit
 
@@ -170,11 +181,13 @@ def test_only_owners_and_admins_edit_a_course_and_its_modules(session):
 def test_the_editor_says_by_how_much_module_hours_differ(session):
     owner = make_teacher(session)
     course = make_course(session, owners=[owner], theory_hours=16, practice_hours=32)
-    module_service.add_module(session, actor=owner, course_id=course.id, data=MODULE)
+    module_service.add_module(
+        session, actor=owner, course_id=course.id, form=ModuleForm.parse(MODULE)
+    )
     view = module_service.course_view(session, course_id=course.id, user=owner)
     assert (view.module_hours, view.difference) == (16, -32)
     module_service.add_module(
-        session, actor=owner, course_id=course.id, data={**MODULE, "hours": "32"}
+        session, actor=owner, course_id=course.id, form=ModuleForm.parse({**MODULE, "hours": "32"})
     )
     assert module_service.course_view(session, course_id=course.id, user=owner).difference == 0
 
@@ -182,9 +195,14 @@ def test_the_editor_says_by_how_much_module_hours_differ(session):
 def test_modules_can_be_edited_reordered_and_deleted(session):
     owner = make_teacher(session)
     course = make_course(session, owners=[owner])
-    first = module_service.add_module(session, actor=owner, course_id=course.id, data=MODULE)
+    first = module_service.add_module(
+        session, actor=owner, course_id=course.id, form=ModuleForm.parse(MODULE)
+    )
     second = module_service.add_module(
-        session, actor=owner, course_id=course.id, data={**MODULE, "title_zh": "第二"}
+        session,
+        actor=owner,
+        course_id=course.id,
+        form=ModuleForm.parse({**MODULE, "title_zh": "第二"}),
     )
     module_service.move_module(
         session, actor=owner, course_id=course.id, module_id=second.id, direction="up"
@@ -196,7 +214,7 @@ def test_modules_can_be_edited_reordered_and_deleted(session):
         actor=owner,
         course_id=course.id,
         module_id=first.id,
-        data={**MODULE, "title_zh": "改名", "teaching_method": "role_play"},
+        form=ModuleForm.parse({**MODULE, "title_zh": "改名", "teaching_method": "role_play"}),
     )
     assert first.title_zh == "改名" and first.teaching_method == "role_play"
     with pytest.raises(FormErrors) as caught:
@@ -205,7 +223,7 @@ def test_modules_can_be_edited_reordered_and_deleted(session):
             actor=owner,
             course_id=course.id,
             module_id=first.id,
-            data={**MODULE, "hours": "0", "teaching_method": "lecture"},
+            form=ModuleForm.parse({**MODULE, "hours": "0", "teaching_method": "lecture"}),
         )
     assert set(caught.value.errors) == {"hours", "teaching_method"}
     module_service.delete_module(session, actor=owner, course_id=course.id, module_id=first.id)
@@ -229,9 +247,7 @@ def test_mapping_picks_active_skills_and_refuses_retired_ones(session):
             actor=owner,
             course_id=course.id,
             module_id=module.id,
-            kind="skill",
-            target_id=str(retired.id),
-            present=True,
+            form=LinkForm.parse({"kind": "skill", "target_id": str(retired.id), "action": "add"}),
         )
     for _ in range(2):  # idempotent
         module_service.set_link(
@@ -239,18 +255,16 @@ def test_mapping_picks_active_skills_and_refuses_retired_ones(session):
             actor=owner,
             course_id=course.id,
             module_id=module.id,
-            kind="skill",
-            target_id=str(active.id),
-            present=True,
+            form=LinkForm.parse({"kind": "skill", "target_id": str(active.id), "action": "add"}),
         )
     module_service.set_link(
         session,
         actor=owner,
         course_id=course.id,
         module_id=module.id,
-        kind="competency",
-        target_id=str(competency.id),
-        present=True,
+        form=LinkForm.parse(
+            {"kind": "competency", "target_id": str(competency.id), "action": "add"}
+        ),
     )
     view = module_service.course_view(session, course_id=course.id, user=owner)
     assert [s.id for s in view.modules[0].skills] == [active.id]
@@ -262,9 +276,7 @@ def test_mapping_picks_active_skills_and_refuses_retired_ones(session):
         actor=owner,
         course_id=course.id,
         module_id=module.id,
-        kind="skill",
-        target_id=str(active.id),
-        present=False,
+        form=LinkForm.parse({"kind": "skill", "target_id": str(active.id), "action": "remove"}),
     )
     assert session.exec(select(func.count()).select_from(ModuleSkill)).one() == 0
 

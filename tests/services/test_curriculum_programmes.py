@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from app.errors import Conflict, Forbidden, FormErrors
+from app.schemas.curriculum import BoundsForm, MoveForm, PlacementForm, ProgrammeForm
 from app.services.curriculum import bounds as bounds_service
 from app.services.curriculum import diff as diff_service
 from app.services.curriculum import programmes as programme_service
@@ -44,13 +45,15 @@ def test_bounds_are_checked_and_validated(session):
         session,
         actor=admin,
         programme_id=programme.id,
-        data={
-            "min_semester_credits": "8",
-            "max_semester_credits": "",
-            "min_total_credits": "10",
-            "max_semester_hours": "20",
-            "min_practice_share": "50",
-        },
+        form=BoundsForm.parse(
+            {
+                "min_semester_credits": "8",
+                "max_semester_credits": "",
+                "min_total_credits": "10",
+                "max_semester_hours": "20",
+                "min_practice_share": "50",
+            }
+        ),
     )
     issues = [str(i) for i in _view(session, programme, version).issues]
     assert any(
@@ -64,16 +67,21 @@ def test_bounds_are_checked_and_validated(session):
             session,
             actor=admin,
             programme_id=programme.id,
-            data={
-                "min_semester_credits": "20",
-                "max_semester_credits": "10",
-                "min_practice_share": "150",
-            },
+            form=BoundsForm.parse(
+                {
+                    "min_semester_credits": "20",
+                    "max_semester_credits": "10",
+                    "min_practice_share": "150",
+                }
+            ),
         )
-    assert set(caught.value.errors) == {"min_practice_share"}
+    assert set(caught.value.errors) == {"min_practice_share", "max_semester_credits"}
     with pytest.raises(Forbidden):
         bounds_service.update_bounds(
-            session, actor=make_teacher(session), programme_id=programme.id, data={}
+            session,
+            actor=make_teacher(session),
+            programme_id=programme.id,
+            form=BoundsForm.parse({}),
         )
 
 
@@ -96,7 +104,7 @@ def test_publishing_freezes_the_version_and_keeps_its_figures(session):
             actor=admin,
             programme_id=programme.id,
             version_id=version.id,
-            course_id=str(later.id),
+            form=PlacementForm.parse({"course_id": str(later.id)}),
         ),
         lambda: programme_service.move_placement(
             session,
@@ -104,7 +112,7 @@ def test_publishing_freezes_the_version_and_keeps_its_figures(session):
             programme_id=programme.id,
             version_id=version.id,
             placement_id=view.courses[0].placement.id,
-            semester="3",
+            form=MoveForm.parse({"semester": "3"}),
         ),
         lambda: programme_service.remove_placement(
             session,
@@ -142,7 +150,7 @@ def test_a_new_version_copies_the_last_and_the_diff_shows_the_changes(session):
         programme_id=programme.id,
         version_id=v2.id,
         placement_id=by_code[moved.code].id,
-        semester="5",
+        form=MoveForm.parse({"semester": "5"}),
     )
     programme_service.remove_placement(
         session,
@@ -152,7 +160,11 @@ def test_a_new_version_copies_the_last_and_the_diff_shows_the_changes(session):
         placement_id=by_code[dropped.code].id,
     )
     programme_service.place_course(
-        session, actor=admin, programme_id=programme.id, version_id=v2.id, course_id=str(added.id)
+        session,
+        actor=admin,
+        programme_id=programme.id,
+        version_id=v2.id,
+        form=PlacementForm.parse({"course_id": str(added.id)}),
     )
     changes = diff_service.diff_versions(session, before_id=v1.id, after_id=v2.id)
     assert [(c.kind, c.course.code) for c in changes] == [
@@ -172,7 +184,7 @@ def test_placing_a_course_twice_or_in_a_bad_semester_is_a_field_error(session):
             actor=admin,
             programme_id=programme.id,
             version_id=version.id,
-            course_id=str(course.id),
+            form=PlacementForm.parse({"course_id": str(course.id)}),
         )
     assert "course_id" in caught.value.errors
     other = make_course(session)
@@ -182,8 +194,7 @@ def test_placing_a_course_twice_or_in_a_bad_semester_is_a_field_error(session):
             actor=admin,
             programme_id=programme.id,
             version_id=version.id,
-            course_id=str(other.id),
-            semester="9",
+            form=PlacementForm.parse({"course_id": str(other.id), "semester": "9"}),
         )
     assert "semester" in caught.value.errors
 
@@ -191,14 +202,18 @@ def test_placing_a_course_twice_or_in_a_bad_semester_is_a_field_error(session):
 def test_creating_a_programme_checks_major_and_year(session):
     admin = make_admin(session)
     programme, version = programme_service.create_programme(
-        session, actor=admin, major="直播电商", intake_year="2025"
+        session, actor=admin, form=ProgrammeForm.parse({"major": "直播电商", "intake_year": "2025"})
     )
     assert version.number == 1 and not version.is_published
     with pytest.raises(FormErrors) as caught:
         programme_service.create_programme(
-            session, actor=admin, major="直播电商", intake_year="2025"
+            session,
+            actor=admin,
+            form=ProgrammeForm.parse({"major": "直播电商", "intake_year": "2025"}),
         )
     assert "major" in caught.value.errors
     with pytest.raises(FormErrors) as caught:
-        programme_service.create_programme(session, actor=admin, major="", intake_year="20x")
+        programme_service.create_programme(
+            session, actor=admin, form=ProgrammeForm.parse({"major": "", "intake_year": "20x"})
+        )
     assert set(caught.value.errors) == {"major", "intake_year"}

@@ -4,11 +4,10 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
-from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.models import User
 from app.models.curriculum import TrainingProgramme
-from app.services.curriculum.courses import parse_credits
+from app.schemas.curriculum import BoundsForm
 
 if TYPE_CHECKING:
     from app.services.curriculum.programmes import Semester, Totals
@@ -23,37 +22,14 @@ BOUND_FIELDS = (
 
 
 def update_bounds(
-    session: Session, *, actor: User, programme_id: int, data: dict
+    session: Session, *, actor: User, programme_id: int, form: BoundsForm
 ) -> TrainingProgramme:
     """Set the bounds every version is checked against; a blank field means no bound."""
     from app.services.curriculum import programmes as programme_service
 
     programme_service.require_admin(actor)
     programme = programme_service.get_programme(session, programme_id)
-    errors: dict = {}
-    clean: dict = {}
-    for name in ("min_semester_credits", "max_semester_credits", "min_total_credits"):
-        raw = str(data.get(name, "")).strip()
-        clean[name] = parse_credits(errors, name, raw) if raw else None
-    for name, high in (("max_semester_hours", 2000), ("min_practice_share", 100)):
-        raw = str(data.get(name, "")).strip()
-        if not raw:
-            clean[name] = None
-            continue
-        try:
-            clean[name] = int(raw)
-        except ValueError:
-            clean[name] = None
-            errors[name] = _l("Enter a whole number from 0 to %(n)s.", n=high)
-            continue
-        if not 0 <= clean[name] <= high:
-            errors[name] = _l("Enter a whole number from 0 to %(n)s.", n=high)
-    low, high_ = clean.get("min_semester_credits"), clean.get("max_semester_credits")
-    if low is not None and high_ is not None and low > high_ and not errors:
-        errors["max_semester_credits"] = _l("The maximum must not be below the minimum.")
-    if errors:
-        raise FormErrors(errors)
-    for name, value in clean.items():
+    for name, value in form.model_dump().items():
         setattr(programme, name, value)
     session.add(programme)
     session.flush()

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from app.errors import Conflict, FormErrors, NotFound
 from app.i18n import lazy_gettext as _l
 from app.models import CoreCompetency, Post, Skill
+from app.schemas.curriculum import CompetencyForm, NewSkillForm, PostForm, SkillNames
 
 SKILL_CODE = re.compile(r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")
 CODE_MAX = 32
@@ -106,42 +107,12 @@ def get_competency(session: Session, competency_id: int) -> CoreCompetency:
     return competency
 
 
-def _check_names(errors: dict, name_zh: str, name_en: str, limit: int) -> None:
-    for name, value in (("name_zh", name_zh), ("name_en", name_en)):
-        if not value:
-            errors[name] = _l("Enter a name.")
-        elif len(value) > limit:
-            errors[name] = _l("At most %(n)s characters.", n=limit)
-
-
-def _check_descriptions(errors: dict, description_zh: str, description_en: str) -> None:
-    for name, value in (("description_zh", description_zh), ("description_en", description_en)):
-        if len(value) > DESCRIPTION_MAX:
-            errors[name] = _l("At most %(n)s characters.", n=DESCRIPTION_MAX)
-
-
-def update_post(
-    session: Session,
-    *,
-    post_id: int,
-    name_zh: str,
-    name_en: str,
-    description_zh: str = "",
-    description_en: str = "",
-    is_core: bool = False,
-) -> Post:
+def update_post(session: Session, *, post_id: int, form: PostForm) -> Post:
     """Change a post's names, descriptions and core flag."""
     post = get_post(session, post_id)
-    name_zh, name_en = name_zh.strip(), name_en.strip()
-    description_zh, description_en = description_zh.strip(), description_en.strip()
-    errors: dict = {}
-    _check_names(errors, name_zh, name_en, POST_NAME_MAX)
-    _check_descriptions(errors, description_zh, description_en)
-    if errors:
-        raise FormErrors(errors)
-    post.name_zh, post.name_en = name_zh, name_en
-    post.description_zh, post.description_en = description_zh, description_en
-    post.is_core = is_core
+    post.name_zh, post.name_en = form.name_zh, form.name_en
+    post.description_zh, post.description_en = form.description_zh, form.description_en
+    post.is_core = form.is_core
     session.add(post)
     session.flush()
     return post
@@ -152,22 +123,12 @@ def normalise_skill_code(code: str) -> str:
     return code.strip().upper()
 
 
-def add_skill(session: Session, *, post_id: int, code: str, name_zh: str, name_en: str) -> Skill:
+def add_skill(session: Session, *, post_id: int, form: NewSkillForm) -> Skill:
     """Add a skill to a post, at the end of its list; the code must be new."""
     post = get_post(session, post_id)
-    code, name_zh, name_en = normalise_skill_code(code), name_zh.strip(), name_en.strip()
-    errors: dict = {}
-    if not code:
-        errors["code"] = _l("Enter a code.")
-    elif len(code) > CODE_MAX or not SKILL_CODE.match(code):
-        errors["code"] = _l(
-            "Use up to %(n)s upper-case letters, digits and dashes, e.g. ANC-07.", n=CODE_MAX
-        )
-    elif session.exec(select(Skill.id).where(Skill.code == code)).first() is not None:
-        errors["code"] = _l("Another skill already uses this code.")
-    _check_names(errors, name_zh, name_en, SKILL_NAME_MAX)
-    if errors:
-        raise FormErrors(errors)
+    code, name_zh, name_en = form.code, form.name_zh, form.name_en
+    if session.exec(select(Skill.id).where(Skill.code == code)).first() is not None:
+        raise FormErrors({"code": _l("Another skill already uses this code.")})
     last = session.exec(select(func.max(Skill.sort_order)).where(Skill.post_id == post.id)).one()
     skill = Skill(
         post_id=post.id,
@@ -185,15 +146,10 @@ def add_skill(session: Session, *, post_id: int, code: str, name_zh: str, name_e
     return skill
 
 
-def update_skill(session: Session, *, skill_id: int, name_zh: str, name_en: str) -> Skill:
+def update_skill(session: Session, *, skill_id: int, form: SkillNames) -> Skill:
     """Rename a skill (its code is its key and stays)."""
     skill = get_skill(session, skill_id)
-    name_zh, name_en = name_zh.strip(), name_en.strip()
-    errors: dict = {}
-    _check_names(errors, name_zh, name_en, SKILL_NAME_MAX)
-    if errors:
-        raise FormErrors(errors)
-    skill.name_zh, skill.name_en = name_zh, name_en
+    skill.name_zh, skill.name_en = form.name_zh, form.name_en
     session.add(skill)
     session.flush()
     return skill
@@ -220,25 +176,13 @@ def delete_skill(session: Session, *, skill_id: int) -> None:
 
 
 def update_competency(
-    session: Session,
-    *,
-    competency_id: int,
-    name_zh: str,
-    name_en: str,
-    description_zh: str = "",
-    description_en: str = "",
+    session: Session, *, competency_id: int, form: CompetencyForm
 ) -> CoreCompetency:
     """Change a core competency's names and descriptions."""
     competency = get_competency(session, competency_id)
-    name_zh, name_en = name_zh.strip(), name_en.strip()
-    description_zh, description_en = description_zh.strip(), description_en.strip()
-    errors: dict = {}
-    _check_names(errors, name_zh, name_en, COMPETENCY_NAME_MAX)
-    _check_descriptions(errors, description_zh, description_en)
-    if errors:
-        raise FormErrors(errors)
-    competency.name_zh, competency.name_en = name_zh, name_en
-    competency.description_zh, competency.description_en = description_zh, description_en
+    competency.name_zh, competency.name_en = form.name_zh, form.name_en
+    competency.description_zh = form.description_zh
+    competency.description_en = form.description_en
     session.add(competency)
     session.flush()
     return competency

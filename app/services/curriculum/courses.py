@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import bindparam, exists, func, or_
 from sqlmodel import Session, select
@@ -12,12 +12,12 @@ from app.i18n import lazy_gettext as _l
 from app.models import Role, Skill, User
 from app.models.curriculum import (
     Course,
-    CourseKind,
     CourseModule,
     CourseOwner,
     ModuleSkill,
     Placement,
 )
+from app.schemas.curriculum import CourseForm, NewCourseForm, OwnerForm
 
 CODE_MAX = 32
 TITLE_MAX = 200
@@ -154,94 +154,16 @@ def list_teachers(session: Session) -> list[User]:
     )
 
 
-# --- validation ------------------------------------------------------------------------------
-
-
-def _int(errors: dict, name: str, raw: str, *, low: int, high: int, message) -> int:
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        errors[name] = message
-        return 0
-    if not low <= value <= high:
-        errors[name] = message
-    return value
-
-
-def parse_credits(errors: dict, name: str, raw: str) -> Decimal:
-    """Credits: 0–99.9 with at most one decimal place."""
-    try:
-        value = Decimal(str(raw).strip())
-    except InvalidOperation:
-        errors[name] = _l("Enter credits as a number such as 2 or 2.5.")
-        return Decimal("0")
-    if (
-        not value.is_finite()
-        or value < 0
-        or value > CREDITS_MAX
-        or value != value.quantize(Decimal("0.1"))
-    ):
-        errors[name] = _l("Enter credits from 0 to 99.9, with at most one decimal place.")
-        return Decimal("0")
-    return value.quantize(Decimal("0.1"))
-
-
-def _validate(session: Session, data: dict, *, course: Course | None) -> dict:
-    errors: dict = {}
-    clean: dict = {}
-    code = str(data.get("code", "")).strip().upper()
-    if course is None:
-        if not code:
-            errors["code"] = _l("Enter a course code.")
-        elif len(code) > CODE_MAX:
-            errors["code"] = _l("At most %(n)s characters.", n=CODE_MAX)
-        elif session.exec(select(Course.id).where(Course.code == code)).first() is not None:
-            errors["code"] = _l("Another course already has this code.")
-        clean["code"] = code
-    for name, required in (("title_zh", True), ("title_en", False)):
-        value = str(data.get(name, "")).strip()
-        if required and not value:
-            errors[name] = _l("Enter a title.")
-        elif len(value) > TITLE_MAX:
-            errors[name] = _l("At most %(n)s characters.", n=TITLE_MAX)
-        clean[name] = value
-    for name in ("description_zh", "description_en"):
-        value = str(data.get(name, "")).strip()
-        if len(value) > DESCRIPTION_MAX:
-            errors[name] = _l("At most %(n)s characters.", n=DESCRIPTION_MAX)
-        clean[name] = value
-    clean["semester"] = _int(
-        errors,
-        "semester",
-        data.get("semester", ""),
-        low=1,
-        high=6,
-        message=_l("Choose a semester from 1 to 6."),
-    )
-    hours_message = _l("Enter whole hours from 0 to %(n)s.", n=HOURS_MAX)
-    for name in ("theory_hours", "practice_hours"):
-        clean[name] = _int(
-            errors, name, data.get(name, ""), low=0, high=HOURS_MAX, message=hours_message
-        )
-    clean["credits"] = parse_credits(errors, "credits", data.get("credits", ""))
-    kind = str(data.get("kind", ""))
-    if kind not in {k.value for k in CourseKind}:
-        errors["kind"] = _l("Choose platform or module-directed.")
-    clean["kind"] = kind
-    if errors:
-        raise FormErrors(errors)
-    return clean
-
-
 # --- writes ----------------------------------------------------------------------------------
 
 
-def create_course(session: Session, *, actor: User, data: dict) -> Course:
+def create_course(session: Session, *, actor: User, form: NewCourseForm) -> Course:
     """Create a course; a teacher who creates it becomes its first owner."""
     if actor.role not in (Role.admin, Role.teacher):
         raise Forbidden("Only teachers and administrators can create courses.")
-    clean = _validate(session, data, course=None)
-    course = Course(**clean)
+    if session.exec(select(Course.id).where(Course.code == form.code)).first() is not None:
+        raise FormErrors({"code": _l("Another course already has this code.")})
+    course = Course(**form.model_dump())
     session.add(course)
     session.flush()
     if actor.role == Role.teacher:
@@ -250,12 +172,11 @@ def create_course(session: Session, *, actor: User, data: dict) -> Course:
     return course
 
 
-def update_course(session: Session, *, actor: User, course_id: int, data: dict) -> Course:
+def update_course(session: Session, *, actor: User, course_id: int, form: CourseForm) -> Course:
     """Change a course's titles, semester, credits, hours, kind and descriptions."""
     course = get_course(session, course_id)
     require_editor(session, course=course, user=actor)
-    clean = _validate(session, data, course=course)
-    for name, value in clean.items():
+    for name, value in form.model_dump().items():
         setattr(course, name, value)
     session.add(course)
     session.flush()
@@ -275,14 +196,11 @@ def delete_course(session: Session, *, actor: User, course_id: int) -> None:
     session.flush()
 
 
-def add_owner(session: Session, *, actor: User, course_id: int, user_id: str) -> User:
+def add_owner(session: Session, *, actor: User, course_id: int, form: OwnerForm) -> User:
     """Make a teacher an owner of the course."""
     course = get_course(session, course_id)
     require_editor(session, course=course, user=actor)
-    try:
-        teacher = session.get(User, int(user_id))
-    except ValueError:
-        teacher = None
+    teacher = session.get(User, form.owner_id) if form.owner_id else None
     if teacher is None or teacher.role != Role.teacher or not teacher.is_active:
         raise FormErrors({"owner_id": _l("Choose a teacher.")})
     if not is_owner(session, course_id=course.id, user_id=teacher.id):

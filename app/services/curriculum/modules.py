@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from app.errors import FormErrors, Invalid, NotFound
-from app.i18n import lazy_gettext as _l
+from app.errors import Invalid, NotFound
 from app.models import CoreCompetency, Post, Skill, User
 from app.models.curriculum import (
     CertificateType,
@@ -21,8 +20,8 @@ from app.models.curriculum import (
     ModuleCompetency,
     ModuleCompetitionItem,
     ModuleSkill,
-    TeachingMethod,
 )
+from app.schemas.curriculum import LinkForm, ModuleForm
 from app.services.curriculum import courses as course_service
 
 TITLE_MAX = 200
@@ -117,48 +116,16 @@ def get_module(session: Session, *, course_id: int, module_id: int) -> CourseMod
     return module
 
 
-def _validate(data: dict) -> dict:
-    errors: dict = {}
-    clean: dict = {}
-    title_zh = str(data.get("title_zh", "")).strip()
-    title_en = str(data.get("title_en", "")).strip()
-    if not title_zh:
-        errors["title_zh"] = _l("Enter a title.")
-    for name, value in (("title_zh", title_zh), ("title_en", title_en)):
-        if len(value) > TITLE_MAX:
-            errors[name] = _l("At most %(n)s characters.", n=TITLE_MAX)
-        clean[name] = value
-    try:
-        hours = int(str(data.get("hours", "")).strip())
-    except ValueError:
-        hours = -1
-    if not 0 < hours <= HOURS_MAX:
-        errors["hours"] = _l("Enter whole hours from 1 to %(n)s.", n=HOURS_MAX)
-    clean["hours"] = hours
-    outcomes = str(data.get("outcomes", "")).strip()
-    if len(outcomes) > OUTCOMES_MAX:
-        errors["outcomes"] = _l("At most %(n)s characters.", n=OUTCOMES_MAX)
-    clean["outcomes"] = outcomes
-    method = str(data.get("teaching_method", ""))
-    if method not in {m.value for m in TeachingMethod}:
-        errors["teaching_method"] = _l("Choose a teaching method.")
-    clean["teaching_method"] = method
-    clean["needs_studio"] = str(data.get("needs_studio", "")).lower() in ("1", "on", "true", "yes")
-    if errors:
-        raise FormErrors(errors)
-    return clean
-
-
 def _editable_course(session: Session, *, actor: User, course_id: int) -> Course:
     course = course_service.get_course(session, course_id)
     course_service.require_editor(session, course=course, user=actor)
     return course
 
 
-def add_module(session: Session, *, actor: User, course_id: int, data: dict) -> CourseModule:
+def add_module(session: Session, *, actor: User, course_id: int, form: ModuleForm) -> CourseModule:
     """Append a module to the course."""
     course = _editable_course(session, actor=actor, course_id=course_id)
-    clean = _validate(data)
+    clean = form.model_dump()
     last = session.exec(
         select(func.max(CourseModule.position)).where(CourseModule.course_id == course.id)
     ).one()
@@ -169,12 +136,12 @@ def add_module(session: Session, *, actor: User, course_id: int, data: dict) -> 
 
 
 def update_module(
-    session: Session, *, actor: User, course_id: int, module_id: int, data: dict
+    session: Session, *, actor: User, course_id: int, module_id: int, form: ModuleForm
 ) -> CourseModule:
     """Change a module's title, hours, outcomes, teaching method and studio flag."""
     _editable_course(session, actor=actor, course_id=course_id)
     module = get_module(session, course_id=course_id, module_id=module_id)
-    for name, value in _validate(data).items():
+    for name, value in form.model_dump().items():
         setattr(module, name, value)
     session.add(module)
     session.flush()
@@ -235,19 +202,16 @@ def set_link(
     actor: User,
     course_id: int,
     module_id: int,
-    kind: str,
-    target_id: str,
-    present: bool,
+    form: LinkForm,
 ) -> None:
     """Map (or unmap) a module to a skill, competency, competition item or certificate unit."""
     _editable_course(session, actor=actor, course_id=course_id)
     module = get_module(session, course_id=course_id, module_id=module_id)
+    kind, target_key, present = form.kind, form.target_id, form.action != "remove"
     if kind not in LINKS:
         raise Invalid("Choose what to map the module to.")
-    try:
-        target_key = int(target_id)
-    except ValueError as exc:
-        raise NotFound("This item cannot be mapped.") from exc
+    if target_key is None:
+        raise NotFound("This item cannot be mapped.")
     link_model, column, _target = LINKS[kind]
     existing = session.get(link_model, (module.id, target_key))
     if present and existing is None:

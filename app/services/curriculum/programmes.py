@@ -19,6 +19,7 @@ from app.models.curriculum import (
     TrainingProgramme,
     VersionStatus,
 )
+from app.schemas.curriculum import MoveForm, PlacementForm, ProgrammeForm
 from app.services.curriculum import bounds as bounds_service
 
 MAJOR_MAX = 100
@@ -134,31 +135,17 @@ def latest_version(session: Session, programme_id: int) -> ProgrammeVersion:
     return version
 
 
-def create_programme(session: Session, *, actor: User, major: str, intake_year: str):
+def create_programme(session: Session, *, actor: User, form: ProgrammeForm):
     """A new programme for a major and intake year, with an empty draft version 1."""
     require_admin(actor)
-    errors: dict = {}
-    major = major.strip()
-    if not major:
-        errors["major"] = _l("Enter the major.")
-    elif len(major) > MAJOR_MAX:
-        errors["major"] = _l("At most %(n)s characters.", n=MAJOR_MAX)
-    try:
-        year = int(intake_year.strip())
-    except ValueError:
-        year = 0
-    if not 2000 <= year <= 2100:
-        errors["intake_year"] = _l("Enter an intake year such as 2024.")
-    if not errors:
-        clash = session.exec(
-            select(TrainingProgramme.id).where(
-                TrainingProgramme.major == major, TrainingProgramme.intake_year == year
-            )
-        ).first()
-        if clash is not None:
-            errors["major"] = _l("This major already has a programme for that intake year.")
-    if errors:
-        raise FormErrors(errors)
+    major, year = form.major, form.intake_year
+    clash = session.exec(
+        select(TrainingProgramme.id).where(
+            TrainingProgramme.major == major, TrainingProgramme.intake_year == year
+        )
+    ).first()
+    if clash is not None:
+        raise FormErrors({"major": _l("This major already has a programme for that intake year.")})
     programme = TrainingProgramme(major=major, intake_year=year)
     session.add(programme)
     session.flush()
@@ -213,39 +200,18 @@ def require_draft(version: ProgrammeVersion) -> None:
         )
 
 
-def _semester(errors: dict, raw: str) -> int:
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        value = 0
-    if value not in SEMESTERS:
-        errors["semester"] = _l("Choose a semester from 1 to 6.")
-    return value
-
-
 def place_course(
-    session: Session,
-    *,
-    actor: User,
-    programme_id: int,
-    version_id: int,
-    course_id: str,
-    semester: str = "",
+    session: Session, *, actor: User, programme_id: int, version_id: int, form: PlacementForm
 ) -> Placement:
     """Put a course in a semester of a draft (its own semester when none is given)."""
     require_admin(actor)
     version = get_version(session, programme_id=programme_id, version_id=version_id)
     require_draft(version)
     errors: dict = {}
-    try:
-        course = session.get(Course, int(course_id))
-    except ValueError:
-        course = None
+    course = session.get(Course, form.course_id) if form.course_id else None
     if course is None:
         errors["course_id"] = _l("Choose a course.")
-    number = (
-        _semester(errors, semester) if str(semester).strip() else (course.semester if course else 0)
-    )
+    number = form.semester or (course.semester if course else 0)
     if course is not None and not errors:
         taken = session.exec(
             select(Placement.id).where(
@@ -279,18 +245,14 @@ def move_placement(
     programme_id: int,
     version_id: int,
     placement_id: int,
-    semester: str,
+    form: MoveForm,
 ) -> Placement:
     """Move a placed course to another semester of a draft."""
     require_admin(actor)
     version = get_version(session, programme_id=programme_id, version_id=version_id)
     require_draft(version)
     placement = _placement(session, version, placement_id)
-    errors: dict = {}
-    number = _semester(errors, semester)
-    if errors:
-        raise FormErrors(errors)
-    placement.semester = number
+    placement.semester = form.semester
     session.add(placement)
     session.flush()
     return placement
