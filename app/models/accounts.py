@@ -31,6 +31,13 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+    # When the password was last set: a one-time password expires some days after it.
+    password_changed_at: datetime | None = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=True)
+    )
+    # When an administrator last unlocked the account: failed logins before it no longer
+    # count toward the lock.
+    unlocked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
 class UserSession(SQLModel, table=True):
@@ -53,10 +60,14 @@ class UserSession(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """One login try; failures within the window lock the account key."""
+    """One login try; failures within the window lock the account key, and too many from
+    one address (across accounts) lock that address."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_key_at", "account_key", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_login_attempt_key_at", "account_key", "attempted_at"),
+        Index("ix_login_attempt_ip_at", "ip_address", "attempted_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_key: str = Field(max_length=254)

@@ -244,16 +244,21 @@ class BookingRefusal(SQLModel, table=True):
 
 
 class CalendarFeed(SQLModel, table=True):
-    """The secret token of an ICS feed: one per user, one per studio; regenerable."""
+    """The secret token of an ICS feed: one per user, one per studio; regenerable.
+
+    A studio's feed has two addresses: ``token`` for staff (purposes and notes) and
+    ``busy_token`` for students (busy or free only); both change together."""
 
     __tablename__ = "calendar_feed"
     __table_args__ = (
         UniqueConstraint("user_id", name="uq_calendar_feed_user_id"),
         UniqueConstraint("studio_id", name="uq_calendar_feed_studio_id"),
+        Index("ix_calendar_feed_busy_token", "busy_token", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     token: str = Field(max_length=64, unique=True)
+    busy_token: str | None = Field(default=None, max_length=64)
     user_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="CASCADE")
     studio_id: int | None = Field(default=None, foreign_key="studio.id", ondelete="CASCADE")
     created_at: datetime = Field(
