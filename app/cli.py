@@ -99,7 +99,7 @@ def serve(
         workers=workers,
         reload=reload,
         proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

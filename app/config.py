@@ -24,6 +24,15 @@ class Settings(BaseSettings):
     session_absolute_hours: int = 12
     login_max_failures: int = 5
     login_lock_minutes: int = 15
+    # Failed logins from one address (any accounts) within LOGIN_LOCK_MINUTES before that
+    # address must wait: stops password spraying. A computer room behind one NAT address
+    # shares it, so it sits well above a class's typing mistakes.
+    login_address_max_failures: int = 20
+    # Days a one-time password (set by an administrator or a roster import) stays valid.
+    one_time_password_days: int = 7
+    # Proxies whose X-Forwarded-For is believed (comma-separated addresses or networks,
+    # or "*"); uvicorn reads the same variable for the scheme. Others are the client.
+    forwarded_allow_ips: str = "127.0.0.1"
     sqlite_busy_timeout_ms: int = 15000
     # Re-read templates when their files change (development only: it stats every file
     # of every page).

@@ -1,7 +1,10 @@
-"""Password hashing, signed cookies, and the security-headers ASGI middleware."""
+"""Password hashing, signed cookies, the client's address behind trusted proxies, and the
+security-headers ASGI middleware."""
 
 import hashlib
+import ipaddress
 import secrets
+from functools import lru_cache
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from pwdlib import PasswordHash
@@ -67,6 +70,49 @@ def unsign(signed: str | None, *, purpose: str):
         return None
 
 
+@lru_cache(maxsize=8)
+def _trusted_proxies(spec: str) -> tuple[bool, tuple, frozenset[str]]:
+    """FORWARDED_ALLOW_IPS parsed: (everyone, networks, other literal names)."""
+    entries = [entry.strip() for entry in spec.split(",") if entry.strip()]
+    networks, names = [], set()
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            names.add(entry)  # e.g. a unix socket path, as uvicorn allows
+    return "*" in entries, tuple(networks), frozenset(names)
+
+
+def _is_trusted(host: str, spec: str) -> bool:
+    everyone, networks, names = _trusted_proxies(spec)
+    if everyone or host in names:
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
+
+
+def client_address(request) -> str | None:
+    """The address a request came from, for rate limits and login records.
+
+    X-Forwarded-For is believed only when the connection comes from a proxy listed in
+    FORWARDED_ALLOW_IPS; then the visitor is the last hop not added by a trusted proxy
+    (anything to its left was sent by the visitor and may be made up). Anyone else
+    connecting directly is counted by their own address, whatever headers they send."""
+    peer = request.client.host if request.client else None
+    spec = settings.forwarded_allow_ips
+    forwarded = request.headers.get("x-forwarded-for")
+    if not peer or not forwarded or not _is_trusted(peer, spec):
+        return peer
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, spec):
+            return hop[:64]
+    return hops[0][:64] if hops else peer
+
+
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -81,8 +127,30 @@ SECURITY_HEADERS = [
 ]
 
 
+_SESSION_COOKIE_PREFIX = SESSION_COOKIE.encode() + b"="
+STATIC_PREFIX = "/static/"
+
+
+def _sends_session_cookie(headers) -> bool:
+    return any(
+        name.lower() == b"cookie" and _SESSION_COOKIE_PREFIX in value for name, value in headers
+    )
+
+
+def _sets_session_cookie(headers) -> bool:
+    return any(
+        name.lower() == b"set-cookie" and value.startswith(_SESSION_COOKIE_PREFIX)
+        for name, value in headers
+    )
+
+
 class SecurityHeadersMiddleware:
-    """Pure ASGI: adds the security headers to every HTTP response (no body buffering)."""
+    """Pure ASGI: adds the security headers to every HTTP response (no body buffering).
+
+    Responses to a logged-in browser (it sends the session cookie, or this response sets
+    it) get ``Cache-Control: no-store`` unless the handler chose its own caching: a
+    shared computer's back button or a proxy must not show one person's pages to the
+    next. Static files keep their caching. HSTS goes with every HTTPS response."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -92,12 +160,20 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         https = scope.get("scheme") == "https"
+        static = scope.get("path", "").startswith(STATIC_PREFIX)
+        logged_in = not static and _sends_session_cookie(scope.get("headers", ()))
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers.extend(h for h in SECURITY_HEADERS if h[0] not in present)
+                if (
+                    b"cache-control" not in present
+                    and not static
+                    and (logged_in or _sets_session_cookie(headers))
+                ):
+                    headers.append((b"cache-control", b"no-store"))
                 if https:
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
                 message["headers"] = headers

@@ -1,6 +1,7 @@
 """The public certificate check: /verify/{code} needs no login. Unknown codes get a plain
 404; an address that keeps guessing gets 429 (counted in the database, so it holds
-across worker processes)."""
+across worker processes). The address is the visitor's own: X-Forwarded-For counts only
+from the proxies in FORWARDED_ALLOW_IPS (app.security.client_address)."""
 
 from typing import Annotated
 
@@ -9,15 +10,12 @@ from fastapi.responses import Response
 
 from app.db import open_session
 from app.errors import NotFound
+from app.security import client_address
 from app.services import certificates as certificate_service
 from app.services.curriculum import CERT_LEVEL_LABELS
 from app.web import redirect, render
 
 router = APIRouter()
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @router.get("/verify")
@@ -36,7 +34,7 @@ def verify(request: Request, code: Annotated[str, Path(max_length=64)]) -> Respo
     with open_session(write=True) as session:
         try:
             result = certificate_service.verify_code(
-                session, code=code, ip_address=_client_ip(request)
+                session, code=code, ip_address=client_address(request) or "unknown"
             )
         except NotFound:
             session.commit()

@@ -4,8 +4,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.config import settings
 from app.models.certificates import VerifyAttempt
 from app.services.certificates import awards as certificate_service
+from tests.conftest import WebClient
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_contests import make_award
 from tests.factories_curriculum import make_certificate
@@ -90,3 +92,45 @@ def test_award_page_has_a_qr_code_and_a_pdf_for_holder_and_staff_only(client, se
     )
     session.expire_all()
     assert client.get(f"/verify/{award.verification_code}").status_code == 200
+
+
+def _attempts_by_address(session) -> dict[str, int]:
+    rows = session.execute(
+        select(VerifyAttempt.ip_address, func.count()).group_by(VerifyAttempt.ip_address)
+    ).all()
+    session.commit()
+    return dict(rows)
+
+
+def test_a_spoofed_forwarded_address_from_an_untrusted_peer_does_not_dodge_the_limit(
+    app, session, monkeypatch
+):
+    monkeypatch.setattr(settings, "forwarded_allow_ips", "127.0.0.1")
+    with WebClient(app, client=("203.0.113.9", 50000), raise_server_exceptions=False) as c:
+        for n in range(certificate_service.VERIFY_MAX_MISSES):
+            spoof = {"X-Forwarded-For": f"10.0.{n}.1", "Forwarded": f"for=10.1.{n}.1"}
+            assert c.get(f"/verify/GUESS{n:07d}", headers=spoof).status_code == 404
+        spoof = {"X-Forwarded-For": "10.9.9.9"}
+        assert c.get("/verify/GUESSAGAIN", headers=spoof).status_code == 429
+    assert _attempts_by_address(session) == {"203.0.113.9": certificate_service.VERIFY_MAX_MISSES}
+
+
+def test_a_trusted_proxy_has_each_visitor_counted_by_their_own_address(app, session, monkeypatch):
+    monkeypatch.setattr(settings, "forwarded_allow_ips", "127.0.0.1, 10.20.0.0/16")
+    guesser, neighbour = "198.51.100.7", "198.51.100.8"
+    with WebClient(app, client=("10.20.3.4", 50001), raise_server_exceptions=False) as proxy:
+        for n in range(certificate_service.VERIFY_MAX_MISSES):
+            headers = {"X-Forwarded-For": guesser}
+            assert proxy.get(f"/verify/GUESS{n:07d}", headers=headers).status_code == 404
+        again = proxy.get("/verify/GUESSAGAIN", headers={"X-Forwarded-For": guesser})
+        assert again.status_code == 429
+        # The guesser prepends an address of their choice; the proxy appends the real one.
+        spoofed = {"X-Forwarded-For": f"{neighbour}, {guesser}"}
+        assert proxy.get("/verify/GUESSMORE", headers=spoofed).status_code == 429
+        # Another visitor behind the same proxy is not slowed down by the guesser.
+        honest = {"X-Forwarded-For": neighbour}
+        assert proxy.get("/verify/NEIGHBOUR1", headers=honest).status_code == 404
+    assert _attempts_by_address(session) == {
+        guesser: certificate_service.VERIFY_MAX_MISSES,
+        neighbour: 1,
+    }
