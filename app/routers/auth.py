@@ -8,17 +8,14 @@ from fastapi.responses import Response
 from app.config import settings
 from app.db import SessionDep
 from app.deps import Auth, CurrentUser, safe_next
-from app.errors import Invalid, TooManyAttempts
-from app.i18n import LOCALES, gettext
-from app.security import LOCALE_COOKIE, SESSION_COOKIE, sign, unsign
+from app.errors import Invalid
+from app.i18n import LOCALES
+from app.i18n import lazy_gettext as _l
+from app.security import LOCALE_COOKIE, SESSION_COOKIE, client_address, sign, unsign
 from app.services import accounts as account_service
 from app.web import redirect, render
 
 router = APIRouter()
-
-
-def _client_ip(request: Request) -> str | None:
-    return request.client.host if request.client else None
 
 
 @router.get("/login")
@@ -39,21 +36,28 @@ def login(
 ) -> Response:
     context = {"next": safe_next(next), "login": login}
     if not login.strip() or not password:
-        context["error"] = gettext("Enter your username (or email) and password.")
+        context["error"] = _l("Enter your username (or email) and password.")
         return render(request, "auth/login.html", context, block="login_form", status_code=422)
+    ip = client_address(request)
     try:
-        user = account_service.authenticate(
-            session, login=login, password=password, ip=_client_ip(request)
+        user = account_service.authenticate(session, login=login, password=password, ip=ip)
+    except account_service.LoginRefused as exc:
+        context["error"] = _l(exc.message, **exc.params)  # in the page's language
+        headers = {"Retry-After": str(exc.retry_after)}
+        return render(
+            request,
+            "auth/login.html",
+            context,
+            block="login_form",
+            status_code=429,
+            headers=headers,
         )
-    except TooManyAttempts as exc:
-        context["error"] = gettext(exc.message, **exc.params)
-        return render(request, "auth/login.html", context, block="login_form", status_code=429)
     except Invalid as exc:
         session.commit()  # keep the failed attempt: it counts toward the lockout
-        context["error"] = gettext(exc.message)
+        context["error"] = _l(exc.message)
         return render(request, "auth/login.html", context, block="login_form", status_code=401)
     token = account_service.start_session(
-        session, user=user, ip=_client_ip(request), user_agent=request.headers.get("user-agent")
+        session, user=user, ip=ip, user_agent=request.headers.get("user-agent")
     )
     session.commit()
     target = "/account/password" if user.must_change_password else safe_next(next)

@@ -1,4 +1,5 @@
-"""People (administrators only): list, add, edit, disable, sessions, one-time passwords."""
+"""People (administrators only): list, add, edit, disable, unlock, sessions, one-time
+passwords."""
 
 from typing import Annotated
 
@@ -162,6 +163,14 @@ def end_person_sessions(request: Request, session: SessionDep, user_id: PathId) 
     session.commit()
     response = redirect(request, f"/people/{user_id}")
     return flash(response, "Sessions ended: %(n)s.", n=ended)
+
+
+@router.post("/{user_id}/unlock")
+def unlock_person(request: Request, session: SessionDep, user_id: PathId) -> Response:
+    account_service.unlock_person(session, user_id=user_id)
+    session.commit()
+    response = redirect(request, f"/people/{user_id}")
+    return flash(response, "The account is unlocked: earlier failed logins no longer count.")
 
 
 @router.post("/{user_id}/password")

@@ -3,6 +3,7 @@
 from .auth import (
     TOUCH_INTERVAL,
     ActiveSession,
+    LoginRefused,
     authenticate,
     change_password,
     end_session,
@@ -23,12 +24,14 @@ from .people import (
     normalise_username,
     person_form,
     set_user_active,
+    unlock_person,
     update_person,
 )
 from .profiles import list_posts
 
 __all__ = [
     "ActiveSession",
+    "LoginRefused",
     "TOUCH_INTERVAL",
     "authenticate",
     "change_password",
@@ -49,5 +52,6 @@ __all__ = [
     "set_user_active",
     "start_session",
     "touch_session",
+    "unlock_person",
     "update_person",
 ]

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from math import ceil
 
 from sqlalchemy import bindparam, delete, func, or_, update
 from sqlalchemy import inspect as sa_inspect
@@ -13,6 +14,7 @@ from sqlmodel import Session, select
 
 from app.config import settings
 from app.errors import FormErrors, Invalid, TooManyAttempts
+from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models import LoginAttempt, User, UserSession
 from app.models.base import utcnow
@@ -26,6 +28,10 @@ from app.security import (
 
 MIN_PASSWORD_LENGTH = 8
 TOUCH_INTERVAL = timedelta(seconds=60)
+ACCOUNT_LOCKED = N_("Too many failed logins. Try again in %(minutes)s minutes.")
+ADDRESS_LOCKED = N_(
+    "Too many failed logins from this network address. Try again in %(minutes)s minutes."
+)
 
 
 @dataclass(frozen=True)
@@ -46,41 +52,139 @@ def find_user_by_login(session: Session, login: str) -> User | None:
     ).first()
 
 
-def _recent_failures(session: Session, account_key: str, now: datetime) -> int:
-    since = now - timedelta(minutes=settings.login_lock_minutes)
+class LoginRefused(TooManyAttempts):
+    """Too many failed logins (of the account, or from the address): wait and retry."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, minutes=max(1, ceil(retry_after / 60)))
+        self.retry_after = retry_after
+
+
+def _lifted_at(times: list[datetime], limit: int, window: timedelta) -> datetime | None:
+    """When a lock on ``limit`` failures within ``window`` lifts (times newest first)."""
+    if limit <= 0 or len(times) < limit:
+        return None
+    return times[limit - 1] + window
+
+
+def _account_failures(
+    session: Session, user: User | None, account_key: str, since: datetime, limit: int
+) -> list[datetime]:
+    """The latest failures of an account since its last success (or unlock), newest first."""
     last_success = (
         select(func.max(LoginAttempt.attempted_at))
         .where(LoginAttempt.account_key == account_key, LoginAttempt.succeeded)
         .scalar_subquery()
     )
-    query = select(func.count()).where(
-        LoginAttempt.account_key == account_key,
-        LoginAttempt.succeeded == False,  # noqa: E712
-        LoginAttempt.attempted_at >= since,
-        or_(last_success.is_(None), LoginAttempt.attempted_at > last_success),
+    if user is not None and user.unlocked_at is not None:
+        since = max(since, user.unlocked_at)
+    query = (
+        select(LoginAttempt.attempted_at)
+        .where(
+            LoginAttempt.account_key == account_key,
+            LoginAttempt.succeeded == False,  # noqa: E712
+            LoginAttempt.attempted_at >= since,
+            or_(last_success.is_(None), LoginAttempt.attempted_at > last_success),
+        )
+        .order_by(LoginAttempt.attempted_at.desc())
+        .limit(limit)
     )
-    return session.exec(query).one()
+    return list(session.exec(query).all())
+
+
+def _address_failures(session: Session, ip: str, since: datetime, limit: int) -> list[datetime]:
+    """The latest failures from one address, whatever accounts they tried, newest first."""
+    query = (
+        select(LoginAttempt.attempted_at)
+        .where(
+            LoginAttempt.ip_address == ip,
+            LoginAttempt.succeeded == False,  # noqa: E712
+            LoginAttempt.attempted_at >= since,
+        )
+        .order_by(LoginAttempt.attempted_at.desc())
+        .limit(limit)
+    )
+    return list(session.exec(query).all())
+
+
+def account_locked_until(session: Session, *, user: User, now: datetime | None = None):
+    """When the lock of an account lifts, or None if it is not locked."""
+    now = now or utcnow()
+    window = timedelta(minutes=settings.login_lock_minutes)
+    limit = settings.login_max_failures
+    times = _account_failures(session, user, f"user:{user.id}", now - window, limit)
+    lifted = _lifted_at(times, limit, window)
+    return lifted if lifted is not None and lifted > now else None
+
+
+def one_time_password_expired(user: User, *, now: datetime | None = None) -> bool:
+    """True when the user still has a one-time password and it is too old to log in with."""
+    expires = one_time_password_expires_at(user)
+    return expires is not None and expires <= (now or utcnow())
+
+
+def one_time_password_expires_at(user: User) -> datetime | None:
+    if not user.must_change_password or user.password_changed_at is None:
+        return None
+    return user.password_changed_at + timedelta(days=settings.one_time_password_days)
+
+
+def _refuse_if_throttled(
+    session: Session, *, user: User | None, account_key: str, ip: str | None, now: datetime
+) -> None:
+    window = timedelta(minutes=settings.login_lock_minutes)
+    if ip:
+        limit = settings.login_address_max_failures
+        lifted = _lifted_at(_address_failures(session, ip, now - window, limit), limit, window)
+        if lifted is not None and lifted > now:
+            raise LoginRefused(
+                ADDRESS_LOCKED,
+                retry_after=ceil((lifted - now).total_seconds()),
+            )
+    limit = settings.login_max_failures
+    times = _account_failures(session, user, account_key, now - window, limit)
+    lifted = _lifted_at(times, limit, window)
+    if lifted is not None and lifted > now:
+        raise LoginRefused(
+            ACCOUNT_LOCKED,
+            retry_after=ceil((lifted - now).total_seconds()),
+        )
 
 
 def authenticate(session: Session, *, login: str, password: str, ip: str | None = None) -> User:
-    """Check credentials; every try is recorded, and repeated failures lock the account."""
+    """Check credentials; every try is recorded. Repeated failures lock the account, and
+    too many from one address (across accounts) make that address wait."""
     now = utcnow()
     user = find_user_by_login(session, login)
     account_key = f"user:{user.id}" if user else f"name:{login.strip().lower()[:240]}"
-    if _recent_failures(session, account_key, now) >= settings.login_max_failures:
-        raise TooManyAttempts(
-            "Too many failed logins. Try again in %(minutes)s minutes.",
-            minutes=settings.login_lock_minutes,
-        )
+    _refuse_if_throttled(session, user=user, account_key=account_key, ip=ip, now=now)
     ok = verify_password(password, user.password_hash if user else DUMMY_PASSWORD_HASH)
     ok = ok and user is not None and user.is_active
+    expired = ok and one_time_password_expired(user, now=now)
     session.add(
-        LoginAttempt(account_key=account_key, succeeded=ok, attempted_at=now, ip_address=ip)
+        LoginAttempt(
+            account_key=account_key,
+            succeeded=ok and not expired,
+            attempted_at=now,
+            ip_address=ip[:64] if ip else None,
+        )
     )
     session.flush()
+    if expired:
+        raise Invalid(
+            "Your one-time password has expired. Ask an administrator to issue a new one."
+        )
     if not ok:
         raise Invalid("Wrong username or password, or the account is disabled.")
     return user
+
+
+def unlock_account(session: Session, *, user: User) -> None:
+    """Failed logins so far no longer count toward the account's lock (its address limit
+    stays: that guards against whoever made them)."""
+    user.unlocked_at = utcnow()
+    session.add(user)
+    session.flush()
 
 
 def start_session(
@@ -206,6 +310,7 @@ def change_password(
         raise FormErrors(errors)
     user.password_hash = hash_password(new)
     user.must_change_password = False
+    user.password_changed_at = utcnow()
     session.add(user)
     query = delete(UserSession).where(UserSession.user_id == user.id)
     if keep_session_id is not None:
@@ -215,12 +320,16 @@ def change_password(
 
 
 def set_one_time_password(session: Session, *, user: User, password: str) -> None:
-    """An admin sets a password that must be changed at the next login."""
+    """An admin sets a password that must be changed at the next login (and within
+    ONE_TIME_PASSWORD_DAYS); it also lifts a lock, so the person can use it at once."""
     problem = password_problems(password, username=user.username)
     if problem:
         raise FormErrors({"password": problem})
+    now = utcnow()
     user.password_hash = hash_password(password)
     user.must_change_password = True
+    user.password_changed_at = now
+    user.unlocked_at = now
     session.add(user)
     end_user_sessions(session, user_id=user.id)
     session.flush()

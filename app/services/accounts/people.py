@@ -3,6 +3,7 @@
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from math import ceil
 
 from sqlalchemy import func, or_
@@ -151,6 +152,9 @@ class PersonRow:
 class PersonDetail(PersonRow):
     expertise: list[Post] = field(default_factory=list)
     open_sessions: int = 0
+    locked_until: datetime | None = None  # too many failed logins: locked until then
+    one_time_password_expires_at: datetime | None = None
+    one_time_password_expired: bool = False
 
 
 def _with_profiles():
@@ -224,6 +228,9 @@ def get_person(session: Session, *, user_id: int) -> PersonDetail:
             ).all()
         )
     detail.open_sessions = auth_service.count_user_sessions(session, user_id=user_id)
+    detail.locked_until = auth_service.account_locked_until(session, user=detail.user)
+    detail.one_time_password_expires_at = auth_service.one_time_password_expires_at(detail.user)
+    detail.one_time_password_expired = auth_service.one_time_password_expired(detail.user)
     return detail
 
 
@@ -337,6 +344,13 @@ def end_sessions(session: Session, *, user_id: int) -> int:
     """Log a user out everywhere; returns how many sessions ended."""
     user = _get_user(session, user_id)
     return auth_service.end_user_sessions(session, user_id=user.id)
+
+
+def unlock_person(session: Session, *, user_id: int) -> User:
+    """Lift the lock that failed logins put on an account."""
+    user = _get_user(session, user_id)
+    auth_service.unlock_account(session, user=user)
+    return user
 
 
 def issue_one_time_password(session: Session, *, user_id: int, password: str = "") -> str:

@@ -246,8 +246,11 @@ def reissue_passwords(
     if len(found) > len(passwords):
         raise Conflict("The list of students changed meanwhile. Try again.")
     issued = []
+    now = utcnow()
     for (user, profile, cohort), (password, password_hash) in zip(found, passwords, strict=False):
         user.password_hash = password_hash
+        user.password_changed_at = now  # a fresh ONE_TIME_PASSWORD_DAYS, and no lock
+        user.unlocked_at = now
         session.add(user)
         issued.append(
             IssuedAccount(user.full_name, profile.student_number, user.username, cohort, password)
