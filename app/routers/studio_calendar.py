@@ -80,7 +80,9 @@ def _calendar_page(
         "purpose_labels": booking_service.PURPOSE_LABELS,
         "teams": booking_service.team_choices(session, user=user) if panel is not None else [],
         "show_names": user.role in (Role.admin, Role.teacher),
-        "studio_feed": booking_service.feed_for(session, studio_id=studio.id),
+        "studio_feed_token": booking_service.studio_feed_token(
+            session, studio_id=studio.id, viewer=user
+        ),
         "today": clock.today(),
         "zone_name": settings.timezone,
     }

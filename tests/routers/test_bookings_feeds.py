@@ -59,6 +59,17 @@ def test_regenerating_the_feed_stops_the_old_address(client, session):
     assert client.get("/calendar/feed/guess.ics").status_code == 404
 
 
+def test_renewing_ones_own_feed_is_a_confirmed_post_with_csrf(client, session):
+    student = make_student(session)
+    session.commit()
+    client.login(student.username)
+    client.post_form("/calendar/regenerate")
+    page = client.get("/calendar").text
+    assert re.search(r'action="/calendar/regenerate" data-confirm="[^"]+" hx-confirm=', page)
+    no_csrf = client.post("/calendar/regenerate", follow_redirects=False)
+    assert no_csrf.status_code == 403
+
+
 def test_a_studio_feed_lists_its_active_bookings_without_names(client, session):
     admin, studio, student = make_admin(session), make_studio(session), make_student(session)
     make_booking(session, studio=studio, user=student, starts_at=local(DAY, "10:00"))
@@ -74,6 +85,67 @@ def test_a_studio_feed_lists_its_active_bookings_without_names(client, session):
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1
     assert student.full_name not in calendar.to_ical().decode()
+
+
+FEED_LINK = re.compile(r'href="/calendar/feed/([^"]+)\.ics"')
+
+
+def _studio_feed_seen_by(client, user, studio) -> Calendar:
+    client.login(user.username)
+    token = FEED_LINK.search(client.get(f"/studios/{studio.id}").text).group(1)
+    client.cookies.clear()  # the calendar app that subscribes has no session
+    response = client.get(f"/calendar/feed/{token}.ics")
+    assert response.status_code == 200
+    return Calendar.from_ical(response.content)
+
+
+def test_students_see_only_busy_and_free_in_the_studio_feed(client, session):
+    admin, teacher, studio = make_admin(session), make_teacher(session), make_studio(session)
+    student, other = make_student(session), make_student(session, full_name="赵其他")
+    make_booking(
+        session,
+        studio=studio,
+        user=other,
+        starts_at=local(DAY, "10:00"),
+        purpose="competition",
+        title="新品首发彩排",
+    )
+    make_booking(session, studio=studio, user=student, starts_at=local(DAY, "14:00"), title="练习")
+    session.commit()
+    client.login(admin.username)
+    assert client.post_form(f"/studios/{studio.id}/feed").status_code == 303
+
+    calendar = _studio_feed_seen_by(client, student, studio)
+    text = calendar.to_ical().decode()
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 2  # every busy time is there
+    assert "新品首发彩排" not in text and "赵其他" not in text
+    assert "竞赛训练" not in text and "Competition training" not in text
+    assert {str(event["summary"]) for event in events} <= {"已被预约", "Booked"}
+    assert all("description" not in event for event in events)
+
+    staff_view = _studio_feed_seen_by(client, teacher, studio)
+    assert "新品首发彩排" in staff_view.to_ical().decode()
+    assert "赵其他" not in staff_view.to_ical().decode()
+
+
+def test_renewing_a_studio_feed_stops_both_its_addresses_at_once(client, session):
+    admin, student, studio = make_admin(session), make_student(session), make_studio(session)
+    session.commit()
+    client.login(admin.username)
+    client.post_form(f"/studios/{studio.id}/feed")
+    form = client.get(f"/studios/{studio.id}/edit").text
+    assert re.search(r'action="/studios/\d+/feed"[^>]*data-confirm=', form)
+    staff_token = FEED_LINK.search(client.get(f"/studios/{studio.id}").text).group(1)
+    client.login(student.username)
+    busy_token = FEED_LINK.search(client.get(f"/studios/{studio.id}").text).group(1)
+    assert busy_token != staff_token
+    client.login(admin.username)
+    assert client.post_form(f"/studios/{studio.id}/feed").status_code == 303
+    for old in (staff_token, busy_token):
+        assert client.get(f"/calendar/feed/{old}.ics").status_code == 404
+    new = FEED_LINK.search(client.get(f"/studios/{studio.id}").text).group(1)
+    assert client.get(f"/calendar/feed/{new}.ics").status_code == 200
 
 
 def recurring_form(studio, **overrides):

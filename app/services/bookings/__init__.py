@@ -1,6 +1,6 @@
 """Bookings: what routers and other domains use, re-exported."""
 
-from .feeds import feed_for, feed_ics, regenerate_feed
+from .feeds import feed_for, feed_ics, regenerate_feed, studio_feed_token
 from .lifecycle import (
     approve_booking,
     cancel_booking,
@@ -51,6 +51,7 @@ __all__ = [
     "purposes_for",
     "record_refusal",
     "regenerate_feed",
+    "studio_feed_token",
     "reject_booking",
     "team_choices",
     "tick",

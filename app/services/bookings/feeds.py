@@ -1,10 +1,14 @@
-"""ICS feeds (RFC 5545, times in UTC): one per user, one per studio, by a secret token."""
+"""ICS feeds (RFC 5545, times in UTC): one per user, one per studio, by a secret token.
+
+A studio's feed has two addresses. Staff get one with each booking's purpose and note;
+students get one that shows only when the studio is busy, never what others booked it
+for (the same as the week page shows them)."""
 
 import secrets
 from datetime import timedelta
 
 from icalendar import Calendar, Event
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlmodel import Session, select
 
 from app.config import settings
@@ -13,6 +17,7 @@ from app.i18n import activate, gettext
 from app.models import User
 from app.models.base import utcnow
 from app.models.studios import ACTIVE_STATUSES, Booking, BookingStatus, CalendarFeed, Studio
+from app.services.bookings import grid
 from app.services.bookings.rules import PURPOSE_LABELS
 
 PAST_DAYS, FUTURE_DAYS = 60, 200
@@ -33,6 +38,15 @@ def feed_for(session: Session, *, user_id: int | None = None, studio_id: int | N
     return session.exec(query).first()
 
 
+def studio_feed_token(session: Session, *, studio_id: int, viewer: User) -> str | None:
+    """The studio feed's address token this viewer may see: staff the detailed one,
+    students the busy/free one; None while the studio has no feed."""
+    feed = feed_for(session, studio_id=studio_id)
+    if feed is None:
+        return None
+    return feed.token if grid.shows_names(viewer) else feed.busy_token
+
+
 def studio_feeds(session: Session) -> dict[int, str]:
     rows = session.exec(select(CalendarFeed).where(CalendarFeed.studio_id.is_not(None))).all()
     return {row.studio_id: row.token for row in rows}
@@ -46,7 +60,12 @@ def regenerate_feed(
         session.exec(delete(CalendarFeed).where(CalendarFeed.user_id == user_id))
     else:
         session.exec(delete(CalendarFeed).where(CalendarFeed.studio_id == studio_id))
-    feed = CalendarFeed(token=secrets.token_urlsafe(32), user_id=user_id, studio_id=studio_id)
+    feed = CalendarFeed(
+        token=secrets.token_urlsafe(32),
+        busy_token=secrets.token_urlsafe(32) if studio_id is not None else None,
+        user_id=user_id,
+        studio_id=studio_id,
+    )
     session.add(feed)
     session.flush()
     return feed
@@ -62,7 +81,7 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def _event(booking: Booking, studio: Studio, summary: str, stamp) -> Event:
+def _event(booking: Booking, studio: Studio, summary: str, stamp, *, note: bool = True) -> Event:
     event = Event()
     event.add("uid", f"booking-{booking.id}@chanjiao")
     event.add("dtstamp", stamp)
@@ -71,7 +90,7 @@ def _event(booking: Booking, studio: Studio, summary: str, stamp) -> Event:
     event.add("summary", summary)
     event.add("location", " ".join(x for x in (studio.name, studio.location) if x))
     event.add("status", ICS_STATUS.get(booking.status, "CONFIRMED"))
-    if booking.title:
+    if note and booking.title:
         event.add("description", booking.title)
     return event
 
@@ -85,16 +104,21 @@ def _rows(session: Session, query, now):
     ).all()
 
 
-def _by_token(session: Session, token: str) -> CalendarFeed:
-    feed = session.exec(select(CalendarFeed).where(CalendarFeed.token == token)).first()
+def _by_token(session: Session, token: str) -> tuple[CalendarFeed, bool]:
+    """The feed a token opens, and whether it is a studio's busy/free address."""
+    feed = session.exec(
+        select(CalendarFeed).where(
+            or_(CalendarFeed.token == token, CalendarFeed.busy_token == token)
+        )
+    ).first()
     if feed is None or len(token) < 20:
         raise NotFound("This calendar address is not valid (it may have been renewed).")
-    return feed
+    return feed, feed.busy_token == token
 
 
 def feed_ics(session: Session, *, token: str, now=None) -> bytes:
     """The ICS text of the feed a token opens (bookings from 60 days ago to 200 ahead)."""
-    feed = _by_token(session, token)
+    feed, busy_only = _by_token(session, token)
     now = now or utcnow()
     stamp = now.replace(microsecond=0)
     if feed.user_id is not None:
@@ -112,6 +136,8 @@ def feed_ics(session: Session, *, token: str, now=None) -> bytes:
         query = select(Booking, Studio).join(Studio, Studio.id == Booking.studio_id)
         query = query.where(Booking.studio_id == studio.id, Booking.status.in_(ACTIVE_STATUSES))
         for booking, studio_ in _rows(session, query, now):
-            summary = gettext(PURPOSE_LABELS[booking.purpose])
-            calendar.add_component(_event(booking, studio_, summary, stamp))
+            label = "Booked" if busy_only else PURPOSE_LABELS[booking.purpose]
+            summary = gettext(label)
+            event = _event(booking, studio_, summary, stamp, note=not busy_only)
+            calendar.add_component(event)
     return calendar.to_ical()
