@@ -1,14 +1,39 @@
 """Studio pages: list, admin settings with hours and blackouts, photo, QR, day board."""
 
+import io
+import struct
+import zlib
 from datetime import timedelta
 
+from PIL import Image
 from sqlmodel import select
 
-from app.models.studios import Studio, StudioBlackout, StudioHours
+from app.models.studios import Studio, StudioBlackout, StudioHours, StudioPhoto
+from app.services.studios import photos
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _image(kind: str = "PNG", size=(64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 60)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A tiny PNG that claims to be huge (a decompression bomb's header)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
+    rows = zlib.compress(b"\x00" * 1024)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body
+
+
+PNG = _image()
 
 
 def studio_form(**overrides):
@@ -120,6 +145,53 @@ def test_a_photo_is_uploaded_and_served(client, session):
     assert ok.status_code == 303
     photo = client.get(f"/studios/{studio.id}/photo")
     assert photo.headers["content-type"] == "image/png" and photo.content == PNG
+
+
+def _upload(client, studio, name: str, data: bytes, content_type: str = "image/png"):
+    return client.post(
+        f"/studios/{studio.id}/photo",
+        data={"csrf_token": client.csrf},
+        files={"photo": (name, data, content_type)},
+        follow_redirects=False,
+    )
+
+
+def test_a_photo_must_really_be_an_image(client, session):
+    admin, studio = make_admin(session), make_studio(session)
+    session.commit()
+    client.login(admin.username)
+    fakes = {
+        "fake.png": b"\x89PNG\r\n\x1a\n" + b"<script>alert(1)</script>" * 20,
+        "fake.jpg": b"\xff\xd8\xff\xe0" + b"not a jpeg at all" * 50,
+        "cut.png": PNG[: len(PNG) // 2],
+        "page.html": b"<html><body>hello</body></html>",
+    }
+    for name, data in fakes.items():
+        response = _upload(client, studio, name, data)
+        assert response.status_code == 422, name
+        assert 'id="photo-error"' in response.text, name
+        assert "PNG" in response.text and "JPEG" in response.text
+    assert session.exec(select(StudioPhoto)).first() is None
+    assert _upload(client, studio, "ok.jpg", _image("JPEG"), "image/jpeg").status_code == 303
+    photo = client.get(f"/studios/{studio.id}/photo")
+    assert photo.headers["content-type"] == "image/jpeg"
+
+
+def test_decompression_bombs_and_oversized_photos_are_refused(client, session):
+    admin, studio = make_admin(session), make_studio(session)
+    session.commit()
+    client.login(admin.username)
+    for width, height in ((30000, 30000), (9000, 9000)):  # beyond Pillow's limit, and ours
+        bomb = _png_header_only(width, height)
+        assert len(bomb) < 2000
+        response = _upload(client, studio, "bomb.png", bomb)
+        assert response.status_code == 422, (width, height)
+        assert 'id="photo-error"' in response.text
+    huge = _image("PNG") + b"\x00" * photos.PHOTO_MAX_BYTES
+    response = _upload(client, studio, "huge.png", huge)
+    assert response.status_code == 422 and 'id="photo-error"' in response.text
+    assert "2 MB" in response.text
+    assert session.exec(select(StudioPhoto)).first() is None
 
 
 def test_the_qr_code_is_an_svg_image_pointing_at_check_in(client, session):

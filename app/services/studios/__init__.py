@@ -1,21 +1,18 @@
 """Studios: what routers and other domains use, re-exported."""
 
+from .photos import PHOTO_MAX_BYTES, get_photo, set_photo, studios_with_photo
 from .rooms import (
-    PHOTO_MAX_BYTES,
     SLOT_CHOICES,
     StudioForm,
     add_blackout,
     approver_choices,
-    get_photo,
     get_studio,
     list_blackouts,
     list_studios,
     remove_blackout,
     save_studio,
-    set_photo,
     studio_form,
     studio_hours,
-    studios_with_photo,
 )
 from .utilisation import MAX_WEEKS, Report, chart, utilisation_report
 

@@ -1,4 +1,4 @@
-"""Studios (administrators): settings, opening hours, photo, blackouts; the studio list."""
+"""Studios (administrators): settings, opening hours, blackouts; the studio list."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,13 +16,10 @@ from app.models.studios import (
     Studio,
     StudioBlackout,
     StudioHours,
-    StudioPhoto,
 )
 from app.services import clock as st
 
 SLOT_CHOICES = (15, 20, 30, 45, 60, 90, 120)
-PHOTO_MAX_BYTES = 2 * 1024 * 1024
-PHOTO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
 
 @dataclass
@@ -193,36 +190,6 @@ def save_studio(session: Session, *, form: StudioForm, studio_id: int | None = N
         session.add(StudioHours(studio_id=studio.id, weekday=weekday, opens=opens, closes=closes))
     session.flush()
     return studio
-
-
-def set_photo(session: Session, *, studio_id: int, data: bytes) -> None:
-    """Store a PNG or JPEG photo (at most 2 MB) for a studio."""
-    get_studio(session, studio_id=studio_id)
-    if not data:
-        raise FormErrors({"photo": _l("Choose a photo to upload.")})
-    if len(data) > PHOTO_MAX_BYTES:
-        raise FormErrors({"photo": _l("The photo must be at most 2 MB.")})
-    content_type = next((t for magic, t in PHOTO_TYPES.items() if data.startswith(magic)), None)
-    if content_type is None:
-        raise FormErrors({"photo": _l("Upload a PNG or JPEG image.")})
-    photo = session.get(StudioPhoto, studio_id)
-    if photo is None:
-        photo = StudioPhoto(studio_id=studio_id, content_type=content_type, data=data)
-    else:
-        photo.content_type, photo.data = content_type, data
-    session.add(photo)
-    session.flush()
-
-
-def get_photo(session: Session, *, studio_id: int) -> StudioPhoto:
-    photo = session.get(StudioPhoto, studio_id)
-    if photo is None:
-        raise NotFound("This studio has no photo.")
-    return photo
-
-
-def studios_with_photo(session: Session) -> set[int]:
-    return set(session.exec(select(StudioPhoto.studio_id)).all())
 
 
 def list_studios(
