@@ -9,7 +9,7 @@ from PIL import Image
 from sqlmodel import select
 
 from app.models.studios import Studio, StudioBlackout, StudioHours, StudioPhoto
-from app.services.studios import photos
+from app.services import studios as studio_service
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 
@@ -187,7 +187,7 @@ def test_decompression_bombs_and_oversized_photos_are_refused(client, session):
         response = _upload(client, studio, "bomb.png", bomb)
         assert response.status_code == 422, (width, height)
         assert 'id="photo-error"' in response.text
-    huge = _image("PNG") + b"\x00" * photos.PHOTO_MAX_BYTES
+    huge = _image("PNG") + b"\x00" * studio_service.PHOTO_MAX_BYTES
     response = _upload(client, studio, "huge.png", huge)
     assert response.status_code == 422 and 'id="photo-error"' in response.text
     assert "2 MB" in response.text
