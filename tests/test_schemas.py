@@ -321,3 +321,8 @@ def test_a_form_may_word_a_fields_rule_once():
         "credits": "Enter credits from 0 to 99.9.",
     }
     assert Worded.parse({"semester": "6", "credits": "99.9"}).credits == Decimal("99.9")
+
+
+def test_values_already_read_can_be_read_again():
+    values = Filter.read(FormData([("weeks", "8"), ("q", "x")]))
+    assert Filter.read(values) == values

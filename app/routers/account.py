@@ -1,13 +1,12 @@
 """The signed-in user's own account: change password."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import Auth, CurrentUser
+from app.deps import Auth, CurrentUser, FormOf
 from app.errors import FormErrors
+from app.schemas.accounts import PasswordChangeForm
 from app.services import accounts as account_service
 from app.web import flash, redirect, render
 
@@ -25,21 +24,21 @@ def change_password(
     session: SessionDep,
     user: CurrentUser,
     auth: Auth,
-    current_password: Annotated[str, Form(max_length=1024)] = "",
-    new_password: Annotated[str, Form(max_length=1024)] = "",
-    confirm_password: Annotated[str, Form(max_length=1024)] = "",
+    form: FormOf(PasswordChangeForm),
 ) -> Response:
     db_user = session.merge(user)
     try:
+        typed = form.valid()
         account_service.change_password(
             session,
             user=db_user,
-            current=current_password,
-            new=new_password,
-            confirm=confirm_password,
+            current=typed.current_password,
+            new=typed.new_password,
+            confirm=typed.confirm_password,
             keep_session_id=auth.session_id,
         )
     except FormErrors as exc:
+        session.rollback()
         return render(
             request,
             "account/password.html",

@@ -1,16 +1,15 @@
 """Login, logout, and the language switch (public pages)."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.config import settings
 from app.db import SessionDep
-from app.deps import Auth, CurrentUser, safe_next
-from app.errors import Invalid
+from app.deps import Auth, CurrentUser, FormOf, safe_next
+from app.errors import FormErrors, Invalid
 from app.i18n import LOCALES
 from app.i18n import lazy_gettext as _l
+from app.schemas.accounts import LanguageForm, LoginForm
 from app.security import LOCALE_COOKIE, SESSION_COOKIE, client_address, sign, unsign
 from app.services import accounts as account_service
 from app.web import redirect, render
@@ -30,17 +29,22 @@ def login(
     request: Request,
     session: SessionDep,
     auth: Auth,
-    login: Annotated[str, Form(max_length=254)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
-    next: Annotated[str, Form()] = "/",
+    form: FormOf(LoginForm),
 ) -> Response:
+    login, next = form.values.login[:254], form.values.next
     context = {"next": safe_next(next), "login": login}
-    if not login.strip() or not password:
+    try:
+        typed = form.valid()
+    except FormErrors:
+        typed = None
+    if typed is None or not typed.login or not typed.password:
         context["error"] = _l("Enter your username (or email) and password.")
         return render(request, "auth/login.html", context, block="login_form", status_code=422)
     ip = client_address(request)
     try:
-        user = account_service.authenticate(session, login=login, password=password, ip=ip)
+        user = account_service.authenticate(
+            session, login=typed.login, password=typed.password, ip=ip
+        )
     except account_service.LoginRefused as exc:
         context["error"] = _l(exc.message, **exc.params)  # in the page's language
         headers = {"Retry-After": str(exc.retry_after)}
@@ -92,9 +96,9 @@ def switch_language(
     request: Request,
     session: SessionDep,
     auth: Auth,
-    locale: Annotated[str, Form()],
-    next: Annotated[str, Form()] = "/",
+    form: FormOf(LanguageForm),
 ) -> Response:
+    locale, next = form.values.locale, form.values.next
     if locale not in LOCALES:
         raise Invalid("Unknown language.", field="locale")
     if auth.user is not None:

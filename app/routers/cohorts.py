@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, PageParams, PathId, Staff
+from app.deps import AdminOnly, FormOf, PageParams, PathId, Staff
 from app.errors import FormErrors
 from app.models import User
 from app.schemas.people import CohortForm
@@ -16,24 +16,12 @@ from app.web import flash, redirect, render
 router = APIRouter(prefix="/cohorts")
 
 Viewer = Annotated[User, Staff]
-Text = Annotated[str, Form(max_length=1000)]
 
 
-def _cohort_form(
-    major: Text = "", intake_year: Text = "", class_number: Text = "", head_teacher_id: Text = ""
-) -> CohortForm:
-    return CohortForm(
-        major=major,
-        intake_year=intake_year,
-        class_number=class_number,
-        head_teacher_id=head_teacher_id,
-    )
+CohortSubmission = FormOf(CohortForm)
 
 
-CohortFormDep = Annotated[CohortForm, Depends(_cohort_form)]
-
-
-def _form_context(session, form: CohortForm, *, errors: dict, cohort=None) -> dict:
+def _form_context(session, form, *, errors: dict, cohort=None) -> dict:
     head = cohort.head_teacher_id if cohort is not None else None
     return {
         "form": form,
@@ -53,16 +41,17 @@ def cohort_list(request: Request, session: SessionDep, viewer: Viewer, paging: P
 
 @router.get("/new", dependencies=[AdminOnly])
 def new_cohort_page(request: Request, session: SessionDep) -> Response:
-    context = _form_context(session, CohortForm(), errors={})
+    context = _form_context(session, CohortForm.initial(), errors={})
     return render(request, "cohorts/form.html", context)
 
 
 @router.post("/new", dependencies=[AdminOnly])
-def create_cohort(request: Request, session: SessionDep, form: CohortFormDep) -> Response:
+def create_cohort(request: Request, session: SessionDep, form: CohortSubmission) -> Response:
     try:
-        cohort = roster_service.create_cohort(session, form=form)
+        cohort = roster_service.create_cohort(session, form=form.valid())
     except FormErrors as exc:
-        context = _form_context(session, form, errors=exc.errors)
+        session.rollback()
+        context = _form_context(session, form.values, errors=exc.errors)
         return render(request, "cohorts/form.html", context, block="cohort_form", status_code=422)
     session.commit()
     return flash(redirect(request, f"/cohorts/{cohort.id}"), "The cohort has been created.")
@@ -90,13 +79,14 @@ def edit_cohort_page(request: Request, session: SessionDep, cohort_id: PathId) -
 
 @router.post("/{cohort_id}/edit", dependencies=[AdminOnly])
 def update_cohort(
-    request: Request, session: SessionDep, cohort_id: PathId, form: CohortFormDep
+    request: Request, session: SessionDep, cohort_id: PathId, form: CohortSubmission
 ) -> Response:
     try:
-        cohort = roster_service.update_cohort(session, cohort_id=cohort_id, form=form)
+        cohort = roster_service.update_cohort(session, cohort_id=cohort_id, form=form.valid())
     except FormErrors as exc:
+        session.rollback()
         cohort = roster_service.load_cohort(session, cohort_id=cohort_id)
-        context = _form_context(session, form, errors=exc.errors, cohort=cohort)
+        context = _form_context(session, form.values, errors=exc.errors, cohort=cohort)
         return render(request, "cohorts/form.html", context, block="cohort_form", status_code=422)
     session.commit()
     return flash(redirect(request, f"/cohorts/{cohort.id}"), "The changes have been saved.")

@@ -3,13 +3,14 @@ passwords."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, PageParams, PathId
+from app.deps import AdminOnly, FormOf, PageParams, PathId
 from app.errors import FormErrors
 from app.models import Role, User
+from app.schemas.accounts import OneTimePasswordForm
 from app.schemas.people import PersonForm
 from app.services import accounts as account_service
 from app.services import roster as roster_service
@@ -19,45 +20,12 @@ router = APIRouter(prefix="/people", dependencies=[AdminOnly])
 
 Admin = Annotated[User, AdminOnly]
 NO_STORE = {"Cache-Control": "no-store"}  # pages that show a password once
-Text = Annotated[str, Form(max_length=1000)]
 
 
-def _person_form(
-    role: Text = "",
-    username: Text = "",
-    full_name: Text = "",
-    email: Text = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
-    student_number: Text = "",
-    cohort_id: Text = "",
-    phone: Text = "",
-    department: Text = "",
-    double_qualified: Text = "",
-    enterprise: Text = "",
-    title: Text = "",
-    expertise: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
-) -> PersonForm:
-    return PersonForm(
-        role=role,
-        username=username,
-        full_name=full_name,
-        email=email,
-        password=password,
-        student_number=student_number,
-        cohort_id=cohort_id,
-        phone=phone,
-        department=department,
-        double_qualified=bool(double_qualified),
-        enterprise=enterprise,
-        title=title,
-        expertise=[value[:20] for value in expertise[:100]],
-    )
+PersonSubmission = FormOf(PersonForm)
 
 
-PersonFormDep = Annotated[PersonForm, Depends(_person_form)]
-
-
-def _form_context(session, form: PersonForm, *, errors: dict, person=None) -> dict:
+def _form_context(session, form, *, errors: dict, person=None) -> dict:
     return {
         "form": form,
         "errors": errors,
@@ -92,19 +60,21 @@ def people_list(
 def new_person_page(
     request: Request, session: SessionDep, role: Annotated[str, Query(max_length=16)] = ""
 ) -> Response:
-    form = PersonForm(role=role if role in set(Role) else Role.student.value)
+    form = PersonForm.initial(role=role if role in set(Role) else Role.student.value)
     return render(request, "people/form.html", _form_context(session, form, errors={}))
 
 
 @router.post("/new")
-def create_person(request: Request, session: SessionDep, form: PersonFormDep) -> Response:
+def create_person(request: Request, session: SessionDep, form: PersonSubmission) -> Response:
     try:
-        user, password = account_service.create_person(session, form=form)
+        user, password = account_service.create_person(session, form=form.valid())
     except FormErrors as exc:
-        if form.role not in set(Role):
-            form.role = Role.student.value
-        form.password = ""  # never echo a password back into the page
-        context = _form_context(session, form, errors=exc.errors)
+        session.rollback()
+        values = form.values
+        if values.role not in set(Role):
+            values["role"] = Role.student.value
+        values["password"] = ""  # never echo a password back into the page
+        context = _form_context(session, values, errors=exc.errors)
         return render(request, "people/form.html", context, block="person_form", status_code=422)
     session.commit()
     context = {"person": user, "password": password}
@@ -127,14 +97,17 @@ def edit_person_page(request: Request, session: SessionDep, user_id: PathId) -> 
 
 @router.post("/{user_id}/edit")
 def update_person(
-    request: Request, session: SessionDep, user_id: PathId, form: PersonFormDep
+    request: Request, session: SessionDep, user_id: PathId, form: PersonSubmission
 ) -> Response:
     try:
-        user = account_service.update_person(session, user_id=user_id, form=form)
+        user = account_service.update_person(session, user_id=user_id, form=form.valid())
     except FormErrors as exc:
+        session.rollback()
         detail = account_service.get_person(session, user_id=user_id)
-        form.role, form.username = detail.user.role, detail.user.username
-        context = _form_context(session, form, errors=exc.errors, person=detail.user)
+        values = form.values
+        values["role"], values["username"] = detail.user.role, detail.user.username
+        values["password"] = ""
+        context = _form_context(session, values, errors=exc.errors, person=detail.user)
         return render(request, "people/form.html", context, block="person_form", status_code=422)
     session.commit()
     return flash(redirect(request, f"/people/{user.id}"), "The changes have been saved.")
@@ -178,13 +151,15 @@ def set_one_time_password(
     request: Request,
     session: SessionDep,
     user_id: PathId,
-    password: Annotated[str, Form(max_length=1024)] = "",
+    form: FormOf(OneTimePasswordForm),
 ) -> Response:
     try:
+        password = form.valid().password
         issued = account_service.issue_one_time_password(
             session, user_id=user_id, password=password
         )
     except FormErrors as exc:
+        session.rollback()
         detail = account_service.get_person(session, user_id=user_id)
         context = {"detail": detail, "errors": exc.errors}
         return render(

@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 
 from app import db
 from app.db import SessionDep
-from app.deps import AdminOnly, PathId
+from app.deps import AdminOnly, FormOf, PathId
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.models import User
+from app.schemas.people import RosterUploadForm
 from app.services import roster as roster_service
 from app.web import flash, redirect, render
 
@@ -19,11 +20,6 @@ router = APIRouter(prefix="/roster", dependencies=[AdminOnly])
 # The signed-in administrator (the router's AdminOnly check, reused: it runs once).
 Admin = Annotated[User, AdminOnly]
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-def _id_or_none(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
 
 def _index(request: Request, session, *, errors: dict, cohort_id: str = "", status_code=200):
@@ -49,15 +45,14 @@ def upload_roster(
     request: Request,
     session: SessionDep,
     user: Admin,
+    form: FormOf(RosterUploadForm),
     file: Annotated[UploadFile | None, File()] = None,
-    cohort_id: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
+    cohort_id = form.values.cohort_id
     try:
         if file is None or not file.filename:
             raise FormErrors({"file": _l("Choose the roster file (.xlsx or .csv) to upload.")})
-        chosen = _id_or_none(cohort_id)
-        if cohort_id.strip() and chosen is None:
-            raise FormErrors({"cohort_id": _l("Choose a cohort from the list.")})
+        chosen = form.valid().cohort_id
         content = file.file.read(roster_service.MAX_FILE_BYTES + 1)
         record = roster_service.create_import(
             session, actor_id=user.id, filename=file.filename, content=content, cohort_id=chosen

@@ -198,7 +198,7 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter:
 
 
 def _getlist(form: Any, key: str) -> list[Any]:
-    if hasattr(form, "getlist"):
+    if callable(getattr(type(form), "getlist", None)):  # a multi-dict (FormValues is not)
         return list(form.getlist(key))
     value = form.get(key) if isinstance(form, Mapping) else None
     if value is None:

@@ -66,17 +66,23 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _field(kind: Any, check: Callable[[Any], Any], message: str | None = None) -> Any:
+Message = str | tuple[str, dict[str, Any]]
+"""A msgid, or a msgid with its parameters: ("Enter a year from %(low)s to %(high)s.",
+{"low": 2000, "high": 2100})."""
+
+
+def _field(kind: Any, check: Callable[[Any], Any], message: Message | None = None) -> Any:
     """``kind`` validated by ``check``; with ``message``, every refusal says that instead
     (a form that words its rule once, e.g. 'Choose a semester from 1 to 6.')."""
     if message is None:
         return Annotated[kind, BeforeValidator(check)]
+    msgid, params = (message, {}) if isinstance(message, str) else message
 
     def worded(value: Any) -> Any:
         try:
             return check(value)
         except PydanticCustomError:
-            raise field_error(message) from None
+            raise field_error(msgid, **params) from None
 
     return Annotated[kind, BeforeValidator(worded)]
 
@@ -98,6 +104,20 @@ def clean_text(value: Any, *, max_length: int, required: bool = False) -> str:
 def Text(max_length: int, *, required: bool = False) -> Any:  # noqa: N802 (a type)
     """Trimmed text of at most ``max_length`` characters (line breaks allowed)."""
     return _field(str, lambda v: clean_text(v, max_length=max_length, required=required))
+
+
+def Password(max_length: int = 1024) -> Any:  # noqa: N802
+    """A password as typed: never trimmed (spaces count), bounded, no NUL."""
+
+    def check(value: Any) -> str:
+        text = "" if value is None else value if isinstance(value, str) else _text_of(value)
+        if "\x00" in text:
+            raise field_error("Remove the control or text-direction characters from this field.")
+        if len(text) > max_length:
+            raise field_error("Use at most %(n)s characters.", n=max_length)
+        return text
+
+    return _field(str, check)
 
 
 def OptionalText(max_length: int) -> Any:  # noqa: N802
@@ -136,7 +156,7 @@ def _whole(value: Any, *, low: int, high: int) -> int:
 
 
 def Count(  # noqa: N802
-    *, low: int = 0, high: int = MAX_INT, required: bool = True, message: str | None = None
+    *, low: int = 0, high: int = MAX_INT, required: bool = True, message: Message | None = None
 ) -> Any:
     """A whole number in [low, high]; blank is an error, or ``low`` when not required."""
 
@@ -151,7 +171,7 @@ def Count(  # noqa: N802
 
 
 def OptionalCount(  # noqa: N802
-    *, low: int = 0, high: int = MAX_INT, message: str | None = None
+    *, low: int = 0, high: int = MAX_INT, message: Message | None = None
 ) -> Any:
     """A whole number in [low, high], or None when blank."""
 
@@ -200,6 +220,16 @@ Id = _field(int, _row_id)
 """A row chosen from a list (1..2^31-1): anything else is 'choose an item from the list'."""
 OptionalId = _field(int | None, _optional_row_id)
 IdList = _field(list[int], _row_ids)
+
+
+def RowChoice(message: Message, *, required: bool = False) -> Any:  # noqa: N802
+    """A row id chosen from a list, whose refusal names the list ('Choose a cohort from
+    the list.'); None when blank and not required."""
+    return _field(
+        int if required else int | None, _row_id if required else _optional_row_id, message
+    )
+
+
 """Ticked checkboxes or a multiple select: distinct row ids, in the order sent."""
 
 
@@ -267,7 +297,7 @@ def Number(  # noqa: N802
     high: Decimal | int | str,
     places: int = 2,
     required: bool = True,
-    message: str | None = None,
+    message: Message | None = None,
 ) -> Any:
     """A decimal in [low, high] with at most ``places`` decimals (scores, weights, credits)."""
     low, high = Decimal(low), Decimal(high)

@@ -1,46 +1,53 @@
-"""Form data for people and cohorts: the raw text a form sent, re-shown on errors."""
+"""Forms of people and cohorts: a user with the profile of their role, a cohort."""
 
-from dataclasses import dataclass, field, fields
+from app.i18n import N_
+from app.models import Role
+from app.schemas.base import FormModel
+from app.schemas.fields import Choice, Count, Flag, IdList, OptionalId, Password, RowChoice, Text
 
-
-def _drop_nul(form: object) -> None:
-    """NUL characters mean nothing in a form and PostgreSQL refuses them in text."""
-    for f in fields(form):  # type: ignore[arg-type]
-        value = getattr(form, f.name)
-        if isinstance(value, str) and "\x00" in value:
-            setattr(form, f.name, value.replace("\x00", ""))
-        elif isinstance(value, list):
-            setattr(form, f.name, [str(v).replace("\x00", "") for v in value])
+YEAR_MIN, YEAR_MAX = 2000, 2100
+CLASS_MIN, CLASS_MAX = 1, 99
 
 
-@dataclass
-class PersonForm:
-    """A new or edited user with the profile fields of their role."""
+class PersonForm(FormModel):
+    """A new or edited user with the profile fields of their role. Which profile fields a
+    role needs (a student's number, a mentor's enterprise) the people service checks."""
 
-    role: str = "student"
-    username: str = ""
-    full_name: str = ""
-    email: str = ""
-    password: str = ""  # blank: a one-time password is generated
-    student_number: str = ""
-    cohort_id: str = ""
-    phone: str = ""
-    department: str = ""
-    double_qualified: bool = False
-    enterprise: str = ""
-    title: str = ""
-    expertise: list[str] = field(default_factory=list)  # Post ids
-
-    def __post_init__(self) -> None:
-        _drop_nul(self)
+    role: Choice(Role, message=N_("Choose a role.")) = Role.student.value
+    username: Text(64)
+    full_name: Text(100)
+    email: Text(254)
+    password: Password() = ""  # blank: a one-time password is generated
+    student_number: Text(64)
+    cohort_id: OptionalId = None
+    phone: Text(40)
+    department: Text(200)
+    double_qualified: Flag() = False
+    enterprise: Text(400)
+    title: Text(200)
+    expertise: IdList = []  # Post ids
 
 
-@dataclass
-class CohortForm:
-    major: str = ""
-    intake_year: str = ""
-    class_number: str = ""
-    head_teacher_id: str = ""
+class CohortForm(FormModel):
+    major: Text(200)
+    intake_year: Count(
+        low=YEAR_MIN,
+        high=YEAR_MAX,
+        message=(N_("Enter a year from %(low)s to %(high)s."), {"low": YEAR_MIN, "high": YEAR_MAX}),
+    )
+    class_number: Count(
+        low=CLASS_MIN,
+        high=CLASS_MAX,
+        message=(
+            N_("Enter a class number from %(low)s to %(high)s."),
+            {"low": CLASS_MIN, "high": CLASS_MAX},
+        ),
+    )
+    head_teacher_id: OptionalId = None
 
-    def __post_init__(self) -> None:
-        _drop_nul(self)
+
+class RosterUploadForm(FormModel):
+    """The cohort for rows of an uploaded roster that name none (the file has its own
+    reader)."""
+
+    cohort_id: RowChoice(N_("Choose a cohort from the list.")) = None

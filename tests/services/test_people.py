@@ -34,7 +34,7 @@ def _student_form(**overrides) -> PersonForm:
         "student_number": "2024010101",
     }
     values.update(overrides)
-    return PersonForm(**values)
+    return PersonForm.parse(values)
 
 
 def _post(session, code: str, n: int = 0) -> Post:
@@ -110,12 +110,12 @@ def test_duplicate_username_email_and_student_number_are_refused(session):
 
 def test_a_mentor_needs_an_enterprise_and_known_posts(session):
     post = _post(session, "anchor")
-    form = PersonForm(role="mentor", username="zhang", full_name="张总", expertise=["999"])
+    values = {"role": "mentor", "username": "zhang", "full_name": "张总", "expertise": ["999"]}
     with pytest.raises(FormErrors) as caught:
-        people_service.create_person(session, form=form)
+        people_service.create_person(session, form=PersonForm.parse(values))
     assert {"enterprise", "expertise"} <= set(caught.value.errors)
-    form.enterprise, form.expertise = "温州直播电商产业园", [str(post.id)]
-    user, _ = people_service.create_person(session, form=form)
+    values.update(enterprise="温州直播电商产业园", expertise=[str(post.id)])
+    user, _ = people_service.create_person(session, form=PersonForm.parse(values))
     rows = session.exec(select(MentorExpertise).where(MentorExpertise.mentor_id == user.id)).all()
     assert [row.post_id for row in rows] == [post.id]
 
@@ -125,19 +125,19 @@ def test_editing_a_mentor_replaces_their_expertise(session):
     mentor = make_mentor(session)
     session.add(MentorExpertise(mentor_id=mentor.id, post_id=first.id))
     session.flush()
-    form = people_service.person_form(people_service.get_person(session, user_id=mentor.id))
-    form.expertise = [str(second.id)]
-    people_service.update_person(session, user_id=mentor.id, form=form)
+    values = people_service.person_form(people_service.get_person(session, user_id=mentor.id))
+    values["expertise"] = [str(second.id)]
+    people_service.update_person(session, user_id=mentor.id, form=PersonForm.parse(values))
     detail = people_service.get_person(session, user_id=mentor.id)
     assert [post.code for post in detail.expertise] == ["ops"]
 
 
 def test_editing_keeps_username_and_role_and_allows_own_email(session):
     teacher = make_teacher(session, email="t@example.com")
-    form = people_service.person_form(people_service.get_person(session, user_id=teacher.id))
-    form.role, form.username = "admin", "someone-else"
-    form.full_name, form.department, form.double_qualified = "李老师", "商学院", True
-    people_service.update_person(session, user_id=teacher.id, form=form)
+    values = people_service.person_form(people_service.get_person(session, user_id=teacher.id))
+    values.update(role="admin", username="someone-else", full_name="李老师")
+    values.update(department="商学院", double_qualified="on")
+    people_service.update_person(session, user_id=teacher.id, form=PersonForm.parse(values))
     session.refresh(teacher)
     assert (teacher.role, teacher.username, teacher.full_name) == (
         "teacher",
@@ -200,7 +200,7 @@ def test_people_list_is_paginated(session):
 def _cohort_form(**overrides) -> CohortForm:
     values = {"major": "网络营销与直播电商", "intake_year": "2024", "class_number": "3"}
     values.update(overrides)
-    return CohortForm(**values)
+    return CohortForm.parse(values)
 
 
 @pytest.mark.parametrize(

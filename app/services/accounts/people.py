@@ -23,6 +23,8 @@ from app.models import (
     TeacherProfile,
     User,
 )
+from app.schemas.base import FormValues
+from app.schemas.fields import row_id_or_none
 from app.schemas.people import PersonForm
 from app.security import hash_password
 from app.services.accounts import auth as auth_service
@@ -197,7 +199,7 @@ def list_people(
     if role in set(Role):
         query = query.where(User.role == role)
     cohort = cohort_id.strip()
-    cohort_key = profile_service.parse_id(cohort)
+    cohort_key = row_id_or_none(cohort)
     if cohort_key is not None:
         query = query.where(StudentProfile.cohort_id == cohort_key)
     query = query.order_by(User.full_name, User.id)
@@ -234,10 +236,10 @@ def get_person(session: Session, *, user_id: int) -> PersonDetail:
     return detail
 
 
-def person_form(detail: PersonDetail) -> PersonForm:
+def person_form(detail: PersonDetail) -> FormValues:
     """The edit form filled with a user's current values."""
     user, student, teacher, mentor = detail.user, detail.student, detail.teacher, detail.mentor
-    return PersonForm(
+    return PersonForm.initial(
         role=user.role,
         username=user.username,
         full_name=user.full_name,
@@ -260,8 +262,6 @@ RACE_MESSAGE = N_("Someone saved the same username, email or student number just
 
 def create_person(session: Session, *, form: PersonForm) -> tuple[User, str]:
     """A new account with its role profile and a one-time password (typed or generated)."""
-    if form.role not in set(Role):
-        raise FormErrors({"role": _l("Choose a role.")})
     role = Role(form.role)
     username = normalise_username(form.username)
     email = form.email.strip() or None

@@ -24,7 +24,6 @@ PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{4,30}$")
 DEPARTMENT_MAX = 100
 ENTERPRISE_MAX = 200
 TITLE_MAX = 100
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on both databases
 
 
 @dataclass
@@ -41,14 +40,6 @@ class ProfileValues:
     expertise: list[int] = field(default_factory=list)
 
 
-def parse_id(value: str) -> int | None:
-    """A database id typed in a form, or None when it cannot be one."""
-    value = (value or "").strip()
-    if not value.isdigit() or len(value) > 10 or not 1 <= int(value) <= MAX_ID:
-        return None
-    return int(value)
-
-
 def _check_student(session: Session, form: PersonForm, user_id: int | None, errors: dict):
     values = ProfileValues()
     number = form.student_number.strip()
@@ -63,11 +54,10 @@ def _check_student(session: Session, form: PersonForm, user_id: int | None, erro
         if session.exec(query).first() is not None:
             errors["student_number"] = _l("Another student has this student number.")
     values.student_number = number
-    if form.cohort_id.strip():
-        cohort_id = parse_id(form.cohort_id)
-        if cohort_id is None or session.get(Cohort, cohort_id) is None:
+    if form.cohort_id is not None:
+        if session.get(Cohort, form.cohort_id) is None:
             errors["cohort_id"] = _l("Choose a cohort from the list.")
-        values.cohort_id = cohort_id
+        values.cohort_id = form.cohort_id
     phone = form.phone.strip()
     if phone and not PHONE_RE.match(phone):
         errors["phone"] = _l("Enter a phone number of digits, e.g. 13800138000.")
@@ -90,13 +80,11 @@ def _check_mentor(session: Session, form: PersonForm, errors: dict) -> ProfileVa
         errors["enterprise"] = _l("At most %(n)s characters.", n=ENTERPRISE_MAX)
     if len(title) > TITLE_MAX:
         errors["title"] = _l("At most %(n)s characters.", n=TITLE_MAX)
-    wanted = {parse_id(value) for value in form.expertise}
+    wanted = set(form.expertise)
     posts: list[int] = []
     if wanted:
-        known = set()
-        if None not in wanted:
-            known = set(session.exec(select(Post.id).where(Post.id.in_(wanted))).all())
-        if None in wanted or known != wanted:
+        known = set(session.exec(select(Post.id).where(Post.id.in_(wanted))).all())
+        if known != wanted:
             errors["expertise"] = _l("Choose posts from the list.")
         posts = sorted(known)
     return ProfileValues(enterprise=enterprise or None, title=title or None, expertise=posts)

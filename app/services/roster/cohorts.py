@@ -11,12 +11,11 @@ from app.errors import Conflict, Forbidden, FormErrors, NotFound
 from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models import Cohort, Role, StudentProfile, User
+from app.schemas.base import FormValues
 from app.schemas.people import CohortForm
 from app.services.pagination import Page, paginate
 
 MAJOR_MAX = 100
-YEAR_MIN, YEAR_MAX = 2000, 2100
-CLASS_MIN, CLASS_MAX = 1, 99
 
 
 @dataclass
@@ -109,22 +108,14 @@ def list_students(
     return _page(items, total, page=page, per_page=per_page, base_path=f"/cohorts/{cohort_id}")
 
 
-def cohort_form(cohort: Cohort) -> CohortForm:
+def cohort_form(cohort: Cohort) -> FormValues:
     """The edit form filled with a cohort's current values."""
-    return CohortForm(
+    return CohortForm.initial(
         major=cohort.major,
         intake_year=str(cohort.intake_year),
         class_number=str(cohort.class_number),
         head_teacher_id=str(cohort.head_teacher_id or ""),
     )
-
-
-def _whole_number(value: str, low: int, high: int) -> int | None:
-    value = (value or "").strip()
-    if not value.isdigit() or len(value) > 12:
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
 
 
 DUPLICATE = N_("This cohort already exists: the major, intake year and class number are taken.")
@@ -139,20 +130,9 @@ def _checked(
         errors["major"] = _l("Enter the major.")
     elif len(major) > MAJOR_MAX:
         errors["major"] = _l("At most %(n)s characters.", n=MAJOR_MAX)
-    year = _whole_number(form.intake_year, YEAR_MIN, YEAR_MAX)
-    if year is None:
-        errors["intake_year"] = _l(
-            "Enter a year from %(low)s to %(high)s.", low=YEAR_MIN, high=YEAR_MAX
-        )
-    number = _whole_number(form.class_number, CLASS_MIN, CLASS_MAX)
-    if number is None:
-        errors["class_number"] = _l(
-            "Enter a class number from %(low)s to %(high)s.", low=CLASS_MIN, high=CLASS_MAX
-        )
-    head_id = None
-    if form.head_teacher_id.strip():
-        head_id = _whole_number(form.head_teacher_id, 1, 2**31 - 1)
-        head = session.get(User, head_id) if head_id else None
+    year, number, head_id = form.intake_year, form.class_number, form.head_teacher_id
+    if head_id is not None:
+        head = session.get(User, head_id)
         usable = head is not None and head.role == Role.teacher
         if usable and not head.is_active and head.id != current_head:
             usable = False
