@@ -1,9 +1,9 @@
 """Studios: what routers and other domains use, re-exported."""
 
+from app.schemas.studios import SLOT_CHOICES
+
 from .rooms import (
     PHOTO_MAX_BYTES,
-    SLOT_CHOICES,
-    StudioForm,
     add_blackout,
     approver_choices,
     get_photo,
@@ -24,7 +24,6 @@ __all__ = [
     "PHOTO_MAX_BYTES",
     "Report",
     "SLOT_CHOICES",
-    "StudioForm",
     "add_blackout",
     "approver_choices",
     "chart",
