@@ -1,7 +1,7 @@
 """Evaluation: what routers and other domains use, re-exported."""
 
 from .charts import comparison, histogram, radar
-from .compute import Evaluation, Period, StudentScore, academic_year, evaluate
+from .compute import Evaluation, StudentScore, evaluate
 from .jobs import (
     MEDIA_TYPES,
     get_job,
@@ -40,6 +40,7 @@ from .scheme import (
     list_versions,
     save_scheme,
 )
+from .scoring import Period, academic_year
 from .snapshots import compare, get_snapshot, publish, snapshot_evaluation
 from .views import (
     cohort_dashboard,
