@@ -5,11 +5,11 @@ What needs the database or the booker (a purpose of their role, a team they may 
 the studio's own rules) is checked by the bookings service."""
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from pydantic import Field
 
+from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models.studios import Purpose
 from app.schemas.base import FormModel
@@ -27,8 +27,8 @@ class _SlotForm(FormModel):
     note and the team booked for."""
 
     time: HourMinute()
-    minutes: Count(low=1, high=DAY_MINUTES)
-    purpose: Choice(Purpose)
+    minutes: Count(low=1, high=DAY_MINUTES, message=N_("Choose a length."))
+    purpose: Choice(Purpose, message=N_("Choose a purpose."))
     title: Text(TITLE_CHARS)
     team_id: OptionalId
 
@@ -83,21 +83,16 @@ class RecurringForm(_SlotForm):
         return problems
 
 
-class SeriesAction(StrEnum):
-    preview = "preview"
-    commit = "commit"
-
-
 class RecurringActionForm(RecurringForm):
     """The series form as posted: preview it, or book the occurrences the preview showed
     (each named by its start, as the preview's hidden inputs send it)."""
 
-    action: Choice(SeriesAction, required=False)
+    action: Choice(("preview", "commit"), required=False)
     occurrences: list[Text(40)] = Field(default=[], alias="occurrence")
 
     @property
     def commits(self) -> bool:
-        return self.action == SeriesAction.commit
+        return self.action == "commit"
 
 
 class ReasonForm(FormModel):

@@ -3,25 +3,30 @@ parameters, and one graduate outcome. Whether the cohorts, the snapshot or the s
 exist (and may be seen) is the evaluation service's to check."""
 
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from pydantic import create_model
 
+from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models.contests import AwardKind
 from app.models.curriculum import CompetitionLevel
 from app.models.evaluation import Outcome
 from app.schemas.base import FormModel
 from app.schemas.fields import Choice, Count, IdList, LocalDate, OptionalId, Text, yuan_to_fen
-from app.services import clock
 
 DIMENSIONS = ("competition", "income", "influence")
 LEVELS = tuple(level.value for level in CompetitionLevel)
 AWARDS = tuple(award.value for award in AwardKind)  # lowest first
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
+FILE_FORMATS = ("csv", "xlsx", "pdf")
+INCOME_MODES = ("percentile", "thresholds")  # within the cohort, or by income thresholds
 MAX_PERIOD_DAYS = 366 * 6
 MAX_THRESHOLDS = 20
+
+
+Points = Count(low=0, high=100, message=N_("Enter a whole number from 0 to 100."))
+AwardPoints = Count(low=0, high=1000, message=N_("Enter a whole number from 0 to 1000."))
 
 
 def _period_problems(start: date, end: date) -> dict[str, Any]:
@@ -42,19 +47,13 @@ class PeriodForm(FormModel):
         return _period_problems(self.start, self.end) if self.has("start", "end") else {}
 
 
-class FileFormat(StrEnum):
-    csv = "csv"
-    xlsx = "xlsx"
-    pdf = "pdf"
-
-
 class ExportForm(FormModel):
     """An export job: the chosen cohorts over a period, or a published snapshot."""
 
     cohort_ids: IdList
     start: LocalDate(required=False)
     end: LocalDate(required=False)
-    file_format: Choice(FileFormat)
+    file_format: Choice(FILE_FORMATS, message=N_("Choose CSV, XLSX or PDF."))
     snapshot_id: OptionalId
 
     def field_problems(self) -> dict[str, Any]:
@@ -69,11 +68,6 @@ class ExportForm(FormModel):
         if self.has("start", "end") and self.start and self.end:
             problems.update(_period_problems(self.start, self.end))
         return problems
-
-
-class IncomeMode(StrEnum):
-    percentile = "percentile"  # within the cohort
-    thresholds = "thresholds"
 
 
 def read_thresholds(text: str) -> list[list[int]]:
@@ -95,12 +89,12 @@ def read_thresholds(text: str) -> list[list[int]]:
 class _SchemeSettings(FormModel):
     """The scheme's parameters that are not one per dimension, level, award or outcome."""
 
-    competition_cap: Count(low=1, high=10000)
-    income_mode: Choice(IncomeMode)
+    competition_cap: Count(low=1, high=10000, message=N_("Enter a whole number from 1 to 10000."))
+    income_mode: Choice(INCOME_MODES, message=N_("Choose how income is scaled."))
     income_thresholds: Text(2000)
-    follower_factor: Count(low=0, high=100)
-    growth_factor: Count(low=0, high=100)
-    influence_cap: Count(low=0, high=100)
+    follower_factor: Points
+    growth_factor: Points
+    influence_cap: Points
     note: Text(500)
 
     def field_problems(self) -> dict[str, Any]:
@@ -144,7 +138,7 @@ class _SchemeSettings(FormModel):
                 for level in LEVELS
             },
             "competition_cap": self.competition_cap,
-            "income_mode": str(self.income_mode),
+            "income_mode": self.income_mode,
             "income_thresholds": read_thresholds(self.income_thresholds),
             "outcome_points": {o: getattr(self, f"o_{o}") for o in OUTCOMES},
             "follower_factor": self.follower_factor,
@@ -172,15 +166,12 @@ class OutcomeForm(FormModel):
     """One graduate's outcome, found by student number."""
 
     student_number: Text(32)
-    outcome: Choice(Outcome)
+    outcome: Choice(Outcome, message=N_("Choose an outcome."))
     organisation: Text(200)
-    outcome_on: LocalDate()
+    outcome_on: LocalDate(not_future=True)
     note: Text(500)
 
     def field_problems(self) -> dict[str, Any]:
-        problems: dict[str, Any] = {}
         if self.has("student_number") and not self.student_number:
-            problems["student_number"] = _l("Enter the student number.")
-        if self.has("outcome_on") and self.outcome_on > clock.today():
-            problems["outcome_on"] = _l("The date cannot be in the future or before 2000.")
-        return problems
+            return {"student_number": _l("Enter the student number.")}
+        return {}

@@ -50,7 +50,7 @@ def start_export(session: Session, *, actor: User, form: ExportForm) -> ExportJo
         }
     purge_expired(session)
     job = ExportJob(
-        kind="evaluation", file_format=str(form.file_format), params=params, created_by_id=actor.id
+        kind="evaluation", file_format=form.file_format, params=params, created_by_id=actor.id
     )
     session.add(job)
     session.flush()
