@@ -1,11 +1,12 @@
-"""Out-of-range input to the booking and studio forms: ids past the database's integer,
-impossible dates and times, numbers beyond any bound. Each gets 422 with the message
-beside its field and writes nothing; a bad date in a link falls back to this week."""
+"""Out-of-range input to the booking forms: ids past the database's integer, impossible
+dates and times, numbers beyond any bound. Each gets 422 with the message beside its
+field and writes nothing; a bad date in a link falls back to this week. (The studio
+settings and blackout forms: tests/routers/test_studios.py.)"""
 
 import pytest
 from sqlmodel import select
 
-from app.models.studios import Booking, BookingSeries, Studio, StudioBlackout, WaitlistEntry
+from app.models.studios import Booking, BookingSeries, WaitlistEntry
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 
@@ -94,60 +95,6 @@ def test_a_cancel_reason_with_control_characters_is_refused(client, session):
     _errors_beside(response, "reason")
     session.refresh(booking)
     assert booking.status == "approved"
-
-
-def _studio(**changes):
-    values = {
-        "name": "直播间 Z",
-        "capacity": "6",
-        "slot_minutes": "30",
-        "min_minutes": "30",
-        "max_minutes": "180",
-        "advance_days": "14",
-        "buffer_minutes": "0",
-        "opens_0": "08:00",
-        "closes_0": "21:00",
-    }
-    return {**values, **changes}
-
-
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"approver_id": HUGE_ID}, "approver_id"),
-        ({"capacity": HUGE}, "capacity"),
-        ({"advance_days": "-1"}, "advance_days"),
-        ({"slot_minutes": "25"}, "slot_minutes"),
-        ({"opens_3": "25:00", "closes_3": "26:00"}, "opens_3"),
-        ({"opens_4": "09:00"}, "hours_4"),
-    ],
-)
-def test_studio_settings_out_of_range_are_refused_beside_their_field(
-    client, session, changes, field
-):
-    admin = make_admin(session)
-    session.commit()
-    client.login(admin.username)
-    _errors_beside(client.post_form("/studios/new", _studio(**changes)), field)
-    assert session.exec(select(Studio)).first() is None
-
-
-@pytest.mark.parametrize(
-    ("changes", "field"),
-    [
-        ({"start_date": "9999-12-31"}, "start_date"),
-        ({"end_date": "0000-00-00"}, "end_date"),
-        ({"start_time": "7 o'clock"}, "start_time"),
-    ],
-)
-def test_a_blackout_out_of_range_is_refused_beside_its_field(client, session, changes, field):
-    admin, studio = make_admin(session), make_studio(session)
-    session.commit()
-    client.login(admin.username)
-    day = DAY.isoformat()
-    form = {"start_date": day, "end_date": day, "reason": "检修", **changes}
-    _errors_beside(client.post_form(f"/studios/{studio.id}/blackouts", form), field)
-    assert session.exec(select(StudioBlackout)).first() is None
 
 
 def test_a_bad_date_in_a_link_shows_this_week(client, session):
