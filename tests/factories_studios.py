@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from app.models.studios import Booking, BookingStatus, Studio, StudioBlackout, StudioHours
+from app.schemas.fields import parse_hhmm
 from app.services import clock as st
 
 _seq = itertools.count(1)
@@ -40,8 +41,8 @@ def make_studio(
             StudioHours(
                 studio_id=studio.id,
                 weekday=weekday,
-                opens=st.parse_hhmm(opens),
-                closes=st.parse_hhmm(closes),
+                opens=parse_hhmm(opens),
+                closes=parse_hhmm(closes),
             )
         )
     session.flush()
@@ -50,7 +51,7 @@ def make_studio(
 
 def local(day: date, hhmm: str) -> datetime:
     """The UTC instant of a local date and time in the configured zone."""
-    return st.local_instant(day, st.parse_hhmm(hhmm))
+    return st.local_instant(day, parse_hhmm(hhmm))
 
 
 def next_weekday(weekday: int, *, after: date | None = None, weeks: int = 0) -> date:

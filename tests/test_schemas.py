@@ -28,6 +28,7 @@ from app.schemas import (
     OptionalText,
     Text,
 )
+from app.schemas.fields import date_or_none
 
 
 class Colour(Enum):
@@ -326,3 +327,12 @@ def test_a_form_may_word_a_fields_rule_once():
 def test_values_already_read_can_be_read_again():
     values = Filter.read(FormData([("weeks", "8"), ("q", "x")]))
     assert Filter.read(values) == values
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0000-00-00", "2026-02-30", "next week", ""])
+def test_a_date_in_a_link_that_names_no_day_is_none(text):
+    assert date_or_none(text) is None
+
+
+def test_a_date_in_a_link_is_read_like_a_typed_one():
+    assert date_or_none(" 2026/09/07 ") == date(2026, 9, 7)

@@ -3,13 +3,15 @@ bookings for teachers."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import PageParams, PathId, Staff, require_role
+from app.deps import FormOf, PageParams, PathId, Staff, require_role
 from app.errors import Conflict, FormErrors, Invalid
 from app.models import Role, User
+from app.models.studios import Purpose
+from app.schemas.bookings import ReasonForm, RecurringActionForm, RecurringForm
 from app.services import bookings as booking_service
 from app.services import studios as studio_service
 from app.web import flash, redirect, render
@@ -18,8 +20,8 @@ router = APIRouter(prefix="/bookings")
 
 Booker = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.student))]
 StaffUser = Annotated[User, Staff]
-Reason = Annotated[str, Form(max_length=2000)]
-Field = Annotated[str, Form(max_length=200)]
+ReasonSubmission = FormOf(ReasonForm)
+RecurringSubmission = FormOf(RecurringActionForm)
 
 
 @router.get("")
@@ -58,9 +60,10 @@ def booking_page(
 
 @router.post("/{booking_id:int}/cancel")
 def cancel(
-    request: Request, session: SessionDep, user: Booker, booking_id: PathId, reason: Reason = ""
+    request: Request, session: SessionDep, user: Booker, booking_id: PathId, form: ReasonSubmission
 ) -> Response:
     try:
+        reason = form.valid().reason
         booking_service.cancel_booking(session, booking_id=booking_id, actor=user, reason=reason)
     except FormErrors as exc:
         session.rollback()
@@ -96,9 +99,14 @@ def approve(request: Request, session: SessionDep, user: StaffUser, booking_id: 
 
 @router.post("/{booking_id:int}/reject")
 def reject(
-    request: Request, session: SessionDep, user: StaffUser, booking_id: PathId, reason: Reason = ""
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    booking_id: PathId,
+    form: ReasonSubmission,
 ) -> Response:
     try:
+        reason = form.valid().reason
         booking_service.reject_booking(session, booking_id=booking_id, actor=user, reason=reason)
     except FormErrors as exc:
         session.rollback()
@@ -114,33 +122,6 @@ def leave_waitlist(
     booking_service.leave_waitlist(session, entry_id=entry_id, actor=user)
     session.commit()
     return flash(redirect(request, "/bookings"), "You have left the waitlist.")
-
-
-def _recurring_form(
-    studio_id: Field = "",
-    weekdays: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
-    time: Field = "",
-    minutes: Field = "",
-    first_date: Field = "",
-    last_date: Field = "",
-    title: Field = "",
-    purpose: Field = "course",
-    team_id: Field = "",
-) -> booking_service.RecurringForm:
-    return booking_service.RecurringForm(
-        studio_id=studio_id,
-        weekdays=[w[:2] for w in weekdays[:7]],
-        time=time,
-        minutes=minutes,
-        first_date=first_date,
-        last_date=last_date,
-        title=title,
-        purpose=purpose,
-        team_id=team_id,
-    )
-
-
-RecurringFormDep = Annotated[booking_service.RecurringForm, Depends(_recurring_form)]
 
 
 def _recurring_page(
@@ -163,38 +144,36 @@ def _recurring_page(
 
 @router.get("/recurring")
 def recurring_page(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    return _recurring_page(request, session, user, booking_service.RecurringForm(minutes="90"))
+    form = RecurringForm.initial(minutes="90", purpose=Purpose.course.value)
+    return _recurring_page(request, session, user, form)
 
 
 @router.post("/recurring")
 def recurring_submit(
-    request: Request,
-    session: SessionDep,
-    user: StaffUser,
-    form: RecurringFormDep,
-    action: Annotated[str, Form(max_length=10)] = "preview",
-    occurrence: Annotated[list[str], Form()] = [],  # noqa: B006
+    request: Request, session: SessionDep, user: StaffUser, form: RecurringSubmission
 ) -> Response:
+    shown = form.values
     try:
-        if action != "commit":
-            preview = booking_service.preview_series(session, actor=user, form=form)
+        series = form.valid()
+        if not series.commits:
+            preview = booking_service.preview_series(session, actor=user, form=series)
             session.rollback()  # the preview writes nothing
-            return _recurring_page(request, session, user, form, preview=preview)
-        series, bookings = booking_service.commit_series(
-            session, actor=user, form=form, expected=[o[:40] for o in occurrence[:200]]
+            return _recurring_page(request, session, user, shown, preview=preview)
+        _series, bookings = booking_service.commit_series(
+            session, actor=user, form=series, expected=list(series.occurrences)
         )
     except FormErrors as exc:
         session.rollback()
-        return _recurring_page(request, session, user, form, errors=exc.errors, status_code=422)
+        return _recurring_page(request, session, user, shown, errors=exc.errors, status_code=422)
     except (Conflict, Invalid) as exc:
         session.rollback()
-        preview = booking_service.preview_series(session, actor=user, form=form)
+        preview = booking_service.preview_series(session, actor=user, form=series)
         session.rollback()
         return _recurring_page(
             request,
             session,
             user,
-            form,
+            shown,
             preview=preview,
             message=exc.message,
             status_code=exc.status_code,

@@ -1,37 +1,44 @@
 """The three-dimension evaluation: overview and cohort comparison, cohort dashboards,
 students' score pages, the scheme and its versions, published snapshots."""
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, CurrentUser, PageParams, PathId, Staff, require_role
+from app.deps import AdminOnly, CurrentUser, FormOf, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.exports import evaluation as export
 from app.models import Role
+from app.schemas.base import FormValues
+from app.schemas.evaluation import PeriodForm, SchemeForm
 from app.services import evaluation as evaluation_service
 from app.services.clock import today
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/evaluation")
-DateText = Annotated[str, Query(max_length=20)]
 ScorePageReaders = Depends(require_role(Role.admin, Role.teacher, Role.student))
+PeriodSubmission = FormOf(PeriodForm)
+SchemeSubmission = FormOf(SchemeForm)
 
 
-def _period(start: str, end: str) -> tuple[evaluation_service.Period, dict, dict]:
-    """The period asked for (default: this academic year), its form values and errors."""
-    default = evaluation_service.academic_year(today())
-    if not start and not end:
-        period = default
-    else:
-        errors: dict = {}
-        period = evaluation_service.parse_period(start, end, errors) or default
-        if errors:
-            return period, {"start": start, "end": end}, errors
-    return period, {"start": period.start.isoformat(), "end": period.end.isoformat()}, {}
+def shown_period(sent: Mapping[str, Any]) -> tuple[evaluation_service.Period, FormValues, dict]:
+    """The period a page shows, its inputs' values and their errors: the one asked for
+    (``start`` and ``end``), or this academic year when none is, or the one asked for is
+    wrong (the errors are then shown beside what was typed)."""
+    asked = PeriodForm.read(dict(sent))  # a plain dict: FormValues answers any attribute
+    period = evaluation_service.academic_year(today())
+    if asked.start or asked.end:
+        try:
+            form = PeriodForm.parse(asked)
+        except FormErrors as exc:
+            return period, asked, exc.errors
+        period = evaluation_service.Period(form.start, form.end)
+    values = PeriodForm.initial(start=period.start.isoformat(), end=period.end.isoformat())
+    return period, values, {}
 
 
 @router.get("", dependencies=[Staff])
@@ -39,10 +46,8 @@ def overview(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    start: DateText = "",
-    end: DateText = "",
 ) -> Response:
-    period, values, errors = _period(start, end)
+    period, values, errors = shown_period(request.query_params)
     context = evaluation_service.overview(session, user=user, period=period)
     context.update(period_values=values, period_errors=errors, export_errors={})
     context["export_values"] = {**values, "cohort_ids": [], "file_format": "xlsx"}
@@ -56,11 +61,9 @@ def cohort_dashboard(
     user: CurrentUser,
     paging: PageParams,
     cohort_id: PathId,
-    start: DateText = "",
-    end: DateText = "",
     student: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> Response:
-    period, values, errors = _period(start, end)
+    period, values, errors = shown_period(request.query_params)
     context = evaluation_service.cohort_dashboard(
         session,
         user=user,
@@ -86,18 +89,18 @@ def publish(
     session: SessionDep,
     user: CurrentUser,
     cohort_id: PathId,
-    start: Annotated[str, Form(max_length=20)] = "",
-    end: Annotated[str, Form(max_length=20)] = "",
+    form: PeriodSubmission,
 ) -> Response:
-    errors: dict = {}
-    period = evaluation_service.parse_period(start, end, errors)
-    if period is None:
+    try:
+        chosen = form.valid()
+    except FormErrors:
         session.rollback()
         return flash(
             redirect(request, f"/evaluation/cohorts/{cohort_id}"),
             "Choose a valid period before publishing.",
             "error",
         )
+    period = evaluation_service.Period(chosen.start, chosen.end)
     snapshot = evaluation_service.publish(session, actor=user, cohort_id=cohort_id, period=period)
     session.commit()
     return flash(
@@ -113,10 +116,8 @@ def score_page(
     session: SessionDep,
     user: CurrentUser,
     student_id: PathId,
-    start: DateText = "",
-    end: DateText = "",
 ) -> Response:
-    period, values, errors = _period(start, end)
+    period, values, errors = shown_period(request.query_params)
     page = evaluation_service.score_page(session, user=user, student_id=student_id, period=period)
     context = {
         "page": page,
@@ -149,25 +150,16 @@ def scheme_page(request: Request, session: SessionDep, user: CurrentUser) -> Res
     return _scheme_page(request, session, user)
 
 
-async def _form_values(request: Request) -> dict[str, str]:
-    """Every text field of the posted form (the scheme form has one per parameter)."""
-    form = await request.form()
-    return {k: v[:2000] for k, v in form.items() if isinstance(v, str) and len(k) < 64}
-
-
-FormValues = Annotated[dict[str, str], Depends(_form_values)]
-
-
 @router.post("/scheme", dependencies=[AdminOnly])
 def save_scheme(
-    request: Request, session: SessionDep, user: CurrentUser, values: FormValues
+    request: Request, session: SessionDep, user: CurrentUser, form: SchemeSubmission
 ) -> Response:
     try:
-        scheme = evaluation_service.save_scheme(session, actor=user, values=values)
+        scheme = evaluation_service.save_scheme(session, actor=user, form=form.valid())
     except FormErrors as exc:
         session.rollback()
         return _scheme_page(
-            request, session, user, values=values, errors=exc.errors, status_code=422
+            request, session, user, values=form.values, errors=exc.errors, status_code=422
         )
     session.commit()
     return flash(

@@ -1,76 +1,37 @@
 """Export jobs: start one (POST), watch its progress (htmx polls the same page's block),
 download the file while it is kept."""
 
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import CurrentUser, PathId, Staff
+from app.deps import CurrentUser, FormOf, PathId, Staff
 from app.errors import FormErrors
-from app.i18n import lazy_gettext as _l
+from app.routers.evaluation import shown_period
+from app.schemas.evaluation import ExportForm
 from app.services import evaluation as evaluation_service
-from app.services.evaluation import Period
 from app.web import redirect, render
 
 router = APIRouter(prefix="/jobs")
-Text = Annotated[str, Form(max_length=20)]
-
-
-def _ids(values: list[str]) -> list[int] | None:
-    ids = []
-    for value in values:
-        value = value.strip()
-        if not (value.isascii() and value.isdigit() and len(value) <= 9):
-            return None
-        ids.append(int(value))
-    return ids
+ExportSubmission = FormOf(ExportForm)
 
 
 @router.post("", dependencies=[Staff])
 def start_export(
-    request: Request,
-    session: SessionDep,
-    user: CurrentUser,
-    cohort_ids: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies defaults)
-    start: Text = "",
-    end: Text = "",
-    file_format: Text = "",
-    snapshot_id: Text = "",
+    request: Request, session: SessionDep, user: CurrentUser, form: ExportSubmission
 ) -> Response:
-    values = {"cohort_ids": cohort_ids, "start": start, "end": end, "file_format": file_format}
     try:
-        ids = _ids(cohort_ids)
-        snapshot = _ids([snapshot_id]) if snapshot_id.strip() else None
-        if ids is None or (snapshot_id.strip() and not snapshot):
-            raise FormErrors({"cohort_ids": _l("Choose cohorts from the list.")})
-        job = evaluation_service.start_export(
-            session,
-            actor=user,
-            cohort_ids=ids,
-            start=start,
-            end=end,
-            file_format=file_format,
-            snapshot_id=snapshot[0] if snapshot else None,
-        )
+        job = evaluation_service.start_export(session, actor=user, form=form.valid())
     except FormErrors as exc:
         session.rollback()
-        errors: dict = {}
-        period = evaluation_service.parse_period(start, end, errors)
-        if period is None:
-            from app.services.clock import today
-            from app.services.evaluation import academic_year
-
-            period = academic_year(today())
-        context = evaluation_service.overview(
-            session, user=user, period=Period(period.start, period.end)
-        )
+        period, period_values, _errors = shown_period(form.values)
+        context = evaluation_service.overview(session, user=user, period=period)
         context.update(
-            period_values={"start": period.start.isoformat(), "end": period.end.isoformat()},
+            period_values=period_values,
             period_errors={},
-            export_values=values,
+            export_values=form.values,
             export_errors=exc.errors,
         )
         return render(

@@ -3,20 +3,20 @@ a preview of every row's problems, written all or nothing."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, CurrentUser, PageParams, PathId
+from app.deps import AdminOnly, CurrentUser, FormOf, PageParams, PathId
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
+from app.schemas.evaluation import OutcomeForm
 from app.services import evaluation as evaluation_service
 from app.services import roster as roster_service
-from app.services.evaluation import OutcomeForm
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/outcomes", dependencies=[AdminOnly])
-Text = Annotated[str, Form(max_length=1000)]
+OutcomeSubmission = FormOf(OutcomeForm)
 
 
 def _list_page(
@@ -37,7 +37,7 @@ def _list_page(
         ),
         "cohorts": roster_service.cohort_choices(session),
         "cohort_id": cohort_id,
-        "form": form or OutcomeForm(),
+        "form": form or OutcomeForm.initial(),
         "errors": errors or {},
         "upload_errors": upload_errors or {},
         **evaluation_service.scheme_labels(),
@@ -61,22 +61,17 @@ def save_outcome(
     session: SessionDep,
     user: CurrentUser,
     paging: PageParams,
-    student_number: Text = "",
-    outcome: Text = "",
-    organisation: Text = "",
-    outcome_on: Text = "",
-    note: Text = "",
+    form: OutcomeSubmission,
 ) -> Response:
-    form = OutcomeForm(student_number, outcome, organisation, outcome_on, note)
     try:
-        evaluation_service.save_outcome(session, actor=user, form=form)
+        evaluation_service.save_outcome(session, actor=user, form=form.valid())
     except FormErrors as exc:
         session.rollback()
         return _list_page(
             request,
             session,
             paging,
-            form=form,
+            form=form.values,
             errors=exc.errors,
             status_code=422,
             block="outcome_form",
@@ -96,14 +91,7 @@ def template_csv() -> Response:
 
 @router.get("/{outcome_id}/edit")
 def edit_outcome(request: Request, session: SessionDep, paging: PageParams, outcome_id: PathId):
-    record, student, profile = evaluation_service.get_outcome(session, outcome_id=outcome_id)
-    form = OutcomeForm(
-        profile.student_number,
-        record.outcome,
-        record.organisation,
-        record.outcome_on.isoformat(),
-        record.note,
-    )
+    form = evaluation_service.outcome_form(session, outcome_id=outcome_id)
     return _list_page(request, session, paging, form=form)
 
 

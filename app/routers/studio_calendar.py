@@ -5,15 +5,18 @@ from datetime import date
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app.config import settings
 from app.db import SessionDep
-from app.deps import PathId, Staff, require_role
+from app.deps import FormOf, PathId, Staff, require_role
 from app.errors import Conflict, FormErrors
 from app.i18n import N_
 from app.models import Role, User
+from app.schemas.base import FormValues
+from app.schemas.bookings import BookingForm
+from app.schemas.fields import date_or_none
 from app.services import bookings as booking_service
 from app.services import clock
 from app.services import studios as studio_service
@@ -22,28 +25,13 @@ from app.web import flash, is_htmx, redirect, render
 router = APIRouter(prefix="/studios")
 
 Booker = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.student))]
-Field = Annotated[str, Form(max_length=200)]
 QueryText = Annotated[str, Query(max_length=20)]
+BookingSubmission = FormOf(BookingForm)
 
 
-def _booking_form(
-    date: Field = "",
-    time: Field = "",
-    minutes: Field = "",
-    purpose: Field = "",
-    title: Field = "",
-    team_id: Field = "",
-) -> booking_service.BookingForm:
-    return booking_service.BookingForm(
-        date=date, time=time, minutes=minutes, purpose=purpose, title=title, team_id=team_id
-    )
-
-
-BookingFormDep = Annotated[booking_service.BookingForm, Depends(_booking_form)]
-
-
-def _week_of(text: str, fallback: date | None = None) -> date:
-    return clock.monday_of(clock.parse_date(text) or fallback or clock.today())
+def _week_of(text: str) -> date:
+    """The Monday of the week a link or a posted form names; this week when it names none."""
+    return clock.monday_of(date_or_none(text) or clock.today())
 
 
 def _calendar_page(
@@ -54,7 +42,7 @@ def _calendar_page(
     *,
     monday: date,
     view: str = "grid",
-    panel: booking_service.BookingForm | None = None,
+    panel: FormValues | None = None,
     errors: dict | None = None,
     refusal: booking_service.BookingRefused | None = None,
     notice: str = "",
@@ -115,9 +103,9 @@ def book_page(
     view: QueryText = "grid",
 ) -> Response:
     studio = studio_service.get_studio(session, studio_id=studio_id)
-    day = clock.parse_date(date) or clock.today()
+    day = date_or_none(date) or clock.today()
     purposes = booking_service.purposes_for(user)
-    panel = booking_service.BookingForm(
+    panel = BookingForm.initial(
         date=day.isoformat(),
         time=time,
         minutes=minutes or str(studio.min_minutes),
@@ -130,21 +118,26 @@ def book_page(
 
 @router.post("/{studio_id:int}/book")
 def book(
-    request: Request, session: SessionDep, user: Booker, studio_id: PathId, form: BookingFormDep
+    request: Request,
+    session: SessionDep,
+    user: Booker,
+    studio_id: PathId,
+    form: BookingSubmission,
 ) -> Response:
-    page = partial(_calendar_page, request, session, user, studio_id, monday=_week_of(form.date))
+    monday = _week_of(form.values.date)
+    page = partial(_calendar_page, request, session, user, studio_id, monday=monday)
     try:
         booking = booking_service.book_from_form(
-            session, actor=user, studio_id=studio_id, form=form
+            session, actor=user, studio_id=studio_id, form=form.valid()
         )
     except FormErrors as exc:
-        return page(panel=form, errors=exc.errors, status_code=422, end=session.rollback)
+        return page(panel=form.values, errors=exc.errors, status_code=422, end=session.rollback)
     except booking_service.BookingRefused as refusal:
         # Nothing was written for the booking (the insert's savepoint is rolled back), so
         # the refusal is recorded in the same transaction: one commit, one write lock.
         booking_service.record_refusal(session, refusal=refusal, user=user)
         return page(
-            panel=form, refusal=refusal, status_code=refusal.status_code, end=session.commit
+            panel=form.values, refusal=refusal, status_code=refusal.status_code, end=session.commit
         )
     message = (
         N_("Booked: waiting for approval.")
@@ -154,39 +147,43 @@ def book(
     if is_htmx(request):
         return page(notice=message, end=session.commit)
     session.commit()
-    monday = _week_of(form.date).isoformat()
-    return flash(redirect(request, f"/studios/{studio_id}?week={monday}"), message)
+    return flash(redirect(request, f"/studios/{studio_id}?week={monday.isoformat()}"), message)
 
 
 @router.post("/{studio_id:int}/waitlist")
 def join_waitlist(
-    request: Request, session: SessionDep, user: Booker, studio_id: PathId, form: BookingFormDep
+    request: Request,
+    session: SessionDep,
+    user: Booker,
+    studio_id: PathId,
+    form: BookingSubmission,
 ) -> Response:
-    page = partial(_calendar_page, request, session, user, studio_id, monday=_week_of(form.date))
+    monday = _week_of(form.values.date)
+    page = partial(_calendar_page, request, session, user, studio_id, monday=monday)
     try:
-        booking_service.join_waitlist(session, actor=user, studio_id=studio_id, form=form)
+        booking_service.join_waitlist(session, actor=user, studio_id=studio_id, form=form.valid())
     except FormErrors as exc:
-        return page(panel=form, errors=exc.errors, status_code=422, end=session.rollback)
+        return page(panel=form.values, errors=exc.errors, status_code=422, end=session.rollback)
     except booking_service.BookingRefused as refusal:
         return page(
-            panel=form, refusal=refusal, status_code=refusal.status_code, end=session.rollback
+            panel=form.values,
+            refusal=refusal,
+            status_code=refusal.status_code,
+            end=session.rollback,
         )
     except Conflict as exc:
         errors = {"waitlist": exc.message}
-        return page(panel=form, errors=errors, status_code=409, end=session.rollback)
+        return page(panel=form.values, errors=errors, status_code=409, end=session.rollback)
     message = N_("You are on the waitlist. If the time frees up and your rules allow, it is yours.")
     if is_htmx(request):
         return page(notice=message, end=session.commit)
     session.commit()
-    monday = _week_of(form.date).isoformat()
-    return flash(redirect(request, f"/studios/{studio_id}?week={monday}"), message)
+    return flash(redirect(request, f"/studios/{studio_id}?week={monday.isoformat()}"), message)
 
 
 @router.get("/board", dependencies=[Staff])
 def day_board(request: Request, session: SessionDep, user: Booker, day: QueryText = "") -> Response:
-    board = booking_service.day_board(
-        session, day=clock.parse_date(day) or clock.today(), viewer=user
-    )
+    board = booking_service.day_board(session, day=date_or_none(day) or clock.today(), viewer=user)
     return render(request, "studios/board.html", {"board": board}, block="board")
 
 

@@ -10,6 +10,7 @@ from app.db import SessionDep
 from app.deps import AdminOnly, Auth
 from app.exports import utilisation as export
 from app.i18n import activate
+from app.schemas.fields import date_or_none
 from app.services import clock
 from app.services import studios as studio_service
 from app.services.bookings import PURPOSE_LABELS
@@ -23,7 +24,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _first_monday(text: str, weeks: int) -> date:
-    chosen = clock.parse_date(text)
+    chosen = date_or_none(text)
     if chosen is None:  # by default the weeks up to and including this one
         chosen = clock.today() - timedelta(days=7 * (weeks - 1))
     return clock.monday_of(chosen)

@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
 from app.db import SessionDep
-from app.deps import AdminOnly, PathId, Staff, require_role
+from app.deps import AdminOnly, FormOf, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.models import Role, User
+from app.schemas.studios import BlackoutForm, StudioForm
 from app.services import bookings as booking_service
 from app.services import studios as studio_service
 from app.services.qr import checkin_qr_data_uri
@@ -18,57 +19,8 @@ router = APIRouter(prefix="/studios")
 
 Bookers = Depends(require_role(Role.admin, Role.teacher, Role.student))
 Admin = Annotated[User, AdminOnly]
-Text = Annotated[str, Form(max_length=2000)]
-Time = Annotated[str, Form(max_length=8)]
-
-
-def _studio_form(
-    name: Text = "",
-    location: Text = "",
-    capacity: Text = "",
-    equipment: Annotated[str, Form(max_length=5000)] = "",
-    slot_minutes: Text = "",
-    min_minutes: Text = "",
-    max_minutes: Text = "",
-    advance_days: Text = "",
-    buffer_minutes: Text = "",
-    requires_approval: Text = "",
-    approver_id: Text = "",
-    is_active: Text = "",
-    opens_0: Time = "",
-    closes_0: Time = "",
-    opens_1: Time = "",
-    closes_1: Time = "",
-    opens_2: Time = "",
-    closes_2: Time = "",
-    opens_3: Time = "",
-    closes_3: Time = "",
-    opens_4: Time = "",
-    closes_4: Time = "",
-    opens_5: Time = "",
-    closes_5: Time = "",
-    opens_6: Time = "",
-    closes_6: Time = "",
-) -> studio_service.StudioForm:
-    local = locals()
-    return studio_service.StudioForm(
-        name=name,
-        location=location,
-        capacity=capacity,
-        equipment=equipment,
-        slot_minutes=slot_minutes,
-        min_minutes=min_minutes,
-        max_minutes=max_minutes,
-        advance_days=advance_days,
-        buffer_minutes=buffer_minutes,
-        requires_approval=bool(requires_approval),
-        approver_id=approver_id,
-        is_active=bool(is_active),
-        hours={d: (local[f"opens_{d}"], local[f"closes_{d}"]) for d in range(7)},
-    )
-
-
-StudioFormDep = Annotated[studio_service.StudioForm, Depends(_studio_form)]
+StudioSubmission = FormOf(StudioForm)
+BlackoutSubmission = FormOf(BlackoutForm)
 
 
 def _form_page(request, session, form, *, errors, studio=None, status_code=200, block=None):
@@ -91,17 +43,17 @@ def studio_list(request: Request, session: SessionDep) -> Response:
 
 @router.get("/new", dependencies=[AdminOnly])
 def new_studio_page(request: Request, session: SessionDep) -> Response:
-    form = studio_service.StudioForm(hours={d: ("08:00", "22:00") for d in range(7)})
-    return _form_page(request, session, form, errors={})
+    return _form_page(request, session, studio_service.studio_form(session), errors={})
 
 
 @router.post("/new", dependencies=[AdminOnly])
-def create_studio(request: Request, session: SessionDep, form: StudioFormDep) -> Response:
+def create_studio(request: Request, session: SessionDep, form: StudioSubmission) -> Response:
     try:
-        studio = studio_service.save_studio(session, form=form)
+        studio = studio_service.save_studio(session, form=form.valid())
     except FormErrors as exc:
+        session.rollback()
         return _form_page(
-            request, session, form, errors=exc.errors, status_code=422, block="studio_form"
+            request, session, form.values, errors=exc.errors, status_code=422, block="studio_form"
         )
     session.commit()
     return flash(redirect(request, f"/studios/{studio.id}"), "The studio has been saved.")
@@ -116,16 +68,17 @@ def edit_studio_page(request: Request, session: SessionDep, studio_id: PathId) -
 
 @router.post("/{studio_id:int}/edit", dependencies=[AdminOnly])
 def update_studio(
-    request: Request, session: SessionDep, studio_id: PathId, form: StudioFormDep
+    request: Request, session: SessionDep, studio_id: PathId, form: StudioSubmission
 ) -> Response:
     try:
-        studio = studio_service.save_studio(session, form=form, studio_id=studio_id)
+        studio = studio_service.save_studio(session, form=form.valid(), studio_id=studio_id)
     except FormErrors as exc:
+        session.rollback()
         studio = studio_service.get_studio(session, studio_id=studio_id)
         return _form_page(
             request,
             session,
-            form,
+            form.values,
             errors=exc.errors,
             studio=studio,
             status_code=422,
@@ -176,33 +129,19 @@ def _blackouts_page(request, session, studio_id, *, errors, values, status_code=
 
 @router.get("/{studio_id:int}/blackouts", dependencies=[AdminOnly])
 def blackouts_page(request: Request, session: SessionDep, studio_id: PathId) -> Response:
-    return _blackouts_page(request, session, studio_id, errors={}, values={})
+    return _blackouts_page(request, session, studio_id, errors={}, values=BlackoutForm.initial())
 
 
 @router.post("/{studio_id:int}/blackouts")
 def add_blackout(
-    request: Request,
-    session: SessionDep,
-    studio_id: PathId,
-    actor: Admin,
-    start_date: Annotated[str, Form(max_length=10)] = "",
-    start_time: Time = "",
-    end_date: Annotated[str, Form(max_length=10)] = "",
-    end_time: Time = "",
-    reason: Text = "",
+    request: Request, session: SessionDep, studio_id: PathId, actor: Admin, form: BlackoutSubmission
 ) -> Response:
-    values = {
-        "start_date": start_date,
-        "start_time": start_time,
-        "end_date": end_date,
-        "end_time": end_time,
-        "reason": reason,
-    }
     try:
-        studio_service.add_blackout(session, studio_id=studio_id, actor=actor, **values)
+        studio_service.add_blackout(session, studio_id=studio_id, actor=actor, form=form.valid())
     except FormErrors as exc:
+        session.rollback()
         return _blackouts_page(
-            request, session, studio_id, errors=exc.errors, values=values, status_code=422
+            request, session, studio_id, errors=exc.errors, values=form.values, status_code=422
         )
     session.commit()
     response = redirect(request, f"/studios/{studio_id}/blackouts")

@@ -331,6 +331,15 @@ def parse_local_date(value: Any) -> date:
     return parsed
 
 
+def date_or_none(value: Any) -> date | None:
+    """The date a query string names (``?week=2026-09-07``), or None when it names none:
+    pages fall back to their default (today, this week) instead of refusing the link."""
+    try:
+        return parse_local_date(value)
+    except PydanticCustomError:
+        return None
+
+
 def LocalDate(*, required: bool = True, not_future: bool = False) -> Any:  # noqa: N802
     """A calendar date (YYYY-MM-DD) between 2000 and 2100; None when blank and optional;
     with ``not_future``, no later than today on the college's clock."""

@@ -81,26 +81,6 @@ def hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def parse_hhmm(value: str) -> int | None:
-    """'08:30' -> 510; None when the text is not a time of day ('24:00' is allowed)."""
-    value = (value or "").strip()
-    try:
-        hours, minutes = value.split(":")
-        h, m = int(hours), int(minutes)
-    except ValueError:
-        return None
-    if not (0 <= m < 60) or not (0 <= h < 24 or (h == 24 and m == 0)):
-        return None
-    return h * 60 + m
-
-
-def parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class Slot:
     """One slot of a studio's grid: local date and minute, and its UTC bounds."""

@@ -11,21 +11,27 @@ from sqlmodel import select
 
 from app.models.base import utcnow
 from app.models.evaluation import ExportJob
+from app.schemas.evaluation import ExportForm
 from app.services.evaluation import jobs as evaluation_jobs
 from tests.factories import make_teacher
 from tests.factories_evaluation import PERIOD, make_world
 
 
+def _export_values(world, file_format):
+    return {
+        "cohort_ids": [str(world["cohort_a"].id)],
+        "start": str(PERIOD.start),
+        "end": str(PERIOD.end),
+        "file_format": file_format,
+    }
+
+
+def _export(world, file_format):
+    return ExportForm.parse(_export_values(world, file_format))
+
+
 def _start(client, world, file_format="xlsx"):
-    response = client.post_form(
-        "/jobs",
-        {
-            "cohort_ids": [str(world["cohort_a"].id)],
-            "start": str(PERIOD.start),
-            "end": str(PERIOD.end),
-            "file_format": file_format,
-        },
-    )
+    response = client.post_form("/jobs", _export_values(world, file_format))
     assert response.status_code == 303, response.text[:300]
     job_id = int(re.search(r"/jobs/(\d+)$", response.headers["location"]).group(1))
     evaluation_jobs.wait(job_id)
@@ -121,14 +127,7 @@ def test_only_the_author_or_an_administrator_gets_the_file_and_files_expire(
 def test_queued_jobs_run_from_the_command_line_worker(session):
     world = make_world(session)
     session.commit()
-    job = evaluation_jobs.start_export(
-        session,
-        actor=world["head"],
-        cohort_ids=[world["cohort_a"].id],
-        start=str(PERIOD.start),
-        end=str(PERIOD.end),
-        file_format="csv",
-    )
+    job = evaluation_jobs.start_export(session, actor=world["head"], form=_export(world, "csv"))
     session.commit()
     assert evaluation_jobs.run_pending() == 1
     row = session.exec(select(ExportJob.status, ExportJob.progress).where(ExportJob.id == job.id))
@@ -157,12 +156,7 @@ def test_a_snapshot_pdf_report_runs_as_a_job(client, session):
 
 def _queued_job(session, world, file_format="csv"):
     job = evaluation_jobs.start_export(
-        session,
-        actor=world["head"],
-        cohort_ids=[world["cohort_a"].id],
-        start=str(PERIOD.start),
-        end=str(PERIOD.end),
-        file_format=file_format,
+        session, actor=world["head"], form=_export(world, file_format)
     )
     session.commit()
     return job.id

@@ -20,10 +20,13 @@ def test_an_administrator_records_and_imports_outcomes(client, session):
     session.commit()
     client.login_as(admin)
     assert client.get("/outcomes").status_code == 200
-    bad = client.post_form(
-        "/outcomes", {"student_number": "nope", "outcome": "x", "outcome_on": ""}
-    )
-    assert bad.status_code == 422 and 'id="student_number-error"' in bad.text
+    bad = client.post_form("/outcomes", {"student_number": "", "outcome": "x", "outcome_on": ""})
+    assert bad.status_code == 422
+    for name in ("student_number", "outcome", "outcome_on"):
+        assert f'id="{name}-error"' in bad.text
+    unknown = {"student_number": "nope", "outcome": "other", "outcome_on": "2026-06-30"}
+    stranger = client.post_form("/outcomes", unknown)
+    assert stranger.status_code == 422 and 'id="student_number-error"' in stranger.text
     number = f"S{student.id:08d}"
     ok = client.post_form(
         "/outcomes",

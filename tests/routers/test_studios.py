@@ -5,6 +5,7 @@ import struct
 import zlib
 from datetime import timedelta
 
+import pytest
 from PIL import Image
 from sqlmodel import select
 
@@ -34,6 +35,8 @@ def _png_header_only(width: int, height: int) -> bytes:
 
 
 PNG = _image()
+HUGE_ID = "2147483648"  # one past PostgreSQL's integer
+HUGE = "100000000000000000000000"  # 10^23
 
 
 def studio_form(**overrides):
@@ -241,3 +244,44 @@ def test_the_studio_list_issues_a_bounded_number_of_statements(client, session, 
         assert client.get("/studios").status_code == 200
     assert len(statements) <= 8, statements
     assert timedelta(0) == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"approver_id": HUGE_ID}, "approver_id"),
+        ({"capacity": HUGE}, "capacity"),
+        ({"advance_days": "-1"}, "advance_days"),
+        ({"slot_minutes": "25"}, "slot_minutes"),
+        ({"opens_3": "25:00", "closes_3": "26:00"}, "opens_3"),
+        ({"opens_5": "09:00"}, "hours_5"),
+    ],
+)
+def test_studio_settings_out_of_range_are_refused_beside_their_field(
+    client, session, changes, field
+):
+    admin = make_admin(session)
+    session.commit()
+    client.login(admin.username)
+    response = client.post_form("/studios/new", studio_form(**changes))
+    assert response.status_code == 422 and f'id="{field}-error"' in response.text
+    assert session.exec(select(Studio)).first() is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"start_date": "9999-12-31"}, "start_date"),
+        ({"end_date": "0000-00-00"}, "end_date"),
+        ({"start_time": "7 o'clock"}, "start_time"),
+    ],
+)
+def test_a_blackout_out_of_range_is_refused_beside_its_field(client, session, changes, field):
+    admin, studio = make_admin(session), make_studio(session)
+    session.commit()
+    client.login(admin.username)
+    day = next_weekday(2).isoformat()
+    form = {"start_date": day, "end_date": day, "reason": "检修", **changes}
+    response = client.post_form(f"/studios/{studio.id}/blackouts", form)
+    assert response.status_code == 422 and f'id="{field}-error"' in response.text
+    assert session.exec(select(StudioBlackout)).first() is None

@@ -10,8 +10,9 @@ from app.config import settings
 from app.errors import FormErrors
 from app.models.studios import Booking, BookingStatus
 from app.models.teams import TeamMember
+from app.schemas.bookings import BookingForm, RecurringForm
 from app.schemas.live_sessions import PlanForm
-from app.services.bookings import recurring
+from app.services.bookings import create, recurring
 from app.services.bookings import rules as booking_service
 from app.services.teams import live_sessions as live_service
 from app.services.teams import projects as project_service
@@ -24,7 +25,7 @@ NOW = local(MONDAY, "07:00")
 
 
 def book(session, user, studio, start, minutes=60, purpose="live_session", team=None):
-    return booking_service.create_booking(
+    return create.create_booking(
         session,
         actor=user,
         studio_id=studio.id,
@@ -86,7 +87,7 @@ def test_staff_book_for_any_team_and_other_purposes_name_a_team_optionally(sessi
 def test_an_unknown_team_is_a_field_error(session):
     studio, teacher = make_studio(session), make_teacher(session)
     with pytest.raises(FormErrors) as info:
-        booking_service.create_booking(
+        create.create_booking(
             session,
             actor=teacher,
             studio_id=studio.id,
@@ -97,8 +98,17 @@ def test_an_unknown_team_is_a_field_error(session):
             team_id=999999,
         )
     assert "team_id" in info.value.errors
-    with pytest.raises(FormErrors):
-        booking_service.parse_team_id("abc")
+    with pytest.raises(FormErrors) as info:
+        BookingForm.parse(
+            {
+                "date": MONDAY.isoformat(),
+                "time": "10:00",
+                "minutes": "60",
+                "purpose": "personal",
+                "team_id": "abc",
+            }
+        )
+    assert "team_id" in info.value.errors
 
 
 def test_a_team_at_its_weekly_quota_is_refused_and_another_team_is_not(session, monkeypatch):
@@ -274,15 +284,17 @@ def test_a_series_preview_counts_its_own_occurrences_against_the_team_quota(sess
     monkeypatch.setattr(settings, "booking_team_weekly_hours", 2)
     studio, teacher = make_studio(session), make_teacher(session)
     team = make_team(session)
-    form = recurring.RecurringForm(
-        studio_id=str(studio.id),
-        weekdays=["0", "1"],  # Monday and Tuesday, 90 minutes each: 3 h a week
-        time="10:00",
-        minutes="90",
-        first_date=MONDAY.isoformat(),
-        last_date=(MONDAY + timedelta(days=8)).isoformat(),
-        purpose="live_session",
-        team_id=str(team.id),
+    form = RecurringForm.parse(
+        {
+            "studio_id": str(studio.id),
+            "weekdays": ["0", "1"],  # Monday and Tuesday, 90 minutes each: 3 h a week
+            "time": "10:00",
+            "minutes": "90",
+            "first_date": MONDAY.isoformat(),
+            "last_date": (MONDAY + timedelta(days=8)).isoformat(),
+            "purpose": "live_session",
+            "team_id": str(team.id),
+        }
     )
     preview = recurring.preview_series(session, actor=teacher, form=form, now=NOW)
     assert [o.day.weekday() for o in preview.free] == [0, 0]  # each week's Monday

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from app.config import settings
 from app.models.studios import Booking, BookingRefusal, BookingStatus
+from app.services.bookings import create
 from app.services.bookings import rules as booking_service
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_blackout, make_booking, make_studio, next_weekday
@@ -18,7 +19,7 @@ NOW = local(MONDAY, "07:00")
 
 
 def book(session, user, studio, start, minutes=60, purpose="personal", now=NOW):
-    return booking_service.create_booking(
+    return create.create_booking(
         session,
         actor=user,
         studio_id=studio.id,
@@ -154,9 +155,9 @@ def test_refusals_that_show_demand_are_recorded(session):
     first, second = make_student(session), make_student(session)
     book(session, first, studio, local(MONDAY, "10:00"))
     refused = refusal(session, second, studio, local(MONDAY, "10:00"))
-    booking_service.record_refusal(session, refusal=refused, user=second)
+    create.record_refusal(session, refusal=refused, user=second)
     closed = refusal(session, second, studio, local(MONDAY, "06:00"))
-    booking_service.record_refusal(session, refusal=closed, user=second)  # not demand
+    create.record_refusal(session, refusal=closed, user=second)  # not demand
     rows = session.exec(select(BookingRefusal)).all()
     assert [(r.rule, r.user_id) for r in rows] == [("taken", second.id)]
 
@@ -197,7 +198,7 @@ def test_the_insert_guard_turns_a_database_refusal_into_a_taken_rule(session):
         status="approved",
     )
     with pytest.raises(booking_service.BookingRefused) as info:
-        booking_service.insert_booking(session, sneaky, studio)
+        create.insert_booking(session, sneaky, studio)
     assert info.value.rule == "taken"
     # the savepoint kept the session usable
     assert session.exec(select(func.count()).select_from(Booking)).one() == 1

@@ -8,10 +8,10 @@ from icalendar import Calendar
 
 from app.config import settings
 from app.errors import FormErrors
+from app.schemas.bookings import BookingForm, RecurringForm
 from app.services import clock as st
+from app.services.bookings import create, recurring, views
 from app.services.bookings import feeds as calendar_service
-from app.services.bookings import recurring, views
-from app.services.bookings import rules as booking_service
 from app.web import env
 from tests.factories import make_teacher
 from tests.factories_studios import make_studio
@@ -29,17 +29,14 @@ def berlin(monkeypatch):
 
 
 def _book(session, teacher, studio, day: date, hhmm="10:00", now=None):
-    form = booking_service.BookingForm(
-        date=day.isoformat(), time=hhmm, minutes="60", purpose="course"
+    form = BookingForm.parse(
+        {"date": day.isoformat(), "time": hhmm, "minutes": "60", "purpose": "course"}
     )
-    starts_at, ends_at, purpose = booking_service.parse_form(studio, form, teacher)
-    return booking_service.create_booking(
+    return create.book_from_form(
         session,
         actor=teacher,
         studio_id=studio.id,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        purpose=purpose,
+        form=form,
         now=now or datetime(2027, 3, 1, tzinfo=UTC),
     )
 
@@ -96,14 +93,17 @@ def test_the_ics_feed_is_in_utc_and_maps_back_to_the_local_time(session, berlin)
 
 def test_a_weekly_series_stays_at_10_00_local_across_the_spring_change(session, berlin):
     teacher, studio = make_teacher(session), make_studio(session)
-    form = recurring.RecurringForm(
-        studio_id=str(studio.id),
-        weekdays=["0"],
-        time="10:00",
-        minutes="90",
-        first_date="2027-03-15",
-        last_date="2027-04-05",
-        title="直播运营实务",
+    form = RecurringForm.parse(
+        {
+            "studio_id": str(studio.id),
+            "weekdays": ["0"],
+            "time": "10:00",
+            "minutes": "90",
+            "first_date": "2027-03-15",
+            "last_date": "2027-04-05",
+            "title": "直播运营实务",
+            "purpose": "course",
+        }
     )
     preview = recurring.preview_series(
         session, actor=teacher, form=form, now=datetime(2027, 3, 1, tzinfo=UTC)
@@ -119,9 +119,9 @@ def test_the_skipped_hour_has_no_slots_and_cannot_be_booked(session, berlin):
     assert len(slots) == 46
     teacher = make_teacher(session)
     studio = make_studio(session, opens="00:00", closes="23:30")
-    form = booking_service.BookingForm(
-        date=SPRING.isoformat(), time="02:30", minutes="30", purpose="course"
-    )
     with pytest.raises(FormErrors) as info:
-        booking_service.parse_form(studio, form, teacher)
+        form = BookingForm.parse(
+            {"date": SPRING.isoformat(), "time": "02:30", "minutes": "30", "purpose": "course"}
+        )
+        create.book_from_form(session, actor=teacher, studio_id=studio.id, form=form)
     assert "time" in info.value.errors

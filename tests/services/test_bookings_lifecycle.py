@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from app.errors import Conflict, Forbidden, FormErrors
 from app.models.studios import Booking, BookingStatus, WaitlistEntry
-from app.services.bookings import lifecycle, waitlist
+from app.schemas.bookings import BookingForm
+from app.services.bookings import create, lifecycle, waitlist
 from app.services.bookings import rules as booking_service
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
@@ -18,8 +19,8 @@ TEN = local(MONDAY, "10:00")
 
 
 def form(start="10:00", minutes=60, day=MONDAY, purpose="personal"):
-    return booking_service.BookingForm(
-        date=day.isoformat(), time=start, minutes=str(minutes), purpose=purpose
+    return BookingForm.parse(
+        {"date": day.isoformat(), "time": start, "minutes": str(minutes), "purpose": purpose}
     )
 
 
@@ -47,7 +48,7 @@ def test_a_rejection_needs_a_reason_and_frees_the_slot(session):
     )
     assert (booking.status, booking.decision_reason) == ("rejected", "实训课占用")
     other = make_student(session)
-    again = booking_service.book_from_form(session, actor=other, studio_id=studio.id, form=form())
+    again = create.book_from_form(session, actor=other, studio_id=studio.id, form=form())
     assert again.status == BookingStatus.pending
 
 
@@ -125,7 +126,7 @@ def test_a_no_show_frees_the_rest_of_its_time(session):
     studio, owner, other = make_studio(session), make_student(session), make_student(session)
     make_booking(session, studio=studio, user=owner, starts_at=TEN, minutes=120)
     now = TEN + timedelta(minutes=20)
-    booking = booking_service.create_booking(
+    booking = create.create_booking(
         session,
         actor=other,
         studio_id=studio.id,
@@ -158,7 +159,7 @@ def test_the_waitlist_gives_a_freed_slot_to_the_first_in_line_whose_rules_allow(
     monkeypatch.setattr(settings, "booking_student_weekly_hours", 2)
     studio = make_studio(session)
     owner, first, second = make_student(session), make_student(session), make_student(session)
-    booking = booking_service.book_from_form(session, actor=owner, studio_id=studio.id, form=form())
+    booking = create.book_from_form(session, actor=owner, studio_id=studio.id, form=form())
     with pytest.raises(Conflict):  # a free time is booked, not queued for
         waitlist.join_waitlist(
             session, actor=first, studio_id=studio.id, form=form("12:00"), now=NOW

@@ -9,10 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from app.errors import FormErrors
 from app.exports import evaluation as export
 from app.exports import neutralise
 from app.models.evaluation import EvaluationSnapshot, EvaluationSnapshotRow, GraduateOutcome
 from app.models.teams import Project
+from app.schemas.evaluation import SchemeForm
 from app.services.evaluation import compute as evaluation
 from app.services.evaluation import scheme as evaluation_scheme
 from app.services.evaluation import snapshots as evaluation_snapshots
@@ -176,12 +178,12 @@ def test_saving_a_scheme_adds_a_version_and_changes_no_stored_record(session, wo
     before = [(o.id, o.outcome, o.outcome_on) for o in session.exec(select(GraduateOutcome))]
     values = evaluation_scheme.form_values(evaluation_scheme.default_params())
     values.update(w_competition="50", w_income="25", w_influence="25")
-    scheme = evaluation_scheme.save_scheme(session, actor=admin, values=values)
+    scheme = evaluation_scheme.save_scheme(session, actor=admin, form=SchemeForm.parse(values))
     session.commit()
     assert scheme.version == 1  # no version stored before: this is the first
     values["w_competition"] = "60"
-    with pytest.raises(evaluation_scheme.FormErrors) as caught:
-        evaluation_scheme.save_scheme(session, actor=admin, values=values)
+    with pytest.raises(FormErrors) as caught:
+        evaluation_scheme.save_scheme(session, actor=admin, form=SchemeForm.parse(values))
     assert "weights" in caught.value.errors  # 60 + 25 + 25 ≠ 100
     session.rollback()
     after = [(o.id, o.outcome, o.outcome_on) for o in session.exec(select(GraduateOutcome))]
@@ -210,7 +212,7 @@ def test_a_snapshot_is_frozen_reproducible_and_comparable(session, world):
     )
     values = evaluation_scheme.form_values(evaluation_scheme.default_params())
     values.update(w_competition="20", w_income="60", w_influence="20")
-    evaluation_scheme.save_scheme(session, actor=admin, values=values)
+    evaluation_scheme.save_scheme(session, actor=admin, form=SchemeForm.parse(values))
     session.commit()
     again = evaluation_snapshots.snapshot_evaluation(
         session, session.get(EvaluationSnapshot, first.id)

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from app.errors import FormErrors
 from app.models.evaluation import GraduateOutcome
+from app.schemas.evaluation import OutcomeForm
 from app.services.evaluation import outcomes
 from tests.factories import make_admin, make_cohort, make_student
 
@@ -30,22 +31,30 @@ def _csv(*lines: str) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
+def _outcome(number, outcome, organisation="", on="2026-06-30"):
+    values = {"student_number": number, "outcome": outcome, "organisation": organisation}
+    return OutcomeForm.parse({**values, "outcome_on": on})
+
+
 def test_saving_an_outcome_replaces_the_previous_one(session, people):
-    form = outcomes.OutcomeForm(_number(people["a"]), "self_employed", "星火工作室", "2026-06-30")
-    first = outcomes.save_outcome(session, actor=people["admin"], form=form)
-    form.outcome = "employed_trade"
-    second = outcomes.save_outcome(session, actor=people["admin"], form=form)
+    number = _number(people["a"])
+    first = outcomes.save_outcome(
+        session, actor=people["admin"], form=_outcome(number, "self_employed", "星火工作室")
+    )
+    second = outcomes.save_outcome(
+        session, actor=people["admin"], form=_outcome(number, "employed_trade", "星火工作室")
+    )
     assert first.id == second.id and second.outcome == "employed_trade"
 
 
 def test_a_bad_outcome_gets_messages_beside_its_fields(session, people):
     with pytest.raises(FormErrors) as caught:
-        outcomes.save_outcome(
-            session,
-            actor=people["admin"],
-            form=outcomes.OutcomeForm("NOPE", "astronaut", "", "2999-01-01"),
-        )
+        _outcome("", "astronaut", on="2999-01-01")
     assert set(caught.value.errors) == {"student_number", "outcome", "outcome_on"}
+    with pytest.raises(FormErrors) as caught:
+        outcomes.save_outcome(session, actor=people["admin"], form=_outcome("NOPE", "other"))
+    assert set(caught.value.errors) == {"student_number"}
+    assert session.exec(select(GraduateOutcome)).all() == []
 
 
 def test_an_import_with_a_bad_row_writes_nothing(session, people):

@@ -1,5 +1,6 @@
 """Bookings: what routers and other domains use, re-exported."""
 
+from .create import book_from_form, record_refusal
 from .feeds import feed_for, feed_ics, regenerate_feed, studio_feed_token
 from .lifecycle import (
     approve_booking,
@@ -10,27 +11,22 @@ from .lifecycle import (
     reject_booking,
     tick,
 )
-from .recurring import RecurringForm, commit_series, preview_series
+from .recurring import commit_series, preview_series
 from .rules import (
     DEMAND_RULES,
     PURPOSE_LABELS,
-    BookingForm,
     BookingRefused,
-    book_from_form,
     effective_status,
     purposes_for,
-    record_refusal,
     team_choices,
 )
 from .views import approval_queue, dashboard_bookings, day_board, my_bookings, week_calendar
 from .waitlist import join_waitlist, leave_waitlist
 
 __all__ = [
-    "BookingForm",
     "BookingRefused",
     "DEMAND_RULES",
     "PURPOSE_LABELS",
-    "RecurringForm",
     "approval_queue",
     "approve_booking",
     "book_from_form",

@@ -21,8 +21,6 @@ from app.models.teams import LiveSession, Team, TeamMember
 from app.services.bookings import waitlist as waitlist_service
 from app.services.bookings.rules import apply_due_statuses, effective_status, may_decide
 
-REASON_MAX = 500
-
 
 @dataclass
 class BookingView:
@@ -128,8 +126,6 @@ def cancel_booking(
     reason = reason.strip()
     if view.needs_reason and not reason:
         raise FormErrors({"reason": _l("Give a reason: the booker will see it.")})
-    if len(reason) > REASON_MAX:
-        raise FormErrors({"reason": _l("Use at most %(n)s characters.", n=REASON_MAX)})
     booking.status = BookingStatus.cancelled
     booking.cancelled_by_id = actor.id
     booking.cancelled_at = now
@@ -168,8 +164,6 @@ def reject_booking(
     reason = reason.strip()
     if not reason:
         raise FormErrors({"reason": _l("Give a reason: the booker will see it.")})
-    if len(reason) > REASON_MAX:
-        raise FormErrors({"reason": _l("Use at most %(n)s characters.", n=REASON_MAX)})
     booking.status = BookingStatus.rejected
     booking.decided_by_id, booking.decided_at = actor.id, now
     booking.decision_reason = reason

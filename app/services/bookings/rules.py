@@ -1,4 +1,4 @@
-"""The booking service: every rule a booking must pass, and making one.
+"""Every rule a booking must pass, and the statuses that time decides.
 
 Rules, each with a code that a refusal names: the studio is in service; the purpose fits
 the booker's role; the length fits the studio; not in the past; within the advance
@@ -8,16 +8,13 @@ with an active booking. A booking may name a team (``check_team``): an entrepren
 live session must, and a student may only name a team they are a current member of.
 
 The last rule is also the database's: a PostgreSQL exclusion constraint and an SQLite
-trigger (see the studios migration). On SQLite the request's write session starts with
-BEGIN IMMEDIATE, so the overlap check and the insert are one serialised transaction.
+trigger (see the studios migration). Making a booking under these rules: ``create``.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.config import settings
@@ -29,7 +26,6 @@ from app.models.base import utcnow
 from app.models.studios import (
     ACTIVE_STATUSES,
     Booking,
-    BookingRefusal,
     BookingStatus,
     Purpose,
     Studio,
@@ -38,8 +34,8 @@ from app.models.studios import (
 )
 from app.models.teams import Team, TeamMember
 from app.services import clock
-from app.services.bookings.slots import check_grid, next_free_slot
-from app.services.studios import get_studio, studio_hours
+from app.services.bookings.slots import check_grid
+from app.services.studios import studio_hours
 
 RULE_NAMES = {
     "inactive": N_("Studio in service"),
@@ -62,7 +58,6 @@ PURPOSE_LABELS = {
     Purpose.personal: N_("Personal practice"),
 }
 STAFF_ONLY_PURPOSES = frozenset({Purpose.course})
-NEXT_FREE_RULES = frozenset({"taken", "blackout", "closed", "past"})
 
 
 class BookingRefused(DomainError):
@@ -87,16 +82,6 @@ class BookingRefused(DomainError):
         self.starts_at = starts_at
         self.ends_at = ends_at
         self.next_free: clock.Slot | None = None
-
-
-@dataclass
-class BookingForm:
-    date: str = ""
-    time: str = ""
-    minutes: str = ""
-    purpose: str = ""
-    title: str = ""
-    team_id: str = ""
 
 
 def team_choices(session: Session, *, user: User) -> list[Team]:
@@ -143,16 +128,6 @@ def check_team(session: Session, *, user: User, purpose: str, team_id: int | Non
         )
 
 
-def parse_team_id(text: str) -> int | None:
-    """The team id of a form (None when blank); FormErrors when it is not a number."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 12:
-        raise FormErrors({"team_id": _l("Booking for a team: choose a team from the list.")})
-    return int(text)
-
-
 def purposes_for(user: User) -> list[str]:
     """The purposes a user may choose."""
     if user.role in (Role.admin, Role.teacher):
@@ -160,41 +135,18 @@ def purposes_for(user: User) -> list[str]:
     return [p.value for p in Purpose if p not in STAFF_ONLY_PURPOSES]
 
 
+def check_purpose(user: User, purpose: str) -> None:
+    """A purpose the booker's role may choose (course practice is for staff), beside the
+    purpose field of the form."""
+    if purpose not in purposes_for(user):
+        raise FormErrors({"purpose": _l("Choose a purpose.")})
+
+
 def may_decide(user: User, studio: Studio) -> bool:
     """Administrators decide for every studio; a named approver for theirs."""
     return user.role == Role.admin or (
         studio.approver_id is not None and studio.approver_id == user.id
     )
-
-
-def parse_form(studio: Studio, form: BookingForm, user: User) -> tuple[datetime, datetime, str]:
-    """UTC start and end and the purpose from the form, or FormErrors beside the fields."""
-    errors: dict = {}
-    day = clock.parse_date(form.date)
-    minute = clock.parse_hhmm(form.time)
-    if day is None:
-        errors["date"] = _l("Enter a date as YYYY-MM-DD.")
-    if minute is None or minute >= 24 * 60:
-        errors["time"] = _l("Enter a start time as HH:MM.")
-    try:
-        minutes = int(form.minutes)
-        if not 1 <= minutes <= 24 * 60:
-            raise ValueError
-    except ValueError:
-        errors["minutes"] = _l("Choose a length.")
-        minutes = 0
-    if form.purpose not in purposes_for(user):
-        errors["purpose"] = _l("Choose a purpose.")
-    if len(form.title) > 200:
-        errors["title"] = _l("Use at most %(n)s characters.", n=200)
-    starts_at = None
-    if not errors:
-        starts_at = clock.local_instant(day, minute)
-        if starts_at is None:
-            errors["time"] = _l("This local time does not exist (clocks change).")
-    if errors:
-        raise FormErrors(errors)
-    return starts_at, starts_at + timedelta(minutes=minutes), form.purpose
 
 
 def _refuse(rule: str, message: str, studio: Studio, starts_at, ends_at, **kw) -> BookingRefused:
@@ -392,115 +344,3 @@ def effective_status(booking: Booking, now: datetime | None = None) -> str:
     if status == BookingStatus.pending and now >= booking.starts_at:
         return BookingStatus.rejected
     return status
-
-
-def _is_overlap_error(exc: IntegrityError) -> bool:
-    orig = exc.orig
-    return getattr(orig, "sqlstate", None) == "23P01" or "overlaps an active booking" in str(orig)
-
-
-def insert_booking(session: Session, booking: Booking, studio: Studio) -> Booking:
-    """Insert under a savepoint; the database's overlap guard becomes a 'taken' refusal."""
-    try:
-        with session.begin_nested():
-            session.add(booking)
-    except IntegrityError as exc:
-        if not _is_overlap_error(exc):
-            raise
-        raise taken_refusal(studio, booking.starts_at, booking.ends_at, None) from exc
-    return booking
-
-
-def create_booking(
-    session: Session,
-    *,
-    actor: User,
-    studio_id: int,
-    starts_at: datetime,
-    ends_at: datetime,
-    purpose: str,
-    title: str = "",
-    now: datetime | None = None,
-    series_id: int | None = None,
-    check_quota: bool = True,
-    suggest: bool = True,
-    team_id: int | None = None,
-) -> Booking:
-    """Book a studio if every rule allows; pending when the studio needs approval."""
-    now = now or utcnow()
-    studio = get_studio(session, studio_id=studio_id)
-    check_team(session, user=actor, purpose=purpose, team_id=team_id)
-    apply_due_statuses(session, now=now, studio_id=studio.id)  # a no-show frees its room
-    hours = studio_hours(session, studio_id=studio.id)
-    try:
-        check_rules(
-            session,
-            studio=studio,
-            user=actor,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            purpose=purpose,
-            now=now,
-            hours=hours,
-            check_quota=check_quota,
-            team_id=team_id,
-        )
-        needs_approval = studio.requires_approval and not may_decide(actor, studio)
-        booking = Booking(
-            studio_id=studio.id,
-            user_id=actor.id,
-            purpose=purpose,
-            title=title.strip()[:200],
-            starts_at=starts_at,
-            ends_at=ends_at,
-            blocked_until=ends_at + timedelta(minutes=studio.buffer_minutes),
-            status=BookingStatus.pending if needs_approval else BookingStatus.approved,
-            series_id=series_id,
-            team_id=team_id,
-            decided_by_id=None if needs_approval else actor.id,
-            decided_at=None if needs_approval else now,
-        )
-        return insert_booking(session, booking, studio)
-    except BookingRefused as refusal:
-        if suggest and refusal.rule in NEXT_FREE_RULES:
-            refusal.next_free = next_free_slot(
-                session,
-                studio=studio,
-                hours=hours,
-                after=max(starts_at, now),
-                minutes=round((ends_at - starts_at).total_seconds() / 60),
-                now=now,
-            )
-        raise
-
-
-def book_from_form(session: Session, *, actor: User, studio_id: int, form: BookingForm) -> Booking:
-    """Parse the booking form and book (FormErrors or BookingRefused on failure)."""
-    studio = get_studio(session, studio_id=studio_id)
-    starts_at, ends_at, purpose = parse_form(studio, form, actor)
-    return create_booking(
-        session,
-        actor=actor,
-        studio_id=studio.id,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        purpose=purpose,
-        title=form.title,
-        team_id=parse_team_id(form.team_id),
-    )
-
-
-def record_refusal(session: Session, *, refusal: BookingRefused, user: User) -> None:
-    """Keep a refusal that shows unmet demand (call after rolling the booking back)."""
-    if refusal.rule not in DEMAND_RULES:
-        return
-    session.add(
-        BookingRefusal(
-            studio_id=refusal.studio_id,
-            user_id=user.id,
-            rule=refusal.rule,
-            starts_at=refusal.starts_at,
-            ends_at=refusal.ends_at,
-        )
-    )
-    session.flush()

@@ -10,18 +10,20 @@ from app.errors import Conflict, Forbidden, FormErrors, NotFound
 from app.models import User
 from app.models.base import utcnow
 from app.models.studios import Booking, Studio, WaitlistEntry, WaitlistStatus
+from app.schemas.bookings import BookingForm
+from app.services.bookings import create
 from app.services.bookings import rules as booking_service
 from app.services.studios import get_studio
 
 
 def join_waitlist(
-    session: Session, *, actor: User, studio_id: int, form: booking_service.BookingForm, now=None
+    session: Session, *, actor: User, studio_id: int, form: BookingForm, now=None
 ) -> WaitlistEntry:
     """Queue for a slot that is taken; refused when it is free or another rule forbids it."""
     now = now or utcnow()
     studio = get_studio(session, studio_id=studio_id)
-    starts_at, ends_at, purpose = booking_service.parse_form(studio, form, actor)
-    team_id = booking_service.parse_team_id(form.team_id)
+    booking_service.check_purpose(actor, form.purpose)
+    (starts_at, ends_at), purpose, team_id = form.span(), form.purpose, form.team_id
     booking_service.check_team(session, user=actor, purpose=purpose, team_id=team_id)
     booking_service.apply_due_statuses(session, now=now, studio_id=studio.id)
     try:
@@ -54,7 +56,7 @@ def join_waitlist(
         studio_id=studio.id,
         user_id=actor.id,
         purpose=purpose,
-        title=form.title.strip()[:200],
+        title=form.title,
         starts_at=starts_at,
         ends_at=ends_at,
         team_id=team_id,
@@ -97,7 +99,7 @@ def promote(session: Session, *, studio: Studio, freed: Booking, now: datetime |
         if not user.is_active:
             continue
         try:
-            booking = booking_service.create_booking(
+            booking = create.create_booking(
                 session,
                 actor=user,
                 studio_id=studio.id,

@@ -1,21 +1,19 @@
 """Evaluation: what routers and other domains use, re-exported."""
 
 from .charts import comparison, histogram, radar
-from .compute import Evaluation, Period, StudentScore, academic_year, evaluate
+from .compute import Evaluation, StudentScore, evaluate
 from .jobs import (
     MEDIA_TYPES,
     get_job,
     is_stale,
     job_file,
     launch,
-    parse_period,
     recent_jobs,
     retry_job,
     run_pending,
     start_export,
 )
 from .outcomes import (
-    OutcomeForm,
     OutcomesRejected,
     commit_import,
     create_import,
@@ -23,6 +21,7 @@ from .outcomes import (
     discard_import,
     get_outcome,
     list_outcomes,
+    outcome_form,
     preview_import,
     save_outcome,
     template_csv,
@@ -40,6 +39,7 @@ from .scheme import (
     list_versions,
     save_scheme,
 )
+from .scoring import Period, academic_year
 from .snapshots import compare, get_snapshot, publish, snapshot_evaluation
 from .views import (
     cohort_dashboard,
@@ -57,7 +57,6 @@ __all__ = [
     "LEVELS",
     "MEDIA_TYPES",
     "OUTCOMES",
-    "OutcomeForm",
     "OutcomesRejected",
     "Period",
     "StudentScore",
@@ -85,8 +84,8 @@ __all__ = [
     "launch",
     "list_outcomes",
     "list_versions",
+    "outcome_form",
     "overview",
-    "parse_period",
     "preview_import",
     "publish",
     "radar",

@@ -17,17 +17,16 @@ from sqlmodel import Session, select
 
 from app import db
 from app.config import settings
-from app.errors import Conflict, Forbidden, FormErrors, NotFound
-from app.i18n import lazy_gettext as _l
+from app.errors import Conflict, Forbidden, NotFound
 from app.models import Role, User
 from app.models.base import utcnow
 from app.models.evaluation import EvaluationSnapshot, ExportJob, JobStatus
+from app.schemas.evaluation import ExportForm
 from app.services.evaluation import access
 from app.services.evaluation import compute as evaluation
 from app.services.evaluation import scheme as scheme_service
 from app.services.evaluation import snapshots as snapshot_service
 
-FORMATS = ("csv", "xlsx", "pdf")
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -37,62 +36,21 @@ STALE_AFTER = timedelta(minutes=15)  # a running job silent this long has died w
 _threads: dict[int, threading.Thread] = {}
 
 
-def parse_period(start: str, end: str, errors: dict) -> evaluation.Period | None:
-    """A period from two ISO dates (both included), with errors beside the fields."""
-    dates = {}
-    for name, text in (("start", start), ("end", end)):
-        try:
-            dates[name] = date.fromisoformat((text or "").strip())
-        except ValueError:
-            errors[name] = _l("Enter the date as YYYY-MM-DD.")
-    if len(dates) != 2:
-        return None
-    if dates["end"] < dates["start"]:
-        errors["end"] = _l("The end must not be before the start.")
-        return None
-    if (dates["end"] - dates["start"]).days > 366 * 6:
-        errors["end"] = _l("A period can be at most six years long.")
-        return None
-    return evaluation.Period(dates["start"], dates["end"])
-
-
-def start_export(
-    session: Session,
-    *,
-    actor: User,
-    cohort_ids: list[int],
-    start: str,
-    end: str,
-    file_format: str,
-    snapshot_id: int | None = None,
-) -> ExportJob:
+def start_export(session: Session, *, actor: User, form: ExportForm) -> ExportJob:
     """Queue an export of the cohorts' evaluation (or of a published snapshot)."""
-    errors: dict = {}
-    if file_format not in FORMATS:
-        errors["file_format"] = _l("Choose CSV, XLSX or PDF.")
-    params: dict = {}
-    if snapshot_id is not None:
-        snapshot = snapshot_service.get_snapshot(session, user=actor, snapshot_id=snapshot_id)
-        params = {"snapshot_id": snapshot.id}
+    if form.snapshot_id is not None:
+        snapshot = snapshot_service.get_snapshot(session, user=actor, snapshot_id=form.snapshot_id)
+        params: dict = {"snapshot_id": snapshot.id}
     else:
-        period = parse_period(start, end, errors)
-        if not cohort_ids:
-            errors["cohort_ids"] = _l("Choose at least one cohort.")
-        elif len(cohort_ids) > 200:
-            errors["cohort_ids"] = _l("Choose at most 200 cohorts.")
-        if errors:
-            raise FormErrors(errors)
-        access.check_cohorts(session, user=actor, cohort_ids=cohort_ids)
+        access.check_cohorts(session, user=actor, cohort_ids=form.cohort_ids)
         params = {
-            "cohort_ids": sorted(set(cohort_ids)),
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
+            "cohort_ids": sorted(set(form.cohort_ids)),
+            "start": form.start.isoformat(),  # type: ignore[union-attr]
+            "end": form.end.isoformat(),  # type: ignore[union-attr]
         }
-    if errors:
-        raise FormErrors(errors)
     purge_expired(session)
     job = ExportJob(
-        kind="evaluation", file_format=file_format, params=params, created_by_id=actor.id
+        kind="evaluation", file_format=form.file_format, params=params, created_by_id=actor.id
     )
     session.add(job)
     session.flush()

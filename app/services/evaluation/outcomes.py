@@ -19,6 +19,8 @@ from app.i18n import lazy_gettext as _l
 from app.models import Cohort, StudentProfile, User
 from app.models.base import utcnow
 from app.models.evaluation import GraduateOutcome, OutcomeImport
+from app.schemas.base import FormValues
+from app.schemas.evaluation import OutcomeForm
 from app.services import roster as roster_service
 from app.services.clock import today
 from app.services.evaluation.scheme import OUTCOMES
@@ -65,22 +67,9 @@ REJECTED = N_(
 )
 
 
-@dataclass
-class OutcomeForm:
-    student_number: str = ""
-    outcome: str = ""
-    organisation: str = ""
-    outcome_on: str = ""
-    note: str = ""
-
-
 def _key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip().lower()
     return re.sub(r"[\s_*:：()（）]+", "", text)
-
-
-def _clean(value: Any, limit: int) -> str:
-    return str(value or "").replace("\x00", "").strip()[:limit]
 
 
 def _date(text: str) -> date | None:
@@ -98,7 +87,7 @@ def _check(values: dict[str, str], errors: dict, students: dict[str, tuple[User,
     if not number:
         errors["student_number"] = _l("Enter the student number.")
     elif found is None:
-        errors["student_number"] = _l("No student has the number %(n)s.", n=number)
+        errors["student_number"] = _unknown_student(number)
     elif values.get("full_name") and values["full_name"].strip() != found[0].full_name:
         errors["full_name"] = _l(
             "The name does not match the student %(n)s (%(name)s).",
@@ -120,6 +109,10 @@ def _check(values: dict[str, str], errors: dict, students: dict[str, tuple[User,
     if len(values.get("note", "")) > 500:
         errors["note"] = _l("Keep the note under 500 characters.")
     return (found[0] if found else None), outcome, on
+
+
+def _unknown_student(number: str) -> Any:
+    return _l("No student has the number %(n)s.", n=number)
 
 
 def _students_by_number(session: Session, numbers: list[str]):
@@ -161,20 +154,25 @@ def _upsert(session: Session, items: list[tuple[User, str, date, str, str]], act
 
 def save_outcome(session: Session, *, actor: User, form: OutcomeForm) -> GraduateOutcome:
     """Record (or replace) one student's outcome."""
-    values = {
-        "student_number": _clean(form.student_number, 32),
-        "outcome": form.outcome,
-        "organisation": _clean(form.organisation, 201),
-        "outcome_on": form.outcome_on,
-        "note": _clean(form.note, 501),
-    }
-    errors: dict = {}
-    students = _students_by_number(session, [values["student_number"]])
-    user, outcome, on = _check(values, errors, students)
-    if errors:
-        raise FormErrors(errors)
-    _upsert(session, [(user, outcome, on, values["organisation"], values["note"])], actor.id)
+    found = _students_by_number(session, [form.student_number]).get(form.student_number)
+    if found is None:
+        raise FormErrors({"student_number": _unknown_student(form.student_number)})
+    user = found[0]
+    item = (user, str(form.outcome), form.outcome_on, form.organisation, form.note)
+    _upsert(session, [item], actor.id)
     return session.exec(select(GraduateOutcome).where(GraduateOutcome.student_id == user.id)).one()
+
+
+def outcome_form(session: Session, *, outcome_id: int) -> FormValues:
+    """A recorded outcome as the form shows it, for correcting it."""
+    record, _student, profile = get_outcome(session, outcome_id=outcome_id)
+    return OutcomeForm.initial(
+        student_number=profile.student_number,
+        outcome=record.outcome,
+        organisation=record.organisation,
+        outcome_on=record.outcome_on.isoformat(),
+        note=record.note,
+    )
 
 
 def delete_outcome(session: Session, *, outcome_id: int) -> None:

@@ -15,7 +15,7 @@ from app.models import Cohort, User
 from app.models.evaluation import GraduateOutcome
 from app.models.teams import LiveSession, PlatformAccount, Project, Team
 from app.services import contests as contest_service
-from app.services.evaluation import access
+from app.services.evaluation import access, figures, scoring
 from app.services.evaluation import compute as evaluation
 from app.services.evaluation import scheme as scheme_service
 
@@ -129,7 +129,7 @@ def score_page(
                 award_url(kind, source),
             )
         )
-    shares = evaluation.session_shares(period)
+    shares = figures.session_shares(period)
     for sid, team_id, team_name, on, theme, income, n, share in session.exec(
         select(
             shares.c.sid,
@@ -150,8 +150,8 @@ def score_page(
         page.sessions.append(
             SessionRecord(sid, team_id, team_name, on, theme, int(income), int(n), int(share))
         )
-    accounts = evaluation.account_figures(period)
-    members = evaluation.memberships(period)
+    accounts = figures.account_figures(period)
+    members = figures.memberships(period)
     for account_id, team_id, team_name, platform, handle, followers, growth in session.exec(
         select(
             accounts.c.account_id,
@@ -188,5 +188,5 @@ def score_page(
     reach = params["follower_factor"] * math.log10(1 + score.followers) + params[
         "growth_factor"
     ] * math.log10(1 + max(score.growth, 0))
-    page.reach_points = float(evaluation.q(min(float(params["influence_cap"]), reach)))
+    page.reach_points = float(scoring.q(min(float(params["influence_cap"]), reach)))
     return page

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.errors import Forbidden, NotFound
 from app.models import Cohort, User
 from app.models.evaluation import EvaluationSnapshot, EvaluationSnapshotRow
-from app.services.evaluation import access
+from app.services.evaluation import access, scoring
 from app.services.evaluation import compute as evaluation
 from app.services.evaluation import scheme as scheme_service
 from app.services.evaluation.scheme import DIMENSIONS
@@ -44,7 +44,7 @@ def _centi(value: Decimal) -> int:
 
 
 def _decimal(centi: int) -> Decimal:
-    return (Decimal(centi) / 100).quantize(evaluation.CENT)
+    return (Decimal(centi) / 100).quantize(scoring.CENT)
 
 
 def summary_json(summary: evaluation.CohortSummary) -> dict[str, Any]:

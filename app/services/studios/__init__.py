@@ -1,9 +1,9 @@
 """Studios: what routers and other domains use, re-exported."""
 
+from app.schemas.studios import SLOT_CHOICES
+
 from .photos import PHOTO_MAX_BYTES, get_photo, set_photo, studios_with_photo
 from .rooms import (
-    SLOT_CHOICES,
-    StudioForm,
     add_blackout,
     approver_choices,
     get_studio,
@@ -21,7 +21,6 @@ __all__ = [
     "PHOTO_MAX_BYTES",
     "Report",
     "SLOT_CHOICES",
-    "StudioForm",
     "add_blackout",
     "approver_choices",
     "chart",

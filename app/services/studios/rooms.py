@@ -1,6 +1,6 @@
 """Studios (administrators): settings, opening hours, blackouts; the studio list."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func
@@ -17,27 +17,10 @@ from app.models.studios import (
     StudioBlackout,
     StudioHours,
 )
+from app.schemas.base import FormValues
+from app.schemas.fields import hhmm_input
+from app.schemas.studios import BlackoutForm, StudioForm
 from app.services import clock as st
-
-SLOT_CHOICES = (15, 20, 30, 45, 60, 90, 120)
-
-
-@dataclass
-class StudioForm:
-    name: str = ""
-    location: str = ""
-    capacity: str = "6"
-    equipment: str = ""
-    slot_minutes: str = "30"
-    min_minutes: str = "30"
-    max_minutes: str = "180"
-    advance_days: str = "14"
-    buffer_minutes: str = "0"
-    requires_approval: bool = False
-    approver_id: str = ""
-    is_active: bool = True
-    # weekday -> (opens "HH:MM", closes "HH:MM"); empty strings mean closed that day
-    hours: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,108 +58,85 @@ def approver_choices(session: Session) -> list[User]:
     return list(session.exec(query).all())
 
 
-def studio_form(session: Session, studio: Studio) -> StudioForm:
+# A new studio starts from these settings, open 08:00–22:00 every day.
+_NEW_STUDIO = {
+    "capacity": 6,
+    "slot_minutes": 30,
+    "min_minutes": 30,
+    "max_minutes": 180,
+    "advance_days": 14,
+    "buffer_minutes": 0,
+    "is_active": True,
+}
+_NEW_HOURS = (("opens", "08:00"), ("closes", "22:00"))
+# Form fields stored as they are.
+_COLUMNS = (
+    "name",
+    "location",
+    "capacity",
+    "slot_minutes",
+    "min_minutes",
+    "max_minutes",
+    "advance_days",
+    "buffer_minutes",
+    "requires_approval",
+    "approver_id",
+    "is_active",
+)
+
+
+def studio_form(session: Session, studio: Studio | None = None) -> FormValues:
+    """A studio's settings as its form shows them; a new studio's defaults without one."""
+    if studio is None:
+        days = {f"{edge}_{d}": time for d in range(7) for edge, time in _NEW_HOURS}
+        return StudioForm.initial(**_NEW_STUDIO, **days)
     hours = studio_hours(session, studio_id=studio.id)
-    return StudioForm(
+    days = {}
+    for weekday, row in hours.items():
+        days[f"opens_{weekday}"] = hhmm_input(row.opens)
+        days[f"closes_{weekday}"] = hhmm_input(row.closes)
+    return StudioForm.initial(
         name=studio.name,
         location=studio.location,
-        capacity=str(studio.capacity),
+        capacity=studio.capacity,
         equipment=studio.equipment,
-        slot_minutes=str(studio.slot_minutes),
-        min_minutes=str(studio.min_minutes),
-        max_minutes=str(studio.max_minutes),
-        advance_days=str(studio.advance_days),
-        buffer_minutes=str(studio.buffer_minutes),
+        slot_minutes=studio.slot_minutes,
+        min_minutes=studio.min_minutes,
+        max_minutes=studio.max_minutes,
+        advance_days=studio.advance_days,
+        buffer_minutes=studio.buffer_minutes,
         requires_approval=studio.requires_approval,
-        approver_id=str(studio.approver_id or ""),
+        approver_id=studio.approver_id,
         is_active=studio.is_active,
-        hours={d: (st.hhmm(h.opens), st.hhmm(h.closes)) for d, h in hours.items()},
+        **days,
     )
 
 
-def _int(errors: dict, name: str, value: str, low: int, high: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        errors[name] = _l("Enter a whole number.")
-        return low
-    if not low <= number <= high:
-        errors[name] = _l("Enter a number from %(low)s to %(high)s.", low=low, high=high)
-    return number
-
-
-def _validate(session: Session, form: StudioForm, studio_id: int | None) -> tuple[dict, dict]:
-    """The column values and opening hours of a studio form; FormErrors when invalid."""
+def _checked_values(session: Session, form: StudioForm, studio_id: int | None) -> dict:
+    """The studio's column values; FormErrors for a name in use or an approver who is not
+    an active teacher."""
     errors: dict = {}
-    values: dict = {}
-    name = form.name.strip()
-    if not name:
-        errors["name"] = _l("Enter a name.")
-    elif len(name) > 100:
-        errors["name"] = _l("Use at most %(n)s characters.", n=100)
-    else:
-        clash = session.exec(
-            select(Studio.id).where(func.lower(Studio.name) == name.lower())
-        ).first()
-        if clash is not None and clash != studio_id:
-            errors["name"] = _l("Another studio already has this name.")
-    values["name"] = name
-    values["location"] = form.location.strip()[:200]
-    values["equipment"] = "\n".join(
-        line.strip()[:100] for line in form.equipment.splitlines()[:50] if line.strip()
-    )
-    values["capacity"] = _int(errors, "capacity", form.capacity, 1, 500)
-    slot = _int(errors, "slot_minutes", form.slot_minutes, 15, 120)
-    if "slot_minutes" not in errors and slot not in SLOT_CHOICES:
-        errors["slot_minutes"] = _l("Choose one of the offered slot sizes.")
-    values["slot_minutes"] = slot
-    for name_ in ("min_minutes", "max_minutes"):
-        values[name_] = _int(errors, name_, getattr(form, name_), 15, 24 * 60)
-        if name_ not in errors and slot and values[name_] % slot:
-            errors[name_] = _l("Use a multiple of the slot size (%(n)s minutes).", n=slot)
-    lengths_ok = not errors.keys() & {"min_minutes", "max_minutes"}
-    if lengths_ok and values["min_minutes"] > values["max_minutes"]:
-        errors["max_minutes"] = _l("The maximum must not be below the minimum.")
-    values["advance_days"] = _int(errors, "advance_days", form.advance_days, 1, 365)
-    values["buffer_minutes"] = _int(errors, "buffer_minutes", form.buffer_minutes, 0, 240)
-    values["requires_approval"] = bool(form.requires_approval)
-    values["is_active"] = bool(form.is_active)
-    approver_id = None
-    if form.approver_id.strip():
-        try:
-            approver = session.get(User, int(form.approver_id))
-        except ValueError:
-            approver = None
+    clash = session.exec(
+        select(Studio.id).where(func.lower(Studio.name) == form.name.lower())
+    ).first()
+    if clash is not None and clash != studio_id:
+        errors["name"] = _l("Another studio already has this name.")
+    if form.approver_id is not None:
+        approver = session.get(User, form.approver_id)
         if approver is None or approver.role != Role.teacher or not approver.is_active:
             errors["approver_id"] = _l(
                 "Choose an active teacher, or leave it to the administrators."
             )
-        else:
-            approver_id = approver.id
-    values["approver_id"] = approver_id
-    hours: dict[int, tuple[int, int]] = {}
-    for weekday in range(7):
-        opens_text, closes_text = form.hours.get(weekday, ("", ""))
-        if not opens_text.strip() and not closes_text.strip():
-            continue
-        opens, closes = st.parse_hhmm(opens_text), st.parse_hhmm(closes_text)
-        key = f"hours_{weekday}"
-        if opens is None or closes is None:
-            errors[key] = _l("Enter both times as HH:MM, or leave both empty for a closed day.")
-        elif opens >= closes:
-            errors[key] = _l("The closing time must be after the opening time.")
-        elif slot and (opens % slot or closes % slot):
-            errors[key] = _l("Times must fall on the slot grid (every %(n)s minutes).", n=slot)
-        else:
-            hours[weekday] = (opens, closes)
     if errors:
         raise FormErrors(errors)
-    return values, hours
+    values = {name: getattr(form, name) for name in _COLUMNS}
+    values["equipment"] = form.equipment_text()
+    return values
 
 
 def save_studio(session: Session, *, form: StudioForm, studio_id: int | None = None) -> Studio:
     """Create a studio, or update one, with its weekly opening hours."""
-    values, hours = _validate(session, form, studio_id)
+    values = _checked_values(session, form, studio_id)
     if studio_id is None:
         studio = Studio(**values)
     else:
@@ -186,7 +146,7 @@ def save_studio(session: Session, *, form: StudioForm, studio_id: int | None = N
     session.add(studio)
     session.flush()
     session.exec(delete(StudioHours).where(StudioHours.studio_id == studio.id))
-    for weekday, (opens, closes) in hours.items():
+    for weekday, (opens, closes) in form.hours().items():
         session.add(StudioHours(studio_id=studio.id, weekday=weekday, opens=opens, closes=closes))
     session.flush()
     return studio
@@ -273,30 +233,11 @@ def list_blackouts(session: Session, *, studio_id: int, now: datetime | None = N
 
 
 def add_blackout(
-    session: Session,
-    *,
-    studio_id: int,
-    actor: User,
-    start_date: str,
-    start_time: str,
-    end_date: str,
-    end_time: str,
-    reason: str,
+    session: Session, *, studio_id: int, actor: User, form: BlackoutForm
 ) -> StudioBlackout:
     """Close a studio for a period; refused while active bookings fall inside it."""
     get_studio(session, studio_id=studio_id)
-    errors: dict = {}
-    starts_at = _local(errors, "starts", start_date, start_time or "00:00")
-    ends_at = _local(errors, "ends", end_date, end_time or "24:00")
-    reason = reason.strip()
-    if not reason:
-        errors["reason"] = _l("Say why the studio is closed (e.g. maintenance, exams).")
-    elif len(reason) > 200:
-        errors["reason"] = _l("Use at most %(n)s characters.", n=200)
-    if starts_at and ends_at and ends_at <= starts_at:
-        errors["ends"] = _l("The end must be after the start.")
-    if errors:
-        raise FormErrors(errors)
+    starts_at, ends_at = form.starts_at(), form.ends_at()
     clashes = session.exec(
         select(func.count())
         .select_from(Booking)
@@ -319,26 +260,12 @@ def add_blackout(
         studio_id=studio_id,
         starts_at=starts_at,
         ends_at=ends_at,
-        reason=reason,
+        reason=form.reason,
         created_by_id=actor.id,
     )
     session.add(blackout)
     session.flush()
     return blackout
-
-
-def _local(errors: dict, key: str, day_text: str, time_text: str) -> datetime | None:
-    day = st.parse_date(day_text)
-    minute = st.parse_hhmm(time_text)
-    if day is None or minute is None:
-        errors[key] = _l("Enter a date (YYYY-MM-DD) and a time (HH:MM).")
-        return None
-    instant = st.local_instant(day, minute) if minute < 24 * 60 else None
-    if minute == 24 * 60:
-        instant = st.day_start(day + timedelta(days=1))
-    if instant is None:
-        errors[key] = _l("This local time does not exist (clocks change).")
-    return instant
 
 
 def remove_blackout(session: Session, *, studio_id: int, blackout_id: int) -> None:

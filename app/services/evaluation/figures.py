@@ -1,0 +1,228 @@
+"""The records behind the evaluation, summed on the database: a fixed number of aggregate
+queries whatever the number of students (award facts, income shares of live sessions,
+followers of the teams' accounts, graduate outcomes, team memberships)."""
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, select
+
+from app.models import StudentProfile, User
+from app.models.evaluation import GraduateOutcome
+from app.models.teams import (
+    FollowerSnapshot,
+    LiveSession,
+    PlatformAccount,
+    Project,
+    SessionStatus,
+    Team,
+    TeamMember,
+)
+from app.services import contests as contest_service
+from app.services.evaluation.scoring import Period
+
+
+def student_ids(cohort_ids: list[int]):
+    """The user ids of the cohorts' students: a subquery."""
+    return select(StudentProfile.user_id).where(StudentProfile.cohort_id.in_(cohort_ids))  # type: ignore[union-attr]
+
+
+def students(session: Session, cohort_ids: list[int]):
+    """(user_id, student number, name, cohort_id) of the cohorts' students, in order."""
+    return session.exec(
+        select(User.id, StudentProfile.student_number, User.full_name, StudentProfile.cohort_id)
+        .join(StudentProfile, StudentProfile.user_id == User.id)
+        .where(StudentProfile.cohort_id.in_(cohort_ids))  # type: ignore[union-attr]
+        .order_by(StudentProfile.cohort_id, StudentProfile.student_number)
+    ).all()
+
+
+def award_counts(session: Session, *, cohort_ids: list[int], period: Period):
+    """(student_id, level, award, count) of the award facts in the period."""
+    facts = contest_service.award_facts(start=period.start, end=period.end).subquery()
+    return session.exec(
+        select(facts.c.student_id, facts.c.level, facts.c.award, func.count())
+        .where(facts.c.student_id.in_(student_ids(cohort_ids)))
+        .group_by(facts.c.student_id, facts.c.level, facts.c.award)
+    ).all()
+
+
+def _active_on_session():
+    return and_(
+        TeamMember.team_id == LiveSession.team_id,
+        TeamMember.joined_on <= LiveSession.session_date,
+        or_(TeamMember.left_on.is_(None), TeamMember.left_on > LiveSession.session_date),  # type: ignore[union-attr,operator]
+    )
+
+
+def session_shares(period: Period):
+    """(sid, uid, income_fen, share_fen) for every completed session of the period and
+    every member active on its date: a subquery."""
+    pairs = (
+        select(
+            LiveSession.id.label("sid"),  # type: ignore[union-attr]
+            TeamMember.user_id.label("uid"),
+            LiveSession.income_fen.label("income"),
+        )
+        .distinct()
+        .join(TeamMember, _active_on_session())
+        .where(
+            LiveSession.status == SessionStatus.completed.value,
+            LiveSession.session_date >= period.start,
+            LiveSession.session_date < period.end_exclusive,
+        )
+        .subquery()
+    )
+    counts = select(pairs.c.sid, func.count().label("n")).group_by(pairs.c.sid).subquery()
+    return (
+        select(
+            pairs.c.sid,
+            pairs.c.uid,
+            pairs.c.income,
+            (pairs.c.income / counts.c.n).label("share"),  # integer division: whole fen
+            counts.c.n,
+        )
+        .join(counts, counts.c.sid == pairs.c.sid)
+        .subquery()
+    )
+
+
+def income_sums(session: Session, cohort_ids: list[int], period: Period):
+    """(user_id, sessions, income share in fen) of each student with a share."""
+    shares = session_shares(period)
+    return session.exec(
+        select(shares.c.uid, func.count(), func.sum(shares.c.share))
+        .where(shares.c.uid.in_(student_ids(cohort_ids)))
+        .group_by(shares.c.uid)
+    ).all()
+
+
+def account_figures(period: Period):
+    """(account_id, team_id, followers, growth) from the snapshots recorded in the period."""
+    bounds = (
+        select(
+            FollowerSnapshot.account_id,
+            func.min(FollowerSnapshot.recorded_on).label("first_on"),
+            func.max(FollowerSnapshot.recorded_on).label("last_on"),
+        )
+        .where(
+            FollowerSnapshot.recorded_on >= period.start,
+            FollowerSnapshot.recorded_on <= period.end,
+        )
+        .group_by(FollowerSnapshot.account_id)
+        .subquery()
+    )
+    first = FollowerSnapshot.__table__.alias("first_snapshot")
+    last = FollowerSnapshot.__table__.alias("last_snapshot")
+    return (
+        select(
+            bounds.c.account_id,
+            Project.team_id,
+            last.c.followers.label("followers"),
+            (last.c.followers - first.c.followers).label("growth"),
+        )
+        .join(PlatformAccount, PlatformAccount.id == bounds.c.account_id)
+        .join(Project, Project.id == PlatformAccount.project_id)
+        .join(
+            first,
+            and_(
+                first.c.account_id == bounds.c.account_id, first.c.recorded_on == bounds.c.first_on
+            ),
+        )
+        .join(
+            last,
+            and_(last.c.account_id == bounds.c.account_id, last.c.recorded_on == bounds.c.last_on),
+        )
+        .subquery()
+    )
+
+
+def memberships(period: Period):
+    """(team_id, user_id) of members whose stint overlaps the period (distinct)."""
+    return (
+        select(TeamMember.team_id, TeamMember.user_id)
+        .distinct()
+        .where(
+            TeamMember.joined_on <= period.end,
+            or_(TeamMember.left_on.is_(None), TeamMember.left_on > period.start),  # type: ignore[union-attr,operator]
+        )
+        .subquery()
+    )
+
+
+def follower_sums(session: Session, cohort_ids: list[int], period: Period):
+    """(user_id, followers, growth) summed over the accounts of each student's teams."""
+    accounts = account_figures(period)
+    members = memberships(period)
+    pairs = (
+        select(members.c.user_id, accounts.c.account_id, accounts.c.followers, accounts.c.growth)
+        .distinct()
+        .join(accounts, accounts.c.team_id == members.c.team_id)
+        .where(members.c.user_id.in_(student_ids(cohort_ids)))
+        .subquery()
+    )
+    return session.exec(
+        select(pairs.c.user_id, func.sum(pairs.c.followers), func.sum(pairs.c.growth)).group_by(
+            pairs.c.user_id
+        )
+    ).all()
+
+
+def outcomes(session: Session, cohort_ids: list[int], period: Period):
+    """(user_id, outcome, organisation) recorded by the end of the period."""
+    return session.exec(
+        select(
+            GraduateOutcome.student_id, GraduateOutcome.outcome, GraduateOutcome.organisation
+        ).where(
+            GraduateOutcome.student_id.in_(student_ids(cohort_ids)),
+            GraduateOutcome.outcome_on <= period.end,
+        )
+    ).all()
+
+
+def team_names(session: Session, cohort_ids: list[int], period: Period):
+    """(user_id, team_id, team name) of the teams each student was in, by name."""
+    members = memberships(period)
+    return session.exec(
+        select(members.c.user_id, Team.id, Team.name)
+        .join(Team, Team.id == members.c.team_id)
+        .where(members.c.user_id.in_(student_ids(cohort_ids)))
+        .order_by(Team.name)
+    ).all()
+
+
+def team_figures(session: Session, team_ids: list[int], period: Period):
+    """Per team: completed sessions and income in the period, followers and growth."""
+    if not team_ids:
+        return {}, {}
+    income = session.exec(
+        select(LiveSession.team_id, func.count(), func.sum(LiveSession.income_fen))
+        .where(
+            LiveSession.status == SessionStatus.completed.value,
+            LiveSession.session_date >= period.start,
+            LiveSession.session_date < period.end_exclusive,
+            LiveSession.team_id.in_(team_ids),  # type: ignore[attr-defined]
+        )
+        .group_by(LiveSession.team_id)
+    ).all()
+    accounts = account_figures(period)
+    followers = session.exec(
+        select(accounts.c.team_id, func.sum(accounts.c.followers), func.sum(accounts.c.growth))
+        .where(accounts.c.team_id.in_(team_ids))
+        .group_by(accounts.c.team_id)
+    ).all()
+    return (
+        {t: (int(n), int(s or 0)) for t, n, s in income},
+        {t: (int(f or 0), int(g or 0)) for t, f, g in followers},
+    )
+
+
+def cohort_sessions(session: Session, cohort_ids: list[int], period: Period) -> dict[int, int]:
+    """Per cohort: the distinct sessions whose income was shared to its students."""
+    shares = session_shares(period)
+    return dict(
+        session.exec(
+            select(StudentProfile.cohort_id, func.count(func.distinct(shares.c.sid)))
+            .join(StudentProfile, StudentProfile.user_id == shares.c.uid)
+            .where(StudentProfile.cohort_id.in_(cohort_ids))  # type: ignore[union-attr]
+            .group_by(StudentProfile.cohort_id)
+        ).all()
+    )
