@@ -5,13 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import Auth, CurrentUser
 from app.errors import FormErrors
 from app.services import accounts as account_service
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/account")
+router = APIRouter(prefix="/account", route_class=SessionRoute)
 
 
 @router.get("/password")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.config import settings
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import Auth, CurrentUser, safe_next
 from app.errors import Invalid, TooManyAttempts
 from app.i18n import LOCALES, gettext
@@ -14,7 +14,7 @@ from app.security import LOCALE_COOKIE, SESSION_COOKIE, sign, unsign
 from app.services import accounts as account_service
 from app.web import redirect, render
 
-router = APIRouter()
+router = APIRouter(route_class=SessionRoute)
 
 
 def _client_ip(request: Request) -> str | None:

@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 from app import db
 from app.services.health import database_status
 
-router = APIRouter()
+router = APIRouter(route_class=db.SessionRoute)
 
 
 @router.get("/healthz", include_in_schema=False)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import CurrentUser, PathId, Staff
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
@@ -15,7 +15,7 @@ from app.services import evaluation as evaluation_service
 from app.services.evaluation import Period
 from app.web import redirect, render
 
-router = APIRouter(prefix="/jobs")
+router = APIRouter(prefix="/jobs", route_class=SessionRoute)
 Text = Annotated[str, Form(max_length=20)]
 
 
