@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
@@ -71,7 +72,14 @@ def build_engine(url: str) -> Engine:
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        # An unreachable server answers no page until the connection attempt gives up.
+        connect_args={"connect_timeout": 5},
+    )
 
 
 engine: Engine = build_engine(settings.database_url)
@@ -117,6 +125,34 @@ def _no_sql_while_rendering(conn, cursor, statement, parameters, context, execut
         f"{template} read from the database while rendering: load what the page shows "
         f"before rendering it (after a rollback, read it again). SQL: {statement[:200]}"
     )
+
+
+BUSY_RETRY_SECONDS = 5  # a lock or the pool: busy for a moment
+DOWN_RETRY_SECONDS = 30  # the server is down or out of reach
+
+
+def retry_after(exc: BaseException) -> int | None:
+    """Seconds after which a request that failed with ``exc`` is worth sending again, or
+    None when ``exc`` is a fault of the request or of the code, not of the database's state.
+
+    The database cannot answer now when it is unreachable or shut down, when no pooled
+    connection came free in time, or (SQLite) when the write lock stayed taken for the
+    whole busy timeout ("database is locked")."""
+    if isinstance(exc, sa_exc.TimeoutError):
+        return BUSY_RETRY_SECONDS
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    if exc.connection_invalidated:
+        return DOWN_RETRY_SECONDS
+    if not isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return None  # integrity, data, programming errors: the request or the code
+    message = str(exc.orig).lower()
+    if any(word in message for word in ("locked", "busy", "deadlock", "canceling statement")):
+        return BUSY_RETRY_SECONDS
+    sqlite = type(exc.orig).__module__.startswith("sqlite3")
+    if sqlite and "unable to open" not in message and "disk i/o" not in message:
+        return None  # SQLite calls a broken statement an OperationalError too
+    return DOWN_RETRY_SECONDS
 
 
 T = TypeVar("T")
