@@ -1,15 +1,23 @@
 """Engine, metadata naming convention and the per-request session."""
 
+import functools
+import inspect
+import logging
 from collections.abc import AsyncIterator, Callable
+from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 from sqlalchemy import MetaData, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 from starlette.concurrency import run_in_threadpool
 
 from app.config import VAR_DIR, settings
+
+log = logging.getLogger("chanjiao")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -64,7 +72,14 @@ def build_engine(url: str) -> Engine:
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        # An unreachable server answers no page until the connection attempt gives up.
+        connect_args={"connect_timeout": 5},
+    )
 
 
 engine: Engine = build_engine(settings.database_url)
@@ -84,6 +99,60 @@ def configure_engine(url: str) -> Engine:
     engine = _engines[url]
     write_engine = engine.execution_options(sqlite_immediate=True)
     return engine
+
+
+# The template being rendered, if any (set by app.web.render).
+rendering_template: ContextVar[str] = ContextVar("rendering_template", default="")
+
+
+class TemplateQueried(RuntimeError):
+    """A template reached the database while rendering."""
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _no_sql_while_rendering(conn, cursor, statement, parameters, context, executemany):
+    """A page reads what it shows before it renders. An object a rollback expired, or a lazy
+    relationship, would otherwise be loaded while the template runs, on a connection that
+    the request then holds (in a transaction) until its session is closed: under load that
+    emptied the pool. Outside production this is an error, so that tests find it."""
+    template = rendering_template.get()
+    if not template:
+        return
+    if settings.environment == "production":
+        log.warning("%s read from the database while rendering: %s", template, statement[:200])
+        return
+    raise TemplateQueried(
+        f"{template} read from the database while rendering: load what the page shows "
+        f"before rendering it (after a rollback, read it again). SQL: {statement[:200]}"
+    )
+
+
+BUSY_RETRY_SECONDS = 5  # a lock or the pool: busy for a moment
+DOWN_RETRY_SECONDS = 30  # the server is down or out of reach
+
+
+def retry_after(exc: BaseException) -> int | None:
+    """Seconds after which a request that failed with ``exc`` is worth sending again, or
+    None when ``exc`` is a fault of the request or of the code, not of the database's state.
+
+    The database cannot answer now when it is unreachable or shut down, when no pooled
+    connection came free in time, or (SQLite) when the write lock stayed taken for the
+    whole busy timeout ("database is locked")."""
+    if isinstance(exc, sa_exc.TimeoutError):
+        return BUSY_RETRY_SECONDS
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    if exc.connection_invalidated:
+        return DOWN_RETRY_SECONDS
+    if not isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return None  # integrity, data, programming errors: the request or the code
+    message = str(exc.orig).lower()
+    if any(word in message for word in ("locked", "busy", "deadlock", "canceling statement")):
+        return BUSY_RETRY_SECONDS
+    sqlite = type(exc.orig).__module__.startswith("sqlite3")
+    if sqlite and "unable to open" not in message and "disk i/o" not in message:
+        return None  # SQLite calls a broken statement an OperationalError too
+    return DOWN_RETRY_SECONDS
 
 
 T = TypeVar("T")
@@ -113,14 +182,49 @@ async def call_db(fn: Callable[..., T], *args: Any) -> T:
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
-    """The request's session. Creating one does no I/O; closing it hands the connection back
-    (a rollback), so only that goes through ``call_db``. A sync handler then costs one
-    thread hop, not three."""
+    """The request's session. Creating one does no I/O. A sync handler's route
+    (``SessionRoute``) closes it in the handler's own thread; closing it again here is then
+    free. Only a session still holding its connection (an async handler's) is closed through
+    ``call_db``."""
     session = open_session(write=request.method not in SAFE_METHODS)
     try:
         yield session
     finally:
-        await call_db(session.close)
+        if session.in_transaction():
+            await call_db(session.close)
+        else:
+            session.close()  # nothing to hand back: no I/O
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _closes_its_sessions(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    if inspect.iscoroutinefunction(endpoint) or getattr(endpoint, "closes_sessions", False):
+        return endpoint
+
+    @functools.wraps(endpoint)
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return endpoint(*args, **kwargs)
+        finally:
+            for value in kwargs.values():
+                if isinstance(value, Session):
+                    value.close()
+
+    handler.closes_sessions = True  # type: ignore[attr-defined]
+    return handler
+
+
+class SessionRoute(APIRoute):
+    """A route whose sync handler closes the request's session in its own worker thread as
+    soon as it returns (or raises).
+
+    Handing a connection back is a rollback, a round trip on PostgreSQL. Left to
+    ``get_session`` it would wait for another worker thread, behind every request already
+    queued for one, with its connection out of the pool all that time: 90 requests at once
+    took the whole pool, and the handlers that then waited for a connection held the very
+    threads the closes were waiting for. Every router uses this route class."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _closes_its_sessions(endpoint), **kwargs)

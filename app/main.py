@@ -10,8 +10,10 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import db
 from app.config import settings
 from app.deps import LoginRequired, PasswordChangeRequired, auth_state, csrf_protect
 from app.errors import DomainError, FormErrors
@@ -28,15 +30,20 @@ def _wants_html(request: Request) -> bool:
     return is_htmx(request) or "text/html" in accept or "*/*" in accept or not accept
 
 
-async def _error_page(request: Request, status: int, message: str) -> Response:
-    try:
-        await auth_state(request)
-    except Exception:  # the error page must render even when the database is down
-        log.exception("could not load the session for an error page")
+async def _error_page(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    headers = dict(headers or {})
+    if status != 503:  # with the database unavailable, the page shows who is asking only if
+        try:  # that was known before it failed
+            await auth_state(request)
+        except Exception:  # the error page must render even when the database is down
+            log.exception("could not load the session for an error page")
     if not _wants_html(request):
-        return JSONResponse({"detail": message}, status_code=status)
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
     template = "errors/_error.html" if is_htmx(request) else "errors/error.html"
-    headers = {"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"} if is_htmx(request) else None
+    if is_htmx(request):
+        headers.update({"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"})
     return render(
         request,
         template,
@@ -44,6 +51,10 @@ async def _error_page(request: Request, status: int, message: str) -> Response:
         status_code=status,
         headers=headers,
     )
+
+
+def _activate_request_locale(request: Request) -> None:
+    activate(getattr(getattr(request.state, "auth", None), "locale", "zh_CN"))
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -69,7 +80,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        activate(getattr(getattr(request.state, "auth", None), "locale", "zh_CN"))
+        _activate_request_locale(request)
         if any(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
             # an id out of range (or not a number) names no row: the page does not exist
             return await _error_page(request, 404, gettext("This page does not exist."))
@@ -77,7 +88,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
-        activate(getattr(getattr(request.state, "auth", None), "locale", "zh_CN"))
+        _activate_request_locale(request)
         messages = {
             404: gettext("This page does not exist."),
             405: gettext("This action is not available here."),
@@ -86,10 +97,22 @@ def install_error_handlers(app: FastAPI) -> None:
             request, exc.status_code, messages.get(exc.status_code, str(exc.detail))
         )
 
+    @app.exception_handler(SQLAlchemyError)
+    async def _database_unavailable(request: Request, exc: SQLAlchemyError):
+        """Unreachable, out of connections, or an SQLite write lock that did not come free:
+        503 with Retry-After, so browsers, htmx and clients know to try again."""
+        seconds = db.retry_after(exc)
+        if seconds is None:
+            raise exc  # a fault of the code: the 500 page below
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        _activate_request_locale(request)
+        message = gettext("The system is busy or briefly unavailable. Try again in a moment.")
+        return await _error_page(request, 503, message, headers={"Retry-After": str(seconds)})
+
     @app.exception_handler(Exception)
     async def _server_error(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        activate(getattr(getattr(request.state, "auth", None), "locale", "zh_CN"))
+        _activate_request_locale(request)
         return await _error_page(
             request, 500, gettext("Something went wrong on our side. It has been logged.")
         )

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2_fragments import render_block
 from markupsafe import Markup
 
+from app import db
 from app.config import settings
 from app.i18n import (
     LOCALE_NAMES,
@@ -191,10 +192,14 @@ def render(
     ctx.update(context or {})
     activate(ctx["locale"])
     _csrf_for_render.set(ctx["csrf_token"])
-    if block and is_htmx(request):
-        html = render_block(env, template, block, ctx)
-    else:
-        html = env.get_template(template).render(ctx)
+    rendering = db.rendering_template.set(template)  # templates never reach the database
+    try:
+        if block and is_htmx(request):
+            html = render_block(env, template, block, ctx)
+        else:
+            html = env.get_template(template).render(ctx)
+    finally:
+        db.rendering_template.reset(rendering)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
     return _finish(request, response)  # type: ignore[return-value]
 

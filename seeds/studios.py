@@ -187,6 +187,7 @@ def _demo_booking(session, rng, studio, day, minute, length, students, teachers,
 
 def _demo_demand(session, rng, studios, students, today) -> None:
     """Some refused and waitlisted requests, so the report shows unmet demand."""
+    queued = set()  # one waiting entry per person, studio and start (a unique index)
     for n in range(12):
         studio = studios[n % 2]
         day = today + timedelta(days=rng.randint(-6, 6))
@@ -200,7 +201,8 @@ def _demo_demand(session, rng, studios, students, today) -> None:
                 studio_id=studio.id, user_id=user.id, rule="taken", starts_at=start, ends_at=end
             )
         )
-        if n % 3 == 0 and day > today:
+        if n % 3 == 0 and day > today and (studio.id, user.id, start) not in queued:
+            queued.add((studio.id, user.id, start))
             session.add(
                 WaitlistEntry(
                     studio_id=studio.id,

@@ -6,10 +6,6 @@ contenders). Exactly one request per slot may succeed; the others must get 409 w
 clear message, never a 500 or "database is locked"; and SQL must find no overlap.
 """
 
-import os
-import re
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -17,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session
@@ -27,9 +22,8 @@ from app.db import build_engine
 from app.services import clock as st
 from tests.factories import make_student
 from tests.factories_studios import make_studio
-from tests.pg import free_port
+from tests.live_server import login, serve, stop
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SLOTS, CONTENDERS = 100, 4
 OVERLAPS = text(
     "SELECT count(*) FROM booking a JOIN booking b ON a.studio_id = b.studio_id AND a.id < b.id "
@@ -58,50 +52,6 @@ def _seed(url: str):
     return engine, studio, users
 
 
-def _serve(url: str, log_path: Path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SECRET_KEY": "race-test-secret-key",
-        "ENVIRONMENT": "development",
-        "BOOKING_STUDENT_WEEKLY_HOURS": "1000",
-    }
-    log = log_path.open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", "2", "--no-access-log",
-         # Clients wait long in the burst: keep their idle keep-alive connections open
-         # so a reused connection is never reset under them (uvicorn's default is 5 s).
-         "--timeout-keep-alive", "120"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log_path.read_text(errors="replace")
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return process, base, log
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    pytest.fail("uvicorn did not start:\n" + log_path.read_text(errors="replace"))
-
-
-def _login(base: str, username: str) -> httpx.Client:
-    client = httpx.Client(base_url=base, timeout=60, limits=httpx.Limits(max_connections=100))
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
-    response = client.post(
-        "/login", data={"login": username, "password": "test-password", "csrf_token": token}
-    )
-    assert response.status_code == 303, response.text[:300]
-    page = client.get("/account/password").text
-    client.headers["X-CSRF-Token"] = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client
-
-
 def _slots():
     first = st.today() + timedelta(days=1)
     return [
@@ -112,8 +62,8 @@ def _slots():
 def test_400_concurrent_requests_for_100_slots_book_each_slot_once(fresh_url, tmp_path):
     engine, studio, users = _seed(fresh_url)
     log_path = tmp_path / "server.log"
-    process, base, log = _serve(fresh_url, log_path)
-    clients = [_login(base, user.username) for user in users]
+    process, base, log = serve(fresh_url, log_path, booking_student_weekly_hours="1000")
+    clients = [login(base, user.username) for user in users]
     try:
         jobs = [(client, day, hhmm) for day, hhmm in _slots() for client in clients]
 
@@ -130,9 +80,7 @@ def test_400_concurrent_requests_for_100_slots_book_each_slot_once(fresh_url, tm
     finally:
         for client in clients:
             client.close()
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+        stop(process, log)
 
     statuses = Counter(status for status, _ in results)
     odd = [(status, body[-600:]) for status, body in results if status not in (303, 409)]

@@ -11,7 +11,7 @@ created in the migration, not here).
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.models.base import UTCDateTime, utcnow
@@ -204,6 +204,16 @@ class WaitlistEntry(SQLModel, table=True):
         CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
         Index("ix_booking_waitlist_studio_starts", "studio_id", "starts_at"),
         Index("ix_booking_waitlist_user_status", "user_id", "status"),
+        # One waiting entry per person, studio and start, even when two requests race.
+        Index(
+            "ix_booking_waitlist_waiting_once",
+            "user_id",
+            "studio_id",
+            "starts_at",
+            unique=True,
+            postgresql_where=text("status = 'waiting'"),
+            sqlite_where=text("status = 'waiting'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

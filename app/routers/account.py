@@ -3,14 +3,14 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import Auth, CurrentUser, FormOf
 from app.errors import FormErrors
 from app.schemas.accounts import PasswordChangeForm
 from app.services import accounts as account_service
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/account")
+router = APIRouter(prefix="/account", route_class=SessionRoute)
 
 
 @router.get("/password")

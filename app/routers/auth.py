@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.config import settings
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import Auth, CurrentUser, FormOf, safe_next
 from app.errors import FormErrors, Invalid
 from app.i18n import LOCALES
@@ -14,7 +14,7 @@ from app.security import LOCALE_COOKIE, SESSION_COOKIE, client_address, sign, un
 from app.services import accounts as account_service
 from app.web import redirect, render
 
-router = APIRouter()
+router = APIRouter(route_class=SessionRoute)
 
 
 @router.get("/login")

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import FormOf, PageParams, PathId, Staff, require_role
 from app.errors import Conflict, FormErrors, Invalid
 from app.models import Role, User
@@ -16,7 +16,7 @@ from app.services import bookings as booking_service
 from app.services import studios as studio_service
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/bookings")
+router = APIRouter(prefix="/bookings", route_class=SessionRoute)
 
 Booker = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.student))]
 StaffUser = Annotated[User, Staff]

@@ -5,13 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import require_role
 from app.models import Role, User
 from app.services import bookings as booking_service
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/calendar")
+router = APIRouter(prefix="/calendar", route_class=SessionRoute)
 
 Booker = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.student))]
 Token = Annotated[str, Path(max_length=100)]

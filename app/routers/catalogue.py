@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, AnyUser, CurrentUser, FormOf, PathId
 from app.errors import FormErrors
 from app.i18n import N_
@@ -15,7 +15,7 @@ from app.schemas.curriculum import CompetencyForm, NewSkillForm, PostForm, Skill
 from app.services import curriculum as curriculum_service
 from app.web import flash, is_htmx, redirect, render
 
-router = APIRouter(prefix="/catalogue")
+router = APIRouter(prefix="/catalogue", route_class=SessionRoute)
 
 
 def _is_admin(user) -> bool:

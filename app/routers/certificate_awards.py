@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, AnyUser, CurrentUser, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.exports import certificates as certificates_pdf
@@ -21,7 +21,7 @@ from app.services.pagination import Page
 from app.services.roster.files import MAX_FILE_BYTES as MAX_UPLOAD_BYTES
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/certificates")
+router = APIRouter(prefix="/certificates", route_class=SessionRoute)
 
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 

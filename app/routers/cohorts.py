@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, FormOf, PageParams, PathId, Staff
 from app.errors import FormErrors
 from app.models import User
@@ -13,7 +13,7 @@ from app.schemas.people import CohortForm
 from app.services import roster as roster_service
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/cohorts")
+router = APIRouter(prefix="/cohorts", route_class=SessionRoute)
 
 Viewer = Annotated[User, Staff]
 

@@ -5,14 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, AnyUser, PathId
 from app.errors import FormErrors
 from app.models.curriculum import SEMESTERS
 from app.services import curriculum as curriculum_service
 from app.web import flash, redirect, render
 
-router = APIRouter()
+router = APIRouter(route_class=SessionRoute)
 
 
 def _labels() -> dict:

@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, AnyUser, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
@@ -21,7 +21,7 @@ from app.services import contests as contest_service
 from app.services.pagination import Page
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/contests")
+router = APIRouter(prefix="/contests", route_class=SessionRoute)
 
 StaffUser = Annotated[User, Depends(require_role(Role.admin, Role.teacher))]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AnyUser, CurrentUser, FormOf, PathId, Staff
 from app.errors import FormErrors
 from app.i18n import N_
@@ -16,7 +16,7 @@ from app.schemas.curriculum import LinkForm, ModuleForm, MoveModuleForm
 from app.services import curriculum as curriculum_service
 from app.web import is_htmx, redirect, render
 
-router = APIRouter(prefix="/courses")
+router = APIRouter(prefix="/courses", route_class=SessionRoute)
 
 
 def _module_form(

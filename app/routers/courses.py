@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, Staff
 from app.errors import FormErrors
 from app.i18n import N_
@@ -16,7 +16,7 @@ from app.services import curriculum as curriculum_service
 from app.services.pagination import Page, paginate
 from app.web import flash, is_htmx, redirect, render
 
-router = APIRouter(prefix="/courses")
+router = APIRouter(prefix="/courses", route_class=SessionRoute)
 
 COURSE_FIELDS = ("code", *CourseForm.model_fields)
 MODULE_FIELDS = tuple(ModuleForm.model_fields)

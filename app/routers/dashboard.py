@@ -4,13 +4,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import CurrentUser
 from app.models import User
 from app.services import dashboard as dashboard_service
 from app.web import render
 
-router = APIRouter()
+router = APIRouter(route_class=SessionRoute)
 
 
 @router.get("/")
@@ -26,4 +26,5 @@ async def dashboard(request: Request, session: SessionDep, user: CurrentUser) ->
 
 def _count_and_render(request: Request, session: SessionDep, user: User) -> Response:
     data = dashboard_service.dashboard_for(session, user=user)
+    session.close()  # in this thread: the connection goes back before the page renders
     return render(request, f"dashboard/{user.role}.html", {"data": data})

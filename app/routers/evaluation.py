@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, CurrentUser, FormOf, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.exports import evaluation as export
@@ -19,7 +19,7 @@ from app.services import evaluation as evaluation_service
 from app.services.clock import today
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/evaluation")
+router = APIRouter(prefix="/evaluation", route_class=SessionRoute)
 ScorePageReaders = Depends(require_role(Role.admin, Role.teacher, Role.student))
 PeriodSubmission = FormOf(PeriodForm)
 SchemeSubmission = FormOf(SchemeForm)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import PageParams, PathId, require_role
 from app.errors import FormErrors
 from app.models import Role, User
@@ -18,7 +18,7 @@ from app.services.curriculum import CERT_LEVEL_LABELS
 from app.services.pagination import Page
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/exams")
+router = APIRouter(prefix="/exams", route_class=SessionRoute)
 
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 Panel = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.mentor))]

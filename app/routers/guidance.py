@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AnyUser, Auth, CurrentUser, FormOf, PathId, QueryOf, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import activate
@@ -16,7 +16,7 @@ from app.services import mentoring as mentoring_service
 from app.services.clock import today
 from app.web import flash, is_htmx, redirect, render
 
-router = APIRouter(prefix="/guidance")
+router = APIRouter(prefix="/guidance", route_class=SessionRoute)
 Text = Annotated[str, Form(max_length=20000)]
 GuidanceReaders = Depends(require_role(Role.admin, Role.teacher, Role.mentor))
 Authors = Depends(require_role(Role.teacher, Role.mentor))

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import CurrentUser, FormOf, PathId, Staff
 from app.errors import FormErrors
 from app.routers.evaluation import shown_period
@@ -14,7 +14,7 @@ from app.schemas.evaluation import ExportForm
 from app.services import evaluation as evaluation_service
 from app.web import redirect, render
 
-router = APIRouter(prefix="/jobs")
+router = APIRouter(prefix="/jobs", route_class=SessionRoute)
 ExportSubmission = FormOf(ExportForm)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, AnyUser, PathId, require_role
 from app.errors import FormErrors
 from app.exports import contests as contests_export
@@ -17,7 +17,7 @@ from app.services import contests as contest_service
 from app.services import judging as judging_service
 from app.web import flash, is_htmx, redirect, render
 
-router = APIRouter()
+router = APIRouter(route_class=SessionRoute)
 
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
 Judge = Annotated[User, Depends(require_role(Role.teacher, Role.mentor))]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, require_role
 from app.errors import FormErrors
 from app.models import Role, User
@@ -14,7 +14,7 @@ from app.services import teams as team_service
 from app.services.teams import money_chart
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/teams")
+router = APIRouter(prefix="/teams", route_class=SessionRoute)
 TeamWorkers = Depends(require_role(Role.admin, Role.teacher, Role.student))
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, CurrentUser, FormOf, PageParams, PathId
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
@@ -15,7 +15,7 @@ from app.services import evaluation as evaluation_service
 from app.services import roster as roster_service
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/outcomes", dependencies=[AdminOnly])
+router = APIRouter(prefix="/outcomes", dependencies=[AdminOnly], route_class=SessionRoute)
 OutcomeSubmission = FormOf(OutcomeForm)
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, FormOf, PageParams, PathId, Staff
 from app.errors import FormErrors
 from app.i18n import N_
@@ -21,7 +21,7 @@ from app.services import teams as team_service
 from app.services.clock import today
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/pairings")
+router = APIRouter(prefix="/pairings", route_class=SessionRoute)
 
 
 @router.get("", dependencies=[AdminOnly])

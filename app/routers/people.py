@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, FormOf, PageParams, PathId
 from app.errors import FormErrors
 from app.models import Role, User
@@ -16,7 +16,7 @@ from app.services import accounts as account_service
 from app.services import roster as roster_service
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/people", dependencies=[AdminOnly])
+router = APIRouter(prefix="/people", dependencies=[AdminOnly], route_class=SessionRoute)
 
 Admin = Annotated[User, AdminOnly]
 NO_STORE = {"Cache-Control": "no-store"}  # pages that show a password once

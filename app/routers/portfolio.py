@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AnyUser, CurrentUser, PathId, require_role
 from app.models import Role, User
 from app.services import contests as contest_service
@@ -15,7 +15,7 @@ from app.services.certificates import STATUS_LABELS
 from app.services.curriculum import CERT_LEVEL_LABELS
 from app.web import redirect, render
 
-router = APIRouter(prefix="/portfolio")
+router = APIRouter(prefix="/portfolio", route_class=SessionRoute)
 
 StudentUser = Annotated[User, Depends(require_role(Role.student))]
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, CurrentUser, FormOf, PathId, Staff
 from app.errors import Conflict, FormErrors
 from app.exports import programme as programme_export
@@ -17,7 +17,7 @@ from app.schemas.curriculum import BoundsForm, MoveForm, PlacementForm, Programm
 from app.services import curriculum as curriculum_service
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/programmes")
+router = APIRouter(prefix="/programmes", route_class=SessionRoute)
 
 
 def _version_url(programme_id: int, version_id: int, suffix: str = "") -> str:

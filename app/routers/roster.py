@@ -6,7 +6,7 @@ from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import Response
 
 from app import db
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, FormOf, PathId
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
@@ -15,7 +15,7 @@ from app.schemas.people import RosterUploadForm
 from app.services import roster as roster_service
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/roster", dependencies=[AdminOnly])
+router = APIRouter(prefix="/roster", dependencies=[AdminOnly], route_class=SessionRoute)
 
 # The signed-in administrator (the router's AdminOnly check, reused: it runs once).
 Admin = Annotated[User, AdminOnly]

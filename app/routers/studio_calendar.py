@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app.config import settings
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import FormOf, PathId, Staff, require_role
 from app.errors import Conflict, FormErrors
 from app.i18n import N_
@@ -22,7 +22,7 @@ from app.services import clock
 from app.services import studios as studio_service
 from app.web import flash, is_htmx, redirect, render
 
-router = APIRouter(prefix="/studios")
+router = APIRouter(prefix="/studios", route_class=SessionRoute)
 
 Booker = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.student))]
 QueryText = Annotated[str, Query(max_length=20)]
@@ -47,10 +47,15 @@ def _calendar_page(
     refusal: booking_service.BookingRefused | None = None,
     notice: str = "",
     status_code: int = 200,
-    end=None,
+    commit: bool = False,
 ) -> Response:
-    """The week page (or its calendar block). ``end`` (commit or rollback) runs once the data
-    is loaded, so an SQLite write lock is never held while the template renders."""
+    """The week page (or its calendar block), read in the session's current transaction.
+
+    Once the data is loaded the transaction ends (committed when ``commit``) and the session
+    is closed, so an SQLite write lock is never held while the template renders and the
+    template cannot reach the database. A caller whose change failed rolls back *before*
+    calling this: a rollback expires every object loaded so far, and a page built from
+    expired objects would reload each one while rendering, on a connection of its own."""
     calendar = booking_service.week_calendar(
         session, studio_id=studio_id, monday=monday, viewer=user
     )
@@ -74,8 +79,9 @@ def _calendar_page(
         "today": clock.today(),
         "zone_name": settings.timezone,
     }
-    if end is not None:
-        end()
+    if commit:
+        session.commit()
+    session.close()
     return render(request, "studios/week.html", context, block="calendar", status_code=status_code)
 
 
@@ -131,13 +137,14 @@ def book(
             session, actor=user, studio_id=studio_id, form=form.valid()
         )
     except FormErrors as exc:
-        return page(panel=form.values, errors=exc.errors, status_code=422, end=session.rollback)
+        session.rollback()
+        return page(panel=form.values, errors=exc.errors, status_code=422)
     except booking_service.BookingRefused as refusal:
         # Nothing was written for the booking (the insert's savepoint is rolled back), so
         # the refusal is recorded in the same transaction: one commit, one write lock.
         booking_service.record_refusal(session, refusal=refusal, user=user)
         return page(
-            panel=form.values, refusal=refusal, status_code=refusal.status_code, end=session.commit
+            panel=form.values, refusal=refusal, status_code=refusal.status_code, commit=True
         )
     message = (
         N_("Booked: waiting for approval.")
@@ -145,7 +152,7 @@ def book(
         else N_("Booked. Check in from 10 minutes before the start.")
     )
     if is_htmx(request):
-        return page(notice=message, end=session.commit)
+        return page(notice=message, commit=True)
     session.commit()
     return flash(redirect(request, f"/studios/{studio_id}?week={monday.isoformat()}"), message)
 
@@ -163,20 +170,17 @@ def join_waitlist(
     try:
         booking_service.join_waitlist(session, actor=user, studio_id=studio_id, form=form.valid())
     except FormErrors as exc:
-        return page(panel=form.values, errors=exc.errors, status_code=422, end=session.rollback)
+        session.rollback()
+        return page(panel=form.values, errors=exc.errors, status_code=422)
     except booking_service.BookingRefused as refusal:
-        return page(
-            panel=form.values,
-            refusal=refusal,
-            status_code=refusal.status_code,
-            end=session.rollback,
-        )
+        session.rollback()
+        return page(panel=form.values, refusal=refusal, status_code=refusal.status_code)
     except Conflict as exc:
-        errors = {"waitlist": exc.message}
-        return page(panel=form.values, errors=errors, status_code=409, end=session.rollback)
+        session.rollback()
+        return page(panel=form.values, errors={"waitlist": exc.message}, status_code=409)
     message = N_("You are on the waitlist. If the time frees up and your rules allow, it is yours.")
     if is_htmx(request):
-        return page(notice=message, end=session.commit)
+        return page(notice=message, commit=True)
     session.commit()
     return flash(redirect(request, f"/studios/{studio_id}?week={monday.isoformat()}"), message)
 

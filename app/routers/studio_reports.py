@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, Auth
 from app.exports import utilisation as export
 from app.i18n import activate
@@ -16,7 +16,7 @@ from app.services import studios as studio_service
 from app.services.bookings import PURPOSE_LABELS
 from app.web import render
 
-router = APIRouter(prefix="/studios", dependencies=[AdminOnly])
+router = APIRouter(prefix="/studios", dependencies=[AdminOnly], route_class=SessionRoute)
 
 WeekText = Annotated[str, Query(max_length=10)]
 Weeks = Annotated[int, Query(ge=1, le=studio_service.MAX_WEEKS)]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, FormOf, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.models import Role, User
@@ -15,7 +15,7 @@ from app.services import studios as studio_service
 from app.services.qr import checkin_qr_data_uri
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/studios")
+router = APIRouter(prefix="/studios", route_class=SessionRoute)
 
 Bookers = Depends(require_role(Role.admin, Role.teacher, Role.student))
 Admin = Annotated[User, AdminOnly]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from app.db import SessionDep
+from app.db import SessionDep, SessionRoute
 from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import N_
@@ -27,7 +27,7 @@ from app.services import teams as team_service
 from app.services.clock import today
 from app.web import flash, redirect, render
 
-router = APIRouter(prefix="/teams")
+router = APIRouter(prefix="/teams", route_class=SessionRoute)
 StudentOnly = Depends(require_role(Role.student))
 
 

@@ -8,14 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from app.db import open_session
+from app.db import SessionRoute, open_session
 from app.errors import NotFound
 from app.security import client_address
 from app.services import certificates as certificate_service
 from app.services.curriculum import CERT_LEVEL_LABELS
 from app.web import redirect, render
 
-router = APIRouter()
+router = APIRouter(route_class=SessionRoute)
 
 
 @router.get("/verify")

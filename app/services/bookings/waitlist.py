@@ -4,9 +4,11 @@ still allow it gets the booking (and sees it on the dashboard)."""
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.errors import Conflict, Forbidden, FormErrors, NotFound
+from app.i18n import N_
 from app.models import User
 from app.models.base import utcnow
 from app.models.studios import Booking, Studio, WaitlistEntry, WaitlistStatus
@@ -14,6 +16,11 @@ from app.schemas.bookings import BookingForm
 from app.services.bookings import create
 from app.services.bookings import rules as booking_service
 from app.services.studios import get_studio
+
+ALREADY_WAITING = N_("You are already on the waitlist for this time.")
+# The partial unique index, as PostgreSQL and SQLite name it in their errors.
+WAITING_ONCE = "ix_booking_waitlist_waiting_once"
+SQLITE_WAITING_ONCE = "booking_waitlist.user_id, booking_waitlist.studio_id"
 
 
 def join_waitlist(
@@ -51,7 +58,7 @@ def join_waitlist(
         )
     ).first()
     if duplicate is not None:
-        raise Conflict("You are already on the waitlist for this time.")
+        raise Conflict(ALREADY_WAITING)
     entry = WaitlistEntry(
         studio_id=studio.id,
         user_id=actor.id,
@@ -61,8 +68,13 @@ def join_waitlist(
         ends_at=ends_at,
         team_id=team_id,
     )
-    session.add(entry)
-    session.flush()
+    try:
+        with session.begin_nested():  # a request racing this one may have queued first
+            session.add(entry)
+    except IntegrityError as exc:
+        if WAITING_ONCE not in str(exc.orig) and SQLITE_WAITING_ONCE not in str(exc.orig):
+            raise
+        raise Conflict(ALREADY_WAITING) from exc
     return entry
 
 
