@@ -26,7 +26,7 @@ class _SlotForm(FormModel):
     """What a booking and a series share: the start time, the length, the purpose, a
     note and the team booked for."""
 
-    time: HourMinute()
+    time: HourMinute(message=N_("Enter a start time as HH:MM."))
     minutes: Count(low=1, high=DAY_MINUTES, message=N_("Choose a length."))
     purpose: Choice(Purpose, message=N_("Choose a purpose."))
     title: Text(TITLE_CHARS)

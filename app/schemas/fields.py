@@ -398,7 +398,7 @@ def parse_hhmm(value: Any) -> int:
     return hours * 60 + minutes
 
 
-def HourMinute(*, required: bool = True) -> Any:  # noqa: N802
+def HourMinute(*, required: bool = True, message: Message | None = None) -> Any:  # noqa: N802
     """A time of day (HH:MM) as minutes after midnight; None when blank and optional."""
 
     def check(value: Any) -> int | None:
@@ -408,7 +408,7 @@ def HourMinute(*, required: bool = True) -> Any:  # noqa: N802
             return None
         return parse_hhmm(value)
 
-    return _field(int if required else int | None, check)
+    return _field(int if required else int | None, check, message)
 
 
 # --- choices ---------------------------------------------------------------------------------
