@@ -11,10 +11,6 @@ from .editions import (
     create_edition,
     edition_view,
     list_editions,
-    parse_date,
-    parse_decimal,
-    parse_int,
-    parse_names,
 )
 from .entries import (
     active_members,
@@ -58,10 +54,6 @@ __all__ = [
     "list_editions",
     "list_external",
     "may_delete",
-    "parse_date",
-    "parse_decimal",
-    "parse_int",
-    "parse_names",
     "record_external",
     "register_entry",
     "student_choices",

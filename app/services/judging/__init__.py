@@ -5,7 +5,6 @@ from .results import (
     DEFAULT_QUOTAS,
     Ranking,
     apply_quotas,
-    parse_quotas,
     publish_round,
     published_results,
     ranking,
@@ -22,7 +21,7 @@ from .rounds import (
     remove_assignment,
     set_options,
 )
-from .rubrics import criterion_fields, read_score_sheet, write_scores
+from .rubrics import write_scores
 from .scores import (
     my_assignments,
     open_assignments,
@@ -39,19 +38,16 @@ __all__ = [
     "apply_quotas",
     "assign_judge",
     "conflict_reason",
-    "criterion_fields",
     "delete_criterion",
     "entries_for_assignment",
     "judge_choices",
     "max_total",
     "my_assignments",
     "open_assignments",
-    "parse_quotas",
     "publish_round",
     "published_results",
     "q2",
     "ranking",
-    "read_score_sheet",
     "recuse",
     "remove_assignment",
     "reopen_round",
