@@ -228,6 +228,8 @@ def update_entry(
     user: StaffUser,
     form: FormOf(EntryForm),
 ) -> Response:
+    # who may manage the entry is checked before its form, so others get 403 whatever they sent
+    contest_service.get_managed_entry(session, user=user, entry_id=entry_id)
     try:
         contest_service.update_entry(session, actor=user, entry_id=entry_id, form=form.valid())
     except FormErrors as exc:

@@ -216,6 +216,9 @@ def save_scores(
     user: Examiner,
     form: FormOf(ScoresForm),
 ) -> Response:
+    certificate_service.own_candidate(
+        session, examiner=user, exam_id=exam_id, candidate_id=candidate_id
+    )
     try:
         certificate_service.save_exam_scores(
             session,

@@ -55,6 +55,7 @@ def save_scores(
     user: Judge,
     form: FormOf(ScoreSheetForm),
 ) -> Response:
+    judging_service.get_own_assignment(session, judge=user, assignment_id=assignment_id)
     try:
         judging_service.save_scores(
             session, judge=user, assignment_id=assignment_id, form=form.valid()
@@ -97,6 +98,7 @@ def recuse(
     user: Judge,
     form: FormOf(RecuseForm),
 ) -> Response:
+    judging_service.get_own_assignment(session, judge=user, assignment_id=assignment_id)
     try:
         judging_service.recuse(
             session, judge=user, assignment_id=assignment_id, reason=form.valid().reason

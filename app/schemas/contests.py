@@ -8,6 +8,7 @@ from app.i18n import lazy_gettext as _l
 from app.models.contests import AwardKind
 from app.models.curriculum import CompetitionLevel
 from app.schemas.base import FormModel
+from app.schemas.curriculum import Semester
 from app.schemas.fields import (
     Choice,
     Count,
@@ -137,4 +138,4 @@ class ExternalResultForm(FormModel):
 class EntrySemesterForm(FormModel):
     """The semester by which a competition is usually entered."""
 
-    entry_semester: Count(low=1, high=6, message=N_("Choose a semester from 1 to 6."))
+    entry_semester: Semester

@@ -283,3 +283,18 @@ def test_a_huge_team_in_the_registration_link_shows_the_form(client, world):
     client.login_as(world["admin"])
     url = f"/contests/editions/{world['edition']}/register?team_id={HUGER_ID}&member_ids=x"
     assert client.get(url).status_code == 200
+
+
+def test_a_teacher_who_does_not_advise_an_entry_gets_403_whatever_they_send(client, world, session):
+    outsider = make_teacher(session)
+    session.commit()
+    client.login_as(outsider)
+    before = _rows(session)
+    for data in (
+        {"track_id": HUGE_ID, "title": ""},
+        {"track_id": str(world["track"]), "title": "x"},
+    ):
+        response = client.post_form(f"/contests/entries/{world['entry']}", data)
+        assert response.status_code == 403
+    session.expire_all()
+    assert _rows(session) == before

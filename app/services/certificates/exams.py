@@ -266,7 +266,8 @@ def exam_view(session: Session, *, user: User, exam_id: int) -> ExamView:
     )
 
 
-def _own_candidate(session: Session, *, examiner: User, exam_id: int, candidate_id: int):
+def own_candidate(session: Session, *, examiner: User, exam_id: int, candidate_id: int):
+    """The exam and candidate, for an examiner of that exam only (NotFound for others)."""
     if examiner.role not in EXAMINER_ROLES:
         raise Forbidden("Only examiners score candidates.")
     exam = session.get(PracticalExam, exam_id)
@@ -285,7 +286,7 @@ def save_exam_scores(
     session: Session, *, examiner: User, exam_id: int, candidate_id: int, form: ScoresForm
 ) -> None:
     """An examiner's scores for one candidate, all or nothing."""
-    exam, candidate = _own_candidate(
+    exam, candidate = own_candidate(
         session, examiner=examiner, exam_id=exam_id, candidate_id=candidate_id
     )
     _open(exam)

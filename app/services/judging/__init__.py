@@ -23,6 +23,7 @@ from .rounds import (
 )
 from .rubrics import write_scores
 from .scores import (
+    get_own_assignment,
     my_assignments,
     open_assignments,
     recuse,
@@ -40,6 +41,7 @@ __all__ = [
     "conflict_reason",
     "delete_criterion",
     "entries_for_assignment",
+    "get_own_assignment",
     "judge_choices",
     "max_total",
     "my_assignments",
