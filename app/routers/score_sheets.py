@@ -40,6 +40,14 @@ def _sheet(request, session, user, assignment_id, *, errors=None, form=None, sta
     return render(request, "judging/sheet.html", context, block=block, status_code=status_code)
 
 
+def _refused(request, session, user, assignment_id, exc: FormErrors, values=None) -> Response:
+    """The sheet again with the messages beside the fields (422), nothing written."""
+    session.rollback()
+    return _sheet(
+        request, session, user, assignment_id, errors=exc.errors, form=values, status_code=422
+    )
+
+
 @router.get("/{assignment_id}")
 def score_page(
     request: Request, session: SessionDep, assignment_id: PathId, user: Judge
@@ -61,16 +69,7 @@ def save_scores(
             session, judge=user, assignment_id=assignment_id, form=form.valid()
         )
     except FormErrors as exc:
-        session.rollback()
-        return _sheet(
-            request,
-            session,
-            user,
-            assignment_id,
-            errors=exc.errors,
-            form=form.values,
-            status_code=422,
-        )
+        return _refused(request, session, user, assignment_id, exc, form.values)
     session.commit()
     if request.headers.get("hx-request") == "true":
         return _sheet(request, session, user, assignment_id)
@@ -84,8 +83,7 @@ def submit_scores(
     try:
         judging_service.submit_scores(session, judge=user, assignment_id=assignment_id)
     except FormErrors as exc:
-        session.rollback()
-        return _sheet(request, session, user, assignment_id, errors=exc.errors, status_code=422)
+        return _refused(request, session, user, assignment_id, exc)
     session.commit()
     return flash(redirect(request, "/judging"), "Your scores were submitted.")
 
@@ -104,15 +102,6 @@ def recuse(
             session, judge=user, assignment_id=assignment_id, reason=form.valid().reason
         )
     except FormErrors as exc:
-        session.rollback()
-        return _sheet(
-            request,
-            session,
-            user,
-            assignment_id,
-            errors=exc.errors,
-            form=form.values,
-            status_code=422,
-        )
+        return _refused(request, session, user, assignment_id, exc, form.values)
     session.commit()
     return flash(redirect(request, "/judging"), "You stepped back from judging this entry.")

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
-from app.schemas.certificates import ExamForm
 from app.schemas.judging import CriterionForm
 from app.services.certificates import exams as exam_service
 from tests.factories import make_admin, make_student, make_teacher
@@ -16,6 +15,7 @@ from tests.factories_contests import (
     make_criterion,
     make_edition,
     make_entry,
+    make_exam,
     make_round,
     make_track,
 )
@@ -41,19 +41,7 @@ def world(session):
     cert = make_certificate(session, hours={5: 0})
     candidate_student = make_student(session)
     award = make_award(session, holder=make_student(session), certificate=cert)
-    exam = exam_service.create_exam(
-        session,
-        actor=admin,
-        form=ExamForm.parse(
-            {
-                "certificate_type_id": cert.id,
-                "level": "5",
-                "title": "直播销售实操",
-                "held_on": "2026-06-01",
-                "pass_mark": "60",
-            }
-        ),
-    )
+    exam = make_exam(session, actor=admin, certificate=cert)
     exam_criterion = exam_service.add_criterion(
         session, exam_id=exam.id, form=CriterionForm.parse({"name_zh": "节奏", "max_score": "60"})
     )

@@ -8,14 +8,14 @@ from sqlmodel import select
 
 from app.errors import FormErrors
 from app.models.certificates import CertificateAward, CertificateRule, TrainingRecord
-from app.schemas.certificates import ExamForm, ImportForm
+from app.schemas.certificates import ImportForm
 from app.schemas.judging import CriterionForm, ScoresForm
 from app.services.certificates import awards as certificate_service
 from app.services.certificates import eligibility
 from app.services.certificates import exams as exam_service
 from app.services.certificates import imports as import_service
 from tests.factories import make_admin, make_student, make_teacher
-from tests.factories_contests import make_award
+from tests.factories_contests import make_award, make_exam
 from tests.factories_curriculum import make_certificate
 
 ON = date(2026, 6, 1)
@@ -71,19 +71,7 @@ def test_a_practical_exam_issues_certificates_to_passing_candidates(session):
     admin = make_admin(session)
     e1, e2 = make_teacher(session), make_teacher(session)
     good, weak = make_student(session), make_student(session)
-    exam = exam_service.create_exam(
-        session,
-        actor=admin,
-        form=ExamForm.parse(
-            {
-                "certificate_type_id": str(cert.id),
-                "level": "5",
-                "title": "直播销售实操",
-                "held_on": "2026-06-01",
-                "pass_mark": "60",
-            }
-        ),
-    )
+    exam = make_exam(session, actor=admin, certificate=cert)
     c1 = exam_service.add_criterion(
         session, exam_id=exam.id, form=CriterionForm.parse({"name_zh": "节奏", "max_score": "60"})
     )

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from app.errors import FormErrors
-from app.schemas.certificates import ExamForm
 from app.schemas.judging import CriterionForm, ScoresForm
 from app.services.certificates import exams as exam_service
 from tests.factories import make_admin
+from tests.factories_contests import make_exam
 from tests.factories_curriculum import make_certificate
 
 
@@ -70,19 +70,7 @@ def test_a_score_input_past_any_row_id_is_ignored():
 
 def test_exam_rubrics_follow_the_same_rules_as_contest_rubrics(session):
     cert = make_certificate(session, hours={5: 0})
-    exam = exam_service.create_exam(
-        session,
-        actor=make_admin(session),
-        form=ExamForm.parse(
-            {
-                "certificate_type_id": str(cert.id),
-                "level": "5",
-                "title": "直播销售实操",
-                "held_on": "2026-06-01",
-                "pass_mark": "60",
-            }
-        ),
-    )
+    exam = make_exam(session, actor=make_admin(session), certificate=cert)
     criterion = exam_service.add_criterion(
         session,
         exam_id=exam.id,
