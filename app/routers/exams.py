@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.deps import FormOf, PageParams, PathId, require_role
 from app.errors import FormErrors, NotFound
+from app.i18n import N_
 from app.models import Role, User
 from app.schemas.certificates import CandidateForm, ExamForm, ExaminerForm
 from app.schemas.judging import CriterionForm, ScoresForm
@@ -121,7 +122,7 @@ def add_criterion(
         form.values,
         lambda: certificate_service.add_criterion(session, exam_id=exam_id, form=form.valid()),
         "rubric",
-        "The criterion was added.",
+        N_("The criterion was added."),
     )
 
 
@@ -143,7 +144,7 @@ def add_examiner(
             session, exam_id=exam_id, user_id=form.valid().examiner_id
         ),
         "panel",
-        "The examiner was added.",
+        N_("The examiner was added."),
     )
 
 
@@ -165,7 +166,7 @@ def add_candidate(
             session, exam_id=exam_id, student_id=form.valid().student_id
         ),
         "candidates",
-        "The candidate was added.",
+        N_("The candidate was added."),
     )
 
 
