@@ -22,6 +22,8 @@ from app.models.contests import (
 )
 from app.models.curriculum import CertificateType, Competition
 from app.models.teams import Team, TeamMember
+from app.schemas.certificates import ExamForm
+from app.services.certificates import exams as exam_service
 from app.services.certificates.awards import new_code
 from tests.factories_curriculum import make_competition
 
@@ -139,3 +141,16 @@ def make_award(
         "verification_code": new_code(),
     }
     return _add(session, CertificateAward(**{**values, **overrides}))
+
+
+def make_exam(session: Session, *, actor: User, certificate: CertificateType, **fields):
+    """A practical exam created through its form (level 5, pass mark 60 unless told)."""
+    values = {
+        "certificate_type_id": str(certificate.id),
+        "level": "5",
+        "title": "直播销售实操",
+        "held_on": "2026-06-01",
+        "pass_mark": "60",
+    }
+    form = ExamForm.parse({**values, **fields})
+    return exam_service.create_exam(session, actor=actor, form=form)

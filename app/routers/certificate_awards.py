@@ -7,12 +7,21 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AdminOnly, AnyUser, CurrentUser, PageParams, PathId, Staff, require_role
+from app.deps import (
+    AdminOnly,
+    AnyUser,
+    CurrentUser,
+    FormOf,
+    PageParams,
+    PathId,
+    Staff,
+    require_role,
+)
 from app.errors import FormErrors
 from app.exports import certificates as certificates_pdf
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
-from app.routers.contests import FormData
+from app.schemas.certificates import AwardIssueForm, ImportForm, RevokeForm
 from app.services import certificates as certificate_service
 from app.services import clock
 from app.services import contests as contest_service
@@ -72,12 +81,14 @@ def new_award_page(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/awards")
-def issue_award(request: Request, session: SessionDep, user: AdminUser, form: FormData) -> Response:
+def issue_award(
+    request: Request, session: SessionDep, user: AdminUser, form: FormOf(AwardIssueForm)
+) -> Response:
     try:
-        award = certificate_service.issue_by_hand(session, actor=user, form=form)
+        award = certificate_service.issue_by_hand(session, actor=user, form=form.valid())
     except FormErrors as exc:
         session.rollback()
-        return _new(request, session, errors=exc.errors, form=form, status_code=422)
+        return _new(request, session, errors=exc.errors, form=form.values, status_code=422)
     session.commit()
     return flash(
         redirect(request, f"/certificates/awards/{award.id}"), "The certificate was issued."
@@ -121,11 +132,15 @@ def award_pdf(
 
 @router.post("/awards/{award_id}/revoke")
 def revoke_award(
-    request: Request, session: SessionDep, award_id: PathId, user: AdminUser, form: FormData
+    request: Request,
+    session: SessionDep,
+    award_id: PathId,
+    user: AdminUser,
+    form: FormOf(RevokeForm),
 ) -> Response:
     try:
         certificate_service.revoke_award(
-            session, actor=user, award_id=award_id, reason=form.get("reason", "")
+            session, actor=user, award_id=award_id, reason=form.valid().reason
         )
     except FormErrors as exc:
         session.rollback()
@@ -183,7 +198,7 @@ def upload_import(
     request: Request,
     session: SessionDep,
     user: AdminUser,
-    form: FormData,
+    form: FormOf(ImportForm),
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     try:
@@ -191,11 +206,11 @@ def upload_import(
             raise FormErrors({"file": _l("Choose the results file (.xlsx or .csv).")})
         content = file.file.read(MAX_UPLOAD_BYTES + 1)
         record = certificate_service.create_import(
-            session, actor=user, form=form, filename=file.filename, content=content
+            session, actor=user, form=form.valid(), filename=file.filename, content=content
         )
     except FormErrors as exc:
         session.rollback()
-        return _import_page(request, session, errors=exc.errors, form=form, status_code=422)
+        return _import_page(request, session, errors=exc.errors, form=form.values, status_code=422)
     session.commit()
     return redirect(request, f"/certificates/import/{record.id}")
 

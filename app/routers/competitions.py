@@ -1,14 +1,13 @@
 """The competition and certificate catalogue pages; admins set each competition's entry semester."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AdminOnly, AnyUser, PathId
+from app.deps import AdminOnly, AnyUser, FormOf, PathId
 from app.errors import FormErrors
 from app.models.curriculum import SEMESTERS
+from app.schemas.contests import EntrySemesterForm
 from app.services import curriculum as curriculum_service
 from app.web import flash, redirect, render
 
@@ -40,11 +39,11 @@ def set_entry_semester(
     request: Request,
     session: SessionDep,
     competition_id: PathId,
-    entry_semester: Annotated[str, Form(max_length=4)] = "",
+    form: FormOf(EntrySemesterForm),
 ) -> Response:
     try:
         competition = curriculum_service.set_entry_semester(
-            session, competition_id=competition_id, semester=entry_semester
+            session, competition_id=competition_id, semester=form.valid().entry_semester
         )
     except FormErrors as exc:
         session.rollback()

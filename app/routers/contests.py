@@ -11,11 +11,19 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AdminOnly, AnyUser, PageParams, PathId, Staff, require_role
+from app.deps import AdminOnly, AnyUser, FormOf, PageParams, PathId, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.models.curriculum import CompetitionLevel
+from app.schemas.contests import (
+    EditionForm,
+    EntryForm,
+    ExternalResultForm,
+    RoundForm,
+    TrackForm,
+)
+from app.schemas.fields import row_id_or_none
 from app.services import clock
 from app.services import contests as contest_service
 from app.services.pagination import Page
@@ -25,24 +33,6 @@ router = APIRouter(prefix="/contests", route_class=SessionRoute)
 
 StaffUser = Annotated[User, Depends(require_role(Role.admin, Role.teacher))]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
-MULTI = ("member_ids", "college_ids", "enterprise_ids")
-MAX_FIELDS = 200
-
-
-async def form_data(request: Request) -> dict:
-    """The posted form as {name: text}; the ``*_ids`` checkbox lists as lists of text."""
-    form = await request.form()
-    data: dict = {}
-    for key in list(form.keys())[:MAX_FIELDS]:
-        values = [v for v in form.getlist(key) if isinstance(v, str)]
-        if key in MULTI:
-            data[key] = values[:100]
-        elif values:
-            data[key] = values[-1][:5000]
-    return data
-
-
-FormData = Annotated[dict, Depends(form_data)]
 
 
 def labels() -> dict:
@@ -76,19 +66,12 @@ def editions_page(request: Request, session: SessionDep, paging: PageParams) -> 
 
 
 @router.post("", dependencies=[AdminOnly])
-def create_edition(request: Request, session: SessionDep, form: FormData) -> Response:
+def create_edition(request: Request, session: SessionDep, form: FormOf(EditionForm)) -> Response:
     try:
-        edition = contest_service.create_edition(
-            session,
-            competition_id=form.get("competition_id", ""),
-            year=form.get("year", ""),
-            opens_on=form.get("opens_on", ""),
-            closes_on=form.get("closes_on", ""),
-            notes=form.get("notes", ""),
-        )
+        edition = contest_service.create_edition(session, form=form.valid())
     except FormErrors as exc:
         session.rollback()
-        return _index(request, session, errors=exc.errors, form=form, status_code=422)
+        return _index(request, session, errors=exc.errors, form=form.values, status_code=422)
     session.commit()
     return flash(redirect(request, f"/contests/editions/{edition.id}"), "The edition was created.")
 
@@ -114,16 +97,10 @@ def edition_page(request: Request, session: SessionDep, edition_id: PathId) -> R
 
 @router.post("/editions/{edition_id}/rounds", dependencies=[AdminOnly])
 def add_round(
-    request: Request, session: SessionDep, edition_id: PathId, form: FormData
+    request: Request, session: SessionDep, edition_id: PathId, form: FormOf(RoundForm)
 ) -> Response:
     try:
-        contest_service.add_round(
-            session,
-            edition_id=edition_id,
-            level=form.get("level", ""),
-            held_on=form.get("held_on", ""),
-            cap=form.get("advance_cap", ""),
-        )
+        contest_service.add_round(session, edition_id=edition_id, form=form.valid())
     except FormErrors as exc:
         session.rollback()
         return _edition(
@@ -131,7 +108,7 @@ def add_round(
             session,
             edition_id,
             errors=exc.errors,
-            form=form,
+            form=form.values,
             which="round",
             status_code=422,
         )
@@ -141,10 +118,10 @@ def add_round(
 
 @router.post("/editions/{edition_id}/tracks", dependencies=[AdminOnly])
 def add_track(
-    request: Request, session: SessionDep, edition_id: PathId, form: FormData
+    request: Request, session: SessionDep, edition_id: PathId, form: FormOf(TrackForm)
 ) -> Response:
     try:
-        contest_service.add_track(session, edition_id=edition_id, form=form)
+        contest_service.add_track(session, edition_id=edition_id, form=form.valid())
     except FormErrors as exc:
         session.rollback()
         return _edition(
@@ -152,7 +129,7 @@ def add_track(
             session,
             edition_id,
             errors=exc.errors,
-            form=form,
+            form=form.values,
             which="track",
             status_code=422,
         )
@@ -173,13 +150,8 @@ def _entry_form_context(session, *, team_id=None) -> dict:
     return {"teachers": teachers, "mentors": mentors, "members": members}
 
 
-def _register(request, session, edition_id, *, errors=None, form=None, status_code=200):
-    form = form or {}
-    team_id = None
-    try:
-        team_id = int(form.get("team_id") or request.query_params.get("team_id") or 0) or None
-    except ValueError:
-        team_id = None
+def _register(request, session, edition_id, *, form, errors=None, status_code=200):
+    team_id = row_id_or_none(form.team_id)
     context = {
         "view": contest_service.edition_view(session, edition_id=edition_id),
         "today": clock.today(),
@@ -196,24 +168,28 @@ def _register(request, session, edition_id, *, errors=None, form=None, status_co
 
 @router.get("/editions/{edition_id}/register", dependencies=[Staff])
 def register_page(request: Request, session: SessionDep, edition_id: PathId) -> Response:
-    params = request.query_params
-    form = {k: params.get(k, "")[:500] for k in ("team_id", "track_id", "title")}
-    form.update({k: params.getlist(k)[:100] for k in MULTI})
+    """The registration form, pre-filled from the query string (choosing a team reloads
+    it with the team's members)."""
+    form = EntryForm.read(request.query_params)
     return _register(request, session, edition_id, form=form)
 
 
 @router.post("/editions/{edition_id}/register")
 def register_entry(
-    request: Request, session: SessionDep, edition_id: PathId, user: StaffUser, form: FormData
+    request: Request,
+    session: SessionDep,
+    edition_id: PathId,
+    user: StaffUser,
+    form: FormOf(EntryForm),
 ) -> Response:
     try:
         entry = contest_service.register_entry(
-            session, actor=user, edition_id=edition_id, form=form
+            session, actor=user, edition_id=edition_id, form=form.valid()
         )
     except FormErrors as exc:
         session.rollback()
         return _register(
-            request, session, edition_id, errors=exc.errors, form=form, status_code=422
+            request, session, edition_id, errors=exc.errors, form=form.values, status_code=422
         )
     session.commit()
     return flash(redirect(request, f"/contests/entries/{entry.id}"), "The entry is registered.")
@@ -246,14 +222,20 @@ def entry_page(
 
 @router.post("/entries/{entry_id}")
 def update_entry(
-    request: Request, session: SessionDep, entry_id: PathId, user: StaffUser, form: FormData
+    request: Request,
+    session: SessionDep,
+    entry_id: PathId,
+    user: StaffUser,
+    form: FormOf(EntryForm),
 ) -> Response:
+    # who may manage the entry is checked before its form, so others get 403 whatever they sent
+    contest_service.get_managed_entry(session, user=user, entry_id=entry_id)
     try:
-        contest_service.update_entry(session, actor=user, entry_id=entry_id, form=form)
+        contest_service.update_entry(session, actor=user, entry_id=entry_id, form=form.valid())
     except FormErrors as exc:
         session.rollback()
         return _entry(
-            request, session, user, entry_id, errors=exc.errors, form=form, status_code=422
+            request, session, user, entry_id, errors=exc.errors, form=form.values, status_code=422
         )
     session.commit()
     return flash(redirect(request, f"/contests/entries/{entry_id}"), "The entry was saved.")
@@ -299,7 +281,7 @@ def record_external(
     session: SessionDep,
     user: StaffUser,
     pages: PageParams,
-    form: FormData,
+    form: FormOf(ExternalResultForm),
     evidence: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     try:
@@ -309,14 +291,16 @@ def record_external(
         contest_service.record_external(
             session,
             actor=user,
-            form=form,
+            form=form.valid(),
             filename=evidence.filename,
             content=content,
             content_type=evidence.content_type or "",
         )
     except FormErrors as exc:
         session.rollback()
-        return _external(request, session, pages, errors=exc.errors, form=form, status_code=422)
+        return _external(
+            request, session, pages, errors=exc.errors, form=form.values, status_code=422
+        )
     session.commit()
     return flash(redirect(request, "/contests/external"), "The result was recorded.")
 

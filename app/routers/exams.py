@@ -7,10 +7,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import PageParams, PathId, require_role
-from app.errors import FormErrors
+from app.deps import FormOf, PageParams, PathId, require_role
+from app.errors import FormErrors, NotFound
+from app.i18n import N_
 from app.models import Role, User
-from app.routers.contests import FormData
+from app.schemas.certificates import CandidateForm, ExamForm, ExaminerForm
+from app.schemas.judging import CriterionForm, ScoresForm
 from app.services import certificates as certificate_service
 from app.services import clock
 from app.services import contests as contest_service
@@ -48,13 +50,19 @@ def exams_page(request: Request, session: SessionDep, user: Panel, pages: PagePa
 
 @router.post("")
 def create_exam(
-    request: Request, session: SessionDep, user: AdminUser, pages: PageParams, form: FormData
+    request: Request,
+    session: SessionDep,
+    user: AdminUser,
+    pages: PageParams,
+    form: FormOf(ExamForm),
 ) -> Response:
     try:
-        exam = certificate_service.create_exam(session, actor=user, form=form)
+        exam = certificate_service.create_exam(session, actor=user, form=form.valid())
     except FormErrors as exc:
         session.rollback()
-        return _list(request, session, user, pages, errors=exc.errors, form=form, status_code=422)
+        return _list(
+            request, session, user, pages, errors=exc.errors, form=form.values, status_code=422
+        )
     session.commit()
     return flash(redirect(request, f"/exams/{exam.id}"), "The exam was created.")
 
@@ -79,7 +87,7 @@ def exam_page(request: Request, session: SessionDep, exam_id: PathId, user: Pane
     return _exam(request, session, user, exam_id)
 
 
-def _admin_post(request, session, user, exam_id, form, action, block, message):
+def _admin_post(request, session, user, exam_id, values, action, block, message):
     try:
         action()
     except FormErrors as exc:
@@ -90,7 +98,7 @@ def _admin_post(request, session, user, exam_id, form, action, block, message):
             user,
             exam_id,
             errors=exc.errors,
-            form=form,
+            form=values,
             block=block,
             status_code=422,
         )
@@ -100,53 +108,65 @@ def _admin_post(request, session, user, exam_id, form, action, block, message):
 
 @router.post("/{exam_id}/criteria")
 def add_criterion(
-    request: Request, session: SessionDep, exam_id: PathId, user: AdminUser, form: FormData
+    request: Request,
+    session: SessionDep,
+    exam_id: PathId,
+    user: AdminUser,
+    form: FormOf(CriterionForm),
 ) -> Response:
     return _admin_post(
         request,
         session,
         user,
         exam_id,
-        form,
-        lambda: certificate_service.add_criterion(session, exam_id=exam_id, form=form),
+        form.values,
+        lambda: certificate_service.add_criterion(session, exam_id=exam_id, form=form.valid()),
         "rubric",
-        "The criterion was added.",
+        N_("The criterion was added."),
     )
 
 
 @router.post("/{exam_id}/examiners")
 def add_examiner(
-    request: Request, session: SessionDep, exam_id: PathId, user: AdminUser, form: FormData
+    request: Request,
+    session: SessionDep,
+    exam_id: PathId,
+    user: AdminUser,
+    form: FormOf(ExaminerForm),
 ) -> Response:
     return _admin_post(
         request,
         session,
         user,
         exam_id,
-        form,
+        form.values,
         lambda: certificate_service.add_examiner(
-            session, exam_id=exam_id, user_id=form.get("examiner_id", "")
+            session, exam_id=exam_id, user_id=form.valid().examiner_id
         ),
         "panel",
-        "The examiner was added.",
+        N_("The examiner was added."),
     )
 
 
 @router.post("/{exam_id}/candidates")
 def add_candidate(
-    request: Request, session: SessionDep, exam_id: PathId, user: AdminUser, form: FormData
+    request: Request,
+    session: SessionDep,
+    exam_id: PathId,
+    user: AdminUser,
+    form: FormOf(CandidateForm),
 ) -> Response:
     return _admin_post(
         request,
         session,
         user,
         exam_id,
-        form,
+        form.values,
         lambda: certificate_service.add_candidate(
-            session, exam_id=exam_id, student_id=form.get("student_id", "")
+            session, exam_id=exam_id, student_id=form.valid().student_id
         ),
         "candidates",
-        "The candidate was added.",
+        N_("The candidate was added."),
     )
 
 
@@ -167,8 +187,6 @@ def _score(
     view = certificate_service.exam_view(session, user=user, exam_id=exam_id)
     line = next((c for c in view.candidates if c.candidate.id == candidate_id), None)
     if line is None or not view.is_examiner:
-        from app.errors import NotFound
-
         raise NotFound("This candidate is not on an exam you examine.")
     context = {
         "x": view,
@@ -197,11 +215,18 @@ def save_scores(
     exam_id: PathId,
     candidate_id: PathId,
     user: Examiner,
-    form: FormData,
+    form: FormOf(ScoresForm),
 ) -> Response:
+    certificate_service.own_candidate(
+        session, examiner=user, exam_id=exam_id, candidate_id=candidate_id
+    )
     try:
         certificate_service.save_exam_scores(
-            session, examiner=user, exam_id=exam_id, candidate_id=candidate_id, form=form
+            session,
+            examiner=user,
+            exam_id=exam_id,
+            candidate_id=candidate_id,
+            form=form.valid(),
         )
     except FormErrors as exc:
         session.rollback()
@@ -212,7 +237,7 @@ def save_scores(
             exam_id,
             candidate_id,
             errors=exc.errors,
-            form=form,
+            form=form.values,
             status_code=422,
         )
     session.commit()

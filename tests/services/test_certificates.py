@@ -8,12 +8,14 @@ from sqlmodel import select
 
 from app.errors import FormErrors
 from app.models.certificates import CertificateAward, CertificateRule, TrainingRecord
+from app.schemas.certificates import ImportForm
+from app.schemas.judging import CriterionForm, ScoresForm
 from app.services.certificates import awards as certificate_service
 from app.services.certificates import eligibility
 from app.services.certificates import exams as exam_service
 from app.services.certificates import imports as import_service
 from tests.factories import make_admin, make_student, make_teacher
-from tests.factories_contests import make_award
+from tests.factories_contests import make_award, make_exam
 from tests.factories_curriculum import make_certificate
 
 ON = date(2026, 6, 1)
@@ -69,34 +71,24 @@ def test_a_practical_exam_issues_certificates_to_passing_candidates(session):
     admin = make_admin(session)
     e1, e2 = make_teacher(session), make_teacher(session)
     good, weak = make_student(session), make_student(session)
-    exam = exam_service.create_exam(
-        session,
-        actor=admin,
-        form={
-            "certificate_type_id": str(cert.id),
-            "level": "5",
-            "title": "直播销售实操",
-            "held_on": "2026-06-01",
-            "pass_mark": "60",
-        },
-    )
+    exam = make_exam(session, actor=admin, certificate=cert)
     c1 = exam_service.add_criterion(
-        session, exam_id=exam.id, form={"name_zh": "节奏", "max_score": "60"}
+        session, exam_id=exam.id, form=CriterionForm.parse({"name_zh": "节奏", "max_score": "60"})
     )
     c2 = exam_service.add_criterion(
-        session, exam_id=exam.id, form={"name_zh": "合规", "max_score": "40"}
+        session, exam_id=exam.id, form=CriterionForm.parse({"name_zh": "合规", "max_score": "40"})
     )
     for examiner in (e1, e2):
-        exam_service.add_examiner(session, exam_id=exam.id, user_id=str(examiner.id))
-    cand_good = exam_service.add_candidate(session, exam_id=exam.id, student_id=str(good.id))
-    cand_weak = exam_service.add_candidate(session, exam_id=exam.id, student_id=str(weak.id))
+        exam_service.add_examiner(session, exam_id=exam.id, user_id=examiner.id)
+    cand_good = exam_service.add_candidate(session, exam_id=exam.id, student_id=good.id)
+    cand_weak = exam_service.add_candidate(session, exam_id=exam.id, student_id=weak.id)
     with pytest.raises(FormErrors) as caught:
         exam_service.save_exam_scores(
             session,
             examiner=e1,
             exam_id=exam.id,
             candidate_id=cand_good.id,
-            form={f"c{c1.id}": "61", f"c{c2.id}": "30"},
+            form=ScoresForm.parse({f"c{c1.id}": "61", f"c{c2.id}": "30"}),
         )
     assert f"c{c1.id}" in caught.value.errors
     for examiner, (g1, g2), (w1, w2) in ((e1, (50, 30), (30, 20)), (e2, (40, 20), (35, 20))):
@@ -105,14 +97,14 @@ def test_a_practical_exam_issues_certificates_to_passing_candidates(session):
             examiner=examiner,
             exam_id=exam.id,
             candidate_id=cand_good.id,
-            form={f"c{c1.id}": str(g1), f"c{c2.id}": str(g2)},
+            form=ScoresForm.parse({f"c{c1.id}": str(g1), f"c{c2.id}": str(g2)}),
         )
         exam_service.save_exam_scores(
             session,
             examiner=examiner,
             exam_id=exam.id,
             candidate_id=cand_weak.id,
-            form={f"c{c1.id}": str(w1), f"c{c2.id}": str(w2)},
+            form=ScoresForm.parse({f"c{c1.id}": str(w1), f"c{c2.id}": str(w2)}),
         )
     assert exam_service.finalise_exam(session, actor=admin, exam_id=exam.id) == 1
     assert cand_good.result == Decimal("70.00") and cand_good.passed  # (80 + 60) / 2
@@ -132,7 +124,9 @@ def test_bulk_issue_previews_row_errors_and_issues_all_or_nothing(session):
     na = session.get(StudentProfile, a.id).student_number
     nb = session.get(StudentProfile, b.id).student_number
     bad = f"学号,姓名,结果\n{na},甲同学,通过\n{nb},错名字,通过\nNOPE,谁,通过\n".encode()
-    form = {"certificate_type_id": str(cert.id), "level": "5", "issued_on": "2026-06-01"}
+    form = ImportForm.parse(
+        {"certificate_type_id": str(cert.id), "level": "5", "issued_on": "2026-06-01"}
+    )
     record = import_service.create_import(
         session, actor=admin, form=form, filename="r.csv", content=bad
     )

@@ -9,6 +9,8 @@ from sqlmodel import select
 
 from app.errors import Conflict, Forbidden, FormErrors, Invalid
 from app.models.contests import ResultChange
+from app.schemas.contests import EntryForm
+from app.schemas.judging import AssignmentForm, AwardForm, QuotaForm
 from app.services.contests import editions as contest_service
 from app.services.contests import entries as contests_entries
 from app.services.judging import results as judging_ranking
@@ -29,14 +31,16 @@ from tests.factories_teams import make_pairing, make_team
 ON = date(2026, 5, 1)
 
 
-def _form(team, track, members, **extra):
-    return {
-        "team_id": str(team.id),
-        "track_id": str(track.id),
-        "title": "乡村好物直播",
-        "member_ids": [str(m.id) for m in members],
-        **extra,
-    }
+def _form(team, track, members, **extra) -> EntryForm:
+    return EntryForm.parse(
+        {
+            "team_id": str(team.id),
+            "track_id": str(track.id),
+            "title": "乡村好物直播",
+            "member_ids": [str(m.id) for m in members],
+            **extra,
+        }
+    )
 
 
 def test_registration_checks_the_track_rules_and_names_them(session):
@@ -91,7 +95,9 @@ def test_an_eligible_entry_is_registered_with_its_advisors(session):
         )
     other_teacher = make_teacher(session)
     with pytest.raises(Forbidden):
-        contests_entries.update_entry(session, actor=other_teacher, entry_id=entry.id, form={})
+        contests_entries.update_entry(
+            session, actor=other_teacher, entry_id=entry.id, form=_form(team, track, students)
+        )
 
 
 def test_registration_outside_the_window_and_past_national_winners(session):
@@ -150,16 +156,14 @@ def test_conflicts_of_interest_name_the_reason(session):
             session,
             actor=admin,
             round_id=round_.id,
-            entry_id=str(entry.id),
-            judge_id=str(colleague.id),
+            form=AssignmentForm.parse({"entry_id": entry.id, "judge_id": colleague.id}),
         )
     assert "Conflict of interest" in str(caught.value.errors["judge_id"])
     judging.assign_judge(
         session,
         actor=admin,
         round_id=round_.id,
-        entry_id=str(entry.id),
-        judge_id=str(elsewhere.id),
+        form=AssignmentForm.parse({"entry_id": entry.id, "judge_id": elsewhere.id}),
     )
 
 
@@ -192,7 +196,7 @@ def test_ranking_trims_with_five_judges_and_flags_wide_spreads(session):
 
 def test_quotas_publish_lock_and_admin_changes_are_logged(session):
     round_, _c, entries = _scored_round(session, {f"队{n}": [100 - n] for n in range(10)})
-    bands = judging_ranking.parse_quotas({"q_first": "10", "q_second": "20", "q_third": "30"})
+    bands = QuotaForm.parse({"q_first": "10", "q_second": "20", "q_third": "30"}).bands()
     assert judging_ranking.apply_quotas(session, round_id=round_.id, bands=bands) == 6
     awards = [entries[f"队{n}"].award for n in range(10)]
     assert awards == ["first", "second", "second", "third", "third", "third"] + [None] * 4
@@ -207,20 +211,22 @@ def test_quotas_publish_lock_and_admin_changes_are_logged(session):
             actor=teacher,
             round_id=round_.id,
             entry_id=entries["队9"].id,
-            award="third",
-            reason="复核",
+            form=AwardForm.parse({"award": "third", "reason": "复核"}),
         )
     with pytest.raises(FormErrors):
         judging_ranking.set_award(
-            session, actor=admin, round_id=round_.id, entry_id=entries["队9"].id, award="third"
+            session,
+            actor=admin,
+            round_id=round_.id,
+            entry_id=entries["队9"].id,
+            form=AwardForm.parse({"award": "third"}),
         )
     judging_ranking.set_award(
         session,
         actor=admin,
         round_id=round_.id,
         entry_id=entries["队9"].id,
-        award="third",
-        reason="复核后改正计分错误",
+        form=AwardForm.parse({"award": "third", "reason": "复核后改正计分错误"}),
     )
     change = session.exec(select(ResultChange)).one()
     assert (change.actor_id, change.reason) == (admin.id, "复核后改正计分错误")

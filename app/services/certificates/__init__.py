@@ -22,6 +22,7 @@ from .exams import (
     examiner_choices,
     finalise_exam,
     list_exams,
+    own_candidate,
     save_exam_scores,
 )
 from .imports import ImportRejected, commit_import, create_import, get_preview, template_csv
@@ -48,6 +49,7 @@ __all__ = [
     "issue_by_hand",
     "list_awards",
     "list_exams",
+    "own_candidate",
     "revoke_award",
     "save_exam_scores",
     "template_csv",

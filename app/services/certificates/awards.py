@@ -23,9 +23,9 @@ from app.models.certificates import (
 from app.models.curriculum import (
     CertificateType,
 )
+from app.schemas.certificates import AwardIssueForm
 from app.services.certificates.eligibility import check_eligibility
 from app.services.clock import today
-from app.services.contests.editions import parse_date, parse_int
 from app.services.pagination import paginate
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: easy to type from paper
@@ -98,26 +98,17 @@ def issue_award(
     return award
 
 
-def issue_by_hand(session: Session, *, actor: User, form: dict) -> CertificateAward:
+def issue_by_hand(session: Session, *, actor: User, form: AwardIssueForm) -> CertificateAward:
     """Admin issues one certificate, after the eligibility check."""
     errors: dict = {}
-    student_id = parse_int(form.get("student_id"), "student_id", errors)
-    student = session.get(User, student_id) if student_id else None
+    student = session.get(User, form.student_id)
     if student is None or student.role != Role.student:
         errors["student_id"] = _l("Choose a student from the list.")
-    type_id = parse_int(form.get("certificate_type_id"), "certificate_type_id", errors)
-    cert = session.get(CertificateType, type_id) if type_id else None
+    cert = session.get(CertificateType, form.certificate_type_id)
     if cert is None:
         errors["certificate_type_id"] = _l("Choose a certificate from the list.")
-    level = parse_int(form.get("level"), "level", errors, low=1, high=5)
-    if level is None and "level" not in errors:
-        errors["level"] = _l("Choose a level.")
-    issued_on = parse_date(form.get("issued_on"), "issued_on", errors)
-    expires_on = parse_date(form.get("expires_on"), "expires_on", errors, required=False)
-    if issued_on and expires_on and expires_on < issued_on:
-        errors["expires_on"] = _l("The expiry date must be after the issue date.")
     if not errors:
-        check = check_eligibility(session, student_id=student.id, type_id=cert.id, level=level)
+        check = check_eligibility(session, student_id=student.id, type_id=cert.id, level=form.level)
         if not check.ok:
             errors["student_id"] = _l(
                 "Not eligible: %(problems)s", problems="；".join(str(p) for p in check.problems)
@@ -129,13 +120,14 @@ def issue_by_hand(session: Session, *, actor: User, form: dict) -> CertificateAw
         actor=actor,
         student=student,
         type_id=cert.id,
-        level=level,
-        issued_on=issued_on,
-        expires_on=expires_on,
+        level=form.level,
+        issued_on=form.issued_on,
+        expires_on=form.expires_on,
     )
 
 
 def revoke_award(session: Session, *, actor: User, award_id: int, reason: str) -> CertificateAward:
+    """Revoke an award, saying why (``RevokeForm``)."""
     if actor.role != Role.admin:
         raise Forbidden("Only an administrator can revoke a certificate.")
     award = session.get(CertificateAward, award_id)
@@ -143,11 +135,6 @@ def revoke_award(session: Session, *, actor: User, award_id: int, reason: str) -
         raise NotFound("This certificate award does not exist.")
     if award.status == AwardStatus.revoked:
         raise Conflict("This certificate is already revoked.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise FormErrors({"reason": _l("Say why the certificate is revoked.")})
-    if len(reason) > 1000:
-        raise FormErrors({"reason": _l("Keep the reason under 1000 characters.")})
     award.status = AwardStatus.revoked.value
     award.revoked_at = utcnow()
     award.revoked_by_id = actor.id

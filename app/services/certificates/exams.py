@@ -27,10 +27,11 @@ from app.models.certificates import (
     PracticalExam,
 )
 from app.models.curriculum import CertificateType
+from app.schemas.certificates import ExamForm
+from app.schemas.judging import CriterionForm, ScoresForm
 from app.services import judging as judging_service
 from app.services.certificates import awards as certificate_service
 from app.services.certificates import eligibility
-from app.services.contests.editions import parse_date, parse_decimal, parse_int
 from app.services.pagination import paginate
 
 EXAMINER_ROLES = (Role.teacher, Role.mentor)
@@ -60,40 +61,27 @@ def _open(exam: PracticalExam) -> None:
         raise Conflict("This exam is finalised; its results can no longer change.")
 
 
-def create_exam(session: Session, *, actor: User, form: dict) -> PracticalExam:
-    errors: dict = {}
-    type_id = parse_int(form.get("certificate_type_id"), "certificate_type_id", errors)
-    cert = session.get(CertificateType, type_id) if type_id else None
+def create_exam(session: Session, *, actor: User, form: ExamForm) -> PracticalExam:
+    cert = session.get(CertificateType, form.certificate_type_id)
     if cert is None:
-        errors["certificate_type_id"] = _l("Choose a certificate from the list.")
-    level = parse_int(form.get("level"), "level", errors, low=1, high=5)
-    if cert is not None and level is not None:
-        offered = eligibility.levels_offered(session, cert.id)
-        if level not in offered:
-            errors["level"] = _l(
-                "%(work_type)s is offered at levels %(levels)s only.",
-                work_type=cert.work_type_zh or cert.name_zh,
-                levels="、".join(str(n) for n in sorted(offered, reverse=True)) or "—",
-            )
-    elif level is None and "level" not in errors:
-        errors["level"] = _l("Choose a level.")
-    title = (form.get("title") or "").strip()
-    if not title:
-        errors["title"] = _l("Enter a title.")
-    elif len(title) > 200:
-        errors["title"] = _l("Keep the title under 200 characters.")
-    held_on = parse_date(form.get("held_on"), "held_on", errors)
-    pass_mark = parse_decimal(form.get("pass_mark"), "pass_mark", errors, low=0, high=100000)
-    if pass_mark is None and "pass_mark" not in errors:
-        errors["pass_mark"] = _l("Enter the pass mark.")
-    if errors:
-        raise FormErrors(errors)
+        raise FormErrors({"certificate_type_id": _l("Choose a certificate from the list.")})
+    offered = eligibility.levels_offered(session, cert.id)
+    if form.level not in offered:
+        raise FormErrors(
+            {
+                "level": _l(
+                    "%(work_type)s is offered at levels %(levels)s only.",
+                    work_type=cert.work_type_zh or cert.name_zh,
+                    levels="、".join(str(n) for n in sorted(offered, reverse=True)) or "—",
+                )
+            }
+        )
     exam = PracticalExam(
         certificate_type_id=cert.id,
-        level=level,
-        title=title,
-        held_on=held_on,
-        pass_mark=pass_mark,
+        level=form.level,
+        title=form.title,
+        held_on=form.held_on,
+        pass_mark=form.pass_mark,
         created_by_id=actor.id,
     )
     session.add(exam)
@@ -133,7 +121,7 @@ def list_exams(session: Session, *, user: User, page: int, per_page: int):
     return [ExamRow(e, c, counts.get(e.id, 0)) for e, c in items], total
 
 
-def add_criterion(session: Session, *, exam_id: int, form: dict) -> ExamCriterion:
+def add_criterion(session: Session, *, exam_id: int, form: CriterionForm) -> ExamCriterion:
     exam = _exam(session, exam_id)
     _open(exam)
     if session.exec(
@@ -143,27 +131,19 @@ def add_criterion(session: Session, *, exam_id: int, form: dict) -> ExamCriterio
         .limit(1)
     ).first():
         raise Conflict("Examiners have started scoring: the rubric can no longer change.")
-    fields = judging_service.criterion_fields(
-        name_zh=form.get("name_zh"),
-        name_en=form.get("name_en"),
-        weight=form.get("weight"),
-        max_score=form.get("max_score"),
-    )
     last = session.exec(
         select(func.max(ExamCriterion.sort_order)).where(ExamCriterion.exam_id == exam_id)
     ).one()
-    criterion = ExamCriterion(exam_id=exam_id, **vars(fields), sort_order=(last or 0) + 1)
+    criterion = ExamCriterion(exam_id=exam_id, **form.columns(), sort_order=(last or 0) + 1)
     session.add(criterion)
     session.flush()
     return criterion
 
 
-def add_examiner(session: Session, *, exam_id: int, user_id: str) -> ExamExaminer:
+def add_examiner(session: Session, *, exam_id: int, user_id: int) -> ExamExaminer:
     exam = _exam(session, exam_id)
     _open(exam)
-    errors: dict = {}
-    uid = parse_int(user_id, "examiner_id", errors)
-    user = session.get(User, uid) if uid else None
+    user = session.get(User, user_id)
     if user is None or user.role not in EXAMINER_ROLES or not user.is_active:
         raise FormErrors({"examiner_id": _l("Choose a teacher or industry mentor from the list.")})
     if _is_examiner(session, exam_id, user.id):
@@ -174,13 +154,11 @@ def add_examiner(session: Session, *, exam_id: int, user_id: str) -> ExamExamine
     return row
 
 
-def add_candidate(session: Session, *, exam_id: int, student_id: str) -> ExamCandidate:
+def add_candidate(session: Session, *, exam_id: int, student_id: int) -> ExamCandidate:
     """Enrol a candidate after the eligibility check, naming any missing condition."""
     exam = _exam(session, exam_id)
     _open(exam)
-    errors: dict = {}
-    sid = parse_int(student_id, "student_id", errors)
-    student = session.get(User, sid) if sid else None
+    student = session.get(User, student_id)
     if student is None or student.role != Role.student:
         raise FormErrors({"student_id": _l("Choose a student from the list.")})
     if session.exec(
@@ -288,7 +266,8 @@ def exam_view(session: Session, *, user: User, exam_id: int) -> ExamView:
     )
 
 
-def _own_candidate(session: Session, *, examiner: User, exam_id: int, candidate_id: int):
+def own_candidate(session: Session, *, examiner: User, exam_id: int, candidate_id: int):
+    """The exam and candidate, for an examiner of that exam only (NotFound for others)."""
     if examiner.role not in EXAMINER_ROLES:
         raise Forbidden("Only examiners score candidates.")
     exam = session.get(PracticalExam, exam_id)
@@ -304,18 +283,15 @@ def _own_candidate(session: Session, *, examiner: User, exam_id: int, candidate_
 
 
 def save_exam_scores(
-    session: Session, *, examiner: User, exam_id: int, candidate_id: int, form: dict
+    session: Session, *, examiner: User, exam_id: int, candidate_id: int, form: ScoresForm
 ) -> None:
-    """An examiner's scores for one candidate (fields ``c<criterion id>``), all or nothing."""
-    exam, candidate = _own_candidate(
+    """An examiner's scores for one candidate, all or nothing."""
+    exam, candidate = own_candidate(
         session, examiner=examiner, exam_id=exam_id, candidate_id=candidate_id
     )
     _open(exam)
     rubric = session.exec(select(ExamCriterion).where(ExamCriterion.exam_id == exam_id)).all()
-    errors: dict = {}
-    values = judging_service.read_score_sheet(rubric, form, errors)
-    if errors:
-        raise FormErrors(errors)
+    values = form.scores_for(rubric)
     existing = {
         s.criterion_id: s
         for s in session.exec(

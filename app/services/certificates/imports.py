@@ -20,10 +20,11 @@ from app.i18n import lazy_gettext as _l
 from app.models import StudentProfile, User
 from app.models.certificates import AwardSource, CertificateAward, CertificateImport
 from app.models.curriculum import CertificateType
+from app.schemas.certificates import ImportForm
+from app.schemas.fields import parse_local_date
 from app.services import roster as roster_service
 from app.services.certificates import awards as certificate_service
 from app.services.certificates import eligibility
-from app.services.contests.editions import parse_date, parse_int
 
 MAX_ROWS = 2000
 PASS_WORDS = {"通过", "合格", "pass", "passed", "是", "y", "yes", "1", "true"}
@@ -125,16 +126,13 @@ def read_results(content: bytes) -> list[dict]:
     return rows
 
 
-def create_import(session: Session, *, actor: User, form: dict, filename: str, content: bytes):
+def create_import(
+    session: Session, *, actor: User, form: ImportForm, filename: str, content: bytes
+):
     errors: dict = {}
-    type_id = parse_int(form.get("certificate_type_id"), "certificate_type_id", errors)
-    cert = session.get(CertificateType, type_id) if type_id else None
+    cert = session.get(CertificateType, form.certificate_type_id)
     if cert is None:
         errors["certificate_type_id"] = _l("Choose a certificate from the list.")
-    level = parse_int(form.get("level"), "level", errors, low=1, high=5)
-    if level is None and "level" not in errors:
-        errors["level"] = _l("Choose a level.")
-    issued_on = parse_date(form.get("issued_on"), "issued_on", errors)
     try:
         rows = read_results(content)
     except FormErrors as exc:
@@ -144,8 +142,8 @@ def create_import(session: Session, *, actor: User, form: dict, filename: str, c
         raise FormErrors(errors)
     record = CertificateImport(
         certificate_type_id=cert.id,
-        level=level,
-        issued_on=issued_on,
+        level=form.level,
+        issued_on=form.issued_on,
         filename=os.path.basename((filename or "").replace("\\", "/"))[:255],
         rows=rows,
         created_by_id=actor.id,
@@ -153,6 +151,14 @@ def create_import(session: Session, *, actor: User, form: dict, filename: str, c
     session.add(record)
     session.flush()
     return record
+
+
+def _row_date(text: str | None) -> date | None:
+    """A row's own issue date, or None when it gives none or a bad one."""
+    try:
+        return parse_local_date(text) if text else None
+    except ValueError:
+        return None
 
 
 def _check(session: Session, record: CertificateImport) -> list[ImportRow]:
@@ -208,11 +214,8 @@ def _check(session: Session, record: CertificateImport) -> list[ImportRow]:
                     _l("The certificate number %(n)s is already used.", n=wanted_number)
                 )
             seen_numbers.add(wanted_number)
-        if cells.get("issued_on"):
-            errors: dict = {}
-            parse_date(cells["issued_on"], "issued_on", errors)
-            if errors:
-                row.errors.append(_l("The issue date must be written as YYYY-MM-DD."))
+        if cells.get("issued_on") and _row_date(cells["issued_on"]) is None:
+            row.errors.append(_l("The issue date must be written as YYYY-MM-DD."))
         row.student = student
         if student is not None and not row.errors:
             check = eligibility.check_eligibility(
@@ -244,11 +247,7 @@ def commit_import(session: Session, *, actor: User, import_id: int) -> int:
     if preview.error_rows:
         raise ImportRejected(preview)
     for row in preview.to_issue:
-        issued_on = (
-            date.fromisoformat(row.cells["issued_on"])
-            if row.cells.get("issued_on")
-            else (record.issued_on)
-        )
+        issued_on = _row_date(row.cells.get("issued_on")) or record.issued_on
         certificate_service.issue_award(
             session,
             actor=actor,

@@ -26,12 +26,10 @@ from app.models.contests import (
 )
 from app.models.curriculum import Competition
 from app.models.teams import Team, TeamMember
+from app.schemas.contests import EntryForm
 from app.services.clock import today
-from app.services.contests.editions import edition_view, is_staff, parse_date, parse_int
+from app.services.contests.editions import edition_view, is_staff
 from app.services.contests.eligibility import eligibility_problems
-
-MAX_TITLE = 200
-
 
 # --- entries -----------------------------------------------------------------------------------
 
@@ -77,18 +75,6 @@ def advisor_choices(session: Session) -> tuple[list[User], list[tuple[User, str]
     return teachers, mentors
 
 
-def _ids(values: list[str]) -> list[int]:
-    out = []
-    for value in values:
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            continue
-        if number not in out:
-            out.append(number)
-    return out
-
-
 def _users_with_role(session: Session, ids: list[int], role: Role) -> set[int]:
     if not ids:
         return set()
@@ -100,37 +86,24 @@ def _users_with_role(session: Session, ids: list[int], role: Role) -> set[int]:
 
 
 def _check_entry_form(
-    session: Session, *, actor: User, round_: Round, form: dict, on: date, entry: Entry | None
+    session: Session, *, actor: User, round_: Round, form: EntryForm, on: date, entry: Entry | None
 ):
     errors: dict = {}
-    title = (form.get("title") or "").strip()
-    if not title:
-        errors["title"] = _l("Enter the project title.")
-    elif len(title) > MAX_TITLE:
-        errors["title"] = _l("Keep the title under 200 characters.")
-    team = None
     if entry is not None:
         team = session.get(Team, entry.team_id)
     else:
-        team_id = parse_int(form.get("team_id"), "team_id", errors)
-        team = session.get(Team, team_id) if team_id else None
-        if team is None and "team_id" not in errors:
+        team = session.get(Team, form.team_id) if form.team_id else None
+        if team is None:
             errors["team_id"] = _l("Choose a team from the list.")
-    track = None
-    track_id = parse_int(form.get("track_id"), "track_id", errors)
-    if track_id is not None:
-        track = session.get(Track, track_id)
+    track = session.get(Track, form.track_id) if form.track_id else None
     if track is None or track.edition_id != round_.edition_id:
         track = None
-        errors.setdefault("track_id", _l("Choose a track of this edition."))
-    business_on = parse_date(
-        form.get("business_registered_on"), "business_registered_on", errors, required=False
-    )
-    member_ids = _ids(form.get("member_ids", []))
-    college_ids = _ids(form.get("college_ids", []))
+        errors["track_id"] = _l("Choose a track of this edition.")
+    member_ids = list(form.member_ids)
+    college_ids = list(form.college_ids)
     if actor.role == Role.teacher and actor.id not in college_ids:
         college_ids.append(actor.id)  # a teacher who registers an entry advises it
-    enterprise_ids = _ids(form.get("enterprise_ids", []))
+    enterprise_ids = list(form.enterprise_ids)
     if team is not None:
         active = {u.id for u in active_members(session, team_id=team.id, on=on)}
         if not member_ids:
@@ -160,13 +133,13 @@ def _check_entry_form(
                 member_ids=member_ids,
                 college_ids=college_ids,
                 enterprise_ids=enterprise_ids,
-                business_registered_on=business_on,
+                business_registered_on=form.business_registered_on,
                 on=on,
             )
         )
     if errors:
         raise FormErrors(errors)
-    return title, team, track, business_on, member_ids, college_ids, enterprise_ids
+    return team, track, member_ids, college_ids, enterprise_ids
 
 
 def _write_people(session: Session, entry: Entry, members, colleges, enterprises) -> None:
@@ -188,7 +161,7 @@ def _write_people(session: Session, entry: Entry, members, colleges, enterprises
 
 
 def register_entry(
-    session: Session, *, actor: User, edition_id: int, form: dict, on: date | None = None
+    session: Session, *, actor: User, edition_id: int, form: EntryForm, on: date | None = None
 ) -> Entry:
     """A team's entry in an edition's first round, inside the registration window."""
     if not is_staff(actor):
@@ -206,15 +179,15 @@ def register_entry(
     round_ = view.first_round
     if round_.is_locked:
         raise Conflict("The results of this round are published; it takes no more entries.")
-    title, team, track, business_on, members, colleges, enterprises = _check_entry_form(
+    team, track, members, colleges, enterprises = _check_entry_form(
         session, actor=actor, round_=round_, form=form, on=on, entry=None
     )
     entry = Entry(
         round_id=round_.id,
         track_id=track.id,
         team_id=team.id,
-        title=title,
-        business_registered_on=business_on,
+        title=form.title,
+        business_registered_on=form.business_registered_on,
         registered_by_id=actor.id,
     )
     session.add(entry)
@@ -301,7 +274,7 @@ def entry_detail(session: Session, *, user: User, entry_id: int) -> EntryDetail:
 
 
 def update_entry(
-    session: Session, *, actor: User, entry_id: int, form: dict, on: date | None = None
+    session: Session, *, actor: User, entry_id: int, form: EntryForm, on: date | None = None
 ) -> Entry:
     """Change an entry's title, track, members or advisors (rules checked again)."""
     entry = get_managed_entry(session, user=actor, entry_id=entry_id)
@@ -310,10 +283,11 @@ def update_entry(
         raise Conflict("The results of this round are published; the entry can no longer change.")
     if entry.status != EntryStatus.registered:
         raise Conflict("This entry has been withdrawn.")
-    title, _team, track, business_on, members, colleges, enterprises = _check_entry_form(
+    _team, track, members, colleges, enterprises = _check_entry_form(
         session, actor=actor, round_=round_, form=form, on=on or today(), entry=entry
     )
-    entry.title, entry.track_id, entry.business_registered_on = title, track.id, business_on
+    entry.title, entry.track_id = form.title, track.id
+    entry.business_registered_on = form.business_registered_on
     session.add(entry)
     _write_people(session, entry, members, colleges, enterprises)
     return entry

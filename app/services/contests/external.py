@@ -6,18 +6,16 @@ the type the browser claims.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlmodel import Session, select
 
 from app.errors import Forbidden, FormErrors, NotFound
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
-from app.models.contests import AwardKind, ExternalResult
-from app.models.curriculum import Competition, CompetitionLevel
+from app.models.contests import ExternalResult
+from app.models.curriculum import Competition
 from app.models.teams import Team
-from app.services.clock import today
-from app.services.contests.editions import parse_date, parse_int
+from app.schemas.contests import ExternalResultForm
 from app.services.pagination import paginate
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -54,53 +52,28 @@ def record_external(
     session: Session,
     *,
     actor: User,
-    form: dict,
+    form: ExternalResultForm,
     filename: str,
     content: bytes,
     content_type: str,
-    on: date | None = None,
 ) -> ExternalResult:
     """Record an outside award for a team or a student (both counted in the evaluation)."""
     _require_staff(actor)
     errors: dict = {}
-    team_id = parse_int(form.get("team_id"), "team_id", errors)
-    student_id = parse_int(form.get("student_id"), "student_id", errors)
-    team = session.get(Team, team_id) if team_id else None
-    student = session.get(User, student_id) if student_id else None
-    if team_id and team is None:
+    team = session.get(Team, form.team_id) if form.team_id else None
+    student = session.get(User, form.student_id) if form.student_id else None
+    if form.team_id and team is None:
         errors["team_id"] = _l("Choose a team from the list.")
-    if student_id and (student is None or student.role != Role.student):
+    if form.student_id and (student is None or student.role != Role.student):
         errors["student_id"] = _l("Choose a student from the list.")
-    if not errors and (team is None) == (student is None):
-        errors["team_id"] = _l("Choose either a team or a student.")
     competition = None
-    competition_id = parse_int(form.get("competition_id"), "competition_id", errors)
-    if competition_id:
-        competition = session.get(Competition, competition_id)
+    if form.competition_id:
+        competition = session.get(Competition, form.competition_id)
         if competition is None:
             errors["competition_id"] = _l("Choose a competition from the list.")
-    name = (form.get("competition_name") or "").strip()
-    if competition is not None and not name:
-        name = competition.name_zh
+    name = form.competition_name or (competition.name_zh if competition else "")
     if not name:
         errors["competition_name"] = _l("Name the competition.")
-    elif len(name) > 200:
-        errors["competition_name"] = _l("Keep the name under 200 characters.")
-    edition = (form.get("edition") or "").strip()
-    round_name = (form.get("round_name") or "").strip()
-    if len(edition) > 50:
-        errors["edition"] = _l("Keep this under 50 characters.")
-    if len(round_name) > 100:
-        errors["round_name"] = _l("Keep this under 100 characters.")
-    level = form.get("level") or ""
-    if level not in {lv.value for lv in CompetitionLevel}:
-        errors["level"] = _l("Choose a level from the list.")
-    award = form.get("award") or ""
-    if award not in {a.value for a in AwardKind}:
-        errors["award"] = _l("Choose an award from the list.")
-    awarded_on = parse_date(form.get("awarded_on"), "awarded_on", errors)
-    if awarded_on and awarded_on > (on or today()):
-        errors["awarded_on"] = _l("The award date cannot be in the future.")
     try:
         kind = check_evidence(content, content_type)
     except FormErrors as exc:
@@ -113,11 +86,11 @@ def record_external(
         student_id=student.id if student else None,
         competition_id=competition.id if competition else None,
         competition_name=name,
-        edition=edition,
-        round_name=round_name,
-        level=level,
-        award=award,
-        awarded_on=awarded_on,
+        edition=form.edition,
+        round_name=form.round_name,
+        level=form.level,
+        award=form.award,
+        awarded_on=form.awarded_on,
         evidence_name=(filename or "evidence").replace("\\", "/").rsplit("/", 1)[-1][:255],
         evidence_type=kind,
         evidence=content,

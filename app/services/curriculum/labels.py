@@ -5,12 +5,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from app.errors import FormErrors, NotFound
+from app.errors import NotFound
 from app.i18n import N_
-from app.i18n import lazy_gettext as _l
 from app.models import Post
 from app.models.curriculum import (
-    SEMESTERS,
     CertificateLevel,
     CertificatePost,
     CertificateType,
@@ -117,16 +115,10 @@ def get_competition(session: Session, competition_id: int) -> Competition:
     return competition
 
 
-def set_entry_semester(session: Session, *, competition_id: int, semester: str) -> Competition:
-    """Set the semester by which a competition is usually entered (1–6)."""
+def set_entry_semester(session: Session, *, competition_id: int, semester: int) -> Competition:
+    """Set the semester by which a competition is usually entered (``EntrySemesterForm``)."""
     competition = get_competition(session, competition_id)
-    try:
-        value = int(semester)
-    except ValueError:
-        value = 0
-    if value not in SEMESTERS:
-        raise FormErrors({"entry_semester": _l("Choose a semester from 1 to 6.")})
-    competition.entry_semester = value
+    competition.entry_semester = semester
     session.add(competition)
     session.flush()
     return competition

@@ -14,7 +14,6 @@ from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.models.base import utcnow
 from app.models.contests import (
-    AwardKind,
     Edition,
     Entry,
     EntryStatus,
@@ -26,8 +25,8 @@ from app.models.contests import (
 )
 from app.models.curriculum import Competition
 from app.models.teams import Team
+from app.schemas.judging import AwardForm
 from app.services.clock import today
-from app.services.contests.editions import parse_decimal
 from app.services.judging import aggregation
 from app.services.judging.rounds import _unlocked, criteria, get_round
 
@@ -169,25 +168,6 @@ def ranking(session: Session, *, round_id: int) -> Ranking:
 # --- awards, publishing, changes after publication ---------------------------------------------
 
 
-def parse_quotas(form: dict) -> list[tuple[str, Decimal]]:
-    """Quota bands from the form (percent of ranked entries per award, best first)."""
-    errors: dict = {}
-    bands = []
-    total = Decimal(0)
-    for award, _default in DEFAULT_QUOTAS:
-        value = parse_decimal(form.get(f"q_{award}"), f"q_{award}", errors, low=0, high=100)
-        if value:
-            bands.append((award, value))
-            total += value
-    if not errors and total > 100:
-        errors["q_third"] = _l("The shares add up to more than one hundred percent.")
-    if not errors and not bands:
-        errors["q_first"] = _l("Give at least one award a share.")
-    if errors:
-        raise FormErrors(errors)
-    return bands
-
-
 def apply_quotas(session: Session, *, round_id: int, bands: list[tuple[str, Decimal]]) -> int:
     """Set every entry's rank and award from the live ranking and the quota bands."""
     round_ = get_round(session, round_id)
@@ -203,17 +183,8 @@ def apply_quotas(session: Session, *, round_id: int, bands: list[tuple[str, Deci
     return sum(1 for a in awards.values() if a)
 
 
-def _award_value(value: str) -> str | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    if value not in {a.value for a in AwardKind}:
-        raise FormErrors({"award": _l("Choose an award from the list.")})
-    return value
-
-
 def set_award(
-    session: Session, *, actor: User, round_id: int, entry_id: int, award: str, reason: str = ""
+    session: Session, *, actor: User, round_id: int, entry_id: int, form: AwardForm
 ) -> Entry:
     """Set an entry's award by hand. After publication only an admin may, with a reason,
     and the change is recorded with who, when and why."""
@@ -221,22 +192,19 @@ def set_award(
     if entry is None or entry.round_id != round_id:
         raise NotFound("This entry does not exist.")
     round_ = get_round(session, entry.round_id)
-    value = _award_value(award)
+    value = form.award
     if round_.is_locked:
         if actor.role != Role.admin:
             raise Forbidden("Only an administrator can change published results.")
-        reason = (reason or "").strip()
-        if not reason:
+        if not form.reason:
             raise FormErrors({"reason": _l("Published results change only with a reason.")})
-        if len(reason) > 500:
-            raise FormErrors({"reason": _l("Keep the reason under 500 characters.")})
         if value != entry.award:
             session.add(
                 ResultChange(
                     round_id=round_.id,
                     entry_id=entry.id,
                     actor_id=actor.id,
-                    reason=reason,
+                    reason=form.reason,
                     detail=f"award: {entry.award or '-'} → {value or '-'}",
                 )
             )
@@ -265,15 +233,12 @@ def publish_round(session: Session, *, actor: User, round_id: int, on: date | No
 
 
 def reopen_round(session: Session, *, actor: User, round_id: int, reason: str) -> Round:
-    """Unlock a published round (admin, with a reason; recorded)."""
+    """Unlock a published round (admin, with a reason from ``ReopenForm``; recorded)."""
     round_ = get_round(session, round_id)
     if actor.role != Role.admin:
         raise Forbidden("Only an administrator can change published results.")
     if not round_.is_locked:
         raise Conflict("This round is not published.")
-    reason = (reason or "").strip()
-    if not reason or len(reason) > 500:
-        raise FormErrors({"reopen_reason": _l("Say why the results are reopened.")})
     session.add(
         ResultChange(round_id=round_.id, actor_id=actor.id, reason=reason, detail="reopened")
     )

@@ -1,6 +1,6 @@
 """Judging a round, the organiser's side: the rubric and round options, judges and the
 conflict-of-interest rule. The judges' own pages (score sheets, recusal) are in
-``judging_scores``; the ranking, awards, publishing and the change log in ``judging_ranking``.
+``scores``; the ranking, awards, publishing and the change log in ``results``.
 """
 
 from sqlalchemy import func
@@ -21,8 +21,7 @@ from app.models.contests import (
     Score,
 )
 from app.models.teams import Pairing, Team
-from app.services.contests.editions import parse_decimal, parse_int
-from app.services.judging import rubrics
+from app.schemas.judging import AssignmentForm, CriterionForm, OptionsForm
 
 JUDGE_ROLES = (Role.teacher, Role.mentor)
 
@@ -64,21 +63,16 @@ def _round_has_scores(session: Session, round_id: int) -> bool:
 # --- rubric and options ------------------------------------------------------------------------
 
 
-def add_criterion(
-    session: Session, *, round_id: int, name_zh: str, name_en: str, weight: str, max_score: str
-) -> RubricCriterion:
+def add_criterion(session: Session, *, round_id: int, form: CriterionForm) -> RubricCriterion:
     """A criterion of the round's rubric; refused once judges have started scoring."""
     round_ = get_round(session, round_id)
     _unlocked(round_)
     if _round_has_scores(session, round_id):
         raise Conflict("Judges have started scoring: the rubric can no longer change.")
-    fields = rubrics.criterion_fields(
-        name_zh=name_zh, name_en=name_en, weight=weight, max_score=max_score
-    )
     last = session.exec(
         select(func.max(RubricCriterion.sort_order)).where(RubricCriterion.round_id == round_id)
     ).one()
-    criterion = RubricCriterion(round_id=round_id, **vars(fields), sort_order=(last or 0) + 1)
+    criterion = RubricCriterion(round_id=round_id, **form.columns(), sort_order=(last or 0) + 1)
     session.add(criterion)
     session.flush()
     return criterion
@@ -99,37 +93,19 @@ def delete_criterion(session: Session, *, round_id: int, criterion_id: int) -> N
     session.flush()
 
 
-def set_options(
-    session: Session,
-    *,
-    round_id: int,
-    normalise: bool,
-    tiebreak: str,
-    cap: str,
-    spread_percent: str,
-    held_on: str = "",
-) -> Round:
+def set_options(session: Session, *, round_id: int, form: OptionsForm) -> Round:
     """Tie-break criterion, z-score normalisation, spread threshold, cap and date."""
-    from app.services.contests import parse_date
-
     round_ = get_round(session, round_id)
     _unlocked(round_)
-    errors: dict = {}
-    tiebreak_id = parse_int(tiebreak, "tiebreak", errors)
-    if tiebreak_id is not None:
-        criterion = session.get(RubricCriterion, tiebreak_id)
+    if form.tiebreak is not None:
+        criterion = session.get(RubricCriterion, form.tiebreak)
         if criterion is None or criterion.round_id != round_id:
-            errors["tiebreak"] = _l("Choose a criterion of this round.")
-    advance_cap = parse_int(cap, "advance_cap", errors, low=0, high=1000)
-    percent = parse_decimal(spread_percent, "spread_percent", errors, low=1, high=100)
-    day = parse_date(held_on, "held_on", errors, required=False)
-    if errors:
-        raise FormErrors(errors)
-    round_.normalise = normalise
-    round_.tiebreak_criterion_id = tiebreak_id
-    round_.advance_cap = advance_cap
-    round_.spread_threshold = percent
-    round_.held_on = day
+            raise FormErrors({"tiebreak": _l("Choose a criterion of this round.")})
+    round_.normalise = form.normalise
+    round_.tiebreak_criterion_id = form.tiebreak
+    round_.advance_cap = form.advance_cap
+    round_.spread_threshold = form.spread_percent
+    round_.held_on = form.held_on
     session.add(round_)
     session.flush()
     return round_
@@ -211,14 +187,12 @@ def judge_choices(session: Session) -> list[User]:
 
 
 def assign_judge(
-    session: Session, *, actor: User, round_id: int, entry_id: str, judge_id: str
+    session: Session, *, actor: User, round_id: int, form: AssignmentForm
 ) -> JudgeAssignment:
     """Assign a teacher or mentor to judge an entry, unless a conflict of interest forbids it."""
     errors: dict = {}
-    eid = parse_int(entry_id, "entry_id", errors)
-    jid = parse_int(judge_id, "judge_id", errors)
-    entry = session.get(Entry, eid) if eid else None
-    judge = session.get(User, jid) if jid else None
+    entry = session.get(Entry, form.entry_id)
+    judge = session.get(User, form.judge_id)
     if entry is None or entry.status != EntryStatus.registered or entry.round_id != round_id:
         errors["entry_id"] = _l("Choose an entry from the list.")
     if judge is None or judge.role not in JUDGE_ROLES or not judge.is_active:

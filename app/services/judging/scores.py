@@ -26,6 +26,7 @@ from app.models.contests import (
 )
 from app.models.curriculum import Competition
 from app.models.teams import Team
+from app.schemas.judging import ScoreSheetForm
 from app.services.judging import aggregation, rubrics
 from app.services.judging.rounds import JUDGE_ROLES, _unlocked, criteria, get_round
 
@@ -154,9 +155,9 @@ def score_sheet(session: Session, *, judge: User, assignment_id: int) -> ScoreSh
 
 
 def save_scores(
-    session: Session, *, judge: User, assignment_id: int, form: dict, note: str | None = None
+    session: Session, *, judge: User, assignment_id: int, form: ScoreSheetForm
 ) -> ScoreSheet:
-    """Save a judge's score sheet (fields ``c<criterion id>``); blank clears a score.
+    """Save a judge's score sheet; a blank score clears it.
 
     Every value is checked against its criterion's maximum first; with any error nothing
     is written and the errors come back beside their fields.
@@ -166,13 +167,7 @@ def save_scores(
     round_ = get_round(session, entry.round_id)
     if round_.is_locked:
         raise Conflict("The results of this round are published; scores can no longer change.")
-    rubric = criteria(session, round_.id)
-    errors: dict = {}
-    values = rubrics.read_score_sheet(rubric, form, errors)
-    if note is not None and len(note) > 5000:
-        errors["note"] = _l("Keep the note under 5000 characters.")
-    if errors:
-        raise FormErrors(errors)
+    values = form.scores_for(criteria(session, round_.id))
     existing = {
         s.criterion_id: s
         for s in session.exec(select(Score).where(Score.assignment_id == assignment.id))
@@ -182,8 +177,8 @@ def save_scores(
         return Score(assignment_id=assignment.id, criterion_id=criterion_id, value=value)
 
     rubrics.write_scores(session, values, existing, new_score)
-    if note is not None:
-        assignment.note = note.strip()
+    if form.note is not None:
+        assignment.note = form.note
     if assignment.submitted_at is not None and any(v is None for v in values.values()):
         assignment.submitted_at = None  # an incomplete sheet is no longer submitted
     session.add(assignment)
@@ -209,15 +204,11 @@ def submit_scores(session: Session, *, judge: User, assignment_id: int) -> Score
 
 
 def recuse(session: Session, *, judge: User, assignment_id: int, reason: str) -> None:
-    """A judge steps back from an entry, saying why; their scores for it are removed."""
+    """A judge steps back from an entry, saying why (``RecuseForm``); their scores for it
+    are removed."""
     assignment = get_own_assignment(session, judge=judge, assignment_id=assignment_id)
     entry = session.get(Entry, assignment.entry_id)
     _unlocked(get_round(session, entry.round_id))
-    reason = (reason or "").strip()
-    if not reason:
-        raise FormErrors({"reason": _l("Say why you step back from judging this entry.")})
-    if len(reason) > 500:
-        raise FormErrors({"reason": _l("Keep the reason under 500 characters.")})
     session.exec(delete(Score).where(Score.assignment_id == assignment.id))
     assignment.recused_at = utcnow()
     assignment.recusal_reason = reason
