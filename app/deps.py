@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from cachetools import TTLCache
 from fastapi import Depends, Path, Query, Request
+from pydantic import AfterValidator
 from starlette.concurrency import run_in_threadpool
 
 from app import db
@@ -18,7 +19,7 @@ from app.i18n import normalise_locale
 from app.models import Role, User
 from app.models.base import utcnow
 from app.schemas.base import FormModel, Submitted
-from app.schemas.fields import MAX_ROW_ID
+from app.schemas.fields import MAX_ROW_ID, without_control_characters
 from app.security import (
     ANON_CSRF_COOKIE,
     CSRF_FORM_FIELD,
@@ -197,6 +198,9 @@ PageParams = Annotated[Pagination, Depends(pagination)]
 
 # --- forms and path ids ------------------------------------------------------------------
 
+
+Search = Annotated[str, Query(max_length=200), AfterValidator(without_control_characters)]
+"""The text of a search box in a query string, cleaned of characters no search can mean."""
 
 PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 """A row id in the URL: anything outside 1..2^31-1 is a page that does not exist (404)."""

@@ -1,12 +1,10 @@
 """The catalogue pages: posts and their skills, the core competencies; admins edit them."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AdminOnly, AnyUser, CurrentUser, FormOf, PathId
+from app.deps import AdminOnly, AnyUser, CurrentUser, FormOf, PathId, Search
 from app.errors import FormErrors
 from app.i18n import N_
 from app.i18n import lazy_gettext as _l
@@ -31,7 +29,7 @@ def catalogue_page(
     request: Request,
     session: SessionDep,
     user: CurrentUser,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Search = "",
 ) -> Response:
     groups = curriculum_service.list_catalogue(session, search=q)
     context = {

@@ -3,7 +3,7 @@ page with its QR code and PDF (holder and staff), and revoking (admins)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
@@ -14,6 +14,7 @@ from app.deps import (
     FormOf,
     PageParams,
     PathId,
+    Search,
     Staff,
     require_role,
 )
@@ -48,7 +49,7 @@ def awards_page(
     request: Request,
     session: SessionDep,
     pages: PageParams,
-    q: Annotated[str, Query(max_length=100)] = "",
+    q: Search = "",
 ) -> Response:
     rows, total = certificate_service.list_awards(
         session, q=q, page=pages.page, per_page=pages.per_page

@@ -1,14 +1,13 @@
 """One module of a course: its edit form, moving and deleting it, and mapping it to skills,
 competition items and certificate syllabus points (the module page's picker)."""
 
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AnyUser, CurrentUser, FormOf, PathId, Staff
+from app.deps import AnyUser, CurrentUser, FormOf, PathId, Search, Staff
 from app.errors import FormErrors
 from app.i18n import N_
 from app.routers.courses import MODULE_FIELDS, after_module_change, editable_course, form_choices
@@ -134,7 +133,7 @@ def module_page(
     user: CurrentUser,
     course_id: PathId,
     module_id: PathId,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Search = "",
 ) -> Response:
     return _module_page(request, session, user, course_id, module_id, search=q)
 

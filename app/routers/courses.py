@@ -7,11 +7,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, Staff
+from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, Search, Staff
 from app.errors import FormErrors
 from app.i18n import N_
 from app.models.curriculum import SEMESTERS, CourseKind, TeachingMethod
 from app.schemas.curriculum import CourseForm, ModuleForm, NewCourseForm, OwnerForm
+from app.schemas.fields import row_id_or_none
 from app.services import curriculum as curriculum_service
 from app.services.pagination import Page, paginate
 from app.web import flash, is_htmx, redirect, render
@@ -32,29 +33,22 @@ def form_choices() -> dict:
     }
 
 
-def _int_or_none(value: str) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @router.get("", dependencies=[AnyUser])
 def course_list(
     request: Request,
     session: SessionDep,
     pages: PageParams,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Search = "",
     semester: Annotated[str, Query(max_length=2)] = "",
     kind: Annotated[str, Query(max_length=20)] = "",
     post: Annotated[str, Query(max_length=10)] = "",
     owner: Annotated[str, Query(max_length=10)] = "",
 ) -> Response:
     filters = {
-        "semester": _int_or_none(semester),
+        "semester": int(semester) if semester in {str(n) for n in SEMESTERS} else None,
         "kind": kind if kind in {k.value for k in CourseKind} else None,
-        "post_id": _int_or_none(post),
-        "owner_id": _int_or_none(owner),
+        "post_id": row_id_or_none(post),
+        "owner_id": row_id_or_none(owner),
         "search": q,
     }
     query = curriculum_service.course_query(**filters)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AdminOnly, FormOf, PageParams, PathId
+from app.deps import AdminOnly, FormOf, PageParams, PathId, Search
 from app.errors import FormErrors
 from app.models import Role, User
 from app.schemas.accounts import OneTimePasswordForm
@@ -41,7 +41,7 @@ def people_list(
     request: Request,
     session: SessionDep,
     paging: PageParams,
-    q: Annotated[str, Query(max_length=100)] = "",
+    q: Search = "",
     role: Annotated[str, Query(max_length=16)] = "",
     cohort: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, Staff, require_role
+from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, Search, Staff, require_role
 from app.errors import FormErrors
 from app.i18n import N_
 from app.models import Role, User
@@ -72,7 +72,7 @@ def team_list(
     user: CurrentUser,
     paging: PageParams,
     stage: Annotated[str, Query(max_length=16)] = "",
-    q: Annotated[str, Query(max_length=100)] = "",
+    q: Search = "",
 ) -> Response:
     page = team_service.list_teams(
         session, user=user, stage=stage, q=q, page=paging.page, per_page=paging.per_page

@@ -50,6 +50,12 @@ def field_error(msgid: str, **params: Any) -> PydanticCustomError:
     return PydanticCustomError(ERROR_TYPE, msgid, {"msgid": msgid, "params": params})
 
 
+def without_control_characters(text: str) -> str:
+    """Text with NUL, other control and text-direction characters taken out (what a search
+    box sends is cleaned, not refused: a search cannot mean them)."""
+    return _FORBIDDEN.sub("", text).strip()
+
+
 def _text_of(value: Any) -> str:
     if value is None:
         return ""

@@ -159,6 +159,19 @@ def _upload(client, studio, name: str, data: bytes, content_type: str = "image/p
     )
 
 
+def test_a_cut_off_photo_is_refused_even_after_a_pdf_was_rendered(client, session, monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what WeasyPrint does
+    admin, studio = make_admin(session), make_studio(session)
+    session.commit()
+    client.login(admin.username)
+    for name, image in (("cut.png", PNG), ("cut.jpg", _image("JPEG"))):
+        response = _upload(client, studio, name, image[: len(image) // 2])
+        assert response.status_code == 422, name
+    assert session.exec(select(StudioPhoto)).first() is None
+
+
 def test_a_photo_must_really_be_an_image(client, session):
     admin, studio = make_admin(session), make_studio(session)
     session.commit()

@@ -13,8 +13,8 @@ from app import migrate as migrations
 from app.db import build_engine
 from app.errors import Conflict
 from app.models.studios import WaitlistEntry, WaitlistStatus
+from app.schemas.bookings import BookingForm
 from app.services import clock
-from app.services.bookings import rules as booking_service
 from app.services.bookings import waitlist
 from tests.factories import make_student
 from tests.factories_studios import local, make_booking, make_studio
@@ -72,8 +72,8 @@ def test_a_request_that_loses_the_race_gets_a_conflict(session):
         return None
 
     event.listen(session, "do_orm_execute", queue_in_between)
-    form = booking_service.BookingForm(
-        date=DAY.isoformat(), time="10:00", minutes="60", purpose="personal"
+    form = BookingForm.parse(
+        {"date": DAY.isoformat(), "time": "10:00", "minutes": "60", "purpose": "personal"}
     )
     try:
         with pytest.raises(Conflict, match="already on the waitlist"):

@@ -28,6 +28,11 @@ def _too_many_pixels() -> FormErrors:
 def image_type(data: bytes) -> str:
     """The content type of a PNG or JPEG that decodes completely; FormErrors otherwise."""
     try:
+        # verify() reads every chunk and checksum. load() alone pads a cut-off file when
+        # ImageFile.LOAD_TRUNCATED_IMAGES is set, and WeasyPrint sets it for the whole
+        # process as soon as a PDF has been rendered.
+        with Image.open(io.BytesIO(data), formats=tuple(PHOTO_FORMATS)) as probe:
+            probe.verify()
         with Image.open(io.BytesIO(data), formats=tuple(PHOTO_FORMATS)) as image:
             width, height = image.size
             if width * height > PHOTO_MAX_PIXELS:
