@@ -36,7 +36,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 test: setup system-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadscope
 
 e2e: setup system-deps
 	$(PY) -m pytest -q tests/e2e

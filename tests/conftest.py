@@ -4,6 +4,7 @@ Each backend's database is built once per run by the Alembic migrations; every t
 starts from empty tables (SQLite: DELETE, PostgreSQL: TRUNCATE).
 """
 
+import inspect
 import os
 import re
 import tempfile
@@ -77,23 +78,54 @@ def reset_database(engine) -> None:
                 connection.execute(table.delete())
 
 
+# Tests that need the app (or code that opens connections of its own: mark those
+# ``@pytest.mark.commits``) commit what it must see, so their database is emptied before the
+# next test; the other tests that take ``session`` run in one transaction rolled back at
+# the end, which leaves the tables as they found them.
+APP_FIXTURES = frozenset({"client", "other_client", "app", "pg_server"})
+_dirty: dict[str, bool] = {}
+
+
+def rolls_back(request: pytest.FixtureRequest) -> bool:
+    """Whether a test's session is one transaction, rolled back at the end."""
+    if request.node.get_closest_marker("commits"):
+        return False
+    closure = set(request.fixturenames)
+    direct = set(inspect.signature(request.node.function).parameters)
+    return "session" in closure and not closure & APP_FIXTURES and "database_url" not in direct
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     url = _build_database(request.param, request)
     engine = db.configure_engine(url)
-    reset_database(engine)
-    dashboard_service.forget_institution_figures()  # counted from the previous test's rows
+    if _dirty.get(url, True):
+        reset_database(engine)
+        dashboard_service.forget_institution_figures()  # counted from the previous test's rows
+    _dirty[url] = not rolls_back(request)
     yield url
 
 
 @pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    """A session on the test database; tests commit what the app must see.
+def session(database_url: str, request: pytest.FixtureRequest) -> Iterator[Session]:
+    """A session on the test database.
 
-    On SQLite each statement runs as its own transaction, so the test never holds a lock
-    or a stale snapshot while the app (another connection) reads and writes. PostgreSQL
-    reads committed data anyway; commit before calling the app.
+    Most service tests get one connection inside a transaction that is rolled back at the
+    end; their commits are savepoints. Tests that run the app (``client``) or take
+    ``database_url`` themselves commit for real: on SQLite each statement is then its own
+    transaction, so the test never holds a lock or a stale snapshot while the app (another
+    connection) reads and writes; PostgreSQL reads committed data anyway.
     """
+    if rolls_back(request):
+        connection = db.engine.connect()
+        outer = connection.begin()
+        with Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as s:
+            yield s
+        outer.rollback()
+        connection.close()
+        return
     engine = db.engine.execution_options(sqlite_autocommit=True)
     with Session(engine, expire_on_commit=False) as s:
         yield s
@@ -172,7 +204,8 @@ def count_statements(engine=None) -> Iterator[list[str]]:
     statements: list[str] = []
 
     def _record(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
+        control = ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")
+        if not statement.lstrip().upper().startswith(control):
             statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", _record)

@@ -5,6 +5,7 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 from sqlmodel import select
@@ -124,6 +125,7 @@ def test_only_the_author_or_an_administrator_gets_the_file_and_files_expire(
     assert (job.status, job.content) == ("expired", None)
 
 
+@pytest.mark.commits  # the worker runs jobs on connections of its own
 def test_queued_jobs_run_from_the_command_line_worker(session):
     world = make_world(session)
     session.commit()
@@ -191,6 +193,7 @@ def test_a_stuck_or_failed_export_can_be_run_again(client, session):
     assert client.post_form(f"/jobs/{failed}/retry").status_code == 403
 
 
+@pytest.mark.commits  # the worker runs jobs on connections of its own
 def test_the_command_line_worker_restarts_exports_whose_process_died(session):
     world = make_world(session)
     session.commit()

@@ -8,10 +8,10 @@ from fastapi.routing import APIRoute
 from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
+from app import db
 from app.main import create_app
 from app.models import Role
 from app.routers import PUBLIC_PATHS
-from tests.factories import make_admin, make_mentor, make_student, make_teacher
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
 
@@ -78,29 +78,18 @@ def test_every_non_public_route_requires_a_login():
     assert not unprotected, f"routes without a role dependency: {unprotected}"
 
 
-def _row_count(session) -> int:
+def _row_count() -> int:
     total = 0
-    for table in SQLModel.metadata.sorted_tables:
-        total += session.execute(select(func.count()).select_from(table)).scalar_one()
+    with db.open_session() as session:
+        for table in SQLModel.metadata.sorted_tables:
+            total += session.execute(select(func.count()).select_from(table)).scalar_one()
     return total
 
 
-@pytest.fixture
-def people(session):
-    users = {
-        Role.admin: make_admin(session),
-        Role.teacher: make_teacher(session),
-        Role.student: make_student(session),
-        Role.mentor: make_mentor(session),
-    }
-    session.commit()
-    return users
-
-
 @pytest.mark.parametrize(("route", "method"), PROTECTED, ids=_ids(PROTECTED))
-def test_anonymous_requests_are_sent_to_login(route, method, client, database_url):
-    token = client.refresh_csrf("/login")
-    response = client.request(
+def test_anonymous_requests_are_sent_to_login(route, method, sweep_client):
+    token = sweep_client.refresh_csrf("/login")
+    response = sweep_client.request(
         method, _concrete(route.path), data={"csrf_token": token}, follow_redirects=False
     )
     assert response.status_code in (303, 401), response.text[:300]
@@ -109,14 +98,17 @@ def test_anonymous_requests_are_sent_to_login(route, method, client, database_ur
 
 
 @pytest.mark.parametrize(("route", "method"), ROLE_LIMITED, ids=_ids(ROLE_LIMITED))
-def test_roles_not_allowed_get_403(route, method, client, people, session):
+def test_roles_not_allowed_get_403(route, method, sweep_client, module_people):
     allowed = _allowed_roles(route)
-    for role, user in people.items():
+    for role, user in module_people.items():
         if role in allowed:
             continue
-        client.login_as(user)
-        response = client.request(
-            method, _concrete(route.path), data={"csrf_token": client.csrf}, follow_redirects=False
+        sweep_client.login_as(user)
+        response = sweep_client.request(
+            method,
+            _concrete(route.path),
+            data={"csrf_token": sweep_client.csrf},
+            follow_redirects=False,
         )
         assert response.status_code == 403, (
             f"{role} got {response.status_code} on {method} {route.path}"
@@ -125,15 +117,15 @@ def test_roles_not_allowed_get_403(route, method, client, people, session):
 
 @pytest.mark.parametrize(("route", "method"), UNSAFE, ids=_ids(UNSAFE))
 def test_state_changes_without_csrf_get_403_and_write_nothing(
-    route, method, client, people, session
+    route, method, sweep_client, module_people
 ):
     allowed = _allowed_roles(route) or frozenset(Role)
+    people = module_people
     user = people[Role.admin] if Role.admin in allowed else people[next(iter(sorted(allowed)))]
-    client.login_as(user)
-    before = _row_count(session)
-    response = client.request(
+    sweep_client.login_as(user)
+    before = _row_count()
+    response = sweep_client.request(
         method, _concrete(route.path), data={"anything": "1"}, follow_redirects=False
     )
     assert response.status_code == 403
-    session.expire_all()
-    assert _row_count(session) == before
+    assert _row_count() == before

@@ -243,6 +243,7 @@ def _students(session) -> int:
     return session.exec(select(func.count()).select_from(StudentProfile)).one()
 
 
+@pytest.mark.commits  # the import commits through sessions of its own
 def test_commit_creates_every_student_with_a_one_time_password(session):
     cohort = make_cohort(session)
     label = cohort_label(cohort)
@@ -271,6 +272,7 @@ def test_commit_creates_every_student_with_a_one_time_password(session):
         _commit(record, admin, 2)
 
 
+@pytest.mark.commits  # the import commits through sessions of its own
 def test_commit_writes_nothing_while_any_row_is_bad(session):
     cohort = make_cohort(session)
     rows = [["3001", "好", cohort_label(cohort)], ["3002", "", cohort_label(cohort)]]
@@ -283,6 +285,7 @@ def test_commit_writes_nothing_while_any_row_is_bad(session):
     assert session.get(RosterImport, record.id).status == "preview"
 
 
+@pytest.mark.commits  # the import commits through sessions of its own
 def test_a_clash_only_the_database_sees_still_writes_nothing(session, monkeypatch):
     cohort = make_cohort(session)
     label = cohort_label(cohort)
@@ -306,6 +309,7 @@ def test_a_clash_only_the_database_sees_still_writes_nothing(session, monkeypatc
     assert session.get(RosterImport, record.id).status == "preview"
 
 
+@pytest.mark.commits  # the import commits through sessions of its own
 def test_a_student_added_between_preview_and_commit_stops_the_whole_import(session):
     cohort = make_cohort(session)
     label = cohort_label(cohort)
@@ -321,6 +325,7 @@ def test_a_student_added_between_preview_and_commit_stops_the_whole_import(sessi
     assert session.exec(select(User).where(User.username == "4001")).first() is None
 
 
+@pytest.mark.commits  # the import commits through sessions of its own
 def test_a_committed_import_cannot_be_discarded_but_a_preview_can(session):
     cohort = make_cohort(session)
     admin, record = _import(session, [["5001", "甲", cohort_label(cohort)]])
@@ -343,6 +348,7 @@ def test_issued_passwords_are_random_readable_and_hashed():
         assert verify_password(password, password_hash)
 
 
+@pytest.mark.commits  # the import commits through sessions of its own
 def test_lost_one_time_passwords_can_be_issued_again_to_students_not_yet_logged_in(session):
     cohort = make_cohort(session)
     label = cohort_label(cohort)
