@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from app.models.studios import Booking, BookingStatus, Studio, StudioBlackout, StudioHours
-from app.schemas.fields import parse_hhmm
+from app.schemas.times import parse_hhmm
 from app.services import clock as st
 
 _seq = itertools.count(1)

@@ -28,7 +28,7 @@ from app.schemas import (
     OptionalText,
     Text,
 )
-from app.schemas.fields import date_or_none
+from app.schemas.times import date_or_none
 
 
 class Colour(Enum):

@@ -16,7 +16,7 @@ from app.i18n import N_
 from app.models import Role, User
 from app.schemas.base import FormValues
 from app.schemas.bookings import BookingForm
-from app.schemas.fields import date_or_none
+from app.schemas.times import date_or_none
 from app.services import bookings as booking_service
 from app.services import clock
 from app.services import studios as studio_service

@@ -10,7 +10,7 @@ from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, Auth
 from app.exports import utilisation as export
 from app.i18n import activate
-from app.schemas.fields import date_or_none
+from app.schemas.times import date_or_none
 from app.services import clock
 from app.services import studios as studio_service
 from app.services.bookings import PURPOSE_LABELS

@@ -8,11 +8,8 @@ from app.schemas.fields import (
     Choice,
     Count,
     Flag,
-    HourMinute,
     Id,
     IdList,
-    LocalDate,
-    LocalDateTime,
     Money,
     Number,
     OptionalCount,
@@ -21,6 +18,7 @@ from app.schemas.fields import (
     OptionalText,
     Text,
 )
+from app.schemas.times import HourMinute, LocalDate, LocalDateTime
 
 __all__ = [
     "Choice",

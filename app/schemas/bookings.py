@@ -13,7 +13,8 @@ from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models.studios import Purpose
 from app.schemas.base import FormModel
-from app.schemas.fields import Choice, Count, HourMinute, Id, LocalDate, OptionalId, Text
+from app.schemas.fields import Choice, Count, Id, OptionalId, Text
+from app.schemas.times import HourMinute, LocalDate
 from app.services import clock
 
 DAY_MINUTES = 24 * 60

@@ -7,7 +7,8 @@ from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.schemas.base import FormModel
 from app.schemas.contests import WordedForm
-from app.schemas.fields import Count, Id, LocalDate, Number, Text
+from app.schemas.fields import Count, Id, Number, Text
+from app.schemas.times import LocalDate
 
 
 class CertificateLevelForm(FormModel):

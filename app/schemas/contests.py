@@ -9,17 +9,8 @@ from app.models.contests import AwardKind
 from app.models.curriculum import CompetitionLevel
 from app.schemas.base import FormModel
 from app.schemas.curriculum import Semester
-from app.schemas.fields import (
-    Choice,
-    Count,
-    Flag,
-    Id,
-    IdList,
-    LocalDate,
-    OptionalCount,
-    OptionalId,
-    Text,
-)
+from app.schemas.fields import Choice, Count, Flag, Id, IdList, OptionalCount, OptionalId, Text
+from app.schemas.times import LocalDate
 
 Level = Choice(CompetitionLevel, message=N_("Choose a level from the list."))
 Award = Choice(AwardKind, message=N_("Choose an award from the list."))

@@ -13,7 +13,8 @@ from app.models.contests import AwardKind
 from app.models.curriculum import CompetitionLevel
 from app.models.evaluation import Outcome
 from app.schemas.base import FormModel
-from app.schemas.fields import Choice, Count, IdList, LocalDate, OptionalId, Text, yuan_to_fen
+from app.schemas.fields import Choice, Count, IdList, OptionalId, Text, yuan_to_fen
+from app.schemas.times import LocalDate
 
 DIMENSIONS = ("competition", "income", "influence")
 LEVELS = tuple(level.value for level in CompetitionLevel)

@@ -15,7 +15,7 @@ past PostgreSQL's ``integer``, a date past year 9999, an amount that overflows `
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any
@@ -23,15 +23,11 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
-from app.config import settings
 from app.i18n import N_
-from app.services import clock
 
 MAX_ROW_ID = 2**31 - 1  # PostgreSQL integer: every primary key
 MAX_INT = 2_000_000_000
 MAX_FEN = 100_000_000_000  # one billion yuan: more than any student business
-MIN_DATE = date(2000, 1, 1)
-MAX_DATE = date(2100, 12, 31)
 MAX_LIST = 200  # checkboxes or repeated rows one form may send
 ERROR_TYPE = "chanjiao_form"
 
@@ -42,7 +38,6 @@ _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2
 _DIGITS = re.compile(r"[0-9]+")
 _YUAN = re.compile(r"([0-9]+)(?:\.([0-9]{1,2}))?")
 _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_HHMM = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
 
 def field_error(msgid: str, **params: Any) -> PydanticCustomError:
@@ -56,7 +51,7 @@ def without_control_characters(text: str) -> str:
     return _FORBIDDEN.sub("", text).strip()
 
 
-def _text_of(value: Any) -> str:
+def text_of(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -68,7 +63,7 @@ def _text_of(value: Any) -> str:
     raise field_error("Enter text.")
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -77,7 +72,7 @@ Message = str | tuple[str, dict[str, Any]]
 {"low": 2000, "high": 2100})."""
 
 
-def _field(kind: Any, check: Callable[[Any], Any], message: Message | None = None) -> Any:
+def checked(kind: Any, check: Callable[[Any], Any], message: Message | None = None) -> Any:
     """``kind`` validated by ``check``; with ``message``, every refusal says that instead
     (a form that words its rule once, e.g. 'Choose a semester from 1 to 6.')."""
     if message is None:
@@ -97,7 +92,7 @@ def _field(kind: Any, check: Callable[[Any], Any], message: Message | None = Non
 
 
 def clean_text(value: Any, *, max_length: int, required: bool = False) -> str:
-    text = _text_of(value).replace("\r\n", "\n")
+    text = text_of(value).replace("\r\n", "\n")
     if _FORBIDDEN.search(text):
         raise field_error("Remove the control or text-direction characters from this field.")
     if required and not text:
@@ -109,21 +104,21 @@ def clean_text(value: Any, *, max_length: int, required: bool = False) -> str:
 
 def Text(max_length: int, *, required: bool = False) -> Any:  # noqa: N802 (a type)
     """Trimmed text of at most ``max_length`` characters (line breaks allowed)."""
-    return _field(str, lambda v: clean_text(v, max_length=max_length, required=required))
+    return checked(str, lambda v: clean_text(v, max_length=max_length, required=required))
 
 
 def Password(max_length: int = 1024) -> Any:  # noqa: N802
     """A password as typed: never trimmed (spaces count), bounded, no NUL."""
 
     def check(value: Any) -> str:
-        text = "" if value is None else value if isinstance(value, str) else _text_of(value)
+        text = "" if value is None else value if isinstance(value, str) else text_of(value)
         if "\x00" in text:
             raise field_error("Remove the control or text-direction characters from this field.")
         if len(text) > max_length:
             raise field_error("Use at most %(n)s characters.", n=max_length)
         return text
 
-    return _field(str, check)
+    return checked(str, check)
 
 
 def OptionalText(max_length: int) -> Any:  # noqa: N802
@@ -132,7 +127,7 @@ def OptionalText(max_length: int) -> Any:  # noqa: N802
     def check(value: Any) -> str | None:
         return clean_text(value, max_length=max_length) or None
 
-    return _field(str | None, check)
+    return checked(str | None, check)
 
 
 # --- whole numbers and ids -------------------------------------------------------------------
@@ -144,7 +139,7 @@ def _whole(value: Any, *, low: int, high: int) -> int:
     if isinstance(value, int):
         number = value
     else:
-        text = _text_of(value).replace(",", "").replace("，", "")
+        text = text_of(value).replace(",", "").replace("，", "")
         negative = text.startswith("-")
         digits = text[1:] if negative else text
         if not _DIGITS.fullmatch(digits) or len(digits) > 18:
@@ -167,13 +162,13 @@ def Count(  # noqa: N802
     """A whole number in [low, high]; blank is an error, or ``low`` when not required."""
 
     def check(value: Any) -> int:
-        if _blank(value):
+        if is_blank(value):
             if required:
                 raise field_error("Enter a number.")
             return low
         return _whole(value, low=low, high=high)
 
-    return _field(int, check, message)
+    return checked(int, check, message)
 
 
 def OptionalCount(  # noqa: N802
@@ -182,13 +177,13 @@ def OptionalCount(  # noqa: N802
     """A whole number in [low, high], or None when blank."""
 
     def check(value: Any) -> int | None:
-        return None if _blank(value) else _whole(value, low=low, high=high)
+        return None if is_blank(value) else _whole(value, low=low, high=high)
 
-    return _field(int | None, check, message)
+    return checked(int | None, check, message)
 
 
 def _row_id(value: Any) -> int:
-    if _blank(value):
+    if is_blank(value):
         raise field_error("Choose an item from the list.")
     try:
         return _whole(value, low=1, high=MAX_ROW_ID)
@@ -197,7 +192,7 @@ def _row_id(value: Any) -> int:
 
 
 def _optional_row_id(value: Any) -> int | None:
-    return None if _blank(value) else _row_id(value)
+    return None if is_blank(value) else _row_id(value)
 
 
 def _row_ids(value: Any) -> list[int]:
@@ -206,7 +201,7 @@ def _row_ids(value: Any) -> list[int]:
         raise field_error("Choose at most %(n)s items.", n=MAX_LIST)
     ids: list[int] = []
     for item in values:
-        if _blank(item):
+        if is_blank(item):
             continue
         number = _row_id(item)
         if number not in ids:
@@ -222,16 +217,16 @@ def row_id_or_none(value: Any) -> int | None:
         return None
 
 
-Id = _field(int, _row_id)
+Id = checked(int, _row_id)
 """A row chosen from a list (1..2^31-1): anything else is 'choose an item from the list'."""
-OptionalId = _field(int | None, _optional_row_id)
-IdList = _field(list[int], _row_ids)
+OptionalId = checked(int | None, _optional_row_id)
+IdList = checked(list[int], _row_ids)
 
 
 def RowChoice(message: Message, *, required: bool = False) -> Any:  # noqa: N802
     """A row id chosen from a list, whose refusal names the list ('Choose a cohort from
     the list.'); None when blank and not required."""
-    return _field(
+    return checked(
         int if required else int | None, _row_id if required else _optional_row_id, message
     )
 
@@ -244,7 +239,7 @@ def RowChoice(message: Message, *, required: bool = False) -> Any:  # noqa: N802
 
 def yuan_to_fen(value: Any) -> int:
     """Yuan with at most two decimals (``1280.5``, ``¥1,280.50``) as integer fen."""
-    text = _text_of(value)
+    text = text_of(value)
     for mark in (",", "，", "¥", "￥", " "):
         text = text.replace(mark, "")
     if text.startswith("-"):
@@ -265,22 +260,22 @@ def Money(*, required: bool = True) -> Any:  # noqa: N802
     """An amount in yuan, stored as integer fen; blank is 0 when not required."""
 
     def check(value: Any) -> int:
-        if _blank(value):
+        if is_blank(value):
             if required:
                 raise field_error("Enter an amount.")
             return 0
         return yuan_to_fen(value)
 
-    return _field(int, check)
+    return checked(int, check)
 
 
 def OptionalMoney() -> Any:  # noqa: N802
     """An amount in yuan as fen, or None when blank."""
-    return _field(int | None, lambda v: None if _blank(v) else yuan_to_fen(v))
+    return checked(int | None, lambda v: None if is_blank(v) else yuan_to_fen(v))
 
 
 def parse_decimal(value: Any, *, low: Decimal, high: Decimal, places: int) -> Decimal:
-    text = _text_of(value).replace(",", "")
+    text = text_of(value).replace(",", "")
     if not _DECIMAL.fullmatch(text) or len(text) > 30:
         raise field_error("Enter a number, e.g. 12.5.")
     try:
@@ -309,112 +304,13 @@ def Number(  # noqa: N802
     low, high = Decimal(low), Decimal(high)
 
     def check(value: Any) -> Decimal | None:
-        if _blank(value):
+        if is_blank(value):
             if required:
                 raise field_error("Enter a number.")
             return None
         return parse_decimal(value, low=low, high=high, places=places)
 
-    return _field(Decimal if required else Decimal | None, check, message)
-
-
-# --- dates and times -------------------------------------------------------------------------
-
-
-def parse_local_date(value: Any) -> date:
-    if isinstance(value, datetime):
-        raise field_error("Enter a date as YYYY-MM-DD.")
-    if isinstance(value, date):
-        parsed = value
-    else:
-        text = _text_of(value).replace("/", "-")
-        try:
-            parsed = date.fromisoformat(text)
-        except ValueError:
-            raise field_error("Enter a date as YYYY-MM-DD.") from None
-    if not MIN_DATE <= parsed <= MAX_DATE:
-        raise field_error("Enter a date between 2000 and 2100.")
-    return parsed
-
-
-def date_or_none(value: Any) -> date | None:
-    """The date a query string names (``?week=2026-09-07``), or None when it names none:
-    pages fall back to their default (today, this week) instead of refusing the link."""
-    try:
-        return parse_local_date(value)
-    except PydanticCustomError:
-        return None
-
-
-def LocalDate(*, required: bool = True, not_future: bool = False) -> Any:  # noqa: N802
-    """A calendar date (YYYY-MM-DD) between 2000 and 2100; None when blank and optional;
-    with ``not_future``, no later than today on the college's clock."""
-
-    def check(value: Any) -> date | None:
-        if _blank(value):
-            if required:
-                raise field_error("Enter a date.")
-            return None
-        parsed = parse_local_date(value)
-        if not_future and parsed > clock.today():
-            raise field_error("The date cannot be in the future.")
-        return parsed
-
-    return _field(date if required else date | None, check)
-
-
-def parse_local_datetime(value: Any) -> datetime:
-    """``YYYY-MM-DDTHH:MM`` on the college's clock, returned as an aware UTC datetime."""
-    if isinstance(value, datetime):
-        parsed = value
-    else:
-        text = _text_of(value).replace(" ", "T")
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            raise field_error("Enter a date and time as YYYY-MM-DD HH:MM.") from None
-    if not MIN_DATE <= parsed.date() <= MAX_DATE:
-        raise field_error("Enter a date between 2000 and 2100.")
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=settings.tz)
-    return parsed.astimezone(UTC)
-
-
-def LocalDateTime(*, required: bool = True) -> Any:  # noqa: N802
-    """A local date and time (datetime-local input), stored in UTC."""
-
-    def check(value: Any) -> datetime | None:
-        if _blank(value):
-            if required:
-                raise field_error("Enter a date and time.")
-            return None
-        return parse_local_datetime(value)
-
-    return _field(datetime if required else datetime | None, check)
-
-
-def parse_hhmm(value: Any) -> int:
-    """'08:30' -> 510 minutes after midnight; '24:00' is the end of a day."""
-    match = _HHMM.fullmatch(_text_of(value))
-    if match is None:
-        raise field_error("Enter a time as HH:MM.")
-    hours, minutes = int(match.group(1)), int(match.group(2))
-    if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
-        raise field_error("Enter a time as HH:MM.")
-    return hours * 60 + minutes
-
-
-def HourMinute(*, required: bool = True, message: Message | None = None) -> Any:  # noqa: N802
-    """A time of day (HH:MM) as minutes after midnight; None when blank and optional."""
-
-    def check(value: Any) -> int | None:
-        if _blank(value):
-            if required:
-                raise field_error("Enter a time as HH:MM.")
-            return None
-        return parse_hhmm(value)
-
-    return _field(int if required else int | None, check, message)
+    return checked(Decimal if required else Decimal | None, check, message)
 
 
 # --- choices ---------------------------------------------------------------------------------
@@ -434,14 +330,14 @@ def Choice(  # noqa: N802
     def check(value: Any) -> str | None:
         if isinstance(value, Enum):
             value = value.value
-        text = _text_of(value)
+        text = text_of(value)
         if not text and not required:
             return None
         if text not in allowed:
             raise field_error(refusal)
         return text
 
-    return _field(str if required else str | None, check)
+    return checked(str if required else str | None, check)
 
 
 def Flag() -> Any:  # noqa: N802
@@ -450,9 +346,9 @@ def Flag() -> Any:  # noqa: N802
     def check(value: Any) -> bool:
         if isinstance(value, bool):
             return value
-        return _text_of(value).lower() not in ("", "0", "off", "false", "no")
+        return text_of(value).lower() not in ("", "0", "off", "false", "no")
 
-    return _field(bool, check)
+    return checked(bool, check)
 
 
 # --- shown back in inputs (edit pages) -------------------------------------------------------
@@ -463,17 +359,3 @@ def yuan_input(fen: int | None) -> str:
     if fen is None:
         return ""
     return f"{fen // 100}.{fen % 100:02d}"
-
-
-def datetime_input(value: datetime | None) -> str:
-    """A UTC datetime as the value of a datetime-local input, on the college's clock."""
-    if value is None:
-        return ""
-    return value.astimezone(settings.tz).strftime("%Y-%m-%dT%H:%M")
-
-
-def hhmm_input(minutes: int | None) -> str:
-    """Minutes after midnight as the value of a time input (``08:30``)."""
-    if minutes is None:
-        return ""
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"

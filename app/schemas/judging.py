@@ -21,7 +21,6 @@ from app.schemas.fields import (
     Count,
     Flag,
     Id,
-    LocalDate,
     Number,
     OptionalCount,
     OptionalId,
@@ -29,6 +28,7 @@ from app.schemas.fields import (
     field_error,
     parse_decimal,
 )
+from app.schemas.times import LocalDate
 
 MAX_SCORE = 1000  # the highest maximum a criterion may have
 QUOTA_AWARDS = ("first", "second", "third")  # the bands of the quota form, best first

@@ -8,7 +8,6 @@ from app.i18n import lazy_gettext as _l
 from app.schemas.base import FormModel
 from app.schemas.fields import (
     Count,
-    LocalDateTime,
     Money,
     OptionalId,
     Text,
@@ -16,6 +15,7 @@ from app.schemas.fields import (
     row_id_or_none,
     yuan_to_fen,
 )
+from app.schemas.times import LocalDateTime
 
 MAX_MINUTES = 24 * 60
 MAX_PRODUCTS = 30

@@ -10,7 +10,8 @@ from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models.teams import GuidanceMode
 from app.schemas.base import FormModel
-from app.schemas.fields import Choice, Count, Flag, IdList, LocalDate, OptionalId, Text
+from app.schemas.fields import Choice, Count, Flag, IdList, OptionalId, Text
+from app.schemas.times import LocalDate
 
 MAX_ACTIONS = 10
 MAX_MINUTES = 600

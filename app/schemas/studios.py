@@ -9,7 +9,8 @@ from pydantic import create_model
 
 from app.i18n import lazy_gettext as _l
 from app.schemas.base import FormModel
-from app.schemas.fields import Count, Flag, HourMinute, LocalDate, OptionalId, Text
+from app.schemas.fields import Count, Flag, OptionalId, Text
+from app.schemas.times import HourMinute, LocalDate
 from app.services import clock
 
 SLOT_CHOICES = (15, 20, 30, 45, 60, 90, 120)

@@ -4,16 +4,8 @@ team's entrepreneurial project with its platform accounts."""
 from app.i18n import N_
 from app.models.teams import Platform, ProjectStatus, TeamStage
 from app.schemas.base import FormModel
-from app.schemas.fields import (
-    Choice,
-    Count,
-    Id,
-    IdList,
-    LocalDate,
-    OptionalCount,
-    OptionalId,
-    Text,
-)
+from app.schemas.fields import Choice, Count, Id, IdList, OptionalCount, OptionalId, Text
+from app.schemas.times import LocalDate
 
 StudentLookup = Text(64)  # a username or a student number; the service finds them
 PostLookup = Text(32)  # a post id or code; blank is "choose a post" (the service says it)

@@ -21,7 +21,7 @@ from app.models import StudentProfile, User
 from app.models.certificates import AwardSource, CertificateAward, CertificateImport
 from app.models.curriculum import CertificateType
 from app.schemas.certificates import ImportForm
-from app.schemas.fields import parse_local_date
+from app.schemas.times import parse_local_date
 from app.services import roster as roster_service
 from app.services.certificates import awards as certificate_service
 from app.services.certificates import eligibility

@@ -18,8 +18,8 @@ from app.models.studios import (
     StudioHours,
 )
 from app.schemas.base import FormValues
-from app.schemas.fields import hhmm_input
 from app.schemas.studios import BlackoutForm, StudioForm
+from app.schemas.times import hhmm_input
 from app.services import clock as st
 
 

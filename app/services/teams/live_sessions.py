@@ -22,8 +22,9 @@ from app.models.teams import (
     TeamMember,
 )
 from app.schemas.base import FormValues
-from app.schemas.fields import datetime_input, yuan_input
+from app.schemas.fields import yuan_input
 from app.schemas.live_sessions import PlanForm, ResultForm, ReviewForm
+from app.schemas.times import datetime_input
 from app.services import clock
 from app.services.pagination import Page, paginate
 from app.services.teams import projects as project_service
