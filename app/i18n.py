@@ -4,6 +4,8 @@ Message ids are English, so English needs no catalogue; Simplified Chinese comes
 per-domain files in app/i18n/zh_CN/*.po, merged and compiled to a .mo by the set-up.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,16 @@ def normalise_locale(value: str | None, default: str) -> str:
 
 def activate(locale: str) -> None:
     _current.set(translations_for(locale))
+
+
+@contextmanager
+def locale_active(locale: str) -> Iterator[None]:
+    """Messages in `locale` inside the block only (a PDF or a feed in its reader's language)."""
+    token = _current.set(translations_for(locale))
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def active_translations() -> NullTranslations:

@@ -35,6 +35,16 @@ if os.environ.get("CHANJIAO_BACKENDS"):
     BACKENDS = os.environ["CHANJIAO_BACKENDS"].split(",")
 
 
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Each test starts in English: a test that switches locale must not change another's."""
+    from app.i18n import activate
+
+    activate("en")
+    yield
+    activate("en")
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     bin_dir = find_pg_bin()

@@ -18,3 +18,12 @@ def test_compiled_catalogue_translates_and_english_is_the_msgid():
     assert gettext("Welcome, %(name)s", name="王") == "欢迎，王"
     activate("en")
     assert gettext("Log in") == "Log in"
+
+
+def test_a_document_in_its_readers_language_leaves_the_callers_language_alone():
+    from app.i18n import locale_active
+
+    activate("en")
+    with locale_active("zh_CN"):
+        assert gettext("Log in") == "登录"
+    assert gettext("Log in") == "Log in"

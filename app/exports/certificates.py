@@ -18,11 +18,11 @@ def qr_data_uri(url: str) -> str:
 def award_pdf(view: AwardView, *, url: str, locale: str) -> bytes:
     from weasyprint import HTML
 
-    from app.i18n import activate
+    from app.i18n import locale_active
     from app.web import env
 
-    activate(locale)
-    html = env.get_template("certificates/pdf.html").render(
-        v=view, url=url, qr=qr_data_uri(url), locale=locale
-    )
+    with locale_active(locale):
+        html = env.get_template("certificates/pdf.html").render(
+            v=view, url=url, qr=qr_data_uri(url), locale=locale
+        )
     return HTML(string=html).write_pdf()

@@ -242,9 +242,9 @@ def portfolio_pdf(view: Portfolio, locale: str, **labels) -> bytes:
     """The portfolio as an A4 document (WeasyPrint, Noto Sans CJK SC)."""
     from weasyprint import HTML
 
-    from app.i18n import activate
+    from app.i18n import locale_active
     from app.web import env
 
-    activate(locale)
-    html = env.get_template("portfolio/pdf.html").render(p=view, locale=locale, **labels)
+    with locale_active(locale):
+        html = env.get_template("portfolio/pdf.html").render(p=view, locale=locale, **labels)
     return HTML(string=html).write_pdf()

@@ -8,6 +8,7 @@ from icalendar import Calendar
 
 from app.config import settings
 from app.errors import FormErrors
+from app.i18n import gettext
 from app.schemas.bookings import BookingForm, RecurringForm
 from app.services import clock as st
 from app.services.bookings import create, recurring, views
@@ -89,6 +90,7 @@ def test_the_ics_feed_is_in_utc_and_maps_back_to_the_local_time(session, berlin)
     assert [s.hour for s in starts] == [9, 8]
     assert [s.astimezone(settings.tz).strftime("%H:%M") for s in starts] == ["10:00", "10:00"]
     assert b"T090000Z" in events[0].to_ical() and b"T080000Z" in events[1].to_ical()
+    assert gettext("Log in") == "Log in", "the feed's language leaked into its caller's"
 
 
 def test_a_weekly_series_stays_at_10_00_local_across_the_spring_change(session, berlin):

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from app.config import settings
 from app.errors import NotFound
-from app.i18n import activate, gettext
+from app.i18n import gettext, locale_active
 from app.models import User
 from app.models.base import utcnow
 from app.models.studios import ACTIVE_STATUSES, Booking, BookingStatus, CalendarFeed, Studio
@@ -123,21 +123,31 @@ def feed_ics(session: Session, *, token: str, now=None) -> bytes:
     stamp = now.replace(microsecond=0)
     if feed.user_id is not None:
         user = session.get(User, feed.user_id)
-        activate(user.locale or settings.default_locale)
-        calendar = _calendar(gettext("Studio bookings of %(name)s", name=user.full_name))
-        query = select(Booking, Studio).join(Studio, Studio.id == Booking.studio_id)
-        for booking, studio in _rows(session, query.where(Booking.user_id == user.id), now):
-            summary = f"{studio.name} · {gettext(PURPOSE_LABELS[booking.purpose])}"
-            calendar.add_component(_event(booking, studio, summary, stamp))
+        with locale_active(user.locale or settings.default_locale):
+            calendar = _user_calendar(session, user, now, stamp)
     else:
-        activate(settings.default_locale)
-        studio = session.get(Studio, feed.studio_id)
-        calendar = _calendar(gettext("Bookings of %(studio)s", studio=studio.name))
-        query = select(Booking, Studio).join(Studio, Studio.id == Booking.studio_id)
-        query = query.where(Booking.studio_id == studio.id, Booking.status.in_(ACTIVE_STATUSES))
-        for booking, studio_ in _rows(session, query, now):
-            label = "Booked" if busy_only else PURPOSE_LABELS[booking.purpose]
-            summary = gettext(label)
-            event = _event(booking, studio_, summary, stamp, note=not busy_only)
-            calendar.add_component(event)
+        with locale_active(settings.default_locale):
+            calendar = _studio_calendar(session, feed.studio_id, busy_only, now, stamp)
     return calendar.to_ical()
+
+
+def _user_calendar(session: Session, user: User, now, stamp):
+    calendar = _calendar(gettext("Studio bookings of %(name)s", name=user.full_name))
+    query = select(Booking, Studio).join(Studio, Studio.id == Booking.studio_id)
+    for booking, studio in _rows(session, query.where(Booking.user_id == user.id), now):
+        summary = f"{studio.name} · {gettext(PURPOSE_LABELS[booking.purpose])}"
+        calendar.add_component(_event(booking, studio, summary, stamp))
+    return calendar
+
+
+def _studio_calendar(session: Session, studio_id: int, busy_only: bool, now, stamp):
+    studio = session.get(Studio, studio_id)
+    calendar = _calendar(gettext("Bookings of %(studio)s", studio=studio.name))
+    query = select(Booking, Studio).join(Studio, Studio.id == Booking.studio_id)
+    query = query.where(Booking.studio_id == studio.id, Booking.status.in_(ACTIVE_STATUSES))
+    for booking, studio_ in _rows(session, query, now):
+        label = "Booked" if busy_only else PURPOSE_LABELS[booking.purpose]
+        summary = gettext(label)
+        event = _event(booking, studio_, summary, stamp, note=not busy_only)
+        calendar.add_component(event)
+    return calendar
