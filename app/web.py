@@ -209,3 +209,23 @@ def redirect(request: Request, url: str) -> Response:
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
+
+
+def download(
+    content: bytes, filename: str, *, inline: bool = False, headers: dict | None = None
+) -> Response:
+    """A file to save (or, ``inline``, to show, e.g. a PDF): the media type from the name's
+    extension (app.exports.MEDIA_TYPES); the name quoted so that Chinese survives."""
+    from urllib.parse import quote
+
+    from app.exports import MEDIA_TYPES
+
+    extension = filename.rsplit(".", 1)[-1]
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
+    disposition = "inline" if inline else "attachment"
+    disposition += f"; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[extension],
+        headers={"Content-Disposition": disposition, **(headers or {})},
+    )

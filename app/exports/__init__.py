@@ -1,14 +1,9 @@
-"""File writers (XLSX, PDF) for exports; each takes data from a service and returns bytes."""
+"""Exports: every CSV, XLSX and PDF file the app offers, one module per export.
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+Services produce rows and views; the modules here turn them into bytes, all through the
+kit (``app.exports.kit``): one formula guard, CSV one way, XLSX one way, PDF one way.
+"""
 
+from app.exports.kit import MEDIA_TYPES, looks_like_formula, neutralise
 
-def neutralise(value):
-    """User text made inert for spreadsheets: a cell that a spreadsheet would read as a
-    formula (it starts with =, +, -, @, a tab or a line break, also after leading spaces
-    or in full-width form) gets a leading apostrophe. Numbers and other types pass through."""
-    if not isinstance(value, str) or not value:
-        return value
-    if value.lstrip(" ").startswith(_FORMULA_START):
-        return "'" + value
-    return value
+__all__ = ["MEDIA_TYPES", "looks_like_formula", "neutralise"]

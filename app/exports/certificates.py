@@ -3,6 +3,8 @@ PDF rendered by WeasyPrint with the CJK font the server has (Noto Sans CJK SC)."
 
 import segno
 
+from app.exports.kit import bilingual, pdf_bytes
+from app.services import curriculum as curriculum_service
 from app.services.certificates import AwardView
 
 
@@ -16,13 +18,14 @@ def qr_data_uri(url: str) -> str:
 
 
 def award_pdf(view: AwardView, *, url: str, locale: str) -> bytes:
-    from weasyprint import HTML
-
-    from app.i18n import locale_active
-    from app.web import env
-
-    with locale_active(locale):
-        html = env.get_template("certificates/pdf.html").render(
-            v=view, url=url, qr=qr_data_uri(url), locale=locale
-        )
-    return HTML(string=html).write_pdf()
+    """The certificate, its level by name in Chinese and English ("五级（初级工） Level 5")."""
+    levels = curriculum_service.CERT_LEVEL_LABELS
+    level = view.award.level
+    context = {
+        "v": view,
+        "url": url,
+        "qr": qr_data_uri(url),
+        "locale": locale,
+        "level": bilingual(levels[level]) if level in levels else str(level),
+    }
+    return pdf_bytes("certificates/pdf.html", context, locale=locale)

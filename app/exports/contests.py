@@ -1,41 +1,15 @@
-"""XLSX exports of a round's scores, by judge and by entry. User text is neutralised so a
-spreadsheet never runs it as a formula (a title "=HYPERLINK(...)" stays text)."""
+"""XLSX exports of a round's scores, by judge and by entry (through the export kit, so a
+title "=HYPERLINK(...)" stays text); awards are shown by their labels."""
 
-from io import BytesIO
-
+from app.exports.kit import label, xlsx_bytes
+from app.i18n import activate
 from app.i18n import gettext as _
+from app.services import contests as contest_service
 from app.services.judging import Ranking
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text a spreadsheet would take as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _number(value):
     return None if value is None else float(value)
-
-
-def _book(title: str, header: list[str], rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([neutralise(c) for c in header])
-    for row in rows:
-        sheet.append([neutralise(c) for c in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-    sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _criterion_name(criterion, locale: str) -> str:
@@ -44,6 +18,7 @@ def _criterion_name(criterion, locale: str) -> str:
 
 def by_judge_xlsx(view: Ranking, locale: str) -> bytes:
     """One row per judge and entry: each criterion's score, the total and the note."""
+    activate(locale)
     names = [_criterion_name(c, locale) for c in view.criteria]
     header = [_("Judge"), _("Team"), _("Project title"), *names, _("Total"), _("Note")]
     rows = []
@@ -65,11 +40,12 @@ def by_judge_xlsx(view: Ranking, locale: str) -> bytes:
                 else line.assignment.note,
             ]
         )
-    return _book(_("Scores by judge"), header, rows)
+    return xlsx_bytes([(_("Scores by judge"), header, rows)])
 
 
 def by_entry_xlsx(view: Ranking, locale: str) -> bytes:
     """One row per entry: rank, aggregate, judges scored, spread, criterion means, award."""
+    activate(locale)
     names = [_criterion_name(c, locale) for c in view.criteria]
     header = [
         _("Rank"),
@@ -90,8 +66,8 @@ def by_entry_xlsx(view: Ranking, locale: str) -> bytes:
             row.complete_judges,
             _number(row.spread),
             *[_number(row.criterion_means.get(c.id)) for c in view.criteria],
-            row.entry.award or "",
+            label(contest_service.AWARD_LABELS, row.entry.award),
         ]
         for row in view.rows
     ]
-    return _book(_("Scores by entry"), header, rows)
+    return xlsx_bytes([(_("Scores by entry"), header, rows)])

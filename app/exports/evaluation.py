@@ -1,19 +1,16 @@
 """The evaluation as CSV (UTF-8 with BOM), XLSX (seven sheets) and a PDF report.
 
 Headings are bilingual (Chinese / English) whatever the reader's language, as a college
-files the document, so the same evaluation always gives the same content. Every cell of
-user text (names, team names, organisations) goes through ``neutralise``. A ``progress``
-callback, when given, receives a fraction from 0 to 1 now and then.
+files the document, so the same evaluation always gives the same content; codes (outcome,
+scaling, levels, awards) are shown by their bilingual labels. User text (names, team
+names, organisations) is guarded by the export kit. A ``progress`` callback, when given,
+receives a fraction from 0 to 1 now and then.
 """
 
-import csv
-import io
-import re
-from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
 
-from app.exports import neutralise
+from app.exports.kit import Book, Progress, bilingual, csv_bytes, pdf_bytes
 from app.services import evaluation as evaluation_service
 from app.services.evaluation import (
     AWARDS,
@@ -24,8 +21,7 @@ from app.services.evaluation import (
     StudentScore,
     describe,
 )
-
-Progress = Callable[[float], None] | None
+from app.services.evaluation import scheme as scheme_labels
 
 OUTCOME_NAMES = {
     "self_employed": "自主创业 Self-employed",
@@ -64,12 +60,22 @@ STUDENT_HEADINGS = (
     "方案版本 Scheme version",
     "期间 Period",
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def text(value: str) -> str:
-    """User text for a cell: control characters removed, formulas neutralised."""
-    return neutralise(_CONTROL.sub("", value or ""))
+SCHEME_NAMES = {
+    "weight": "权重 Weight",
+    "competition_cap": "竞赛积分上限 Competition cap",
+    "points": "奖项积分 Award points",
+    "income_mode": "收入计分方式 Income scaling",
+    "income_thresholds": "收入阈值 Income thresholds",
+    "outcome": "去向积分 Outcome points",
+    "follower_factor": "粉丝系数 Points per tenfold of followers",
+    "growth_factor": "粉丝增长系数 Points per tenfold of follower growth",
+    "influence_cap": "影响力上限 Most points from influence",
+}
+_CODE_LABELS = {
+    "weight": scheme_labels.DIMENSION_LABELS,
+    "points": scheme_labels.LEVEL_LABELS,
+    "outcome": scheme_labels.OUTCOME_LABELS,
+}
 
 
 def yuan(fen: int) -> Decimal:
@@ -85,16 +91,32 @@ def filename(result: Evaluation, extension: str) -> str:
     return f"evaluation-{start}-{end}-v{result.scheme_version}.{extension}"
 
 
+def scheme_lines(result: Evaluation) -> list[tuple[str, str]]:
+    """The scheme, line by line, with bilingual names: never a parameter's code."""
+    awards = " / ".join(bilingual(scheme_labels.AWARD_LABELS[a]) for a in AWARDS)
+    lines = [
+        ("方案版本 Scheme version", str(result.scheme_version)),
+        ("奖项顺序 Award order", awards),
+    ]
+    for key, value in describe(result.params):
+        kind, _dot, code = key.partition(".")
+        name = SCHEME_NAMES[kind]
+        if code:
+            name += " · " + bilingual(_CODE_LABELS[kind][code])
+        lines.append((name, MODE_NAMES.get(value, value) if kind == "income_mode" else value))
+    return lines
+
+
 def _labels(result: Evaluation) -> dict[int, str]:
     return {c.cohort_id: c.label for c in result.cohorts}
 
 
 def student_row(result: Evaluation, s: StudentScore, cohort: str) -> list:
     return [
-        text(cohort),
-        text(s.student_number),
-        text(s.full_name),
-        text(s.teams),
+        cohort,
+        s.student_number,
+        s.full_name,
+        s.teams,
         s.awards,
         s.participations,
         s.award_points,
@@ -103,7 +125,7 @@ def student_row(result: Evaluation, s: StudentScore, cohort: str) -> list:
         yuan(s.income_fen),
         s.income,
         OUTCOME_NAMES.get(s.outcome, s.outcome),
-        text(s.organisation),
+        s.organisation,
         s.followers,
         s.growth,
         s.influence,
@@ -121,15 +143,15 @@ def _tick(progress: Progress, done: int, total: int, share: float = 1.0, base: f
 
 def evaluation_csv(result: Evaluation, progress: Progress = None) -> bytes:
     """One row per student with every input and score; UTF-8 with a BOM for Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(STUDENT_HEADINGS)
     labels = _labels(result)
     total = len(result.students)
-    for done, student in enumerate(result.students, start=1):
-        writer.writerow(student_row(result, student, labels.get(student.cohort_id, "")))
-        _tick(progress, done, total)
-    return buffer.getvalue().encode("utf-8-sig")
+
+    def rows():
+        for done, student in enumerate(result.students, start=1):
+            yield student_row(result, student, labels.get(student.cohort_id, ""))
+            _tick(progress, done, total)
+
+    return csv_bytes(STUDENT_HEADINGS, rows())
 
 
 # --- XLSX ------------------------------------------------------------------------------
@@ -140,93 +162,63 @@ def _number(value):
     return float(value) if isinstance(value, Decimal) else value
 
 
-def _rows(rows: Iterable[list]) -> Iterator[list]:
-    for row in rows:
-        yield [_number(v) for v in row]
+SUMMARY_HEADINGS = (
+    "班级 Cohort",
+    "人数 Students",
+    *(f"平均 Mean {DIMENSION_NAMES[k]}" for k in (*DIMENSIONS, "total")),
+    "获奖 Awards",
+    "参赛 Participations",
+    "直播场次 Sessions",
+    "收入(元) Income (yuan)",
+    "已登记去向 Outcomes recorded",
+    "自主创业 Self-employed",
+    "自主创业比例(%) Self-employed share",
+)
+NAMES = ("班级 Cohort", "学号 Student number", "姓名 Name")
+
+
+def _cohort_row(c) -> list:
+    share = c.self_employed_share
+    return [
+        c.label,
+        c.students,
+        *(_number(c.means[k]) for k in (*DIMENSIONS, "total")),
+        c.awards,
+        c.participations,
+        c.sessions,
+        _number(yuan(c.income_fen)),
+        c.outcomes_recorded,
+        c.self_employed,
+        _number(share) if share is not None else "",
+    ]
 
 
 def evaluation_xlsx(
     result: Evaluation, progress: Progress = None, *, created: datetime | None = None
 ) -> bytes:
-    """Sheets: summary, students, teams, competitions, income, outcomes, scheme (streamed
-    with openpyxl's write-only mode, so memory stays flat however many students)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    if created is not None:
-        book.properties.created = created
-        book.properties.modified = created
-    bold = Font(bold=True)
-
-    def sheet(name: str, headings: Iterable[str], widths: Iterable[int] = ()):
-        ws = book.create_sheet(name)
-        for index, width in enumerate(widths):
-            ws.column_dimensions[chr(ord("A") + index)].width = width
-        cells = []
-        for heading in headings:
-            cell = WriteOnlyCell(ws, value=heading)
-            cell.font = bold
-            cells.append(cell)
-        ws.append(cells)
-        return ws
-
+    """Sheets: summary, students, teams, competitions, income, outcomes, scheme (streamed,
+    so memory stays flat however many students)."""
+    book = Book(created=created)
     labels = _labels(result)
-    summary = sheet("汇总 Summary", ("项目 Item", "值 Value"), (34, 60))
+    summary = book.sheet("汇总 Summary", ("项目 Item", "值 Value"), widths=(34, 60))
     summary.append([title(result)])
     summary.append(["方案版本 Scheme version", result.scheme_version])
     summary.append(["期间 Period", result.period.label])
     summary.append([])
-    headings = (
-        "班级 Cohort",
-        "人数 Students",
-        *(f"平均 Mean {DIMENSION_NAMES[k]}" for k in (*DIMENSIONS, "total")),
-        "获奖 Awards",
-        "参赛 Participations",
-        "直播场次 Sessions",
-        "收入(元) Income (yuan)",
-        "已登记去向 Outcomes recorded",
-        "自主创业 Self-employed",
-        "自主创业比例(%) Self-employed share",
-    )
-    summary.append([WriteOnlyCell(summary, value=h) for h in headings])
+    summary.append(SUMMARY_HEADINGS, "bold")
     for c in result.cohorts:
-        share = c.self_employed_share
-        summary.append(
-            list(
-                _rows(
-                    [
-                        [
-                            text(c.label),
-                            c.students,
-                            *(c.means[k] for k in (*DIMENSIONS, "total")),
-                            c.awards,
-                            c.participations,
-                            c.sessions,
-                            yuan(c.income_fen),
-                            c.outcomes_recorded,
-                            c.self_employed,
-                            share if share is not None else "",
-                        ]
-                    ]
-                )
-            )[0]
-        )
-    total = max(1, len(result.students))
-    students = sheet(
+        summary.append(_cohort_row(c))
+    students = book.sheet(
         "学生 Students",
         (
-            "班级 Cohort",
-            "学号 Student number",
-            "姓名 Name",
+            *NAMES,
             "团队 Teams",
             *(DIMENSION_NAMES[k] for k in (*DIMENSIONS, "total")),
             "班级排名 Rank in cohort",
         ),
-        (30, 16, 12, 30, 14, 14, 14, 12, 10),
+        widths=(30, 16, 12, 30, 14, 14, 14, 12, 10),
     )
-    teams = sheet(
+    teams = book.sheet(
         "团队 Teams",
         (
             "排名 Rank",
@@ -238,27 +230,25 @@ def evaluation_xlsx(
             "粉丝增长 Follower growth",
             "成员平均总分 Members' mean total",
         ),
-        (8, 30, 10, 12, 16, 12, 14, 18),
+        widths=(8, 30, 10, 12, 16, 12, 14, 18),
     )
     for t in result.teams:
         teams.append(
             [
                 t.rank,
-                text(t.name),
+                t.name,
                 t.members,
                 t.sessions,
-                float(yuan(t.income_fen)),
+                _number(yuan(t.income_fen)),
                 t.followers,
                 t.growth,
-                float(t.mean_total),
+                _number(t.mean_total),
             ]
         )
-    competitions = sheet(
+    competitions = book.sheet(
         "竞赛 Competitions",
         (
-            "班级 Cohort",
-            "学号 Student number",
-            "姓名 Name",
+            *NAMES,
             "获奖 Awards",
             "参赛 Participations",
             "竞赛积分 Award points",
@@ -266,24 +256,20 @@ def evaluation_xlsx(
             DIMENSION_NAMES["competition"],
         ),
     )
-    income = sheet(
+    income = book.sheet(
         "收入 Income",
         (
-            "班级 Cohort",
-            "学号 Student number",
-            "姓名 Name",
+            *NAMES,
             "直播场次 Sessions",
             "收入(元) Income (yuan)",
             "计分方式 Scaling",
             DIMENSION_NAMES["income"],
         ),
     )
-    outcomes = sheet(
+    outcomes = book.sheet(
         "去向 Outcomes",
         (
-            "班级 Cohort",
-            "学号 Student number",
-            "姓名 Name",
+            *NAMES,
             "毕业去向 Outcome",
             "单位 Organisation",
             "粉丝 Followers",
@@ -293,63 +279,33 @@ def evaluation_xlsx(
     )
     cap = result.params["competition_cap"]
     mode = MODE_NAMES.get(result.params["income_mode"], result.params["income_mode"])
+    total = max(1, len(result.students))
     for done, s in enumerate(result.students, start=1):
-        cohort, number, name = (
-            text(labels.get(s.cohort_id, "")),
-            text(s.student_number),
-            text(s.full_name),
-        )
-        students.append(
-            [
-                cohort,
-                number,
-                name,
-                text(s.teams),
-                float(s.competition),
-                float(s.income),
-                float(s.influence),
-                float(s.total),
-                s.rank,
-            ]
-        )
+        names = (labels.get(s.cohort_id, ""), s.student_number, s.full_name)
+        dimensions = (_number(s.dimension(d)) for d in (*DIMENSIONS, "total"))
+        students.append([*names, s.teams, *dimensions, s.rank])
         competitions.append(
-            [
-                cohort,
-                number,
-                name,
-                s.awards,
-                s.participations,
-                s.award_points,
-                cap,
-                float(s.competition),
-            ]
+            [*names, s.awards, s.participations, s.award_points, cap, _number(s.competition)]
         )
-        income.append(
-            [cohort, number, name, s.sessions, float(yuan(s.income_fen)), mode, float(s.income)]
-        )
+        income.append([*names, s.sessions, _number(yuan(s.income_fen)), mode, _number(s.income)])
         outcomes.append(
             [
-                cohort,
-                number,
-                name,
+                *names,
                 OUTCOME_NAMES.get(s.outcome, s.outcome),
-                text(s.organisation),
+                s.organisation,
                 s.followers,
                 s.growth,
-                float(s.influence),
+                _number(s.influence),
             ]
         )
         _tick(progress, done, total, 0.85)
-    scheme = sheet("方案 Scheme", ("参数 Parameter", "值 Value"), (34, 60))
-    scheme.append(["方案版本 Scheme version", result.scheme_version])
-    scheme.append(["奖项顺序 Award order", " / ".join(AWARDS)])
-    for key, value in describe(result.params):
-        scheme.append([key, value])
-    buffer = io.BytesIO()
-    book.save(buffer)
+    scheme = book.sheet("方案 Scheme", ("参数 Parameter", "值 Value"), widths=(34, 60))
+    for line in scheme_lines(result):
+        scheme.append(line)
+    content = book.to_bytes()
     if progress is not None:
         progress(1.0)
-    return buffer.getvalue()
+    return content
 
 
 # --- PDF -------------------------------------------------------------------------------
@@ -382,7 +338,7 @@ def report_context(result: Evaluation, *, student_limit: int = PDF_STUDENT_LIMIT
         "students": students[:student_limit],
         "student_count": len(students),
         "teams": result.teams[:30],
-        "scheme_lines": describe(result.params),
+        "scheme_lines": scheme_lines(result),
         "yuan": yuan,
     }
 
@@ -391,16 +347,14 @@ def evaluation_pdf(
     result: Evaluation, progress: Progress = None, *, student_limit: int = PDF_STUDENT_LIMIT
 ) -> bytes:
     """A report for the dean: cover, charts, cohort and team tables, the students."""
-    from weasyprint import HTML
+    context = report_context(result, student_limit=student_limit)
+    return pdf_bytes("evaluation/report.html", context, progress=progress)
 
-    from app.web import env
 
-    html = env.get_template("evaluation/report.html").render(
-        report_context(result, student_limit=student_limit)
-    )
-    if progress is not None:
-        progress(0.3)
-    document = HTML(string=html).render()
-    if progress is not None:
-        progress(0.9)
-    return document.write_pdf()
+def evaluation_file(result: Evaluation, file_format: str, progress: Progress = None) -> bytes:
+    """The evaluation in one of ``MEDIA_TYPES``' formats (an export job's file)."""
+    if file_format == "csv":
+        return evaluation_csv(result, progress)
+    if file_format == "xlsx":
+        return evaluation_xlsx(result, progress)
+    return evaluation_pdf(result, progress)

@@ -5,12 +5,8 @@ college files the document. The PDF uses Noto Sans CJK SC (Debian's fonts-noto-c
 """
 
 from decimal import Decimal
-from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
+from app.exports.kit import Book, pdf_bytes
 from app.services.curriculum import KIND_LABELS, VersionView
 
 SHEET_PLAN = "培养方案 Programme"
@@ -36,12 +32,6 @@ TOTAL_HEADINGS = (
     "总学时 Total hours",
 )
 TOTAL_LABEL = "合计 Total"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """Neutralise text a spreadsheet would read as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _number(value: Decimal) -> float | int:
@@ -58,32 +48,25 @@ def filename(view: VersionView, extension: str) -> str:
     return f"{p.major}-{p.intake_year}-v{view.version.number}.{extension}"
 
 
-def _style_header(sheet, row: int, width: int) -> None:
-    fill = PatternFill("solid", fgColor="F0F2F6")
-    for col in range(1, width + 1):
-        cell = sheet.cell(row=row, column=col)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-
-
 def programme_xlsx(view: VersionView) -> bytes:
     """Two sheets: the courses by semester with a total row, and the per-semester totals."""
-    book = Workbook()
-    plan = book.active
-    plan.title = SHEET_PLAN
-    plan.append([safe_text(title(view))])
-    plan["A1"].font = Font(bold=True, size=14)
-    plan.append(list(PLAN_HEADINGS))
-    _style_header(plan, 2, len(PLAN_HEADINGS))
+    book = Book()
+    plan = book.sheet(
+        SHEET_PLAN,
+        [title(view)],
+        widths=(14, 14, 30, 40, 22, 10, 14, 14, 14),
+        freeze="A3",
+        style="title",
+    )
+    plan.append(PLAN_HEADINGS, "heading")
     for placed in view.courses:
         c = placed.course
         plan.append(
             [
                 placed.placement.semester,
-                safe_text(c.code),
-                safe_text(c.title_zh),
-                safe_text(c.title_en),
+                c.code,
+                c.title_zh,
+                c.title_en,
                 KIND_BILINGUAL.get(c.kind, c.kind),
                 _number(placed.credits),
                 placed.theory_hours,
@@ -93,17 +76,22 @@ def programme_xlsx(view: VersionView) -> bytes:
         )
     t = view.totals
     plan.append(
-        [TOTAL_LABEL, "", "", "", "", _number(t.credits), t.theory_hours, t.practice_hours, t.hours]
+        [
+            TOTAL_LABEL,
+            "",
+            "",
+            "",
+            "",
+            _number(t.credits),
+            t.theory_hours,
+            t.practice_hours,
+            t.hours,
+        ],
+        "bold",
     )
-    for cell in plan[plan.max_row]:
-        cell.font = Font(bold=True)
-    for col, width in enumerate((14, 14, 30, 40, 22, 10, 14, 14, 14), start=1):
-        plan.column_dimensions[get_column_letter(col)].width = width
-    plan.freeze_panes = "A3"
-
-    totals = book.create_sheet(SHEET_TOTALS)
-    totals.append(list(TOTAL_HEADINGS))
-    _style_header(totals, 1, len(TOTAL_HEADINGS))
+    totals = book.sheet(
+        SHEET_TOTALS, TOTAL_HEADINGS, widths=[18] * len(TOTAL_HEADINGS), style="heading"
+    )
     for semester in view.semesters:
         s = semester.totals
         totals.append(
@@ -117,30 +105,21 @@ def programme_xlsx(view: VersionView) -> bytes:
             ]
         )
     totals.append(
-        [TOTAL_LABEL, t.courses, _number(t.credits), t.theory_hours, t.practice_hours, t.hours]
+        [TOTAL_LABEL, t.courses, _number(t.credits), t.theory_hours, t.practice_hours, t.hours],
+        "bold",
     )
-    for cell in totals[totals.max_row]:
-        cell.font = Font(bold=True)
-    for col in range(1, len(TOTAL_HEADINGS) + 1):
-        totals.column_dimensions[get_column_letter(col)].width = 18
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book.to_bytes()
 
 
 def programme_pdf(view: VersionView) -> bytes:
     """An A4 document a college could print: courses by semester, totals, bilingual."""
-    from weasyprint import HTML
-
-    from app.web import env
-
-    html = env.get_template("programmes/print.html").render(
-        view=view,
-        title=title(view),
-        plan_headings=PLAN_HEADINGS,
-        total_headings=TOTAL_HEADINGS,
-        total_label=TOTAL_LABEL,
-        kinds=KIND_BILINGUAL,
-        kind_labels=KIND_LABELS,
-    )
-    return HTML(string=html).write_pdf()
+    context = {
+        "view": view,
+        "title": title(view),
+        "plan_headings": PLAN_HEADINGS,
+        "total_headings": TOTAL_HEADINGS,
+        "total_label": TOTAL_LABEL,
+        "kinds": KIND_BILINGUAL,
+        "kind_labels": KIND_LABELS,
+    }
+    return pdf_bytes("programmes/print.html", context)

@@ -1,21 +1,10 @@
-"""The utilisation report as CSV (UTF-8 with BOM, for Excel) and XLSX; user text is
-neutralised so that a studio named "=cmd()" is never run as a formula."""
+"""The utilisation report as CSV and XLSX, through the export kit (a studio named
+"=cmd()" is never run as a formula); purposes are shown by their labels."""
 
-import csv
-import io
-
-from openpyxl import Workbook
-
+from app.exports.kit import csv_bytes, xlsx_bytes
 from app.i18n import gettext
 from app.services.bookings import PURPOSE_LABELS
 from app.services.studios import Report
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    """Text a spreadsheet would take as a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _header() -> list[str]:
@@ -41,7 +30,7 @@ def _rows(report: Report):
     for row in report.rows:
         rate = row.no_show_rate
         yield [
-            neutralise(row.studio.name),
+            row.studio.name,
             row.monday.isoformat(),
             round(row.open_hours, 2),
             round(row.booked_hours, 2),
@@ -56,23 +45,8 @@ def _rows(report: Report):
 
 
 def report_csv(report: Report) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_header())
-    writer.writerows(_rows(report))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(_header(), _rows(report))
 
 
 def report_xlsx(report: Report) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = gettext("Utilisation")[:31]
-    sheet.append(_header())
-    for values in _rows(report):
-        sheet.append(values)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes([(gettext("Utilisation"), _header(), _rows(report))])

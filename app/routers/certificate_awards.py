@@ -20,6 +20,7 @@ from app.deps import (
 )
 from app.errors import FormErrors
 from app.exports import certificates as certificates_pdf
+from app.exports import templates as templates_export
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.schemas.certificates import AwardIssueForm, ImportForm, RevokeForm
@@ -29,7 +30,7 @@ from app.services import contests as contest_service
 from app.services.curriculum import CERT_LEVEL_LABELS
 from app.services.pagination import Page
 from app.services.roster.files import MAX_FILE_BYTES as MAX_UPLOAD_BYTES
-from app.web import flash, redirect, render
+from app.web import download, flash, redirect, render
 
 router = APIRouter(prefix="/certificates", route_class=SessionRoute)
 
@@ -124,11 +125,7 @@ def award_pdf(
     content = certificates_pdf.award_pdf(
         view, url=_url(request, view.award.verification_code), locale=request.state.auth.locale
     )
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{view.award.number}.pdf"'},
-    )
+    return download(content, f"{view.award.number}.pdf", inline=True)
 
 
 @router.post("/awards/{award_id}/revoke")
@@ -187,11 +184,7 @@ def import_page(request: Request, session: SessionDep) -> Response:
 
 @router.get("/import/template.csv", dependencies=[AdminOnly])
 def import_template() -> Response:
-    return Response(
-        certificate_service.template_csv(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="certificate-results.csv"'},
-    )
+    return download(templates_export.certificate_results_csv(), "certificate-results.csv")
 
 
 @router.post("/import")

@@ -3,7 +3,6 @@ students' score pages, the scheme and its versions, published snapshots."""
 
 from collections.abc import Mapping
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -17,7 +16,7 @@ from app.schemas.base import FormValues
 from app.schemas.evaluation import PeriodForm, SchemeForm
 from app.services import evaluation as evaluation_service
 from app.services.clock import today
-from app.web import flash, redirect, render
+from app.web import download, flash, redirect, render
 
 router = APIRouter(prefix="/evaluation", route_class=SessionRoute)
 ScorePageReaders = Depends(require_role(Role.admin, Role.teacher, Role.student))
@@ -193,20 +192,12 @@ def snapshot_page(
     return render(request, "evaluation/snapshot.html", context)
 
 
-def _download(content: bytes, media_type: str, filename: str) -> Response:
-    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
-
-
 @router.get("/snapshots/{snapshot_id}/export.csv", dependencies=[Staff])
 def snapshot_csv(session: SessionDep, user: CurrentUser, snapshot_id: PathId) -> Response:
     snapshot = evaluation_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
     result = evaluation_service.snapshot_evaluation(session, snapshot)
-    return _download(
-        export.evaluation_csv(result),
-        evaluation_service.MEDIA_TYPES["csv"],
-        f"snapshot-{snapshot.id}-" + export.filename(result, "csv"),
-    )
+    name = f"snapshot-{snapshot.id}-" + export.filename(result, "csv")
+    return download(export.evaluation_csv(result), name)
 
 
 @router.get("/snapshots/{snapshot_id}/export.xlsx", dependencies=[Staff])
@@ -214,11 +205,7 @@ def snapshot_xlsx(session: SessionDep, user: CurrentUser, snapshot_id: PathId) -
     snapshot = evaluation_service.get_snapshot(session, user=user, snapshot_id=snapshot_id)
     result = evaluation_service.snapshot_evaluation(session, snapshot)
     content = export.evaluation_xlsx(result, created=snapshot.published_at.replace(tzinfo=None))
-    return _download(
-        content,
-        evaluation_service.MEDIA_TYPES["xlsx"],
-        f"snapshot-{snapshot.id}-" + export.filename(result, "xlsx"),
-    )
+    return download(content, f"snapshot-{snapshot.id}-" + export.filename(result, "xlsx"))
 
 
 @router.get("/snapshots/{snapshot_id}/compare", dependencies=[Staff])

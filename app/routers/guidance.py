@@ -9,12 +9,13 @@ from fastapi.responses import Response
 from app.db import SessionDep, SessionRoute
 from app.deps import AnyUser, Auth, CurrentUser, FormOf, PathId, QueryOf, Staff, require_role
 from app.errors import FormErrors
+from app.exports import guidance as guidance_export
 from app.i18n import activate
 from app.models import Role, User
 from app.schemas.mentoring import ActionTickForm, LogForm, ReportFilter
 from app.services import mentoring as mentoring_service
 from app.services.clock import today
-from app.web import flash, is_htmx, redirect, render
+from app.web import download, flash, is_htmx, redirect, render
 
 router = APIRouter(prefix="/guidance", route_class=SessionRoute)
 Text = Annotated[str, Form(max_length=20000)]
@@ -199,10 +200,6 @@ def report_page(request: Request, session: SessionDep, filters: ReportFilters) -
 def report_xlsx(session: SessionDep, auth: Auth, filters: ReportFilters) -> Response:
     report = mentoring_service.guidance_report(session, **_report_args(filters))
     activate(auth.locale)
-    body = mentoring_service.report_xlsx(report)
-    filename = f"guidance-{report.start}-{report.end}.xlsx"
-    return Response(
-        body,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return download(
+        guidance_export.report_xlsx(report), f"guidance-{report.start}-{report.end}.xlsx"
     )

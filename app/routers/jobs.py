@@ -1,11 +1,10 @@
 """Export jobs: start one (POST), watch its progress (htmx polls the same page's block),
 download the file while it is kept."""
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app import web
 from app.db import SessionDep, SessionRoute
 from app.deps import CurrentUser, FormOf, PathId, Staff
 from app.errors import FormErrors
@@ -66,9 +65,4 @@ def retry(request: Request, session: SessionDep, user: CurrentUser, job_id: Path
 @router.get("/{job_id}/download", dependencies=[Staff])
 def download(session: SessionDep, user: CurrentUser, job_id: PathId) -> Response:
     job, content = evaluation_service.job_file(session, user=user, job_id=job_id)
-    disposition = f"attachment; filename*=UTF-8''{quote(job.filename)}"
-    return Response(
-        content,
-        media_type=evaluation_service.MEDIA_TYPES[job.file_format],
-        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
-    )
+    return web.download(content, job.filename, headers={"Cache-Control": "no-store"})

@@ -20,12 +20,11 @@ from app.models import Role, User
 from app.routers.contests import labels
 from app.services import contests as contest_service
 from app.services import judging as judging_service
-from app.web import flash, is_htmx, redirect, render
+from app.web import download, flash, is_htmx, redirect, render
 
 router = APIRouter(route_class=SessionRoute)
 
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render_round(
@@ -91,26 +90,18 @@ def ranking_block(request: Request, session: SessionDep, round_id: PathId) -> Re
     return render_round(request, session, round_id, block="ranking")
 
 
-def _xlsx(content: bytes, name: str) -> Response:
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-
-
 @router.get("/contests/rounds/{round_id}/scores-by-judge.xlsx", dependencies=[AdminOnly])
 def export_by_judge(request: Request, session: SessionDep, round_id: PathId) -> Response:
     view = judging_service.ranking(session, round_id=round_id)
     locale = request.state.auth.locale
-    return _xlsx(contests_export.by_judge_xlsx(view, locale), f"round-{round_id}-by-judge.xlsx")
+    return download(contests_export.by_judge_xlsx(view, locale), f"round-{round_id}-by-judge.xlsx")
 
 
 @router.get("/contests/rounds/{round_id}/scores-by-entry.xlsx", dependencies=[AdminOnly])
 def export_by_entry(request: Request, session: SessionDep, round_id: PathId) -> Response:
     view = judging_service.ranking(session, round_id=round_id)
     locale = request.state.auth.locale
-    return _xlsx(contests_export.by_entry_xlsx(view, locale), f"round-{round_id}-by-entry.xlsx")
+    return download(contests_export.by_entry_xlsx(view, locale), f"round-{round_id}-by-entry.xlsx")
 
 
 @router.get("/contests/rounds/{round_id}/results", dependencies=[AnyUser])

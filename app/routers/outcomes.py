@@ -9,11 +9,12 @@ from fastapi.responses import Response
 from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, CurrentUser, FormOf, PageParams, PathId
 from app.errors import FormErrors
+from app.exports import templates as templates_export
 from app.i18n import lazy_gettext as _l
 from app.schemas.evaluation import OutcomeForm
 from app.services import evaluation as evaluation_service
 from app.services import roster as roster_service
-from app.web import flash, redirect, render
+from app.web import download, flash, redirect, render
 
 router = APIRouter(prefix="/outcomes", dependencies=[AdminOnly], route_class=SessionRoute)
 OutcomeSubmission = FormOf(OutcomeForm)
@@ -82,11 +83,7 @@ def save_outcome(
 
 @router.get("/template.csv")
 def template_csv() -> Response:
-    return Response(
-        evaluation_service.template_csv(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="outcomes-template.csv"'},
-    )
+    return download(templates_export.outcomes_csv(), "outcomes-template.csv")
 
 
 @router.get("/{outcome_id}/edit")

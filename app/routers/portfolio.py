@@ -8,12 +8,13 @@ from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
 from app.deps import AnyUser, CurrentUser, PathId, require_role
+from app.exports import portfolio as portfolio_export
 from app.models import Role, User
 from app.services import contests as contest_service
 from app.services import portfolio as portfolio_service
 from app.services.certificates import STATUS_LABELS
 from app.services.curriculum import CERT_LEVEL_LABELS
-from app.web import redirect, render
+from app.web import download, redirect, render
 
 router = APIRouter(prefix="/portfolio", route_class=SessionRoute)
 
@@ -47,9 +48,5 @@ def portfolio_pdf(
     request: Request, session: SessionDep, student_id: PathId, user: CurrentUser
 ) -> Response:
     view = portfolio_service.portfolio(session, viewer=user, student_id=student_id)
-    content = portfolio_service.portfolio_pdf(view, request.state.auth.locale, **_labels())
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="portfolio-{student_id}.pdf"'},
-    )
+    content = portfolio_export.portfolio_pdf(view, request.state.auth.locale, **_labels())
+    return download(content, f"portfolio-{student_id}.pdf", inline=True)

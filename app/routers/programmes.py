@@ -2,7 +2,6 @@
 the coverage map, the gap report and the XLSX/PDF exports."""
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -15,7 +14,7 @@ from app.models import Role
 from app.models.curriculum import SEMESTERS
 from app.schemas.curriculum import BoundsForm, MoveForm, PlacementForm, ProgrammeForm
 from app.services import curriculum as curriculum_service
-from app.web import flash, redirect, render
+from app.web import download, flash, redirect, render
 
 router = APIRouter(prefix="/programmes", route_class=SessionRoute)
 
@@ -328,11 +327,6 @@ def gaps_page(request: Request, session: SessionDep, programme_id: PathId, versi
     return render(request, "programmes/gaps.html", context)
 
 
-def _download(content: bytes, media_type: str, filename: str) -> Response:
-    disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
-
-
 def _published_view(session, programme_id: int, version_id: int):
     view = curriculum_service.version_view(
         session, programme_id=programme_id, version_id=version_id
@@ -345,16 +339,10 @@ def _published_view(session, programme_id: int, version_id: int):
 @router.get("/{programme_id}/versions/{version_id}/export.xlsx", dependencies=[Staff])
 def export_xlsx(session: SessionDep, programme_id: PathId, version_id: PathId) -> Response:
     view = _published_view(session, programme_id, version_id)
-    content = programme_export.programme_xlsx(view)
-    return _download(
-        content,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        programme_export.filename(view, "xlsx"),
-    )
+    return download(programme_export.programme_xlsx(view), programme_export.filename(view, "xlsx"))
 
 
 @router.get("/{programme_id}/versions/{version_id}/export.pdf", dependencies=[Staff])
 def export_pdf(session: SessionDep, programme_id: PathId, version_id: PathId) -> Response:
     view = _published_view(session, programme_id, version_id)
-    content = programme_export.programme_pdf(view)
-    return _download(content, "application/pdf", programme_export.filename(view, "pdf"))
+    return download(programme_export.programme_pdf(view), programme_export.filename(view, "pdf"))

@@ -9,11 +9,12 @@ from app import db
 from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, FormOf, PathId
 from app.errors import FormErrors
+from app.exports import templates as templates_export
 from app.i18n import lazy_gettext as _l
 from app.models import User
 from app.schemas.people import RosterUploadForm
 from app.services import roster as roster_service
-from app.web import flash, redirect, render
+from app.web import download, flash, redirect, render
 
 router = APIRouter(prefix="/roster", dependencies=[AdminOnly], route_class=SessionRoute)
 
@@ -65,20 +66,12 @@ def upload_roster(
 
 @router.get("/template.csv")
 def template_csv() -> Response:
-    return Response(
-        roster_service.template_csv(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="roster-template.csv"'},
-    )
+    return download(templates_export.roster_csv(), "roster-template.csv")
 
 
 @router.get("/template.xlsx")
 def template_xlsx() -> Response:
-    return Response(
-        roster_service.template_xlsx(),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="roster-template.xlsx"'},
-    )
+    return download(templates_export.roster_xlsx(), "roster-template.xlsx")
 
 
 @router.get("/imports/{import_id}")

@@ -14,13 +14,12 @@ from app.schemas.times import date_or_none
 from app.services import clock
 from app.services import studios as studio_service
 from app.services.bookings import PURPOSE_LABELS
-from app.web import render
+from app.web import download, render
 
 router = APIRouter(prefix="/studios", dependencies=[AdminOnly], route_class=SessionRoute)
 
 WeekText = Annotated[str, Query(max_length=10)]
 Weeks = Annotated[int, Query(ge=1, le=studio_service.MAX_WEEKS)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _first_monday(text: str, weeks: int) -> date:
@@ -34,6 +33,10 @@ def _report(session, start: str, weeks: int):
     return studio_service.utilisation_report(
         session, first_monday=_first_monday(start, weeks), weeks=weeks
     )
+
+
+def _filename(report, extension: str) -> str:
+    return f"studio-utilisation-{report.first_monday.isoformat()}.{extension}"
 
 
 @router.get("/report")
@@ -55,17 +58,11 @@ def report_page(
 def report_csv(session: SessionDep, auth: Auth, start: WeekText = "", weeks: Weeks = 4):
     activate(auth.locale)
     report = _report(session, start, weeks)
-    name = f"studio-utilisation-{report.first_monday.isoformat()}.csv"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(
-        export.report_csv(report), media_type="text/csv; charset=utf-8", headers=headers
-    )
+    return download(export.report_csv(report), _filename(report, "csv"))
 
 
 @router.get("/report.xlsx")
 def report_xlsx(session: SessionDep, auth: Auth, start: WeekText = "", weeks: Weeks = 4):
     activate(auth.locale)
     report = _report(session, start, weeks)
-    name = f"studio-utilisation-{report.first_monday.isoformat()}.xlsx"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(export.report_xlsx(report), media_type=XLSX, headers=headers)
+    return download(export.report_xlsx(report), _filename(report, "xlsx"))

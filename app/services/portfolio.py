@@ -236,15 +236,3 @@ def portfolio(session: Session, *, viewer: User, student_id: int) -> Portfolio:
         guidance_minutes=minutes,
         guidance_count=count,
     )
-
-
-def portfolio_pdf(view: Portfolio, locale: str, **labels) -> bytes:
-    """The portfolio as an A4 document (WeasyPrint, Noto Sans CJK SC)."""
-    from weasyprint import HTML
-
-    from app.i18n import locale_active
-    from app.web import env
-
-    with locale_active(locale):
-        html = env.get_template("portfolio/pdf.html").render(p=view, locale=locale, **labels)
-    return HTML(string=html).write_pdf()

@@ -6,6 +6,7 @@ from sqlmodel import func, select
 
 from app import db
 from app.errors import Conflict, FormErrors
+from app.exports import templates as templates_export
 from app.i18n import activate
 from app.models import RosterImport, StudentProfile, User, UserSession
 from app.security import verify_password
@@ -111,10 +112,10 @@ def test_too_many_rows_are_refused(monkeypatch):
 
 
 def test_the_templates_read_back_as_one_example_row():
-    for content in (roster_files.template_csv(), roster_files.template_xlsx()):
+    for content in (templates_export.roster_csv(), templates_export.roster_xlsx()):
         rows = roster_files.read_roster(content).rows
         assert len(rows) == 1 and rows[0]["full_name"] == "张三"
-    assert roster_files.template_csv().startswith(b"\xef\xbb\xbf")
+    assert templates_export.roster_csv().startswith(b"\xef\xbb\xbf")
 
 
 # --- checking rows ------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from .exams import (
     own_candidate,
     save_exam_scores,
 )
-from .imports import ImportRejected, commit_import, create_import, get_preview, template_csv
+from .imports import ImportRejected, commit_import, create_import, get_preview
 
 __all__ = [
     "AwardView",
@@ -52,7 +52,6 @@ __all__ = [
     "own_candidate",
     "revoke_award",
     "save_exam_scores",
-    "template_csv",
     "type_choices",
     "verify_code",
 ]

@@ -39,6 +39,7 @@ HEADER_ALIASES = {
 }
 _LOOKUP = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
 TEMPLATE_HEADERS = ("学号", "姓名", "结果", "成绩", "证书编号", "发证日期")
+TEMPLATE_EXAMPLE = ("2024010101", "张三", "通过", "86", "", "")
 REJECTED = N_("Nothing was issued: some rows have problems. Correct them and upload again.")
 
 
@@ -263,11 +264,3 @@ def commit_import(session: Session, *, actor: User, import_id: int) -> int:
     session.add(record)
     session.flush()
     return record.issued_count
-
-
-def template_csv() -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_HEADERS)
-    writer.writerow(("2024010101", "张三", "通过", "86", "", ""))
-    return buffer.getvalue().encode("utf-8-sig")

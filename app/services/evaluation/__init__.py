@@ -3,7 +3,6 @@
 from .charts import comparison, histogram, radar
 from .compute import Evaluation, StudentScore, evaluate
 from .jobs import (
-    MEDIA_TYPES,
     get_job,
     is_stale,
     job_file,
@@ -24,7 +23,6 @@ from .outcomes import (
     outcome_form,
     preview_import,
     save_outcome,
-    template_csv,
 )
 from .scheme import (
     AWARDS,
@@ -55,7 +53,6 @@ __all__ = [
     "DIMENSIONS",
     "Evaluation",
     "LEVELS",
-    "MEDIA_TYPES",
     "OUTCOMES",
     "OutcomesRejected",
     "Period",
@@ -99,5 +96,4 @@ __all__ = [
     "snapshot_evaluation",
     "snapshot_page",
     "start_export",
-    "template_csv",
 ]

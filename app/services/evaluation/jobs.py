@@ -27,11 +27,7 @@ from app.services.evaluation import compute as evaluation
 from app.services.evaluation import scheme as scheme_service
 from app.services.evaluation import snapshots as snapshot_service
 
-MEDIA_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+FORMATS = ("csv", "xlsx", "pdf")  # app/exports/evaluation.py writes each
 STALE_AFTER = timedelta(minutes=15)  # a running job silent this long has died with its process
 _threads: dict[int, threading.Thread] = {}
 
@@ -181,16 +177,6 @@ def _result(session: Session, params: dict) -> evaluation.Evaluation:
     )
 
 
-def render_file(result: evaluation.Evaluation, file_format: str, progress=None) -> bytes:
-    from app.exports import evaluation as export
-
-    if file_format == "csv":
-        return export.evaluation_csv(result, progress)
-    if file_format == "xlsx":
-        return export.evaluation_xlsx(result, progress)
-    return export.evaluation_pdf(result, progress)
-
-
 def run_job(job_id: int) -> bool:
     """Run one queued job to its end; False when another process took it first."""
     with db.open_session(write=True) as session:
@@ -211,7 +197,7 @@ def run_job(job_id: int) -> bool:
         _set(job_id, progress=30)
         from app.exports import evaluation as export
 
-        content = render_file(result, file_format, _Reporter(job_id, 30, 99))
+        content = export.evaluation_file(result, file_format, _Reporter(job_id, 30, 99))
         now = utcnow()
         _set(
             job_id,

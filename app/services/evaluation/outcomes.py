@@ -380,14 +380,3 @@ def commit_import(session: Session, *, import_id: int, actor_id: int) -> int:
         )
     _upsert(session, items, actor_id)
     return len(items)
-
-
-def template_csv() -> bytes:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_HEADERS)
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return buffer.getvalue().encode("utf-8-sig")

@@ -27,9 +27,10 @@ from .pairings import (
     recent_practice,
     record_practice,
 )
-from .report import MAX_WEEKS, guidance_report, report_xlsx
+from .report import MAX_WEEKS, GuidanceReport, guidance_report
 
 __all__ = [
+    "GuidanceReport",
     "MAX_WEEKS",
     "MODES",
     "acknowledge_log",
@@ -50,7 +51,6 @@ __all__ = [
     "practice_summary",
     "recent_practice",
     "record_practice",
-    "report_xlsx",
     "set_action_done",
     "skill_choices",
     "student_overview",

@@ -1,21 +1,18 @@
-"""The guidance report: hours per mentor, per team and per month, teams with no recent
-guidance, and its XLSX export (user text neutralised against spreadsheet formulas)."""
+"""The guidance report: hours per mentor, per team and per month, and teams with no recent
+guidance (app/exports/guidance.py writes it as XLSX)."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from io import BytesIO
 
 from sqlalchemy import extract, func
 from sqlmodel import Session, select
 
-from app.i18n import gettext as _
 from app.models import User
 from app.models.teams import GuidanceLog, Pairing, Team
 from app.schemas.mentoring import MAX_REPORT_WEEKS
 from app.services.clock import term_bounds, today
 
 MAX_WEEKS = MAX_REPORT_WEEKS
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 @dataclass
@@ -112,57 +109,3 @@ def guidance_report(
         quiet_teams=quiet_teams,
         total_minutes=sum(minutes for _p, minutes, _n in by_author),
     )
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def hours(minutes: int) -> float:
-    return round(minutes / 60, 2)
-
-
-def report_xlsx(report: GuidanceReport) -> bytes:
-    """The report as a workbook, headings in the active language."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheets = [
-        (
-            _("By mentor"),
-            [_("Name"), _("Username"), _("Hours"), _("Sessions")],
-            [(p.full_name, p.username, hours(m), n) for p, m, n in report.by_author],
-        ),
-        (
-            _("By team"),
-            [_("Team"), _("Stage"), _("Hours"), _("Sessions")],
-            [(t.name, t.stage, hours(m), n) for t, m, n in report.by_team],
-        ),
-        (
-            _("By month"),
-            [_("Month"), _("Hours"), _("Sessions")],
-            [(f"{y}-{m:02d}", hours(minutes), n) for y, m, minutes, n in report.by_month],
-        ),
-        (
-            _("No recent guidance"),
-            [_("Team"), _("Last guidance"), _("Active pairing")],
-            [
-                (t.name, last.isoformat() if last else "", _("Yes") if paired else _("No"))
-                for t, last, paired in report.quiet_teams
-            ],
-        ),
-    ]
-    first = True
-    for title, header, rows in sheets:
-        sheet = book.active if first else book.create_sheet()
-        first = False
-        sheet.title = title[:31]
-        sheet.append([neutralise(cell) for cell in header])
-        for row in rows:
-            sheet.append([neutralise(cell) for cell in row])
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -22,8 +22,6 @@ from .files import (
     _header_key,
     _xlsx_rows,
     cell_text,
-    template_csv,
-    template_xlsx,
 )
 from .imports import (
     RosterRejected,
@@ -63,7 +61,5 @@ __all__ = [
     "recent_imports",
     "reissue_passwords",
     "teacher_choices",
-    "template_csv",
-    "template_xlsx",
     "update_cohort",
 ]

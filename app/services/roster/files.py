@@ -1,4 +1,5 @@
-"""Roster files: read an uploaded CSV or XLSX into rows of text cells; write the template.
+"""Roster files: read an uploaded CSV or XLSX into rows of text cells (app/exports/templates.py
+writes the blank template from TEMPLATE_HEADERS and TEMPLATE_EXAMPLE).
 
 Nothing here touches the database. A file that cannot be read raises ``FormErrors`` on
 the ``file`` field with a message the administrator can act on.
@@ -255,37 +256,3 @@ def _header(texts: list[str], parsed: ParsedRoster) -> dict[int, str] | None:
     parsed.columns = list(found.values())
     parsed.ignored_columns = ignored
     return found
-
-
-def template_csv() -> bytes:
-    """The roster template as CSV, UTF-8 with a BOM so that Excel shows the Chinese."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_HEADERS)
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def template_xlsx() -> bytes:
-    """The roster template as an Excel workbook; number columns are text so Excel keeps
-    leading zeros and long student numbers."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "学生名单"
-    sheet.append(TEMPLATE_HEADERS)
-    sheet.append(TEMPLATE_EXAMPLE)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    widths = {"A": 16, "B": 12, "C": 34, "D": 28, "E": 16}
-    for column, width in widths.items():
-        sheet.column_dimensions[column].width = width
-    for column in ("A", "E"):
-        for row in range(2, 1001):
-            sheet[f"{column}{row}"].number_format = "@"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

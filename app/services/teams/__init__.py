@@ -35,6 +35,7 @@ from .projects import (
     team_project,
 )
 from .teams import (
+    STAGE_LABELS,
     STAGES,
     all_posts,
     change_stage,
@@ -52,6 +53,7 @@ from .teams import (
 
 __all__ = [
     "PLATFORMS",
+    "STAGE_LABELS",
     "STAGES",
     "STATUSES",
     "add_account",

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.errors import Forbidden, FormErrors, NotFound
+from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models import Cohort, Post, Role, User
 from app.models.teams import (
@@ -32,6 +33,12 @@ from app.services.pagination import Page, paginate
 
 STAFF = frozenset({Role.admin.value, Role.teacher.value})
 STAGES = [stage.value for stage in TeamStage]
+STAGE_LABELS = {
+    "club": N_("Club"),
+    "academy": N_("Live-broadcast academy"),
+    "studio": N_("Entrepreneurship studio"),
+    "incubated": N_("Incubated business"),
+}
 
 
 def is_staff(user: User) -> bool:
