@@ -2,8 +2,8 @@
 title "=HYPERLINK(...)" stays text); awards are shown by their labels."""
 
 from app.exports.kit import label, xlsx_bytes
-from app.i18n import activate
 from app.i18n import gettext as _
+from app.i18n import locale_active
 from app.services import contests as contest_service
 from app.services.judging import Ranking
 
@@ -18,7 +18,11 @@ def _criterion_name(criterion, locale: str) -> str:
 
 def by_judge_xlsx(view: Ranking, locale: str) -> bytes:
     """One row per judge and entry: each criterion's score, the total and the note."""
-    activate(locale)
+    with locale_active(locale):
+        return _by_judge(view, locale)
+
+
+def _by_judge(view: Ranking, locale: str) -> bytes:
     names = [_criterion_name(c, locale) for c in view.criteria]
     header = [_("Judge"), _("Team"), _("Project title"), *names, _("Total"), _("Note")]
     rows = []
@@ -45,7 +49,11 @@ def by_judge_xlsx(view: Ranking, locale: str) -> bytes:
 
 def by_entry_xlsx(view: Ranking, locale: str) -> bytes:
     """One row per entry: rank, aggregate, judges scored, spread, criterion means, award."""
-    activate(locale)
+    with locale_active(locale):
+        return _by_entry(view, locale)
+
+
+def _by_entry(view: Ranking, locale: str) -> bytes:
     names = [_criterion_name(c, locale) for c in view.criteria]
     header = [
         _("Rank"),

@@ -19,6 +19,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -203,12 +204,11 @@ def pdf_bytes(
     """A template rendered to PDF by WeasyPrint (fonts: Noto Sans CJK SC)."""
     from weasyprint import HTML
 
-    from app.i18n import activate
+    from app.i18n import locale_active
     from app.web import env
 
-    if locale is not None:
-        activate(locale)
-    html = env.get_template(template).render(**context)
+    with locale_active(locale) if locale else nullcontext():
+        html = env.get_template(template).render(**context)
     if progress is not None:
         progress(0.3)
     document = HTML(string=html).render()

@@ -21,6 +21,7 @@ import pytest
 from fastapi.routing import APIRoute
 from openpyxl import load_workbook
 
+from app.schemas.evaluation import INCOME_MODES
 from app.services import bookings as booking_service
 from app.services import contests as contest_service
 from app.services import curriculum as curriculum_service
@@ -58,7 +59,7 @@ CODES = (
     | set(contest_service.AWARD_LABELS)
     | set(contest_service.ROUND_LEVEL_LABELS)
     | set(evaluation_scheme.OUTCOME_LABELS)
-    | set(evaluation_scheme.INCOME_MODES)
+    | set(INCOME_MODES)
     | set(booking_service.PURPOSE_LABELS)
     | set(STATUS_LABELS)
     | set(curriculum_service.KIND_LABELS)
