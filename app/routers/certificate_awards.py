@@ -25,11 +25,10 @@ from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.schemas.certificates import AwardIssueForm, ImportForm, RevokeForm
 from app.services import certificates as certificate_service
-from app.services import clock
+from app.services import clock, uploads
 from app.services import contests as contest_service
 from app.services.curriculum import CERT_LEVEL_LABELS
 from app.services.pagination import Page
-from app.services.roster.files import MAX_FILE_BYTES as MAX_UPLOAD_BYTES
 from app.web import download, flash, redirect, render
 
 router = APIRouter(prefix="/certificates", route_class=SessionRoute)
@@ -196,9 +195,7 @@ def upload_import(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     try:
-        if file is None or not file.filename:
-            raise FormErrors({"file": _l("Choose the results file (.xlsx or .csv).")})
-        content = file.file.read(MAX_UPLOAD_BYTES + 1)
+        content = uploads.read_upload(file, missing=_l("Choose the results file (.xlsx or .csv)."))
         record = certificate_service.create_import(
             session, actor=user, form=form.valid(), filename=file.filename, content=content
         )

@@ -14,6 +14,7 @@ from app.i18n import lazy_gettext as _l
 from app.schemas.evaluation import OutcomeForm
 from app.services import evaluation as evaluation_service
 from app.services import roster as roster_service
+from app.services import uploads
 from app.web import download, flash, redirect, render
 
 router = APIRouter(prefix="/outcomes", dependencies=[AdminOnly], route_class=SessionRoute)
@@ -108,9 +109,9 @@ def upload(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     try:
-        if file is None or not file.filename:
-            raise FormErrors({"file": _l("Choose the outcomes file (.xlsx or .csv) to upload.")})
-        content = file.file.read(roster_service.MAX_FILE_BYTES + 1)
+        content = uploads.read_upload(
+            file, missing=_l("Choose the outcomes file (.xlsx or .csv) to upload.")
+        )
         record = evaluation_service.create_import(
             session, actor_id=user.id, filename=file.filename, content=content
         )

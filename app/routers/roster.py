@@ -14,6 +14,7 @@ from app.i18n import lazy_gettext as _l
 from app.models import User
 from app.schemas.people import RosterUploadForm
 from app.services import roster as roster_service
+from app.services import uploads
 from app.web import download, flash, redirect, render
 
 router = APIRouter(prefix="/roster", dependencies=[AdminOnly], route_class=SessionRoute)
@@ -30,7 +31,7 @@ def _index(request: Request, session, *, errors: dict, cohort_id: str = "", stat
         "cohorts": roster_service.cohort_choices(session),
         "imports": roster_service.recent_imports(session),
         "max_rows": roster_service.MAX_ROWS,
-        "max_mb": roster_service.MAX_FILE_BYTES // (1024 * 1024),
+        "max_mb": uploads.MAX_FILE_BYTES // (1024 * 1024),
     }
     block = "upload_form" if status_code != 200 else None
     return render(request, "roster/index.html", context, block=block, status_code=status_code)
@@ -51,10 +52,10 @@ def upload_roster(
 ) -> Response:
     cohort_id = form.values.cohort_id
     try:
-        if file is None or not file.filename:
-            raise FormErrors({"file": _l("Choose the roster file (.xlsx or .csv) to upload.")})
+        content = uploads.read_upload(
+            file, missing=_l("Choose the roster file (.xlsx or .csv) to upload.")
+        )
         chosen = form.valid().cohort_id
-        content = file.file.read(roster_service.MAX_FILE_BYTES + 1)
         record = roster_service.create_import(
             session, actor_id=user.id, filename=file.filename, content=content, cohort_id=chosen
         )

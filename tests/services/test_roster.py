@@ -10,6 +10,7 @@ from app.exports import templates as templates_export
 from app.i18n import activate
 from app.models import RosterImport, StudentProfile, User, UserSession
 from app.security import verify_password
+from app.services import uploads
 from app.services.accounts import people as people_service
 from app.services.roster import files as roster_files
 from app.services.roster import imports as roster_service
@@ -88,7 +89,7 @@ def test_blank_rows_are_left_out():
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
         (b"name,age\nfoo,3\n", "No header row"),
         ("学号,姓名,班级\r\n".encode(), "no students"),
-        (b"x" * (roster_files.MAX_FILE_BYTES + 1), "larger than 2 MB"),
+        (b"x" * (uploads.MAX_FILE_BYTES + 1), "larger than 2 MB"),
     ],
     ids=["empty", "garbage", "utf16", "fake-zip", "xls", "no-header", "no-rows", "too-big"],
 )

@@ -1,13 +1,11 @@
 """Bulk issue of certificates from a CSV/XLSX of exam results: upload, preview every row
 with its problems, then issue all of them or none.
 
-File reading reuses the roster import's helpers (encodings, XLSX safety limits, cell
-text). Rows are kept in a ``CertificateImport`` so any worker can show or commit them;
+Files are read by ``app.services.uploads`` (encodings, XLSX safety limits, cell text).
+Rows are kept in a ``CertificateImport`` so any worker can show or commit them;
 they are checked again inside the committing transaction.
 """
 
-import csv
-import io
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +20,7 @@ from app.models.certificates import AwardSource, CertificateAward, CertificateIm
 from app.models.curriculum import CertificateType
 from app.schemas.certificates import ImportForm
 from app.schemas.times import parse_local_date
-from app.services import roster as roster_service
+from app.services import uploads
 from app.services.certificates import awards as certificate_service
 from app.services.certificates import eligibility
 
@@ -37,7 +35,12 @@ HEADER_ALIASES = {
     "number": ("证书编号", "编号", "certificatenumber", "number"),
     "issued_on": ("发证日期", "颁发日期", "issuedon", "issuedate"),
 }
-_LOOKUP = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+LAYOUT = uploads.Layout(
+    aliases=HEADER_ALIASES,
+    required=frozenset({"student_number"}),
+    no_header=N_("No header row found: the first row must name the columns, with 学号."),
+    no_rows=N_("The file has a header row but no results under it."),
+)
 TEMPLATE_HEADERS = ("学号", "姓名", "结果", "成绩", "证书编号", "发证日期")
 TEMPLATE_EXAMPLE = ("2024010101", "张三", "通过", "86", "", "")
 REJECTED = N_("Nothing was issued: some rows have problems. Correct them and upload again.")
@@ -73,58 +76,9 @@ class ImportPreview:
         return [r for r in self.rows if not r.errors and not r.skipped]
 
 
-def _table(content: bytes):
-    if not content:
-        raise FormErrors({"file": _l("The file is empty.")})
-    if len(content) > roster_service.MAX_FILE_BYTES:
-        raise FormErrors({"file": _l("The file is larger than 2 MB.")})
-    if content.startswith(b"PK\x03\x04"):
-        return list(roster_service._xlsx_rows(content))
-    text = roster_service._decode(content)
-    first = text.splitlines()[:10]
-    delimiter = max(
-        (",", "\t", ";"),
-        key=lambda d: sum(
-            roster_service._header_key(c) in _LOOKUP for line in first for c in line.split(d)
-        ),
-    )
-    try:
-        return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1))
-    except csv.Error:
-        raise FormErrors(
-            {"file": _l("The CSV file cannot be read. Save it from Excel again.")}
-        ) from None
-
-
 def read_results(content: bytes) -> list[dict]:
     """Rows of a results file as {"line": n, field: text}, or FormErrors on ``file``."""
-    header: dict[int, str] | None = None
-    rows: list[dict] = []
-    for line, cells in _table(content):
-        texts = [roster_service.cell_text(c) for c in cells[: roster_service.MAX_COLUMNS]]
-        if header is None:
-            found = {}
-            for i, text in enumerate(texts):
-                name = _LOOKUP.get(roster_service._header_key(text))
-                if name and name not in found.values():
-                    found[i] = name
-            if "student_number" in found.values():
-                header = found
-            continue
-        row = {name: texts[i] for i, name in header.items() if i < len(texts) and texts[i]}
-        if not row:
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise FormErrors({"file": _l("The file has more than %(n)s rows.", n=MAX_ROWS)})
-        row["line"] = line
-        rows.append(row)
-    if header is None:
-        raise FormErrors(
-            {"file": _l("No header row found: the first row must name the columns, with 学号.")}
-        )
-    if not rows:
-        raise FormErrors({"file": _l("The file has a header row but no results under it.")})
-    return rows
+    return uploads.read_table(content, layout=LAYOUT, max_rows=MAX_ROWS).rows
 
 
 def create_import(

@@ -1,7 +1,7 @@
 """Graduate outcomes: entered one by one by administrators, or imported from a CSV/XLSX
 file — upload, preview every row with its problems, then write all rows or none.
 
-File reading reuses the roster import's readers (encodings, XLSX safety limits)."""
+Files are read by ``app.services.uploads`` (encodings, XLSX safety limits)."""
 
 import os
 import re
@@ -21,7 +21,7 @@ from app.models.base import utcnow
 from app.models.evaluation import GraduateOutcome, OutcomeImport
 from app.schemas.base import FormValues
 from app.schemas.evaluation import OutcomeForm
-from app.services import roster as roster_service
+from app.services import uploads
 from app.services.clock import today
 from app.services.evaluation.scheme import OUTCOMES
 from app.services.pagination import Page, paginate
@@ -45,7 +45,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "outcome_on": ("日期", "去向日期", "date", "outcomedate", "outcomeon"),
     "note": ("备注", "note", "notes"),
 }
-_LOOKUP = {alias: name for name, aliases in HEADERS.items() for alias in aliases}
 OUTCOME_WORDS = {
     "自主创业": "self_employed",
     "创业": "self_employed",
@@ -245,51 +244,20 @@ class OutcomesRejected(Invalid):
         self.preview = preview
 
 
-def _table(content: bytes):
-    if not content:
-        raise FormErrors({"file": _l("The file is empty. Choose the outcomes file again.")})
-    if len(content) > roster_service.MAX_FILE_BYTES:
-        raise FormErrors({"file": _l("The file is larger than 2 MB. Split it into smaller files.")})
-    if content.startswith(b"PK\x03\x04"):
-        return roster_service._xlsx_rows(content)
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FormErrors(
-            {"file": _l("Old Excel files (.xls) cannot be read: save as .xlsx or CSV.")}
-        )
-    return roster_service._csv_rows(content)
+LAYOUT = uploads.Layout(
+    aliases=HEADERS,
+    required=frozenset({"student_number", "outcome", "outcome_on"}),
+    no_header=N_(
+        "No header row found: the file needs the columns 学号, 去向 and 日期 "
+        "(and optionally 姓名, 单位, 备注). Download the template."
+    ),
+    no_rows=N_("The file has a header row but no outcomes under it."),
+)
 
 
 def read_outcomes(content: bytes) -> list[dict[str, Any]]:
     """Rows of an outcomes file as {"line": n, field: text}, or ``FormErrors`` on ``file``."""
-    header: dict[int, str] | None = None
-    rows: list[dict[str, Any]] = []
-    for line, cells in _table(content):
-        texts = [roster_service.cell_text(c) for c in cells]
-        if header is None:
-            found = {i: _LOOKUP[_key(t)] for i, t in enumerate(texts) if _key(t) in _LOOKUP}
-            if {"student_number", "outcome", "outcome_on"} <= set(found.values()):
-                header = found
-            elif line > roster_service.HEADER_SEARCH_ROWS:
-                break
-            continue
-        row = {name: texts[i] for i, name in header.items() if i < len(texts) and texts[i]}
-        if not row:
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise FormErrors({"file": _l("The file has more than %(n)s rows.", n=MAX_ROWS)})
-        rows.append({"line": line, **row})
-    if header is None:
-        raise FormErrors(
-            {
-                "file": _l(
-                    "No header row found: the file needs the columns 学号, 去向 and 日期 "
-                    "(and optionally 姓名, 单位, 备注). Download the template."
-                )
-            }
-        )
-    if not rows:
-        raise FormErrors({"file": _l("The file has a header row but no outcomes under it.")})
-    return rows
+    return uploads.read_table(content, layout=LAYOUT, max_rows=MAX_ROWS).rows
 
 
 def create_import(

@@ -12,17 +12,7 @@ from .cohorts import (
     teacher_choices,
     update_cohort,
 )
-from .files import (
-    HEADER_SEARCH_ROWS,
-    MAX_COLUMNS,
-    MAX_FILE_BYTES,
-    MAX_ROWS,
-    _csv_rows,
-    _decode,
-    _header_key,
-    _xlsx_rows,
-    cell_text,
-)
+from .files import MAX_ROWS
 from .imports import (
     RosterRejected,
     commit_import,
@@ -35,16 +25,8 @@ from .imports import (
 )
 
 __all__ = [
-    "HEADER_SEARCH_ROWS",
-    "MAX_COLUMNS",
-    "MAX_FILE_BYTES",
     "MAX_ROWS",
     "RosterRejected",
-    "_csv_rows",
-    "_decode",
-    "_header_key",
-    "_xlsx_rows",
-    "cell_text",
     "cohort_choices",
     "cohort_form",
     "commit_import",
