@@ -34,12 +34,7 @@ def seed(
     from seeds import loader as seeding
 
     with db.open_session(write=True) as session:
-        report = seeding.seed_catalogue(session)
-        if demo:
-            demo_report = seeding.seed_demo(session, scale=scale)
-            for table, n in demo_report.created.items():
-                report.created[table] = report.created.get(table, 0) + n
-        seeding.seed_domains(session, report, demo=demo, scale=scale)
+        report = seeding.seed_all(session, demo=demo, scale=scale)
         session.commit()
     created = ", ".join(f"{t}: {n}" for t, n in sorted(report.created.items())) or "nothing"
     updated = ", ".join(f"{t}: {n}" for t, n in sorted(report.updated.items())) or "nothing"

@@ -1,11 +1,11 @@
-"""Demo data for competitions and certificates: a finished edition (school round judged,
-awarded by quota and published; the best entries sent on to a provincial round that is
-published too), an edition open for registration with a round being judged (teacher1 and
-mentor1 have entries to score), an external result, issued certificates (one revoked)
-and an open practical exam. Runs once: skipped when any edition exists."""
+"""Demo competitions and certificates (seeds/demo/contests.json): a finished edition, an
+edition whose school round is being judged (teacher1 and mentor1 have entries to score),
+an external result, issued certificates (one revoked) and an open practical exam.
+Runs once: skipped when any edition exists."""
 
 import random
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, select
@@ -31,33 +31,39 @@ from app.services import certificates as certificate_service
 from app.services import clock
 from app.services import contests as contest_service
 from app.services import judging as judging_service
-
-RUBRIC = (  # how judges score a live-selling round: rhythm over raw passion
-    ("直播节奏把控", "Rhythm and pacing", Decimal("1.5"), 20),
-    ("产品讲解", "Product knowledge", Decimal("1"), 20),
-    ("互动与转化", "Interaction and conversion", Decimal("1"), 20),
-    ("合规表达", "Compliance", Decimal("1"), 10),
-    ("数据成果", "Results", Decimal("1"), 20),
-)
+from seeds.loader import SeedReport, create, demo_data, users
 
 
-def seed_catalogue(session: Session, report) -> None:
-    """Nothing to load: competitions and certificates come from the curriculum catalogue."""
+@dataclass
+class Cast:
+    """Who takes part: the teams in order, their members and pairings, and the staff."""
+
+    admin: User
+    teams: list[Team]
+    teachers: list[User]
+    judges: list[User]
+    demo_judges: list[User]
+    members_of: dict[int, list[int]]
+    pairing_of: dict[int, Pairing]
+    staff: dict[int, User]
+
+    def advisors(self, team: Team, fallback: User) -> tuple[User, User | None]:
+        """The team's paired teacher and mentor, or ``fallback`` and no mentor."""
+        pairing = self.pairing_of.get(team.id)
+        if pairing is None:
+            return fallback, None
+        return self.staff.get(pairing.teacher_id), self.staff.get(pairing.mentor_id)
 
 
-def _users(session: Session, role: Role) -> list[User]:
-    return list(session.exec(select(User).where(User.role == role.value).order_by(User.id)))
-
-
-def _rubric(session: Session, round_: Round) -> list[RubricCriterion]:
+def _rubric(session: Session, round_: Round, spec: list[dict]) -> list[RubricCriterion]:
     rows = []
-    for order, (zh, en, weight, top) in enumerate(RUBRIC, start=1):
+    for order, item in enumerate(spec, start=1):
         row = RubricCriterion(
             round_id=round_.id,
-            name_zh=zh,
-            name_en=en,
-            weight=weight,
-            max_score=top,
+            name_zh=item["name_zh"],
+            name_en=item["name_en"],
+            weight=Decimal(item["weight"]),
+            max_score=item["max_score"],
             sort_order=order,
         )
         session.add(row)
@@ -68,12 +74,13 @@ def _rubric(session: Session, round_: Round) -> list[RubricCriterion]:
     return rows
 
 
-def _entry(session, round_, track, team, members, teacher, mentor, title) -> Entry:
+def _entry(session, round_, track, team, members, advisors, title) -> Entry:
+    teacher, mentor = advisors
     entry = Entry(
         round_id=round_.id,
         track_id=track.id,
         team_id=team.id,
-        title=title,
+        title=title.format(team=team.name),
         registered_by_id=teacher.id,
     )
     session.add(entry)
@@ -106,232 +113,204 @@ def _judge(session, rng, entry, judges, rubric, count, *, complete=True) -> None
             value = Decimal(round(criterion.max_score * share * 2) / 2).quantize(Decimal("0.1"))
             session.add(Score(assignment_id=assignment.id, criterion_id=criterion.id, value=value))
         if rng.random() < 0.3:
-            assignment.note = rng.choice(
-                ("开场节奏好，但促单略急。", "产品卖点讲得清楚。", "互动回复慢，需加强场控配合。")
-            )
+            assignment.note = rng.choice(demo_data("contests.json")["judge_notes"])
             session.add(assignment)
     session.flush()
 
 
-def seed_demo(session: Session, report, *, scale: int = 1) -> None:
-    if session.exec(select(Edition.id)).first() is not None:
-        return
-    competitions = list(
-        session.exec(select(Competition).order_by(Competition.sort_order, Competition.id))
+def _edition(session, report, competition, spec, day0) -> Edition:
+    opens, closes = spec["registration_days"]
+    edition = Edition(
+        competition_id=competition.id,
+        year=day0.year,
+        registration_opens_on=day0 + timedelta(days=opens),
+        registration_closes_on=day0 + timedelta(days=closes),
+        notes=spec.get("notes", ""),
     )
+    return create(session, edition, report)
+
+
+def _cast(session: Session) -> Cast | None:
     teams = list(session.exec(select(Team).order_by(Team.id)))
-    teachers, mentors = _users(session, Role.teacher), _users(session, Role.mentor)
-    admin = session.exec(select(User).where(User.role == Role.admin.value)).first()
-    if len(competitions) < 2 or len(teams) < 4 or not teachers or not mentors or admin is None:
-        return
-    rng = random.Random(20251124)
-    day0 = clock.today()
+    teachers, mentors = users(session, Role.teacher), users(session, Role.mentor)
+    admins = users(session, Role.admin)
+    if len(teams) < 4 or not teachers or not mentors or not admins:
+        return None
     judges = teachers + mentors
+    names = demo_data("contests.json")["demo_judges"]
     members_of: dict[int, list[int]] = {}
     for member in session.exec(select(TeamMember).where(TeamMember.left_on.is_(None))):
         members_of.setdefault(member.team_id, []).append(member.user_id)
-    pairing_of = {p.team_id: p for p in session.exec(select(Pairing))}
-    users = {u.id: u for u in teachers + mentors}
+    return Cast(
+        admin=admins[0],
+        teams=teams,
+        teachers=teachers,
+        judges=judges,
+        demo_judges=[u for u in judges if u.username in names] or judges[:2],
+        members_of=members_of,
+        pairing_of={p.team_id: p for p in session.exec(select(Pairing))},
+        staff={u.id: u for u in judges},
+    )
 
-    # A finished edition: school round judged and published, provincial round too.
-    past = Edition(
-        competition_id=competitions[0].id,
-        year=day0.year,
-        registration_opens_on=day0 - timedelta(days=50),
-        registration_closes_on=day0 - timedelta(days=35),
-        notes="校赛 → 省赛",
-    )
-    session.add(past)
+
+def seed_demo(session: Session, report: SeedReport, *, scale: int = 1) -> None:
+    if session.exec(select(Edition.id)).first() is not None:
+        return
+    data = demo_data("contests.json")
+    codes = (data["finished_edition"]["competition"], data["open_edition"]["competition"])
+    competitions = {
+        c.code: c for c in session.exec(select(Competition).where(Competition.code.in_(codes)))
+    }
+    cast = _cast(session)
+    if len(competitions) < 2 or cast is None:
+        return
+    rng = random.Random(20251124)
+    day0 = clock.today()
+    finished, current = data["finished_edition"], data["open_edition"]
+    _finished(session, report, rng, competitions[codes[0]], finished, cast, day0, scale)
+    _open(session, report, rng, competitions[codes[1]], current, cast, day0, scale)
+    team = next((t for t in cast.teams if t.name == data["external_result"]["team"]), None)
+    if team is not None:
+        _external_result(session, data["external_result"], team, cast, day0)
+    _certificates(session, report, data["certificates"], cast, day0, scale)
     session.flush()
-    report.count("created", "edition")
-    creative = Track(
-        edition_id=past.id,
-        name_zh="创意组",
-        name_en="Creative group",
-        min_members=3,
-        max_members=15,
-    )
-    startup = Track(
-        edition_id=past.id,
-        name_zh="创业组",
-        name_en="Start-up group",
-        min_members=3,
-        max_members=15,
-        requires_business=True,
-        max_business_age_years=5,
-    )
-    session.add_all([creative, startup])
+
+
+def _finished(session, report, rng, competition, spec, cast: Cast, day0, scale) -> None:
+    """School round judged, awarded by quota and published; the best entries go on to a
+    provincial round that is judged and published too."""
+    rubric_spec = demo_data("contests.json")["rubric"]
+    past = _edition(session, report, competition, spec, day0)
+    tracks = [Track(edition_id=past.id, **track) for track in spec["tracks"]]
+    session.add_all(tracks)
+    school_spec, provincial_spec = spec["school_round"], spec["provincial_round"]
     school = Round(
         edition_id=past.id,
         position=1,
         level="school",
-        held_on=day0 - timedelta(days=20),
-        advance_cap=3 * scale,
+        held_on=day0 + timedelta(days=school_spec["held_in_days"]),
+        advance_cap=school_spec["advance_per_scale"] * scale,
     )
     provincial = Round(
-        edition_id=past.id, position=2, level="provincial", held_on=day0 - timedelta(days=6)
+        edition_id=past.id,
+        position=2,
+        level="provincial",
+        held_on=day0 + timedelta(days=provincial_spec["held_in_days"]),
     )
     session.add_all([school, provincial])
     session.flush()
-    rubric = _rubric(session, school)
+    rubric = _rubric(session, school, rubric_spec)
     entries = []
-    for n, team in enumerate(teams[: 8 * scale]):
-        pairing = pairing_of.get(team.id)
-        teacher = users.get(pairing.teacher_id) if pairing else teachers[n % len(teachers)]
-        mentor = users.get(pairing.mentor_id) if pairing else None
+    for n, team in enumerate(cast.teams[: spec["teams_per_scale"] * scale]):
+        advisors = cast.advisors(team, cast.teachers[n % len(cast.teachers)])
+        members = cast.members_of.get(team.id, [])
         entries.append(
-            _entry(
-                session,
-                school,
-                creative,
-                team,
-                members_of.get(team.id, []),
-                teacher,
-                mentor,
-                f"{team.name}：温州好物直播带货",
-            )
+            _entry(session, school, tracks[0], team, members, advisors, spec["entry_title"])
         )
     for entry in entries:
-        _judge(session, rng, entry, judges, rubric, rng.choice((3, 5)))
+        _judge(session, rng, entry, cast.judges, rubric, rng.choice((3, 5)))
     judging_service.apply_quotas(
         session, round_id=school.id, bands=list(judging_service.DEFAULT_QUOTAS)
     )
-    judging_service.publish_round(session, actor=admin, round_id=school.id)
+    judging_service.publish_round(session, actor=cast.admin, round_id=school.id)
     view = judging_service.ranking(session, round_id=school.id)
-    for row in view.rows[: min(3 * scale, len(view.rows))]:
+    for row in view.rows[: min(school.advance_cap, len(view.rows))]:
         contest_service.advance_entry(session, round_id=school.id, entry_id=row.entry.id)
-    provincial_rubric = _rubric(session, provincial)
+    provincial_rubric = _rubric(session, provincial, rubric_spec)
     for entry in session.exec(select(Entry).where(Entry.round_id == provincial.id)).all():
-        _judge(session, rng, entry, judges, provincial_rubric, 3)
-    judging_service.apply_quotas(
-        session,
-        round_id=provincial.id,
-        bands=[("gold", Decimal(20)), ("silver", Decimal(30)), ("bronze", Decimal(50))],
-    )
-    judging_service.publish_round(session, actor=admin, round_id=provincial.id)
+        _judge(session, rng, entry, cast.judges, provincial_rubric, 3)
+    bands = [(band, Decimal(share)) for band, share in provincial_spec["quotas"].items()]
+    judging_service.apply_quotas(session, round_id=provincial.id, bands=bands)
+    judging_service.publish_round(session, actor=cast.admin, round_id=provincial.id)
 
-    # An edition open for registration, its school round being judged now.
-    current = Edition(
-        competition_id=competitions[1].id,
-        year=day0.year,
-        registration_opens_on=day0 - timedelta(days=10),
-        registration_closes_on=day0 + timedelta(days=20),
-    )
-    session.add(current)
-    session.flush()
-    report.count("created", "edition")
-    live = Track(
-        edition_id=current.id,
-        name_zh="直播电商实战赛道",
-        name_en="Live-commerce track",
-        min_members=3,
-        max_members=5,
-        max_college_mentors=2,
-        max_enterprise_mentors=2,
-    )
-    session.add(live)
-    school_now = Round(
+
+def _open(session, report, rng, competition, spec, cast: Cast, day0, scale) -> None:
+    """An edition open for registration, its school round being judged now: the demo
+    judges have entries to score, other judges have scored some."""
+    current = _edition(session, report, competition, spec, day0)
+    track = Track(edition_id=current.id, **spec["track"])
+    session.add(track)
+    school = Round(
         edition_id=current.id,
         position=1,
         level="school",
-        held_on=day0 + timedelta(days=25),
-        advance_cap=2,
+        held_on=day0 + timedelta(days=spec["school_round"]["held_in_days"]),
+        advance_cap=spec["school_round"]["advance_cap"],
     )
-    session.add(school_now)
+    session.add(school)
     session.flush()
-    rubric_now = _rubric(session, school_now)
-    demo_judges = [u for u in judges if u.username in ("teacher1", "mentor1")] or judges[:2]
-    for n, team in enumerate(teams[8 * scale : 8 * scale + 4]):
-        pairing = pairing_of.get(team.id)
-        teacher = users.get(pairing.teacher_id) if pairing else teachers[-1]
-        entry = _entry(
-            session,
-            school_now,
-            live,
-            team,
-            members_of.get(team.id, [])[:5],
-            teacher,
-            None,
-            f"{team.name}：助农直播专场",
-        )
-        _judge(
-            session,
-            rng,
-            entry,
-            [j for j in judges if j not in demo_judges],
-            rubric_now,
-            2,
-            complete=n % 2 == 0,
-        )
-        for judge in demo_judges:
+    rubric = _rubric(session, school, demo_data("contests.json")["rubric"])
+    first = demo_data("contests.json")["finished_edition"]["teams_per_scale"] * scale
+    others = [j for j in cast.judges if j not in cast.demo_judges]
+    for n, team in enumerate(cast.teams[first : first + spec["teams"]]):
+        teacher, _ = cast.advisors(team, cast.teachers[-1])
+        members = cast.members_of.get(team.id, [])[: track.max_members]
+        entry = _entry(session, school, track, team, members, (teacher, None), spec["entry_title"])
+        _judge(session, rng, entry, others, rubric, 2, complete=n % 2 == 0)
+        for judge in cast.demo_judges:
             if judging_service.conflict_reason(session, judge=judge, entry=entry) is None:
                 session.add(JudgeAssignment(entry_id=entry.id, judge_id=judge.id))
     session.flush()
 
-    # A result won outside the college.
-    first_team = teams[0]
+
+def _external_result(session, spec: dict, team: Team, cast: Cast, day0: date) -> None:
+    """A result won outside the college."""
     session.add(
         ExternalResult(
-            team_id=first_team.id,
-            competition_name="浙江省大学生电子商务竞赛",
+            team_id=team.id,
+            competition_name=spec["competition_name"],
             edition=str(day0.year),
-            round_name="省赛",
-            level="provincial",
-            award="second",
-            awarded_on=day0 - timedelta(days=12),
-            recorded_by_id=teachers[0].id,
+            round_name=spec["round_name"],
+            level=spec["level"],
+            award=spec["award"],
+            awarded_on=day0 + timedelta(days=spec["awarded_in_days"]),
+            recorded_by_id=cast.teachers[0].id,
         )
     )
 
-    # Certificates: level 5 直播销售员 for some students, one of them revoked.
-    cert = session.exec(select(CertificateType).where(CertificateType.code == "IM-LIVE")).first()
-    students = _users(session, Role.student)
-    if cert is not None and students:
-        for n, student in enumerate(students[: 6 * scale]):
-            award = certificate_service.issue_award(
-                session,
-                actor=admin,
-                student=student,
-                type_id=cert.id,
-                level=5,
-                issued_on=day0 - timedelta(days=30 + n),
-                source="bulk",
-            )
-            report.count("created", "certificate_award")
-            if n == 5:
-                certificate_service.revoke_award(
-                    session, actor=admin, award_id=award.id, reason="考试违纪，成绩作废"
-                )
-        exam = PracticalExam(
-            certificate_type_id=cert.id,
-            level=4,
-            title="直播销售员四级实操考核",
-            held_on=day0 + timedelta(days=7),
-            pass_mark=Decimal(60),
-            created_by_id=admin.id,
+
+def _certificates(session, report, spec: dict, cast: Cast, day0: date, scale: int) -> None:
+    """Certificates issued to some students (one revoked), and an open practical exam."""
+    cert = session.exec(select(CertificateType).where(CertificateType.code == spec["type"])).first()
+    students = users(session, Role.student)
+    if cert is None or not students:
+        return
+    admin = cast.admin
+    for n, student in enumerate(students[: spec["per_scale"] * scale]):
+        award = certificate_service.issue_award(
+            session,
+            actor=admin,
+            student=student,
+            type_id=cert.id,
+            level=spec["level"],
+            issued_on=day0 - timedelta(days=30 + n),
+            source="bulk",
         )
-        session.add(exam)
-        session.flush()
-        for order, (zh, en, top) in enumerate(
-            (
-                ("两小时直播挑战：GMV 目标达成", "Two-hour challenge: GMV target", 40),
-                ("话术与节奏", "Script and rhythm", 30),
-                ("合规与售后", "Compliance and after-sales", 30),
-            ),
-            start=1,
-        ):
-            session.add(
-                ExamCriterion(
-                    exam_id=exam.id, name_zh=zh, name_en=en, max_score=top, sort_order=order
-                )
+        report.count("created", "certificate_award")
+        if n + 1 == spec["revoked"]["nth"]:
+            certificate_service.revoke_award(
+                session, actor=admin, award_id=award.id, reason=spec["revoked"]["reason"]
             )
-        for examiner in demo_judges:
-            session.add(ExamExaminer(exam_id=exam.id, user_id=examiner.id))
-        session.flush()
-        for student in students[:4]:
-            check = certificate_service.check_eligibility(
-                session, student_id=student.id, type_id=cert.id, level=4, on=exam.held_on
-            )
-            if check.ok:
-                session.add(ExamCandidate(exam_id=exam.id, student_id=student.id))
+    exam_spec = spec["exam"]
+    exam = PracticalExam(
+        certificate_type_id=cert.id,
+        level=exam_spec["level"],
+        title=exam_spec["title"],
+        held_on=day0 + timedelta(days=exam_spec["in_days"]),
+        pass_mark=Decimal(exam_spec["pass_mark"]),
+        created_by_id=admin.id,
+    )
+    session.add(exam)
     session.flush()
+    for order, criterion in enumerate(exam_spec["criteria"], start=1):
+        session.add(ExamCriterion(exam_id=exam.id, sort_order=order, **criterion))
+    for examiner in cast.demo_judges:
+        session.add(ExamExaminer(exam_id=exam.id, user_id=examiner.id))
+    session.flush()
+    for student in students[: exam_spec["candidates"]]:
+        check = certificate_service.check_eligibility(
+            session, student_id=student.id, type_id=exam.certificate_type_id,
+            level=exam.level, on=exam.held_on,
+        )  # fmt: skip
+        if check.ok:
+            session.add(ExamCandidate(exam_id=exam.id, student_id=student.id))

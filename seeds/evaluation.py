@@ -22,15 +22,8 @@ from app.models.teams import (
     TeamMember,
 )
 from app.services import evaluation as evaluation_service
+from seeds.loader import demo_data
 
-OUTCOME_MIX = (
-    ("self_employed", 30),
-    ("employed_trade", 35),
-    ("employed_other", 15),
-    ("further_study", 15),
-    ("other", 5),
-)
-BUSINESSES = ["瓯江好物直播工作室", "鹿城优选电商", "温州鞋都直播间", "雁荡山货小铺", "星耀传媒"]
 CHUNK = 2000
 
 
@@ -41,9 +34,9 @@ def seed_catalogue(session: Session, report) -> None:
         report.count("created", "evaluation_scheme")
 
 
-def _pick(rng: random.Random) -> str:
+def _pick(rng: random.Random, shares: dict[str, int]) -> str:
     roll, total = rng.randint(1, 100), 0
-    for outcome, share in OUTCOME_MIX:
+    for outcome, share in shares.items():
         total += share
         if roll <= total:
             return outcome
@@ -51,12 +44,16 @@ def _pick(rng: random.Random) -> str:
 
 
 def seed_demo(session: Session, report, *, scale: int = 1) -> None:
-    """Outcomes for the demo students of the oldest intake (they have graduated)."""
+    """Outcomes for the demo students of the oldest intake (seeds/demo/outcomes.json)."""
     if session.exec(select(GraduateOutcome.id).limit(1)).first() is not None:
         return
     oldest = session.exec(select(func.min(Cohort.intake_year))).one()
     if oldest is None:
         return
+    data = demo_data("outcomes.json")
+    graduation = data["graduation"]
+    year = oldest + graduation["years_after_intake"]
+    graduated_on = date(year, graduation["month"], graduation["day"])
     rng = random.Random(20260701)
     rows = session.exec(
         select(StudentProfile.user_id)
@@ -66,16 +63,21 @@ def seed_demo(session: Session, report, *, scale: int = 1) -> None:
     ).all()
     outcomes = []
     for user_id in rows:
-        if rng.random() < 0.15:
+        if rng.random() < data["unknown_share"]:
             continue  # not known yet
-        outcome = _pick(rng)
-        organisation = rng.choice(BUSINESSES) if outcome != "further_study" else "温州职业技术学院"
+        outcome = _pick(rng, data["shares"])
+        organisation = (
+            rng.choice(data["businesses"])
+            if outcome != "further_study"
+            else data["further_study_at"]
+        )
         outcomes.append(
             {
                 "student_id": user_id,
                 "outcome": outcome,
                 "organisation": organisation,
-                "outcome_on": date(oldest + 3, 7, 1) - timedelta(days=rng.randint(0, 60)),
+                "outcome_on": graduated_on
+                - timedelta(days=rng.randint(0, graduation["spread_days"])),
                 "note": "",
                 "updated_at": datetime.now(UTC),
             }
