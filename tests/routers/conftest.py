@@ -9,6 +9,7 @@ import pytest
 from app import db
 from app.models import Role
 from app.services import dashboard as dashboard_service
+from seeds.loader import seed_catalogue
 from tests.conftest import BACKENDS, WebClient, _build_database, reset_database
 from tests.factories import make_admin, make_mentor, make_student, make_teacher
 
@@ -56,3 +57,19 @@ def sweep_client(module_client: WebClient, module_database: str) -> WebClient:
     module_client.cookies.clear()
     module_client.csrf = None
     return module_client
+
+
+# --- the skills catalogue (test_catalogue*.py) ---
+
+
+@pytest.fixture
+def catalogue(session):
+    seed_catalogue(session)
+    session.commit()
+
+
+@pytest.fixture
+def admin_client(client, session, catalogue):
+    admin = make_admin(session)
+    session.commit()
+    return client.login(admin.username)
