@@ -36,7 +36,8 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 test: setup system-deps
-	$(PY) -m pytest -n auto --dist loadscope
+	$(PY) -m pytest -n auto --dist loadscope -m "not alone"
+	$(PY) -m pytest -m alone
 
 e2e: setup system-deps
 	$(PY) -m pytest -q tests/e2e
