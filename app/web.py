@@ -110,7 +110,16 @@ def localised_value(obj: Any, field: str, locale: str) -> str:
     return value or getattr(obj, f"{field}_zh", "") or ""
 
 
+def yuan(fen: int | None) -> str:
+    """Whole fen as yuan with two decimals, exactly (¥20,780.76): integer arithmetic, so a
+    figure is never a float rounded one way here and another way in an export."""
+    fen = int(fen or 0)
+    sign, fen = ("-", -fen) if fen < 0 else ("", fen)
+    return f"¥{sign}{fen // 100:,}.{fen % 100:02d}"
+
+
 env.filters["localtime"] = _localtime
+env.filters["yuan"] = yuan
 env.filters["t"] = translate
 env.globals["localised"] = _localised
 env.globals["LOCALES"] = LOCALES

@@ -142,9 +142,10 @@ HAND = {
         "awards": 2,
         "participations": 1,
         "competition": D("46.00"),  # 100 × 46 / 100
-        # 30000/2 + 90001//3 + 20000/2 = 15000 + 30000 + 10000
+        # 30000/2 + 90001/3 + 20000/2 = 15000 + 30001 + 10000: 90001 = 3 × 30000 + 1, and
+        # the leftover fen goes to the first member by student number (s1)
         "sessions": 3,
-        "income_fen": 55000,
+        "income_fen": 55001,
         "income": D("100.00"),  # 3 of the cohort's 3 earn no more
         # T1: followers 9 + 90 = 99, growth 9 − 0 = 9 → 8×2 + 6×1 = 22; self-employed 60
         "followers": 99,
@@ -160,7 +161,7 @@ HAND = {
         "participations": 0,
         "competition": D("100.00"),  # capped at 100
         "sessions": 2,
-        "income_fen": 45000,  # 15000 + 30000
+        "income_fen": 45000,  # 15000 + 30000 (s2 and s3 take 30000 of the 90001)
         "income": D("66.67"),  # 2 of 3 → 66.666…
         "followers": 99,
         "growth": 9,
@@ -208,7 +209,7 @@ HAND_COHORT_A = {
     "awards": 5,
     "participations": 1,
     "sessions": 3,
-    "income_fen": 140000,
+    "income_fen": 140001,  # the shares add up to the sessions: 30000 + 90001 + 20000
     "outcomes_recorded": 2,
     "self_employed": 1,
     "self_employed_share": D("50.00"),

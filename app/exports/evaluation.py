@@ -20,6 +20,7 @@ from app.services.evaluation import (
     Evaluation,
     StudentScore,
     describe,
+    method,
 )
 from app.services.evaluation import scheme as scheme_labels
 
@@ -70,6 +71,9 @@ SCHEME_NAMES = {
     "follower_factor": "粉丝系数 Points per tenfold of followers",
     "growth_factor": "粉丝增长系数 Points per tenfold of follower growth",
     "influence_cap": "影响力上限 Most points from influence",
+    "award_stacking": "多项成绩 Several results",
+    "percentile_base": "百分位基数 Percentile among",
+    "outcome_dates": "去向日期 Outcomes counted",
 }
 _CODE_LABELS = {
     "weight": scheme_labels.DIMENSION_LABELS,
@@ -103,7 +107,11 @@ def scheme_lines(result: Evaluation) -> list[tuple[str, str]]:
         name = SCHEME_NAMES[kind]
         if code:
             name += " · " + bilingual(_CODE_LABELS[kind][code])
-        lines.append((name, MODE_NAMES.get(value, value) if kind == "income_mode" else value))
+        if kind == "income_mode":
+            value = MODE_NAMES.get(value, value)
+        elif kind in scheme_labels.CHOICES:
+            value = bilingual(scheme_labels.CHOICES[kind][value])
+        lines.append((name, value))
     return lines
 
 
@@ -339,6 +347,7 @@ def report_context(result: Evaluation, *, student_limit: int = PDF_STUDENT_LIMIT
         "student_count": len(students),
         "teams": result.teams[:30],
         "scheme_lines": scheme_lines(result),
+        "method_rules": method.bilingual_rules(result.params),
         "yuan": yuan,
     }
 

@@ -123,6 +123,9 @@ def score_page(
         "period_values": values,
         "period_errors": errors,
         **evaluation_service.scheme_labels(),
+        **evaluation_service.method_context(
+            page.params, page.scheme_version, cohort_size=page.cohort_size
+        ),
     }
     return render(request, "evaluation/student.html", context, status_code=422 if errors else 200)
 
@@ -139,6 +142,7 @@ def _scheme_page(request, session, user, *, values=None, errors=None, status_cod
         "errors": errors or {},
         "can_edit": user.role == Role.admin.value,
         **evaluation_service.scheme_labels(),
+        **evaluation_service.method_context(scheme.params, scheme.version),
     }
     block = "scheme_form" if status_code != 200 else None
     return render(request, "evaluation/scheme.html", context, block=block, status_code=status_code)
@@ -171,7 +175,12 @@ def save_scheme(
 @router.get("/scheme/versions/{scheme_id}", dependencies=[Staff])
 def scheme_version(request: Request, session: SessionDep, scheme_id: PathId) -> Response:
     scheme = evaluation_service.get_scheme(session, scheme_id=scheme_id)
-    context = {"scheme": scheme, **evaluation_service.scheme_labels()}
+    context = {
+        "scheme": scheme,
+        "p": evaluation_service.complete_params(scheme.params),
+        **evaluation_service.scheme_labels(),
+        **evaluation_service.method_context(scheme.params, scheme.version),
+    }
     return render(request, "evaluation/scheme_version.html", context)
 
 

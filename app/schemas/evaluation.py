@@ -22,6 +22,9 @@ AWARDS = tuple(award.value for award in AwardKind)  # lowest first
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
 FILE_FORMATS = ("csv", "xlsx", "pdf")
 INCOME_MODES = ("percentile", "thresholds")  # within the cohort, or by income thresholds
+AWARD_STACKING = ("all", "best_per_contest")
+PERCENTILE_BASES = ("cohort", "earners")
+OUTCOME_DATES = ("by_period_end", "within_period")
 MAX_PERIOD_DAYS = 366 * 6
 MAX_THRESHOLDS = 20
 
@@ -96,6 +99,9 @@ class _SchemeSettings(FormModel):
     follower_factor: Points
     growth_factor: Points
     influence_cap: Points
+    award_stacking: Choice(AWARD_STACKING, message=N_("Choose how several results count."))
+    percentile_base: Choice(PERCENTILE_BASES, message=N_("Choose whom the percentile counts."))
+    outcome_dates: Choice(OUTCOME_DATES, message=N_("Choose which outcomes count."))
     note: Text(500)
 
     def field_problems(self) -> dict[str, Any]:
@@ -145,6 +151,9 @@ class _SchemeSettings(FormModel):
             "follower_factor": self.follower_factor,
             "growth_factor": self.growth_factor,
             "influence_cap": self.influence_cap,
+            "award_stacking": self.award_stacking,
+            "percentile_base": self.percentile_base,
+            "outcome_dates": self.outcome_dates,
         }
 
 

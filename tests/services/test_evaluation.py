@@ -136,7 +136,7 @@ def test_the_xlsx_carries_the_hand_figures_and_no_formula(session, world):
             assert Decimal(str(row[header.index(heading)])) == expected[dimension], (key, dimension)
         assert row[header.index("班级排名 Rank in cohort")] == expected["rank"]
     income = {r[2]: r for r in book["收入 Income"].iter_rows(min_row=2, values_only=True)}
-    assert Decimal(str(income["王一"][4])) == Decimal("550.00")
+    assert Decimal(str(income["王一"][4])) == Decimal("550.01")
     teams = {r[1]: r for r in book["团队 Teams"].iter_rows(min_row=2, values_only=True)}
     assert Decimal(str(teams["+SUM(1) 星火"][7])) == HAND_TEAMS["t1"]["mean_total"]
     for sheet in book.worksheets:

@@ -7,21 +7,25 @@ and the evaluation (which reads it as a subquery):
         student_id (int), level (str: school / municipal / provincial / national /
         international), award (str: participation / excellence / third / second / first
         / bronze / silver / gold), awarded_on (date), source_kind ('entry' | 'external'),
-        source_id (int)
+        source_id (int), contest (str: "<competition id>:<year>", or "external:<id>" for
+        an outside result of no catalogued competition)
 
 A team award yields one row per team member active on the award date.
 
 Internal awards count once their round is published (``contest_round.results_on`` is the
-award date; the round's level is the award's level); withdrawn entries never count.
+award date; the round's level is the award's level); withdrawn entries never count. A
+registered entry of a published round without a prize is a participation: the team took
+part. ``contest`` names the competition and year, so that a school round and the
+provincial result of the same contest can be told apart from two contests.
 External results count from their ``awarded_on``, for the student or the team's members.
 """
 
 from datetime import date
 
-from sqlalchemy import String, and_, literal, or_, select, union_all
+from sqlalchemy import String, and_, cast, extract, func, literal, or_, select, union_all
 from sqlalchemy.sql import Select
 
-from app.models.contests import Entry, EntryStatus, ExternalResult, Round
+from app.models.contests import Edition, Entry, EntryStatus, ExternalResult, Round
 from app.models.teams import TeamMember
 
 
@@ -30,6 +34,19 @@ def _active_on(day_column):
         TeamMember.joined_on <= day_column,
         or_(TeamMember.left_on.is_(None), TeamMember.left_on > day_column),
     )
+
+
+def _contest(competition_id, year):
+    return (cast(competition_id, String) + literal(":", String) + cast(year, String)).label(
+        "contest"
+    )
+
+
+def _external_contest():
+    year = cast(extract("year", ExternalResult.awarded_on), String)
+    catalogued = cast(ExternalResult.competition_id, String) + literal(":", String) + year
+    own = literal("external:", String) + cast(ExternalResult.id, String)
+    return func.coalesce(catalogued, own).label("contest")
 
 
 def _between(column, start: date | None, end: date | None) -> list:
@@ -47,15 +64,16 @@ def award_facts(*, start: date | None = None, end: date | None = None) -> Select
         select(
             TeamMember.user_id.label("student_id"),
             Round.level.label("level"),
-            Entry.award.label("award"),
+            func.coalesce(Entry.award, literal("participation", String)).label("award"),
             Round.results_on.label("awarded_on"),
             literal("entry", String).label("source_kind"),
             Entry.id.label("source_id"),
+            _contest(Edition.competition_id, Edition.year),
         )
         .join(Round, Round.id == Entry.round_id)
+        .join(Edition, Edition.id == Round.edition_id)
         .join(TeamMember, and_(TeamMember.team_id == Entry.team_id, _active_on(Round.results_on)))
         .where(
-            Entry.award.is_not(None),
             Entry.status == EntryStatus.registered.value,
             Round.published_at.is_not(None),
             Round.results_on.is_not(None),
@@ -71,6 +89,7 @@ def award_facts(*, start: date | None = None, end: date | None = None) -> Select
             ExternalResult.awarded_on.label("awarded_on"),
             literal("external", String).label("source_kind"),
             ExternalResult.id.label("source_id"),
+            _external_contest(),
         )
         .join(
             TeamMember,
@@ -89,6 +108,7 @@ def award_facts(*, start: date | None = None, end: date | None = None) -> Select
         ExternalResult.awarded_on.label("awarded_on"),
         literal("external", String).label("source_kind"),
         ExternalResult.id.label("source_id"),
+        _external_contest(),
     ).where(
         ExternalResult.student_id.is_not(None), *_between(ExternalResult.awarded_on, start, end)
     )
@@ -100,4 +120,5 @@ def award_facts(*, start: date | None = None, end: date | None = None) -> Select
         facts.c.awarded_on,
         facts.c.source_kind,
         facts.c.source_id,
+        facts.c.contest,
     )

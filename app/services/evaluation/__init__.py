@@ -37,11 +37,13 @@ from .scheme import (
     list_versions,
     save_scheme,
 )
+from .scheme import complete as complete_params
 from .scoring import Period, academic_year
 from .snapshots import compare, get_snapshot, publish, snapshot_evaluation
 from .views import (
     cohort_dashboard,
     dashboard_panel,
+    method_context,
     overview,
     scheme_labels,
     score_page,
@@ -49,6 +51,7 @@ from .views import (
 )
 
 __all__ = [
+    "complete_params",
     "AWARDS",
     "DIMENSIONS",
     "Evaluation",
@@ -91,6 +94,7 @@ __all__ = [
     "run_pending",
     "save_outcome",
     "save_scheme",
+    "method_context",
     "scheme_labels",
     "score_page",
     "snapshot_evaluation",

@@ -2,13 +2,16 @@
 
 For the students of a set of cohorts and a period (dates, both ends included):
 
-1. competitions — points by level × award of every award fact (``award_facts``; a
-   participation counts too), summed, capped at the scheme's cap and scaled to 0–100;
-2. income — each completed live session's income is shared equally (rounded down to the
-   fen) among the team members active on the session date; a student's shares are scaled
-   within the cohort by percentile (share of the cohort earning no more, nobody with no
-   income scores) or by the scheme's thresholds;
-3. influence — points of the graduate outcome plus social influence,
+1. competitions — points by level × award of the award facts (``award_facts``; a
+   participation counts too) that the scheme's ``award_stacking`` counts, summed, capped
+   at the scheme's cap and scaled to 0–100;
+2. income — each completed live session's income is split among the team members active
+   on the session date in whole fen, the leftover fen one each by student number, so the
+   shares add up to the income; a student's shares are scaled by percentile (within the
+   cohort, or among its earners: ``percentile_base``; nobody without income scores) or by
+   the scheme's thresholds;
+3. influence — points of the graduate outcome (dated as ``outcome_dates`` says) plus
+   social influence,
    ``follower_factor × log10(1 + followers) + growth_factor × log10(1 + growth)`` capped at
    the influence cap, where followers are the latest counts in the period of the accounts
    of the teams the student was in, and growth their rise over the period; at most 100.
@@ -27,17 +30,23 @@ from sqlmodel import Session, select
 
 from app.models import Cohort
 from app.services.evaluation import figures
-from app.services.evaluation.scheme import DIMENSIONS
+from app.services.evaluation.scheme import DIMENSIONS, complete
 from app.services.evaluation.scoring import (
     HUNDRED,
     ZERO,
     Period,
     competition_score,
+    counted_facts,
+    fact_points,
     influence_score,
     mean,
+    outcome_points,
+    percentile_base,
+    percentile_rank,
     percentile_score,
     q,
     rank,
+    reach_points,
     threshold_score,
     total_score,
 )
@@ -50,15 +59,22 @@ class StudentScore:
     full_name: str
     cohort_id: int
     teams: str = ""
-    awards: int = 0  # award facts other than participation
+    awards: int = 0  # counted award facts other than participation
     participations: int = 0
-    award_points: int = 0  # before the cap
+    award_points: int = 0  # of the counted facts, before the cap
+    competition_capped: bool = False
     sessions: int = 0
     income_fen: int = 0
     followers: int = 0
     growth: int = 0
     outcome: str = ""
     organisation: str = ""
+    outcome_points: int = 0
+    reach: Decimal = ZERO  # social influence before its cap
+    reach_capped: bool = False
+    influence_capped: bool = False  # outcome + reach was above 100
+    income_at_most: int = 0  # students of the percentile's base earning no more
+    income_base: int = 0  # the percentile's base: how many students it counts
     competition: Decimal = ZERO
     income: Decimal = ZERO
     influence: Decimal = ZERO
@@ -123,25 +139,34 @@ def _add_records(
     period: Period,
     params: dict[str, Any],
 ) -> None:
-    """Each student's sums: award facts and their points, income shares, followers, outcome."""
-    points_table = params["award_points"]
-    for uid, level, award, count in figures.award_counts(
+    """Each student's sums: counted award facts and their points, income shares,
+    followers, outcome."""
+    facts: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for uid, contest, level, award, count in figures.award_counts(
         session, cohort_ids=cohort_ids, period=period
     ):
-        student = by_id.get(uid)
-        if student is None:
-            continue
-        if award == "participation":
-            student.participations += int(count)
-        else:
-            student.awards += int(count)
-        student.award_points += int(count) * int(points_table.get(level, {}).get(award, 0))
+        if uid in by_id:
+            facts[uid].extend([(contest, level, award)] * int(count))
+    for uid, student_facts in facts.items():
+        _add_awards(by_id[uid], student_facts, params)
     for uid, sessions, income in figures.income_sums(session, cohort_ids, period):
         by_id[uid].sessions, by_id[uid].income_fen = int(sessions), int(income or 0)
     for uid, followers, growth in figures.follower_sums(session, cohort_ids, period):
         by_id[uid].followers, by_id[uid].growth = int(followers or 0), int(growth or 0)
-    for uid, outcome, organisation in figures.outcomes(session, cohort_ids, period):
+    outcome_dates = params["outcome_dates"]
+    for uid, outcome, organisation in figures.outcomes(session, cohort_ids, period, outcome_dates):
         by_id[uid].outcome, by_id[uid].organisation = outcome, organisation
+
+
+def _add_awards(student: StudentScore, facts: list[tuple[str, str, str]], params) -> None:
+    for (_contest, level, award), counted in zip(facts, counted_facts(facts, params), strict=True):
+        if not counted:
+            continue
+        if award == "participation":
+            student.participations += 1
+        else:
+            student.awards += 1
+        student.award_points += fact_points(level, award, params)
 
 
 def _score(students: list[StudentScore], params: dict[str, Any]) -> None:
@@ -149,19 +174,27 @@ def _score(students: list[StudentScore], params: dict[str, Any]) -> None:
     incomes: dict[int, list[int]] = defaultdict(list)
     for student in students:
         incomes[student.cohort_id].append(student.income_fen)
-    for values in incomes.values():
-        values.sort()
+    bases = {cohort: percentile_base(sorted(values), params) for cohort, values in incomes.items()}
     by_threshold = params["income_mode"] == "thresholds"
+    cap, influence_cap = int(params["competition_cap"]), Decimal(params["influence_cap"])
     for student in students:
         student.competition = competition_score(student.award_points, params)
+        student.competition_capped = student.award_points > cap
+        base = bases[student.cohort_id]
+        student.income_base = len(base)
+        student.income_at_most = percentile_rank(student.income_fen, base)
         student.income = (
             threshold_score(student.income_fen, params)
             if by_threshold
-            else percentile_score(student.income_fen, incomes[student.cohort_id])
+            else percentile_score(student.income_fen, base)
         )
+        student.outcome_points = outcome_points(student.outcome, params)
+        student.reach = reach_points(student.followers, student.growth, params)
+        student.reach_capped = student.reach > influence_cap
         student.influence = influence_score(
             student.outcome, student.followers, student.growth, params
         )
+        student.influence_capped = student.outcome_points + min(student.reach, influence_cap) > 100
         student.total = total_score({d: student.dimension(d) for d in DIMENSIONS}, params)
 
 
@@ -206,6 +239,7 @@ def evaluate(
     scheme_version: int,
 ) -> Evaluation:
     """Scores per student, team and cohort for the cohorts' students in the period."""
+    params = complete(params)
     cohort_ids = sorted(set(cohort_ids))
     cohorts = session.exec(
         select(Cohort)

@@ -2,7 +2,7 @@
 queries whatever the number of students (award facts, income shares of live sessions,
 followers of the teams' accounts, graduate outcomes, team memberships)."""
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
 from app.models import StudentProfile, User
@@ -36,12 +36,12 @@ def students(session: Session, cohort_ids: list[int]):
 
 
 def award_counts(session: Session, *, cohort_ids: list[int], period: Period):
-    """(student_id, level, award, count) of the award facts in the period."""
+    """(student_id, contest, level, award, count) of the award facts in the period."""
     facts = contest_service.award_facts(start=period.start, end=period.end).subquery()
     return session.exec(
-        select(facts.c.student_id, facts.c.level, facts.c.award, func.count())
+        select(facts.c.student_id, facts.c.contest, facts.c.level, facts.c.award, func.count())
         .where(facts.c.student_id.in_(student_ids(cohort_ids)))
-        .group_by(facts.c.student_id, facts.c.level, facts.c.award)
+        .group_by(facts.c.student_id, facts.c.contest, facts.c.level, facts.c.award)
     ).all()
 
 
@@ -54,8 +54,13 @@ def _active_on_session():
 
 
 def session_shares(period: Period):
-    """(sid, uid, income_fen, share_fen) for every completed session of the period and
-    every member active on its date: a subquery."""
+    """(sid, uid, income, share, n) for every completed session of the period and every
+    member active on its date: a subquery.
+
+    A session's income is split equally among its n members in whole fen, and the fen
+    left over (income mod n) go one each to the first members by student number, so the
+    shares of a session always add up to its income (largest remainder: every remainder is
+    equal, the order decides)."""
     pairs = (
         select(
             LiveSession.id.label("sid"),  # type: ignore[union-attr]
@@ -71,18 +76,31 @@ def session_shares(period: Period):
         )
         .subquery()
     )
-    counts = select(pairs.c.sid, func.count().label("n")).group_by(pairs.c.sid).subquery()
-    return (
+    ordered = (
         select(
             pairs.c.sid,
             pairs.c.uid,
             pairs.c.income,
-            (pairs.c.income / counts.c.n).label("share"),  # integer division: whole fen
-            counts.c.n,
+            func.count().over(partition_by=pairs.c.sid).label("n"),
+            func.row_number()
+            .over(
+                partition_by=pairs.c.sid,
+                order_by=(StudentProfile.student_number, pairs.c.uid),
+            )
+            .label("place"),
         )
-        .join(counts, counts.c.sid == pairs.c.sid)
+        .outerjoin(StudentProfile, StudentProfile.user_id == pairs.c.uid)
         .subquery()
     )
+    base = ordered.c.income // ordered.c.n  # floor division of integers: whole fen
+    leftover = ordered.c.income - base * ordered.c.n
+    return select(
+        ordered.c.sid,
+        ordered.c.uid,
+        ordered.c.income,
+        (base + case((ordered.c.place <= leftover, 1), else_=0)).label("share"),
+        ordered.c.n,
+    ).subquery()
 
 
 def income_sums(session: Session, cohort_ids: list[int], period: Period):
@@ -166,14 +184,23 @@ def follower_sums(session: Session, cohort_ids: list[int], period: Period):
     ).all()
 
 
-def outcomes(session: Session, cohort_ids: list[int], period: Period):
-    """(user_id, outcome, organisation) recorded by the end of the period."""
+def outcome_dated(period: Period, outcome_dates: str):
+    """The condition on an outcome's date under the scheme's ``outcome_dates`` rule."""
+    if outcome_dates == "within_period":
+        return and_(
+            GraduateOutcome.outcome_on >= period.start, GraduateOutcome.outcome_on <= period.end
+        )
+    return GraduateOutcome.outcome_on <= period.end
+
+
+def outcomes(session: Session, cohort_ids: list[int], period: Period, outcome_dates: str):
+    """(user_id, outcome, organisation) of the outcomes that count in the period."""
     return session.exec(
         select(
             GraduateOutcome.student_id, GraduateOutcome.outcome, GraduateOutcome.organisation
         ).where(
             GraduateOutcome.student_id.in_(student_ids(cohort_ids)),
-            GraduateOutcome.outcome_on <= period.end,
+            outcome_dated(period, outcome_dates),
         )
     ).all()
 

@@ -4,9 +4,9 @@ The score itself comes from ``evaluation.evaluate`` over the student's cohort (t
 percentile needs the cohort); the records are read with one query per kind.
 """
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import and_
 from sqlmodel import Session, select
@@ -31,6 +31,8 @@ class AwardRecord:
     source_id: int
     points: int
     url: str | None
+    contest: str = ""
+    counted: bool = True  # False: a better result of the same contest counts instead
 
 
 @dataclass
@@ -77,8 +79,19 @@ class ScorePage:
     sessions: list[SessionRecord] = field(default_factory=list)
     accounts: list[AccountRecord] = field(default_factory=list)
     outcome: GraduateOutcome | None = None
-    reach_points: float = 0.0
-    outcome_points: int = 0
+
+    @property
+    def counted_points(self) -> list[int]:
+        return [a.points for a in self.awards if a.counted]
+
+    @property
+    def shares_fen(self) -> int:
+        """The sum of the listed shares: the student's income when every session is listed."""
+        return sum(r.share_fen for r in self.sessions)
+
+    @property
+    def capped_reach(self):
+        return min(self.score.reach, Decimal(self.params["influence_cap"]))
 
 
 def award_url(source_kind: str, source_id: int) -> str | None:
@@ -108,27 +121,9 @@ def score_page(
     page = ScorePage(
         student, cohort, score, len(result.students), scheme.version, scheme.params, period
     )
-    points = scheme.params["award_points"]
-    facts = contest_service.award_facts(start=period.start, end=period.end).subquery()
-    for level, award, on, kind, source in session.exec(
-        select(
-            facts.c.level, facts.c.award, facts.c.awarded_on, facts.c.source_kind, facts.c.source_id
-        )
-        .where(facts.c.student_id == student.id)
-        .order_by(facts.c.awarded_on, facts.c.source_id)
-        .limit(RECORD_LIMIT)
-    ).all():
-        page.awards.append(
-            AwardRecord(
-                level,
-                award,
-                on,
-                kind,
-                source,
-                int(points.get(level, {}).get(award, 0)),
-                award_url(kind, source),
-            )
-        )
+    params = scheme_service.complete(scheme.params)
+    page.params = params
+    page.awards = _award_records(session, student.id, period, params)
     shares = figures.session_shares(period)
     for sid, team_id, team_name, on, theme, income, n, share in session.exec(
         select(
@@ -178,15 +173,42 @@ def score_page(
         )
     page.outcome = session.exec(
         select(GraduateOutcome).where(
-            GraduateOutcome.student_id == student.id, GraduateOutcome.outcome_on <= period.end
+            GraduateOutcome.student_id == student.id,
+            figures.outcome_dated(period, params["outcome_dates"]),
         )
     ).first()
-    params = scheme.params
-    page.outcome_points = (
-        int(params["outcome_points"].get(page.outcome.outcome, 0)) if page.outcome else 0
-    )
-    reach = params["follower_factor"] * math.log10(1 + score.followers) + params[
-        "growth_factor"
-    ] * math.log10(1 + max(score.growth, 0))
-    page.reach_points = float(scoring.q(min(float(params["influence_cap"]), reach)))
     return page
+
+
+def _award_records(session: Session, student_id: int, period, params) -> list[AwardRecord]:
+    """The student's results in the period, each with its points and whether it counts."""
+    facts = contest_service.award_facts(start=period.start, end=period.end).subquery()
+    records = [
+        AwardRecord(
+            level,
+            award,
+            on,
+            kind,
+            source,
+            scoring.fact_points(level, award, params),
+            award_url(kind, source),
+            contest,
+        )
+        for level, award, on, kind, source, contest in session.exec(
+            select(
+                facts.c.level,
+                facts.c.award,
+                facts.c.awarded_on,
+                facts.c.source_kind,
+                facts.c.source_id,
+                facts.c.contest,
+            )
+            .where(facts.c.student_id == student_id)
+            .order_by(facts.c.awarded_on, facts.c.source_id)
+            .limit(RECORD_LIMIT)
+        ).all()
+    ]
+    counted = scoring.counted_facts([(r.contest, r.level, r.award) for r in records], params)
+    for record, counts in zip(records, counted, strict=True):
+        record.counted = counts
+    return records

@@ -79,6 +79,37 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "follower_factor": 8,  # points per tenfold of followers
     "growth_factor": 6,  # points per tenfold of follower growth in the period
     "influence_cap": 40,
+    # every result adds up, or only the best of each contest (a competition in one year)
+    "award_stacking": "all",
+    # the percentile's denominator: every student of the cohort, or those with income
+    "percentile_base": "cohort",
+    # an outcome counts when dated by the period's end, or only when within the period
+    "outcome_dates": "by_period_end",
+}
+# Versions saved before a rule became a parameter followed these rules; reading them with
+# these values keeps what they computed.
+RULE_DEFAULTS = {
+    "award_stacking": "all",
+    "percentile_base": "cohort",
+    "outcome_dates": "by_period_end",
+}
+CHOICES = {
+    "income_mode": {
+        "percentile": N_("Percentile within the cohort"),
+        "thresholds": N_("Income thresholds"),
+    },
+    "award_stacking": {
+        "all": N_("Every result adds up"),
+        "best_per_contest": N_("Only the best result of each contest"),
+    },
+    "percentile_base": {
+        "cohort": N_("Every student of the cohort"),
+        "earners": N_("Students with income only"),
+    },
+    "outcome_dates": {
+        "by_period_end": N_("Dated by the period's end (also before it)"),
+        "within_period": N_("Dated within the period only"),
+    },
 }
 
 
@@ -87,6 +118,11 @@ _INFLUENCE = ("follower_factor", "growth_factor", "influence_cap")
 
 def default_params() -> dict[str, Any]:
     return copy.deepcopy(DEFAULT_PARAMS)
+
+
+def complete(params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters with every rule present (older versions lack the newer rules)."""
+    return {**RULE_DEFAULTS, **params}
 
 
 _NEWEST_SCHEME = select(EvaluationScheme).order_by(EvaluationScheme.version.desc()).limit(1)  # type: ignore[attr-defined]
@@ -138,7 +174,8 @@ def form_values(params: dict[str, Any]) -> FormValues:
     values["income_thresholds"] = "\n".join(
         f"{_yuan(fen)}={points}" for fen, points in params["income_thresholds"]
     )
-    for name in ("competition_cap", "income_mode", *_INFLUENCE):
+    params = complete(params)
+    for name in ("competition_cap", "income_mode", *_INFLUENCE, *RULE_DEFAULTS):
         values[name] = params[name]
     return SchemeForm.initial(**values, note="")
 
@@ -159,7 +196,9 @@ def save_scheme(session: Session, *, actor: User, form: SchemeForm) -> Evaluatio
 
 
 def describe(params: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label msgid, value) lines describing a scheme, for pages and exports."""
+    """(label key, value) lines describing a scheme, for pages and exports; the values of
+    choices are codes (``CHOICES`` labels them)."""
+    params = complete(params)
     lines = [(f"weight.{d}", str(params["weights"][d])) for d in DIMENSIONS]
     lines.append(("competition_cap", str(params["competition_cap"])))
     for level in LEVELS:
@@ -176,4 +215,6 @@ def describe(params: dict[str, Any]) -> list[tuple[str, str]]:
         lines.append((f"outcome.{outcome}", str(params["outcome_points"][outcome])))
     for name in _INFLUENCE:
         lines.append((name, str(params[name])))
+    for name in RULE_DEFAULTS:
+        lines.append((name, params[name]))
     return lines

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from app.schemas.evaluation import AWARDS, LEVELS
 from app.services.evaluation.scheme import DIMENSIONS
 
 CENT = Decimal("0.01")
@@ -42,6 +43,30 @@ def academic_year(on: date) -> Period:
     return Period(date(first, 9, 1), date(first + 1, 8, 31))
 
 
+def fact_points(level: str, award: str, params: dict[str, Any]) -> int:
+    """The scheme's points for one result (an award or a participation) at a level."""
+    return int(params["award_points"].get(level, {}).get(award, 0))
+
+
+def counted_facts(facts: list[tuple[str, str, str]], params: dict[str, Any]) -> list[bool]:
+    """Which of a student's results (contest, level, award) count: all of them, or under
+    ``best_per_contest`` the one worth most points of each contest (ties: the higher
+    award, then the higher level, then the first listed)."""
+    if params.get("award_stacking") != "best_per_contest":
+        return [True] * len(facts)
+    best: dict[str, tuple[tuple[int, int, int], int]] = {}
+    for index, (contest, level, award) in enumerate(facts):
+        worth = (fact_points(level, award, params), _order(AWARDS, award), _order(LEVELS, level))
+        if contest not in best or worth > best[contest][0]:
+            best[contest] = (worth, index)
+    chosen = {index for _worth, index in best.values()}
+    return [index in chosen for index in range(len(facts))]
+
+
+def _order(values: tuple[str, ...], value: str) -> int:
+    return values.index(value) if value in values else -1
+
+
 def competition_score(points: int, params: dict[str, Any]) -> Decimal:
     cap = int(params["competition_cap"])
     return q(Decimal(min(points, cap)) * HUNDRED / cap)
@@ -55,21 +80,41 @@ def threshold_score(income_fen: int, params: dict[str, Any]) -> Decimal:
     return q(points)
 
 
-def percentile_score(income_fen: int, sorted_incomes: list[int]) -> Decimal:
-    """100 × the share of the cohort earning no more than the student; 0 without income."""
-    if income_fen <= 0 or not sorted_incomes:
+def percentile_base(sorted_incomes: list[int], params: dict[str, Any]) -> list[int]:
+    """The incomes a percentile is taken among: the whole cohort's, or the earners' only."""
+    if params.get("percentile_base") == "earners":
+        return sorted_incomes[bisect_right(sorted_incomes, 0) :]
+    return sorted_incomes
+
+
+def percentile_rank(income_fen: int, base: list[int]) -> int:
+    """How many of ``base`` (sorted) earn no more than ``income_fen``."""
+    return bisect_right(base, income_fen)
+
+
+def percentile_score(income_fen: int, base: list[int]) -> Decimal:
+    """100 × the share of ``base`` earning no more than the student; 0 without income."""
+    if income_fen <= 0 or not base:
         return q(0)
-    at_most = bisect_right(sorted_incomes, income_fen)
-    return q(Decimal(at_most) * HUNDRED / len(sorted_incomes))
+    return q(Decimal(percentile_rank(income_fen, base)) * HUNDRED / len(base))
 
 
-def influence_score(outcome: str, followers: int, growth: int, params: dict[str, Any]) -> Decimal:
+def reach_points(followers: int, growth: int, params: dict[str, Any]) -> Decimal:
+    """Social influence before its cap: ff × log10(1 + followers) + gf × log10(1 + growth)."""
     reach = params["follower_factor"] * math.log10(1 + max(followers, 0)) + params[
         "growth_factor"
     ] * math.log10(1 + max(growth, 0))
-    reach = min(float(params["influence_cap"]), reach)
-    outcome_points = params["outcome_points"].get(outcome, 0) if outcome else 0
-    return q(min(100.0, outcome_points + reach))
+    return q(reach)
+
+
+def outcome_points(outcome: str, params: dict[str, Any]) -> int:
+    return int(params["outcome_points"].get(outcome, 0)) if outcome else 0
+
+
+def influence_score(outcome: str, followers: int, growth: int, params: dict[str, Any]) -> Decimal:
+    """Outcome points + min(influence cap, reach), at most 100."""
+    reach = min(Decimal(params["influence_cap"]), reach_points(followers, growth, params))
+    return q(min(HUNDRED, outcome_points(outcome, params) + reach))
 
 
 def total_score(scores: dict[str, Decimal], params: dict[str, Any]) -> Decimal:

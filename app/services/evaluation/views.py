@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.models import Cohort, User
 from app.models.evaluation import EvaluationSnapshot
-from app.services.evaluation import access, charts, records
+from app.services.evaluation import access, charts, method, records
 from app.services.evaluation import compute as evaluation
 from app.services.evaluation import jobs as job_service
 from app.services.evaluation import scheme as scheme_service
@@ -29,7 +29,14 @@ def scheme_labels() -> dict[str, Any]:
         "award_labels": scheme_service.AWARD_LABELS,
         "outcomes": scheme_service.OUTCOMES,
         "outcome_labels": scheme_service.OUTCOME_LABELS,
+        "choices": scheme_service.CHOICES,
     }
+
+
+def method_context(params: dict[str, Any], version: int, **kwargs) -> dict[str, Any]:
+    """What templates/evaluation/_method.html shows: the rules in the reader's language."""
+    rules = [(rule.key, *rule.render()) for rule in method.rules(params, **kwargs)]
+    return {"method": rules, "method_version": version}
 
 
 def _evaluate(session: Session, cohort_ids: list[int], period: evaluation.Period):
