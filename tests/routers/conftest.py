@@ -2,16 +2,43 @@
 module and backend, instead of per test (a sweep has hundreds of cases that write
 nothing, or nothing that the next case could trip over)."""
 
+import itertools
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from app import db
+from app import migrate as migrations
 from app.models import Role
 from app.services import dashboard as dashboard_service
 from seeds.loader import seed_catalogue
 from tests.conftest import BACKENDS, WebClient, _build_database, reset_database
 from tests.factories import make_admin, make_mentor, make_student, make_teacher
+
+_demo_databases = itertools.count()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_database(request):
+    """A database of its own with the demo data, built once per backend for the module
+    (tests that read the demo data; a test that changes it must undo what it changes)."""
+    name = f"demo_{next(_demo_databases)}"
+    if request.param == "sqlite":
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='chanjiao-demo-')) / 'demo.db'}"
+    else:
+        url = request.getfixturevalue("pg_server").create_database(name)
+    migrations.upgrade(url)
+    db.configure_engine(url)
+    from seeds import loader
+
+    with db.open_session(write=True) as session:
+        report = loader.seed_catalogue(session)
+        loader.seed_demo(session, scale=1)
+        loader.seed_domains(session, report, demo=True, scale=1)
+        session.commit()
+    return url
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

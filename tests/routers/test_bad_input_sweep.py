@@ -3,24 +3,20 @@ that do not exist. Nothing may answer 500, on either database. The routes are fo
 walking the app, and a route's form fields by its form model, so a new route or field is
 swept automatically.
 
-The database holds the demo data, so that ids 1, 2, ... name real rows and requests reach
-the services instead of stopping at "not found".
+The database holds the demo data (``demo_database`` in conftest.py), so that ids 1, 2, ...
+name real rows and requests reach the services instead of stopping at "not found".
 """
 
-import itertools
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
 from sqlmodel import select
 
 from app import db
-from app import migrate as migrations
 from app.main import create_app
 from app.models import Role, User
-from tests.conftest import BACKENDS, WebClient
+from tests.conftest import WebClient
 
 BAD_IDS = ["2147483648", "9223372036854775808", "1" + "0" * 23, "-1", "0"]
 BAD_VALUES = BAD_IDS + ["1e308", "9999-12-31", "0000-00-00", "99:99", "x\x00y", "\u202e"]
@@ -31,7 +27,6 @@ LOGINS = {
     Role.student: "student1",
     Role.mentor: "mentor1",
 }
-_counter = itertools.count()
 
 
 def _api_routes(routes):
@@ -94,26 +89,6 @@ WITH_QUERIES = [(r, m) for r, m in ROUTES if m in SAFE and query_fields(r)]
 
 def _ids(pairs):
     return [f"{m} {r.path}" for r, m in pairs]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def demo_database(request):
-    """A database of its own with the demo data, built once per backend for this module."""
-    name = f"sweep_{next(_counter)}"
-    if request.param == "sqlite":
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='chanjiao-sweep-')) / 'sweep.db'}"
-    else:
-        url = request.getfixturevalue("pg_server").create_database(name)
-    migrations.upgrade(url)
-    db.configure_engine(url)
-    from seeds import loader
-
-    with db.open_session(write=True) as session:
-        report = loader.seed_catalogue(session)
-        loader.seed_demo(session, scale=1)
-        loader.seed_domains(session, report, demo=True, scale=1)
-        session.commit()
-    return url
 
 
 @pytest.fixture(scope="module")
