@@ -55,6 +55,8 @@ STUDENT_HEADINGS = (
     "单位 Organisation",
     "粉丝 Followers",
     "粉丝增长 Follower growth",
+    "去向积分 Outcome points",
+    "影响力（封顶前） Reach before its cap",
     DIMENSION_NAMES["influence"],
     DIMENSION_NAMES["total"],
     "班级排名 Rank in cohort",
@@ -136,6 +138,8 @@ def student_row(result: Evaluation, s: StudentScore, cohort: str) -> list:
         s.organisation,
         s.followers,
         s.growth,
+        s.outcome_points,
+        s.reach,
         s.influence,
         s.total,
         s.rank,
@@ -282,6 +286,8 @@ def evaluation_xlsx(
             "单位 Organisation",
             "粉丝 Followers",
             "粉丝增长 Follower growth",
+            "去向积分 Outcome points",
+            "影响力（封顶前） Reach before its cap",
             DIMENSION_NAMES["influence"],
         ),
     )
@@ -303,6 +309,8 @@ def evaluation_xlsx(
                 s.organisation,
                 s.followers,
                 s.growth,
+                s.outcome_points,
+                _number(s.reach),
                 _number(s.influence),
             ]
         )

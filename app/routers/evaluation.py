@@ -16,7 +16,7 @@ from app.schemas.base import FormValues
 from app.schemas.evaluation import PeriodForm, SchemeForm
 from app.services import evaluation as evaluation_service
 from app.services.clock import today
-from app.web import download, flash, redirect, render
+from app.web import download, flash, is_htmx, redirect, render
 
 router = APIRouter(prefix="/evaluation", route_class=SessionRoute)
 ScorePageReaders = Depends(require_role(Role.admin, Role.teacher, Role.student))
@@ -133,10 +133,13 @@ def score_page(
 # --- the scheme ----------------------------------------------------------------------
 
 
-def _scheme_page(request, session, user, *, values=None, errors=None, status_code=200):
+def _scheme_page(
+    request, session, user, *, values=None, errors=None, preview=None, status_code=200
+):
     scheme = evaluation_service.current_scheme(session)
     context = {
         "scheme": scheme,
+        "preview": preview,
         "versions": evaluation_service.list_versions(session),
         "values": values or evaluation_service.form_values(scheme.params),
         "errors": errors or {},
@@ -144,7 +147,7 @@ def _scheme_page(request, session, user, *, values=None, errors=None, status_cod
         **evaluation_service.scheme_labels(),
         **evaluation_service.method_context(scheme.params, scheme.version),
     }
-    block = "scheme_form" if status_code != 200 else None
+    block = "scheme_form" if status_code != 200 or (preview and is_htmx(request)) else None
     return render(request, "evaluation/scheme.html", context, block=block, status_code=status_code)
 
 
@@ -170,6 +173,23 @@ def save_scheme(
         "Scheme version %(n)s has been saved; scores now use it.",
         n=scheme.version,
     )
+
+
+@router.post("/scheme/preview", dependencies=[AdminOnly])
+def preview_scheme(
+    request: Request, session: SessionDep, user: CurrentUser, form: SchemeSubmission
+) -> Response:
+    """How totals would change under the form's parameters (this academic year), with the
+    form kept as typed so that it can be saved next; nothing is written."""
+    try:
+        params = form.valid().params()
+    except FormErrors as exc:
+        return _scheme_page(
+            request, session, user, values=form.values, errors=exc.errors, status_code=422
+        )
+    period = evaluation_service.academic_year(today())
+    preview = evaluation_service.preview_scheme(session, params=params, period=period)
+    return _scheme_page(request, session, user, values=form.values, preview=preview)
 
 
 @router.get("/scheme/versions/{scheme_id}", dependencies=[Staff])

@@ -115,7 +115,8 @@ def test_publishing_freezes_a_snapshot_whose_csv_never_changes(client, session):
     first = client.get(f"/evaluation/snapshots/{snapshot.id}/export.csv")
     assert first.status_code == 200
     rows = list(csv.reader(io.StringIO(first.content.decode("utf-8-sig"))))
-    assert sorted(row[16] for row in rows[1:]) == ["25.17", "73.90", "80.08"]
+    total = rows[0].index("总分 Total")
+    assert sorted(row[total] for row in rows[1:]) == ["25.17", "73.90", "80.08"]
     project = make_project(session, make_team(session))  # unrelated new records
     make_live_session(session, world["t1"], project, on=date(2025, 9, 3), income_fen=5000)
     session.commit()

@@ -28,6 +28,8 @@ COLUMNS = {
     "competition": export.DIMENSION_NAMES["competition"],
     "income_fen": "收入(元) Income (yuan)",
     "income": export.DIMENSION_NAMES["income"],
+    "outcome_points": "去向积分 Outcome points",
+    "reach": "影响力（封顶前） Reach before its cap",
     "influence": export.DIMENSION_NAMES["influence"],
     "total": export.DIMENSION_NAMES["total"],
     "rank": "班级排名 Rank in cohort",

@@ -24,6 +24,8 @@ from .outcomes import (
     preview_import,
     save_outcome,
 )
+from .preview import SchemePreview
+from .preview import preview as preview_scheme
 from .scheme import (
     AWARDS,
     DIMENSIONS,
@@ -51,6 +53,8 @@ from .views import (
 )
 
 __all__ = [
+    "SchemePreview",
+    "preview_scheme",
     "complete_params",
     "AWARDS",
     "DIMENSIONS",

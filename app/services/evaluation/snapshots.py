@@ -144,7 +144,9 @@ def get_snapshot(session: Session, *, user: User, snapshot_id: int) -> Evaluatio
 
 
 def snapshot_evaluation(session: Session, snapshot: EvaluationSnapshot) -> evaluation.Evaluation:
-    """The snapshot as an ``Evaluation``, exactly as published."""
+    """The snapshot as an ``Evaluation``, exactly as published (the intermediate figures
+    not stored, outcome points and reach, follow from its inputs and its own scheme)."""
+    params = scheme_service.complete(snapshot.scheme)
     students = []
     for row in session.exec(
         select(EvaluationSnapshotRow)
@@ -159,6 +161,8 @@ def snapshot_evaluation(session: Session, snapshot: EvaluationSnapshot) -> evalu
                 setattr(score, name, getattr(row, name))
         for dimension, column in SCORE_FIELDS.items():
             setattr(score, dimension, _decimal(getattr(row, column)))
+        score.outcome_points = scoring.outcome_points(score.outcome, params)
+        score.reach = scoring.reach_points(score.followers, score.growth, params)
         students.append(score)
     teams = []
     for data in snapshot.teams:
@@ -169,7 +173,7 @@ def snapshot_evaluation(session: Session, snapshot: EvaluationSnapshot) -> evalu
         teams.append(team)
     return evaluation.Evaluation(
         snapshot.scheme_version,
-        snapshot.scheme,
+        params,
         evaluation.Period(snapshot.period_start, snapshot.period_end),
         [_summary(snapshot.summary)],
         students,
