@@ -143,3 +143,12 @@ def test_participation_in_a_published_round_is_scored_and_shown(client, session,
 )
 def test_yuan_are_shown_exactly_from_whole_fen(fen, shown):
     assert yuan(fen) == shown
+
+
+def test_the_method_is_in_the_readers_language(client, session):
+    reader = make_admin(session, locale="zh_CN")
+    session.commit()
+    client.login_as(reader)
+    page = client.get("/evaluation/scheme")
+    assert "本期内所有成绩均计入且积分累加" in page.text
+    assert "Every result in the period counts" not in page.text

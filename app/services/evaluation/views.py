@@ -34,9 +34,9 @@ def scheme_labels() -> dict[str, Any]:
 
 
 def method_context(params: dict[str, Any], version: int, **kwargs) -> dict[str, Any]:
-    """What templates/evaluation/_method.html shows: the rules in the reader's language."""
-    rules = [(rule.key, *rule.render()) for rule in method.rules(params, **kwargs)]
-    return {"method": rules, "method_version": version}
+    """What templates/evaluation/_method.html shows (it translates them as it renders, in
+    the reader's language)."""
+    return {"method": method.rules(params, **kwargs), "method_version": version}
 
 
 def _evaluate(session: Session, cohort_ids: list[int], period: evaluation.Period):
