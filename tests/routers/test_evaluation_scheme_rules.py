@@ -152,3 +152,33 @@ def test_the_method_is_in_the_readers_language(client, session):
     page = client.get("/evaluation/scheme")
     assert "本期内所有成绩均计入且积分累加" in page.text
     assert "Every result in the period counts" not in page.text
+
+
+def test_the_pdf_report_states_the_method_in_chinese_and_english(session, tmp_path):
+    import shutil
+    import subprocess
+
+    from app.exports import evaluation as export
+    from app.services.evaluation import compute
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    cohort = make_cohort(session)
+    make_student(session, cohort=cohort)
+    session.commit()
+    result = compute.evaluate(
+        session,
+        cohort_ids=[cohort.id],
+        period=compute.Period(clock.today() - timedelta(days=30), clock.today()),
+        params=evaluation_scheme.default_params(),
+        scheme_version=1,
+    )
+    path = tmp_path / "report.pdf"
+    path.write_bytes(export.evaluation_pdf(result))
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    flat = "".join(text.split())
+    assert "计算方法Method" in flat
+    assert "按学号顺序每人一分" in flat  # the leftover-fen rule, in Chinese
+    assert "inorderofstudentnumber" in flat  # and in English
