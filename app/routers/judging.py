@@ -37,6 +37,7 @@ def render_round(
         "judges": judging_service.judge_choices(session),
         "advanced": contest_service.advanced_count(session, round_id=round_id),
         "quotas": judging_service.DEFAULT_QUOTAS,
+        "missing": [] if view.round.is_locked else judging_service.missing_scores(view),
         "errors": errors or {},
         "form": form or {},
         **labels(),

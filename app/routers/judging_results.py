@@ -8,7 +8,7 @@ from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, FormOf, PathId
 from app.i18n import N_
 from app.routers.judging import AdminUser, back_to_round, save_round_change
-from app.schemas.judging import AwardForm, QuotaForm, ReopenForm
+from app.schemas.judging import AwardForm, PublishForm, QuotaForm, ReopenForm
 from app.services import contests as contest_service
 from app.services import judging as judging_service
 
@@ -58,10 +58,25 @@ def set_award(
 
 
 @router.post("/publish")
-def publish(request: Request, session: SessionDep, round_id: PathId, user: AdminUser) -> Response:
-    judging_service.publish_round(session, actor=user, round_id=round_id)
-    session.commit()
-    return back_to_round(request, round_id, N_("The results are published and locked."))
+def publish(
+    request: Request,
+    session: SessionDep,
+    round_id: PathId,
+    user: AdminUser,
+    form: FormOf(PublishForm),
+) -> Response:
+    return save_round_change(
+        request,
+        session,
+        round_id,
+        form.values,
+        lambda: judging_service.publish_round(
+            session, actor=user, round_id=round_id, form=form.valid()
+        ),
+        block="awards",
+        done=N_("The results are published and locked."),
+        anchor="#awards",
+    )
 
 
 @router.post("/reopen")

@@ -105,6 +105,19 @@ class ReopenForm(WordedForm):
     reopen_reason: Text(500)
 
 
+class PublishForm(FormModel):
+    """Publishing a round's results: with every score in, or on purpose without them
+    (``anyway``, with the reason recorded in the round's audit)."""
+
+    anyway: Flag() = False
+    publish_reason: Text(500) = ""
+
+    def field_problems(self) -> dict[str, Any]:
+        if self.has("anyway", "publish_reason") and self.anyway and not self.publish_reason:
+            return {"publish_reason": _l("Say why the results are published with scores missing.")}
+        return {}
+
+
 class RecuseForm(WordedForm):
     missing: ClassVar[dict[str, str]] = {
         "reason": N_("Say why you step back from judging this entry.")

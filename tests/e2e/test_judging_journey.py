@@ -189,8 +189,15 @@ def test_two_judges_score_organiser_ranks_publishes_and_visitor_verifies(
     admin.locator("#quota-form #f-q_first").fill("50")
     admin.locator("#quota-form button[type=submit]").click()
     expect(admin.locator("#ranking tbody tr").first).to_contain_text("一等奖")
+    # the second entry has no judge: publishing is refused until it is done on purpose
+    expect(admin.locator("#missing-scores")).to_contain_text("尚无任何评委评分")
+    admin.locator("form[action$='/publish'] button").click()
+    expect(admin.locator("#anyway-error")).to_contain_text("还缺 1 份评分表")
+    admin.locator("#f-anyway").check()
+    admin.locator("#f-publish_reason").fill("第二支队伍弃赛")
     admin.locator("form[action$='/publish'] button").click()
     expect(admin.locator(".notice-ok")).to_be_visible()
+    expect(admin.locator(".log-list")).to_contain_text("第二支队伍弃赛")
     admin.goto(f"{round_url}/results")
     expect(admin.locator("table")).to_contain_text("朝阳评审队")
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from app.errors import Conflict, Forbidden, FormErrors, Invalid
 from app.models.contests import ResultChange
 from app.schemas.contests import EntryForm
-from app.schemas.judging import AssignmentForm, AwardForm, QuotaForm
+from app.schemas.judging import AssignmentForm, AwardForm, PublishForm, QuotaForm
 from app.services.contests import editions as contest_service
 from app.services.contests import entries as contests_entries
 from app.services.judging import results as judging_ranking
@@ -201,7 +201,9 @@ def test_quotas_publish_lock_and_admin_changes_are_logged(session):
     awards = [entries[f"队{n}"].award for n in range(10)]
     assert awards == ["first", "second", "second", "third", "third", "third"] + [None] * 4
     admin, teacher = make_admin(session), make_teacher(session)
-    judging_ranking.publish_round(session, actor=admin, round_id=round_.id, on=ON)
+    judging_ranking.publish_round(
+        session, actor=admin, round_id=round_.id, form=PublishForm.parse({}), on=ON
+    )
     assert round_.is_locked and round_.results_on == ON
     with pytest.raises(Conflict):
         judging_ranking.apply_quotas(session, round_id=round_.id, bands=bands)
@@ -243,7 +245,9 @@ def test_advancing_respects_the_college_cap(session):
     )
     with pytest.raises(Conflict):  # not published yet
         contests_entries.advance_entry(session, round_id=round_.id, entry_id=entries["A"].id)
-    judging_ranking.publish_round(session, actor=make_admin(session), round_id=round_.id, on=ON)
+    judging_ranking.publish_round(
+        session, actor=make_admin(session), round_id=round_.id, form=PublishForm.parse({}), on=ON
+    )
     contests_entries.advance_entry(session, round_id=round_.id, entry_id=entries["A"].id)
     contests_entries.advance_entry(session, round_id=round_.id, entry_id=entries["B"].id)
     with pytest.raises(Conflict) as caught:

@@ -25,7 +25,7 @@ from app.models.contests import (
 )
 from app.models.curriculum import Competition
 from app.models.teams import Team
-from app.schemas.judging import AwardForm
+from app.schemas.judging import AwardForm, PublishForm
 from app.services.clock import today
 from app.services.judging import aggregation
 from app.services.judging.rounds import _unlocked, criteria, get_round
@@ -214,19 +214,71 @@ def set_award(
     return entry
 
 
-def publish_round(session: Session, *, actor: User, round_id: int, on: date | None = None) -> Round:
-    """Publish and lock a round's results; ranks are fixed from the live ranking."""
+@dataclass(frozen=True)
+class MissingScore:
+    """A score sheet a round lacks: a judge's (``judge`` set) or any at all (``None``)."""
+
+    team: str
+    title: str
+    judge: str | None
+
+
+def missing_scores(view: Ranking) -> list[MissingScore]:
+    """Every active judge's unfinished sheet, and every entry nobody has scored."""
+    missing = []
+    for row in view.rows:
+        active = row.active_judges
+        for line in active:
+            if line.total is None:
+                missing.append(MissingScore(row.team.name, row.entry.title, line.judge.full_name))
+        if not any(line.total is not None for line in active):
+            missing.append(MissingScore(row.team.name, row.entry.title, None))
+    return missing
+
+
+def _described(missing: list[MissingScore]) -> str:
+    parts = [f"{m.team}: {m.judge or '—'}" for m in missing]
+    text = "; ".join(parts)
+    return text if len(text) <= 440 else text[:437] + "…"
+
+
+def publish_round(
+    session: Session, *, actor: User, round_id: int, form: PublishForm, on: date | None = None
+) -> Round:
+    """Publish and lock a round's results; ranks are fixed from the live ranking, and the
+    award date is the day of publication. With scores missing the round is published only
+    on purpose (``form.anyway`` with a reason), and what was missing is recorded."""
     round_ = get_round(session, round_id)
     _unlocked(round_)
     view = ranking(session, round_id=round_id)
     if not any(r.score is not None for r in view.rows):
         raise Invalid("No entry of this round has been scored yet.")
+    missing = missing_scores(view)
+    if missing and not form.anyway:
+        raise FormErrors(
+            {
+                "anyway": _l(
+                    "%(n)s score sheets are missing (listed above). Wait for the judges, or "
+                    "tick “Publish anyway” and say why.",
+                    n=len(missing),
+                )
+            }
+        )
+    if missing:
+        session.add(
+            ResultChange(
+                round_id=round_.id,
+                actor_id=actor.id,
+                reason=form.publish_reason,
+                detail="published with scores missing: " + _described(missing),
+            )
+        )
     for row in view.rows:
         row.entry.rank = row.rank
         session.add(row.entry)
     round_.published_at = utcnow()
     round_.published_by_id = actor.id
-    round_.results_on = round_.held_on or on or today()
+    round_.results_on = on or today()
     session.add(round_)
     session.flush()
     return round_
