@@ -27,6 +27,7 @@ from app.models.contests import (
 )
 from app.models.curriculum import CertificateType, Competition
 from app.models.teams import Pairing, Team, TeamMember
+from app.schemas.judging import PublishForm
 from app.services import certificates as certificate_service
 from app.services import clock
 from app.services import contests as contest_service
@@ -212,7 +213,10 @@ def _finished(session, report, rng, competition, spec, cast: Cast, day0, scale) 
     judging_service.apply_quotas(
         session, round_id=school.id, bands=list(judging_service.DEFAULT_QUOTAS)
     )
-    judging_service.publish_round(session, actor=cast.admin, round_id=school.id)
+    publish = PublishForm.parse({})  # every sheet is in: nothing to publish anyway
+    judging_service.publish_round(
+        session, actor=cast.admin, round_id=school.id, form=publish, on=school.held_on
+    )
     view = judging_service.ranking(session, round_id=school.id)
     for row in view.rows[: min(school.advance_cap, len(view.rows))]:
         contest_service.advance_entry(session, round_id=school.id, entry_id=row.entry.id)
@@ -221,7 +225,9 @@ def _finished(session, report, rng, competition, spec, cast: Cast, day0, scale) 
         _judge(session, rng, entry, cast.judges, provincial_rubric, 3)
     bands = [(band, Decimal(share)) for band, share in provincial_spec["quotas"].items()]
     judging_service.apply_quotas(session, round_id=provincial.id, bands=bands)
-    judging_service.publish_round(session, actor=cast.admin, round_id=provincial.id)
+    judging_service.publish_round(
+        session, actor=cast.admin, round_id=provincial.id, form=publish, on=provincial.held_on
+    )
 
 
 def _open(session, report, rng, competition, spec, cast: Cast, day0, scale) -> None:

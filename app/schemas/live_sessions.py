@@ -8,6 +8,7 @@ from app.i18n import lazy_gettext as _l
 from app.schemas.base import FormModel
 from app.schemas.fields import (
     Count,
+    Flag,
     Money,
     OptionalId,
     Text,
@@ -92,6 +93,7 @@ class ResultForm(FormModel):
     income: Money()
     new_followers: Count()
     peak_viewers: Count()
+    times_confirmed: Flag() = False  # the start is far from the plan, and that is right
 
     def field_problems(self) -> dict[str, Any]:
         problems: dict[str, Any] = {}

@@ -45,6 +45,11 @@ def to_local(instant: datetime) -> datetime:
     return instant.astimezone(zone())
 
 
+def local_text(instant: datetime) -> str:
+    """An instant as the college reads it: 2026-05-20 19:30."""
+    return instant.astimezone(zone()).strftime("%Y-%m-%d %H:%M")
+
+
 def local_date(instant: datetime) -> date:
     return instant.astimezone(zone()).date()
 

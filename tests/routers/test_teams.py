@@ -1,12 +1,13 @@
 """Team pages: who sees what, creating and managing teams, projects and live sessions."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import select
 
 from app.models.studios import Booking
 from app.models.teams import LiveSession, Team, TeamCohort, TeamInvitation, TeamMember
 from app.schemas.teams import InvitationForm
+from app.services import clock
 from app.services.teams import members as member_service
 from tests.factories import make_cohort, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
@@ -89,7 +90,7 @@ def test_a_member_records_a_session_and_impossible_numbers_are_refused(client, s
         f"/teams/{team.id}/sessions/new",
         {
             "theme": "双十一预热",
-            "planned_start": "2025-11-01T19:00",
+            "planned_start": f"{clock.today() + timedelta(days=1)}T19:00",
             "planned_minutes": "90",
             "gmv_target": "3000",
             "product_name": ["围巾"],
@@ -100,10 +101,14 @@ def test_a_member_records_a_session_and_impossible_numbers_are_refused(client, s
     )
     assert response.status_code == 303, response.text[:300]
     live = session.exec(select(LiveSession)).one()
+    aired = clock.today() - timedelta(days=1)  # the broadcast took place: move the plan back
+    live.planned_start = clock.local_instant(aired, 19 * 60)
+    session.add(live)
+    session.commit()
     url = f"/teams/{team.id}/sessions/{live.id}/result"
     bad = {
-        "actual_start": "2025-11-01T19:00",
-        "actual_end": "2025-11-01T18:00",
+        "actual_start": f"{aired}T19:00",
+        "actual_end": f"{aired}T18:00",
         "gmv": "-5",
         "orders": "3",
         "refunds": "4",
@@ -119,7 +124,7 @@ def test_a_member_records_a_session_and_impossible_numbers_are_refused(client, s
     assert session.get(LiveSession, live.id).status == "planned"
     good = {
         **bad,
-        "actual_end": "2025-11-01T20:30",
+        "actual_end": f"{aired}T20:30",
         "gmv": "4200",
         "refunds": "1",
         "income": "630",

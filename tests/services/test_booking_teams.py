@@ -12,6 +12,7 @@ from app.models.studios import Booking, BookingStatus
 from app.models.teams import TeamMember
 from app.schemas.bookings import BookingForm, RecurringForm
 from app.schemas.live_sessions import PlanForm
+from app.services import clock
 from app.services.bookings import create, recurring
 from app.services.bookings import rules as booking_service
 from app.services.teams import live_sessions as live_service
@@ -163,7 +164,7 @@ def _plan(booking_id="", theme="带货直播") -> PlanForm:
     return PlanForm.parse(
         {
             "theme": theme,
-            "planned_start": "2026-12-01T19:00",
+            "planned_start": f"{clock.today() + timedelta(days=30)}T19:00",
             "planned_minutes": "60",
             "booking_id": str(booking_id),
         }

@@ -1,6 +1,6 @@
 """Live sessions: plan, result and review; impossible numbers refused; income from sessions."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -37,6 +37,8 @@ def _plan(world, **changes) -> PlanForm:
     return PlanForm.parse(values)
 
 
+BEFORE = datetime(2025, 10, 1, tzinfo=UTC)  # when the session is planned
+AFTER = datetime(2025, 10, 11, tzinfo=UTC)  # when its result is recorded
 GOOD_RESULT = {
     "actual_start": "2025-10-10T19:05",
     "actual_end": "2025-10-10T21:00",
@@ -51,7 +53,7 @@ GOOD_RESULT = {
 
 def test_a_member_plans_records_and_reviews_a_session(session, world):
     live = live_service.plan_session(
-        session, user=world["anchor"], team_id=world["team"].id, form=_plan(world)
+        session, user=world["anchor"], team_id=world["team"].id, form=_plan(world), now=BEFORE
     )
     detail = live_service.session_detail(
         session, user=world["anchor"], team_id=world["team"].id, session_id=live.id
@@ -65,6 +67,7 @@ def test_a_member_plans_records_and_reviews_a_session(session, world):
         team_id=world["team"].id,
         session_id=live.id,
         form=ResultForm.parse(GOOD_RESULT),
+        now=AFTER,
     )
     live_service.record_review(
         session,
@@ -104,12 +107,17 @@ def test_impossible_numbers_are_refused_beside_their_field(
     session, world, field, value, error_field
 ):
     live = make_live_session(
-        session, world["team"], world["project"], on=date(2025, 10, 1), completed=False
+        session, world["team"], world["project"], on=date(2025, 10, 10), completed=False
     )
     with pytest.raises(FormErrors) as caught:
         form = ResultForm.parse({**GOOD_RESULT, field: value})
         live_service.record_result(
-            session, user=world["anchor"], team_id=world["team"].id, session_id=live.id, form=form
+            session,
+            user=world["anchor"],
+            team_id=world["team"].id,
+            session_id=live.id,
+            form=form,
+            now=AFTER,
         )
     assert set(caught.value.errors) == {error_field}
     session.refresh(live)
@@ -129,7 +137,7 @@ def test_a_bad_plan_writes_nothing(session, world, changes, fields):
     with pytest.raises(FormErrors) as caught:
         form = _plan(world, **changes)
         live_service.plan_session(
-            session, user=world["anchor"], team_id=world["team"].id, form=form
+            session, user=world["anchor"], team_id=world["team"].id, form=form, now=BEFORE
         )
     assert set(caught.value.errors) == fields
     assert session.exec(LiveSession.__table__.select()).first() is None

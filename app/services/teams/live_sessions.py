@@ -5,6 +5,7 @@ Income of simulated entrepreneurship comes only from recorded (completed) sessio
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -12,6 +13,7 @@ from sqlmodel import Session, select
 from app.errors import Conflict, FormErrors, NotFound
 from app.i18n import lazy_gettext as _l
 from app.models import Post, User
+from app.models.base import utcnow
 from app.models.studios import Booking, BookingStatus, Purpose, Studio
 from app.models.teams import (
     LiveSession,
@@ -109,8 +111,14 @@ def _link_booking(session: Session, live: LiveSession, booking: Booking | None) 
             ) from exc
 
 
-def _apply_plan(session: Session, live: LiveSession, form: PlanForm, *, team_id: int) -> None:
+def _apply_plan(
+    session: Session, live: LiveSession, form: PlanForm, *, team_id: int, now: datetime
+) -> None:
     errors: dict = {}
+    moved = live.planned_start is None or live.planned_start != form.planned_start
+    if moved and form.planned_start < now - RESULT_CLOCK_SLACK:
+        # A plan is for what is to come; a past broadcast is recorded through its result.
+        errors["planned_start"] = _l("A plan cannot start in the past. Choose a time from now on.")
     if form.account_id is not None:
         account = session.get(PlatformAccount, form.account_id)
         if account is None or account.project_id != live.project_id:
@@ -161,7 +169,9 @@ def _apply_plan(session: Session, live: LiveSession, form: PlanForm, *, team_id:
     _link_booking(session, live, booking)
 
 
-def plan_session(session: Session, *, user: User, team_id: int, form: PlanForm) -> LiveSession:
+def plan_session(
+    session: Session, *, user: User, team_id: int, form: PlanForm, now: datetime | None = None
+) -> LiveSession:
     """Plan a live session of the team's project (staff or a current member)."""
     team = team_service.get_editable_team(session, user=user, team_id=team_id)
     project = project_service.team_project(session, team_id=team.id)
@@ -176,27 +186,75 @@ def plan_session(session: Session, *, user: User, team_id: int, form: PlanForm) 
         session_date=None,  # type: ignore[arg-type]
         recorded_by_id=user.id,
     )
-    _apply_plan(session, live, form, team_id=team.id)  # validates before adding the row
+    # validates before adding the row
+    _apply_plan(session, live, form, team_id=team.id, now=now or utcnow())
     return live
 
 
 def update_plan(
-    session: Session, *, user: User, team_id: int, session_id: int, form: PlanForm
+    session: Session,
+    *,
+    user: User,
+    team_id: int,
+    session_id: int,
+    form: PlanForm,
+    now: datetime | None = None,
 ) -> LiveSession:
     team_service.get_editable_team(session, user=user, team_id=team_id)
     live = _session_of_team(session, team_id=team_id, session_id=session_id)
-    _apply_plan(session, live, form, team_id=team_id)
+    _apply_plan(session, live, form, team_id=team_id, now=now or utcnow())
     return live
 
 
+START_TOLERANCE = timedelta(hours=3)  # further from the plan than this asks for a confirmation
+RESULT_CLOCK_SLACK = timedelta(minutes=5)  # a phone's clock may run a little ahead
+
+
+def _check_result_times(live: LiveSession, form: ResultForm, now: datetime) -> None:
+    """A result comes after the broadcast: not before the planned start, not ending in the
+    future; a start far from the plan is saved only once confirmed."""
+    planned = live.planned_start
+    if now < planned:
+        raise FormErrors(
+            {
+                "actual_start": _l(
+                    "The session is planned for %(start)s: record its result after it has started.",
+                    start=clock.local_text(planned),
+                )
+            }
+        )
+    if form.actual_end > now + RESULT_CLOCK_SLACK:
+        raise FormErrors({"actual_end": _l("The end cannot be in the future.")})
+    off_by = abs(form.actual_start - planned)
+    if off_by > START_TOLERANCE and not form.times_confirmed:
+        raise FormErrors(
+            {
+                "actual_start": _l(
+                    "This start is %(hours)s hours from the plan (%(start)s). Check the "
+                    "date and time, or tick “The times are right” and save again.",
+                    hours=round(off_by.total_seconds() / 3600, 1),
+                    start=clock.local_text(planned),
+                ),
+                "times_confirmed": _l("Tick this if the session really started then."),
+            }
+        )
+
+
 def record_result(
-    session: Session, *, user: User, team_id: int, session_id: int, form: ResultForm
+    session: Session,
+    *,
+    user: User,
+    team_id: int,
+    session_id: int,
+    form: ResultForm,
+    now: datetime | None = None,
 ) -> LiveSession:
     """The figures of a broadcast; impossible numbers are refused beside their fields."""
     team_service.get_editable_team(session, user=user, team_id=team_id)
     live = _session_of_team(session, team_id=team_id, session_id=session_id)
     if live.status == SessionStatus.cancelled.value:
         raise Conflict("This session was cancelled: plan a new one for another broadcast.")
+    _check_result_times(live, form, now or utcnow())
     start, end = form.actual_start, form.actual_end
     live.actual_start, live.actual_end = start, end
     live.actual_minutes = int((end - start).total_seconds() // 60)
