@@ -309,3 +309,16 @@ class ActionItem(SQLModel, table=True):
     sort_order: int = Field(default=0)
     done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     done_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+
+
+class GuidanceLogChange(SQLModel, table=True):
+    """A correction of a guidance log: who changed it, when, and what (its author, or an
+    administrator, whose name then stands beside the author's)."""
+
+    __tablename__ = "guidance_log_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    log_id: int = Field(foreign_key="guidance_log.id", index=True, ondelete="CASCADE")
+    editor_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    changed_at: datetime = Field(default_factory=utcnow, sa_column=_created_at())
+    summary: str = Field(default="", max_length=1000)

@@ -21,6 +21,7 @@ router = APIRouter(prefix="/guidance", route_class=SessionRoute)
 Text = Annotated[str, Form(max_length=20000)]
 GuidanceReaders = Depends(require_role(Role.admin, Role.teacher, Role.mentor))
 Authors = Depends(require_role(Role.teacher, Role.mentor))
+Editors = Depends(require_role(Role.admin, Role.teacher, Role.mentor))  # the service checks
 StudentOnly = Depends(require_role(Role.student))
 
 
@@ -46,8 +47,8 @@ def pairing_page(
 
 
 def _log_form_context(session, *, user, pairing_id: int, form, errors: dict) -> dict:
-    pairing = mentoring_service.own_pairing(session, user=user, pairing_id=pairing_id)
-    page = mentoring_service.pairing_page(session, user=user, pairing_id=pairing.id)
+    """The log form's page; who may write or change the log was checked before."""
+    page = mentoring_service.pairing_page(session, user=user, pairing_id=pairing_id)
     actions = form.actions + [""] * max(1, 3 - len(form.actions))  # always room for one more
     return {
         "row": page.row,
@@ -67,6 +68,7 @@ LogSubmission = FormOf(LogForm)
 def new_log_page(
     request: Request, session: SessionDep, user: Annotated[User, Authors], pairing_id: PathId
 ) -> Response:
+    mentoring_service.own_pairing(session, user=user, pairing_id=pairing_id)
     form = LogForm.initial(held_on=today().isoformat(), minutes="60", mode="on_site")
     context = _log_form_context(session, user=user, pairing_id=pairing_id, form=form, errors={})
     return render(request, "guidance/log_form.html", context)
@@ -100,9 +102,9 @@ def _log_form(request, session, user, log_id: int, form, *, pairing_id, errors, 
     return render(request, "guidance/log_form.html", context, block="log_form", status_code=status)
 
 
-@router.get("/logs/{log_id}/edit", dependencies=[Authors])
+@router.get("/logs/{log_id}/edit", dependencies=[Editors])
 def edit_log_page(
-    request: Request, session: SessionDep, user: Annotated[User, Authors], log_id: PathId
+    request: Request, session: SessionDep, user: Annotated[User, Editors], log_id: PathId
 ) -> Response:
     form, pairing = mentoring_service.log_form(session, user=user, log_id=log_id)
     return _log_form(
@@ -110,11 +112,11 @@ def edit_log_page(
     )
 
 
-@router.post("/logs/{log_id}/edit", dependencies=[Authors])
+@router.post("/logs/{log_id}/edit", dependencies=[Editors])
 def save_log(
     request: Request,
     session: SessionDep,
-    user: Annotated[User, Authors],
+    user: Annotated[User, Editors],
     log_id: PathId,
     form: LogSubmission,
 ) -> Response:
@@ -140,12 +142,13 @@ def save_log(
 @router.get("/logs/{log_id}", dependencies=[AnyUser])
 def log_page(request: Request, session: SessionDep, user: CurrentUser, log_id: PathId) -> Response:
     detail = mentoring_service.log_detail(session, user=user, log_id=log_id)
-    return render(request, "guidance/log.html", {"detail": detail})
+    context = {"detail": detail, "change_labels": mentoring_service.CHANGE_LABELS}
+    return render(request, "guidance/log.html", context)
 
 
-@router.post("/logs/{log_id}/delete", dependencies=[Authors])
+@router.post("/logs/{log_id}/delete", dependencies=[Editors])
 def delete_log(
-    request: Request, session: SessionDep, user: Annotated[User, Authors], log_id: PathId
+    request: Request, session: SessionDep, user: Annotated[User, Editors], log_id: PathId
 ) -> Response:
     pairing_id = mentoring_service.delete_log(session, user=user, log_id=log_id)
     session.commit()

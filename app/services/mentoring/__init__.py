@@ -15,6 +15,7 @@ from .guidance import (
     team_pairings,
     update_log,
 )
+from .log_changes import FIELD_LABELS as CHANGE_LABELS
 from .overview import my_pairings_overview, student_overview
 from .pairings import (
     create_enterprise_pairing,
@@ -30,6 +31,7 @@ from .pairings import (
 from .report import MAX_WEEKS, GuidanceReport, guidance_report
 
 __all__ = [
+    "CHANGE_LABELS",
     "GuidanceReport",
     "MAX_WEEKS",
     "MODES",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from app.errors import FormErrors, NotFound
+from app.errors import Forbidden, FormErrors, NotFound
 from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models import Post, Role, Skill, User
@@ -27,6 +27,7 @@ from app.models.teams import (
 )
 from app.schemas.base import FormValues
 from app.schemas.mentoring import LogForm
+from app.services.mentoring import log_changes
 from app.services.mentoring.pairings import PairingRow, pairing_rows_query
 
 MODES = [mode.value for mode in GuidanceMode]
@@ -118,10 +119,11 @@ def create_log(session: Session, *, user: User, pairing_id: int, form: LogForm) 
 
 
 def _own_log(session: Session, *, user: User, log_id: int) -> tuple[GuidanceLog, Pairing]:
-    log = session.get(GuidanceLog, log_id)
-    pairing = session.get(Pairing, log.pairing_id) if log else None
-    if log is None or pairing is None or not _is_author_side(pairing, user):
-        raise NotFound(LOG_NOT_FOUND)
+    """A log ``user`` may change: its author's, or any for an administrator. The other
+    side of the pairing reads it but may not change it (403); others do not see it."""
+    log, pairing = _readable_log(session, user=user, log_id=log_id)
+    if log.author_id != user.id and user.role != Role.admin:
+        raise Forbidden("Only the author of this log, or an administrator, can change it.")
     return log, pairing
 
 
@@ -148,6 +150,10 @@ def update_log(session: Session, *, user: User, log_id: int, form: LogForm) -> G
     team is asked to acknowledge the corrected log again."""
     log, pairing = _own_log(session, user=user, log_id=log_id)
     _check_log(session, pairing, form)
+    changes = log_changes.diff(session, log, form)
+    if not changes:
+        return log
+    log_changes.record(session, log=log, editor=user, changes=changes)
     log.held_on, log.minutes, log.mode, log.notes = (
         form.held_on,
         form.minutes,
@@ -221,6 +227,13 @@ class LogView:
     author: User
     topics: list[tuple[Skill, Post]] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
+    changes: list[log_changes.LogChange] = field(default_factory=list)
+
+    @property
+    def other_editors(self) -> list[str]:
+        """Who besides the author changed the log (shown beside the author's name)."""
+        names = [c.editor for c in self.changes if c.editor_id != self.log.author_id]
+        return sorted(set(names))
 
     @property
     def open_actions(self) -> int:
@@ -254,7 +267,11 @@ def _log_views(session: Session, logs: list[GuidanceLog]) -> list[LogView]:
         .order_by(ActionItem.sort_order, ActionItem.id)
     ).all():
         actions[item.log_id].append(item)
-    return [LogView(log, authors[log.author_id], topics[log.id], actions[log.id]) for log in logs]
+    changes = log_changes.changes_of(session, ids)
+    return [
+        LogView(log, authors[log.author_id], topics[log.id], actions[log.id], changes[log.id])
+        for log in logs
+    ]
 
 
 @dataclass
@@ -276,7 +293,7 @@ def log_detail(session: Session, *, user: User, log_id: int) -> LogDetail:
         team=session.get(Team, pairing.team_id),
         can_acknowledge=member and log.acknowledged_at is None,
         can_tick=member,
-        can_delete=_is_author_side(pairing, user),
+        can_delete=log.author_id == user.id or user.role == Role.admin,
     )
 
 
