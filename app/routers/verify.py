@@ -20,8 +20,9 @@ router = APIRouter(route_class=SessionRoute)
 
 @router.get("/verify")
 def verify_form(request: Request, code: Annotated[str, Query(max_length=64)] = "") -> Response:
-    """A box to type a code from a paper certificate; a code given goes to its page."""
-    code = "".join(ch for ch in code.strip().upper() if ch.isalnum())[:32]
+    """A box to type a code or a number from a paper certificate; one given goes to its
+    page (spaces and stray punctuation dropped; a number's hyphens kept)."""
+    code = "".join(ch for ch in code.strip().upper() if ch.isalnum() or ch == "-")[:40]
     if code:
         return redirect(request, f"/verify/{code}")
     return render(request, "certificates/verify_form.html", {})

@@ -28,7 +28,7 @@ from app.models.curriculum import (
     TrainingProgramme,
     VersionStatus,
 )
-from app.models.teams import GuidanceLog, Pairing, Team, TeamMember
+from app.models.teams import GuidanceLog, LiveSession, Pairing, Team, TeamMember
 from app.services import certificates as certificate_service
 from app.services.clock import today
 
@@ -51,6 +51,17 @@ class CompetitionLine:
 
 
 @dataclass
+class LiveRecord:
+    """The completed live sessions of the student's teams while a member, with the
+    student's share of each one's income (split as the evaluation splits it)."""
+
+    latest: list[tuple[LiveSession, Team, int]] = field(default_factory=list)  # share in fen
+    sessions: int = 0
+    gmv_fen: int = 0  # the teams' GMV in those sessions
+    income_fen: int = 0  # the student's shares
+
+
+@dataclass
 class Portfolio:
     student: User
     profile: StudentProfile | None
@@ -65,6 +76,7 @@ class Portfolio:
     guidance: list[tuple[GuidanceLog, Team, str]]
     guidance_minutes: int
     guidance_count: int
+    live: "LiveRecord" = field(default_factory=lambda: LiveRecord())
     generated_on: date = field(default_factory=today)
 
     @property
@@ -203,6 +215,34 @@ def _guidance(session: Session, stints) -> tuple[list, int, int]:
     return [(log, team, name) for log, team, name in latest], int(totals[1]), int(totals[0])
 
 
+def _live(session: Session, student_id: int) -> LiveRecord:
+    from app.services.evaluation import figures
+    from app.services.evaluation.scoring import Period
+
+    shares = figures.session_shares(Period(date(2000, 1, 1), today()))
+    mine = select(shares.c.sid, shares.c.share).where(shares.c.uid == student_id).subquery()
+    totals = session.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(LiveSession.gmv_fen), 0),
+            func.coalesce(func.sum(mine.c.share), 0),
+        ).join(LiveSession, LiveSession.id == mine.c.sid)
+    ).one()
+    latest = session.exec(
+        select(LiveSession, Team, mine.c.share)
+        .join(LiveSession, LiveSession.id == mine.c.sid)
+        .join(Team, Team.id == LiveSession.team_id)
+        .order_by(LiveSession.session_date.desc(), LiveSession.id.desc())
+        .limit(12)
+    ).all()
+    return LiveRecord(
+        [(live, team, int(share)) for live, team, share in latest],
+        int(totals[0]),
+        int(totals[1]),
+        int(totals[2]),
+    )
+
+
 def portfolio(session: Session, *, viewer: User, student_id: int) -> Portfolio:
     """Everything on the portfolio page (about a dozen statements, whatever the history)."""
     student = get_student(session, viewer=viewer, student_id=student_id)
@@ -235,4 +275,5 @@ def portfolio(session: Session, *, viewer: User, student_id: int) -> Portfolio:
         guidance=guidance,
         guidance_minutes=minutes,
         guidance_count=count,
+        live=_live(session, student.id),
     )

@@ -256,3 +256,26 @@ def test_the_utilisation_report_with_chart_csv_and_xlsx(client, session):
     session.commit()
     client.login(teacher.username)
     assert client.get("/studios/report.csv").status_code == 403
+
+
+def test_a_students_feed_carries_the_live_sessions_of_their_teams(client, session):
+    from app.services import clock
+    from app.services.bookings import feeds
+    from tests.factories_teams import make_live_session, make_project, make_team
+
+    student, other = make_student(session), make_student(session)
+    team = make_team(session, name="星火直播队", members=[(student, "anchor")])
+    elsewhere = make_team(session, members=[(other, "anchor")])
+    soon = clock.today() + timedelta(days=3)
+    planned = make_live_session(
+        session, team, make_project(session, team), on=soon, completed=False
+    )
+    make_live_session(session, elsewhere, make_project(session, elsewhere), on=soon)
+    feed = feeds.regenerate_feed(session, user_id=student.id)
+    session.commit()
+    calendar = Calendar.from_ical(feeds.feed_ics(session, token=feed.token))
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    assert set(events) == {f"live-session-{planned.id}@chanjiao"}  # not the other team's
+    event = events[f"live-session-{planned.id}@chanjiao"]
+    assert event.decoded("dtstart") == planned.planned_start
+    assert "星火直播队" in str(event["summary"]) and str(event["status"]) == "CONFIRMED"

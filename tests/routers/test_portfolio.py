@@ -71,3 +71,23 @@ def test_portfolio_shows_the_record_and_counts_checked_in_studio_hours(
     assert client.get(f"/portfolio/{other.id}").status_code == 404
     client.login_as(teacher)
     assert client.get(f"/portfolio/{student.id}").status_code == 200
+
+
+def test_the_portfolio_shows_live_sessions_gmv_and_the_students_share_of_income(client, session):
+    from tests.factories_teams import make_live_session, make_project
+
+    student, partner = make_student(session, locale="en"), make_student(session)
+    team = make_team(
+        session, name="星火直播队", members=[(student, "anchor"), (partner, "traffic")]
+    )
+    project = make_project(session, team)
+    make_live_session(session, team, project, on=date(2026, 5, 1), income_fen=10001, gmv_fen=80000)
+    make_live_session(session, team, project, on=date(2026, 5, 8), income_fen=5000, gmv_fen=20000)
+    make_live_session(session, team, project, on=date(2026, 5, 9), completed=False)  # planned
+    session.commit()
+    client.login_as(student)
+    page = client.get(f"/portfolio/{student.id}")
+    # 10001 splits 5001 (the first student number) + 5000; 5000 splits 2500 + 2500
+    assert "2 completed live sessions" in page.text
+    assert "GMV ¥1,000.00" in page.text and "income ¥75.01" in page.text
+    assert page.text.count("¥50.01") == 1 and "¥25.00" in page.text

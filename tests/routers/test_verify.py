@@ -134,3 +134,15 @@ def test_a_trusted_proxy_has_each_visitor_counted_by_their_own_address(app, sess
         guesser: certificate_service.VERIFY_MAX_MISSES,
         neighbour: 1,
     }
+
+
+def test_the_public_check_also_finds_a_certificate_by_its_number(client, session):
+    holder = make_student(session, full_name="张小明")
+    award = make_award(session, holder=holder, certificate=make_certificate(session))
+    session.commit()
+    # typed from the paper, in lower case with spaces around: the form goes to its page
+    typed = client.get(f"/verify?code=  {award.number.lower()} ", follow_redirects=False)
+    assert typed.headers["location"] == f"/verify/{award.number.upper()}"
+    page = client.get(typed.headers["location"])
+    assert page.status_code == 200 and "张*明" in page.text
+    assert client.get("/verify/CJ000000000000").status_code == 404

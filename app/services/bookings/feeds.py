@@ -1,4 +1,5 @@
 """ICS feeds (RFC 5545, times in UTC): one per user, one per studio, by a secret token.
+A user's feed also carries the live sessions of their teams.
 
 A studio's feed has two addresses. Staff get one with each booking's purpose and note;
 students get one that shows only when the studio is busy, never what others booked it
@@ -8,7 +9,7 @@ import secrets
 from datetime import timedelta
 
 from icalendar import Calendar, Event
-from sqlalchemy import delete, or_
+from sqlalchemy import and_, delete, or_
 from sqlmodel import Session, select
 
 from app.config import settings
@@ -17,6 +18,7 @@ from app.i18n import gettext, locale_active
 from app.models import User
 from app.models.base import utcnow
 from app.models.studios import ACTIVE_STATUSES, Booking, BookingStatus, CalendarFeed, Studio
+from app.models.teams import LiveSession, SessionStatus, Team, TeamMember
 from app.services.bookings import grid
 from app.services.bookings.rules import PURPOSE_LABELS
 
@@ -137,7 +139,44 @@ def _user_calendar(session: Session, user: User, now, stamp):
     for booking, studio in _rows(session, query.where(Booking.user_id == user.id), now):
         summary = f"{studio.name} · {gettext(PURPOSE_LABELS[booking.purpose])}"
         calendar.add_component(_event(booking, studio, summary, stamp))
+    for live, team in _live_sessions(session, user, now):
+        calendar.add_component(_live_event(live, team, stamp))
     return calendar
+
+
+def _live_sessions(session: Session, user: User, now):
+    """The live sessions of the teams ``user`` is a member of on each session's date."""
+    on_date = and_(
+        TeamMember.team_id == LiveSession.team_id,
+        TeamMember.user_id == user.id,
+        TeamMember.joined_on <= LiveSession.session_date,
+        or_(TeamMember.left_on.is_(None), TeamMember.left_on > LiveSession.session_date),  # type: ignore[union-attr,operator]
+    )
+    return session.exec(
+        select(LiveSession, Team)
+        .join(TeamMember, on_date)
+        .join(Team, Team.id == LiveSession.team_id)
+        .where(
+            LiveSession.planned_start >= now - timedelta(days=PAST_DAYS),
+            LiveSession.planned_start < now + timedelta(days=FUTURE_DAYS),
+        )
+        .order_by(LiveSession.planned_start)
+    ).all()
+
+
+def _live_event(live: LiveSession, team: Team, stamp) -> Event:
+    """A team's broadcast: as planned, or as it went once its result is recorded."""
+    start = live.actual_start or live.planned_start
+    end = live.actual_end or live.planned_start + timedelta(minutes=live.planned_minutes)
+    event = Event()
+    event.add("uid", f"live-session-{live.id}@chanjiao")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", gettext("Live: %(theme)s · %(team)s", theme=live.theme, team=team.name))
+    cancelled = live.status == SessionStatus.cancelled.value
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
 
 
 def _studio_calendar(session: Session, studio_id: int, busy_only: bool, now, stamp):

@@ -224,8 +224,9 @@ class Verification:
 
 
 def verify_code(session: Session, *, code: str, ip_address: str) -> Verification:
-    """Look a code up for the public. Each lookup is recorded by address; an address with
-    too many unknown codes in the window gets TooManyAttempts (429) before any lookup.
+    """Look a verification code, or a certificate number, up for the public. Each lookup
+    is recorded by address; an address with too many unknown codes in the window gets
+    TooManyAttempts (429) before any lookup.
 
     This writes on a GET on purpose: the attempt log is bookkeeping against guessing,
     not a change of any record the page shows.
@@ -245,15 +246,18 @@ def verify_code(session: Session, *, code: str, ip_address: str) -> Verification
         )
     code = (code or "").strip().upper()
     award = None
-    if 0 < len(code) <= 32:
+    if 0 < len(code) <= 40:  # a verification code, or the certificate's number
         award = session.exec(
-            select(CertificateAward).where(CertificateAward.verification_code == code)
+            select(CertificateAward).where(
+                (CertificateAward.verification_code == code)
+                | (func.upper(CertificateAward.number) == code)
+            )
         ).first()
     session.exec(delete(VerifyAttempt).where(VerifyAttempt.attempted_at < now - VERIFY_KEEP))
     session.add(VerifyAttempt(ip_address=ip_address, found=award is not None, attempted_at=now))
     session.flush()
     if award is None:
-        raise NotFound("No certificate has this verification code.")
+        raise NotFound("No certificate has this verification code or number.")
     return Verification(
         award,
         session.get(CertificateType, award.certificate_type_id),
