@@ -2,11 +2,15 @@
 module and backend, instead of per test (a sweep has hundreds of cases that write
 nothing, or nothing that the next case could trip over)."""
 
+import itertools
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from app import db
+from app import migrate as migrations
 from app.models import Role
 from app.services import dashboard as dashboard_service
 from seeds.loader import seed_catalogue
@@ -57,6 +61,37 @@ def sweep_client(module_client: WebClient, module_database: str) -> WebClient:
     module_client.cookies.clear()
     module_client.csrf = None
     return module_client
+
+
+# --- the demo data, for sweeps that need real rows (test_bad_input_sweep, test_zh_pages) ---
+
+LOGINS = {
+    Role.admin: "admin",
+    Role.teacher: "teacher1",
+    Role.student: "student1",
+    Role.mentor: "mentor1",
+}
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo_database(request):
+    """A database of its own with the demo data, built once per backend for this module."""
+    name = f"sweep_{next(_counter)}"
+    if request.param == "sqlite":
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='chanjiao-sweep-')) / 'sweep.db'}"
+    else:
+        url = request.getfixturevalue("pg_server").create_database(name)
+    migrations.upgrade(url)
+    db.configure_engine(url)
+    from seeds import loader
+
+    with db.open_session(write=True) as session:
+        report = loader.seed_catalogue(session)
+        loader.seed_demo(session, scale=1)
+        loader.seed_domains(session, report, demo=True, scale=1)
+        session.commit()
+    return url
 
 
 # --- the skills catalogue (test_catalogue*.py) ---

@@ -7,31 +7,21 @@ The database holds the demo data, so that ids 1, 2, ... name real rows and reque
 the services instead of stopping at "not found".
 """
 
-import itertools
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
 from sqlmodel import select
 
 from app import db
-from app import migrate as migrations
 from app.main import create_app
 from app.models import Role, User
-from tests.conftest import BACKENDS, WebClient
+from tests.conftest import WebClient
+from tests.routers.conftest import LOGINS
 
 BAD_IDS = ["2147483648", "9223372036854775808", "1" + "0" * 23, "-1", "0"]
 BAD_VALUES = BAD_IDS + ["1e308", "9999-12-31", "0000-00-00", "99:99", "x\x00y", "\u202e"]
 SAFE = {"GET", "HEAD", "OPTIONS"}
-LOGINS = {
-    Role.admin: "admin",
-    Role.teacher: "teacher1",
-    Role.student: "student1",
-    Role.mentor: "mentor1",
-}
-_counter = itertools.count()
 
 
 def _api_routes(routes):
@@ -94,26 +84,6 @@ WITH_QUERIES = [(r, m) for r, m in ROUTES if m in SAFE and query_fields(r)]
 
 def _ids(pairs):
     return [f"{m} {r.path}" for r, m in pairs]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def demo_database(request):
-    """A database of its own with the demo data, built once per backend for this module."""
-    name = f"sweep_{next(_counter)}"
-    if request.param == "sqlite":
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='chanjiao-sweep-')) / 'sweep.db'}"
-    else:
-        url = request.getfixturevalue("pg_server").create_database(name)
-    migrations.upgrade(url)
-    db.configure_engine(url)
-    from seeds import loader
-
-    with db.open_session(write=True) as session:
-        report = loader.seed_catalogue(session)
-        loader.seed_demo(session, scale=1)
-        loader.seed_domains(session, report, demo=True, scale=1)
-        session.commit()
-    return url
 
 
 @pytest.fixture(scope="module")
