@@ -38,15 +38,22 @@ METHOD_MAP = [
 EXTRA_MSGID_MODULES = ("app.navigation",)
 
 
-def merged_catalogue(locale: str) -> Catalog:
+def merged_catalogue(locale: str, directory: Path = I18N_DIR) -> Catalog:
     """All app/i18n/<locale>/*.po files as one catalogue (later files win on clashes)."""
     catalogue = Catalog(locale=locale)
-    for po in sorted((I18N_DIR / locale).glob("*.po")):
+    for po in sorted((directory / locale).glob("*.po")):
         with po.open("rb") as fh:
             for message in read_po(fh, locale=locale):
                 if message.id and message.string:
                     catalogue[message.id] = message
     return catalogue
+
+
+def catalogue_as_mo(locale: str, directory: Path = I18N_DIR) -> bytes:
+    """The merged .po files of ``locale`` compiled to .mo bytes (without writing a file)."""
+    buffer = BytesIO()
+    write_mo(buffer, merged_catalogue(locale, directory))
+    return buffer.getvalue()
 
 
 def compile_catalogues() -> dict[str, int]:
