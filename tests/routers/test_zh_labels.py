@@ -17,23 +17,26 @@ from tests.routers.test_zh_pages import PageText
 
 
 @pytest.fixture(scope="module")
-def admin(demo_database):
-    db.configure_engine(demo_database)
-    with db.open_session() as session:
-        user = session.exec(select(User).where(User.username == "admin")).one()
+def browser(demo_database):
     with WebClient(create_app(), raise_server_exceptions=False) as client:
-        client.login_as(user)
         yield client
 
 
 @pytest.fixture
-def page(admin, demo_database):
-    """The page's readable text (as PageText chunks) and its HTML, in Chinese."""
+def page(browser, demo_database):
+    """The page's readable text (as PageText chunks) and its HTML, in Chinese, as the
+    administrator or another demo user."""
     db.configure_engine(demo_database)
-    admin.cookies.set("locale", "zh_CN")
+    logged_in = {}
 
-    def read(url: str) -> tuple[list[str], str]:
-        response = admin.get(url)
+    def read(url: str, username: str = "admin") -> tuple[list[str], str]:
+        if logged_in.get("as") != username:
+            with db.open_session() as session:
+                user = session.exec(select(User).where(User.username == username)).one()
+            browser.login_as(user)
+            browser.cookies.set("cj_lang", "zh_CN")
+            logged_in["as"] = username
+        response = browser.get(url)
         assert response.status_code == 200, (url, response.status_code)
         text = PageText()
         text.feed(response.text)
@@ -100,3 +103,15 @@ def test_a_programme_version_names_its_intake_as_everywhere_else(page):
     _, html = page("/programmes/1/versions/1")
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "网络营销与直播电商 2024级" in title
+
+
+def test_a_certificate_level_reads_the_same_on_the_dashboard_as_on_the_certificate(page):
+    chunks, _ = page("/", "student1")
+    assert any("五级（初级工）" in chunk for chunk in chunks), chunks
+    assert not any(re.search(r"\d 级", chunk) for chunk in chunks)
+
+
+def test_the_studio_report_chart_gives_hours_in_chinese(page):
+    _, html = page("/studios/report")
+    titles = re.findall(r"<title>([^<]*)</title>", html)[1:]  # the page's own title first
+    assert titles and all(title.endswith(" 小时") for title in titles), titles[:3]

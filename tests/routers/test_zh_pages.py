@@ -204,3 +204,18 @@ def test_the_checks_catch_english_messages_and_codes():
     assert problems_in(["douyin · cj_demo_1_1"])
     assert problems_in(["相关岗位： Club"])
     assert not problems_in(["产教 Chanjiao", "ANC-01 商品讲解", "我的账号: admin", "cj_demo_1_1"])
+
+
+@pytest.mark.parametrize("role", [Role.student, Role.mentor], ids=str)
+def test_error_pages_are_chinese(role, zh_client, demo_database):
+    db.configure_engine(demo_database)
+    with db.open_session() as session:
+        user = session.exec(select(User).where(User.username == LOGINS[role])).one()
+    zh_client.login_as(user)
+    for url, status in (("/no-such-page", 404), ("/people", 403), ("/people/999999", 403)):
+        response = zh_client.get(url)
+        assert response.status_code == status, url
+        page = PageText()
+        page.feed(response.text)
+        assert not problems_in(page.chunks), (url, problems_in(page.chunks))
+        assert re.search(r"[\u4e00-\u9fff]", response.text)
