@@ -1,5 +1,6 @@
 """Build-time translation tools: merge per-domain .po files, compile, extract msgids."""
 
+import os
 from io import BytesIO
 from pathlib import Path
 
@@ -64,7 +65,10 @@ def compile_catalogues() -> dict[str, int]:
         target.parent.mkdir(parents=True, exist_ok=True)
         buffer = BytesIO()
         write_mo(buffer, catalogue)
-        target.write_bytes(buffer.getvalue())
+        # Whole or not at all: another process may be reading the file right now.
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(buffer.getvalue())
+        os.replace(partial, target)
         counts[locale_dir.name] = len(catalogue)
     return counts
 

@@ -22,7 +22,6 @@ from sqlmodel import select
 import app.models
 from app import db
 from app.i18n import translations_for
-from app.i18n_tools import compile_catalogues
 from app.main import create_app
 from app.models import Role, User
 from seeds.loader import CATALOGUE_DIR
@@ -76,9 +75,7 @@ class PageText(HTMLParser):
 def _english_messages() -> tuple[set[str], set[str]]:
     """Msgids with a different zh_CN text: whole messages, and the literal parts (two words
     or more) of messages with parameters. Very short msgids are left out (ambiguous)."""
-    compile_catalogues()
-    translations_for.__globals__["_cache"].pop("zh_CN", None)
-    catalogue = translations_for("zh_CN")._catalog
+    catalogue = translations_for("zh_CN")._catalog  # the .po files when the .mo is stale
     whole, parts = set(), set()
     for msgid, text in catalogue.items():
         if not isinstance(msgid, str) or text == msgid or msgid in ENGLISH_ON_PURPOSE:
