@@ -115,3 +115,11 @@ def test_the_studio_report_chart_gives_hours_in_chinese(page):
     _, html = page("/studios/report")
     titles = re.findall(r"<title>([^<]*)</title>", html)[1:]  # the page's own title first
     assert titles and all(title.endswith(" 小时") for title in titles), titles[:3]
+
+
+def test_names_in_a_sentence_are_joined_with_the_chinese_enumeration_comma():
+    from app.web import env
+
+    template = env.from_string("{{ ['陈老师', '赵涵']|join(list_separator()) }}")
+    assert template.render(locale="zh_CN") == "陈老师、赵涵"
+    assert template.render(locale="en") == "陈老师, 赵涵"
