@@ -20,6 +20,7 @@ import pytest
 from sqlmodel import select
 
 import app.models
+import app.services
 from app import db
 from app.i18n import translations_for
 from app.main import create_app
@@ -92,13 +93,20 @@ def _english_messages() -> tuple[set[str], set[str]]:
 
 def _codes() -> set[str]:
     """Codes that have a label: the models' enum values (not roles: usernames such as
-    'admin' look the same) and the catalogue's post and competency codes."""
+    'admin' look the same), the keys of the services' label maps (PURPOSE_LABELS,
+    STAGE_LABELS...) and the catalogue's post and competency codes."""
     codes = set()
     for info in pkgutil.iter_modules(app.models.__path__):
         module = importlib.import_module(f"app.models.{info.name}")
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, StrEnum) and value is not Role:
                 codes.update(member.value for member in value if member.__class__ is value)
+    for info in pkgutil.walk_packages(app.services.__path__, "app.services."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if name.endswith("_LABELS") and isinstance(value, dict):
+                codes.update(key for key in value if isinstance(key, str) and key.isidentifier())
+    codes -= set(Role)
     for name in ("posts.json", "competencies.json"):
         data = json.loads((CATALOGUE_DIR / name).read_text(encoding="utf-8"))
         codes.update(item["code"] for item in data)
