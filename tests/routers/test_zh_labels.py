@@ -29,13 +29,13 @@ def page(browser, demo_database):
     db.configure_engine(demo_database)
     logged_in = {}
 
-    def read(url: str, username: str = "admin") -> tuple[list[str], str]:
-        if logged_in.get("as") != username:
+    def read(url: str, username: str = "admin", lang: str = "zh_CN") -> tuple[list[str], str]:
+        if logged_in.get("as") != (username, lang):
             with db.open_session() as session:
                 user = session.exec(select(User).where(User.username == username)).one()
             browser.login_as(user)
-            browser.cookies.set("cj_lang", "zh_CN")
-            logged_in["as"] = username
+            browser.cookies.set("cj_lang", lang)
+            logged_in["as"] = (username, lang)
         response = browser.get(url)
         assert response.status_code == 200, (url, response.status_code)
         text = PageText()
@@ -123,3 +123,12 @@ def test_names_in_a_sentence_are_joined_with_the_chinese_enumeration_comma():
     template = env.from_string("{{ ['陈老师', '赵涵']|join(list_separator()) }}")
     assert template.render(locale="zh_CN") == "陈老师、赵涵"
     assert template.render(locale="en") == "陈老师, 赵涵"
+
+
+def test_the_evaluation_overview_names_cohorts_as_the_rest_of_the_page_does(page):
+    for lang, name in (("zh_CN", "网络营销与直播电商 2024级 1班"), ("en", "intake 2024, class 1")):
+        _, html = page("/evaluation", lang=lang)
+        table = html[html.index("<table") : html.index("</table>")]
+        chart = html[html.index("<svg") : html.index("</svg>")]
+        assert name in table and name in chart, lang
+    assert "级" not in table and "级" not in chart  # the English page, in English
