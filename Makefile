@@ -25,10 +25,10 @@ migrate: setup
 seed: migrate
 	$(PY) -m app seed --demo
 
+# `seed --demo` has just printed the demo logins: they are not repeated here.
 run: seed
 	@echo ""
 	@echo "  Chanjiao on http://$(HOST):$(PORT)"
-	@echo "  Demo logins (password chanjiao-demo): admin, teacher1, student1, mentor1"
 	@echo ""
 	$(PY) -m app serve --host $(HOST) --port $(PORT)
 

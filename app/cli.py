@@ -21,7 +21,14 @@ def migrate() -> None:
     """Bring the database schema up to date (alembic upgrade head)."""
     from app import migrate as migrations
 
-    migrations.upgrade(settings.database_url)
+    applied = migrations.upgrade(settings.database_url)
+    if not applied:
+        at = ", ".join(migrations.current_revisions(settings.database_url))
+        typer.echo(f"Database is up to date (revision {at}); no migration to apply.")
+        return
+    typer.echo(f"Applied {len(applied)} migrations:")
+    for name in applied:
+        typer.echo(f"  {name}")
     typer.echo("Database is up to date.")
 
 
@@ -36,11 +43,25 @@ def seed(
     with db.open_session(write=True) as session:
         report = seeding.seed_all(session, demo=demo, scale=scale)
         session.commit()
-    created = ", ".join(f"{t}: {n}" for t, n in sorted(report.created.items())) or "nothing"
-    updated = ", ".join(f"{t}: {n}" for t, n in sorted(report.updated.items())) or "nothing"
-    typer.echo(f"Created {created}; updated {updated}.")
+    typer.echo(_seed_summary(report.created, report.updated))
     if demo:
         typer.echo("Demo logins (password: chanjiao-demo): " + ", ".join(seeding.DEMO_LOGINS))
+
+
+def _seed_summary(created: dict[str, int], updated: dict[str, int]) -> str:
+    """What a seed run wrote: rows per table, one table a line."""
+    if not created and not updated:
+        return "Created nothing; updated nothing."
+    lines = []
+    for verb, counts in (("Created", created), ("Updated", updated)):
+        if not counts:
+            lines.append(f"{verb} nothing.")
+            continue
+        total = sum(counts.values())
+        lines.append(f"{verb} {total} rows in {len(counts)} tables:")
+        width = max(len(name) for name in counts)
+        lines += [f"  {name:<{width}}  {n:>6}" for name, n in sorted(counts.items())]
+    return "\n".join(lines)
 
 
 @cli.command("create-admin")

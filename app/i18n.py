@@ -4,13 +4,17 @@ Message ids are English, so English needs no catalogue; Simplified Chinese comes
 per-domain files in app/i18n/zh_CN/*.po, merged and compiled to a .mo by the set-up.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from babel.support import LazyProxy, NullTranslations, Translations
+
+log = logging.getLogger(__name__)
 
 LOCALES = ("zh_CN", "en")
 LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -23,13 +27,31 @@ _cache: dict[str, NullTranslations] = {}
 
 def translations_for(locale: str) -> NullTranslations:
     if locale not in _cache:
-        mo = COMPILED_DIR / locale / "LC_MESSAGES" / "messages.mo"
-        if locale == "en" or not mo.exists():
-            _cache[locale] = NullTranslations()
-        else:
-            with mo.open("rb") as fh:
-                _cache[locale] = Translations(fh)
+        _cache[locale] = _load(locale)
     return _cache[locale]
+
+
+def _load(locale: str) -> NullTranslations:
+    """The compiled catalogue, unless a .po file is newer (or nothing was compiled): then the
+    .po files themselves, so that a checkout that was not recompiled still shows every
+    message in Chinese instead of the English msgids added since."""
+    mo = COMPILED_DIR / locale / "LC_MESSAGES" / "messages.mo"
+    sources = sorted((I18N_DIR / locale).glob("*.po")) if locale != "en" else []
+    newest = max((po.stat().st_mtime for po in sources), default=None)
+    if mo.exists() and (newest is None or mo.stat().st_mtime >= newest):
+        with mo.open("rb") as fh:
+            return Translations(fh)
+    if newest is None:
+        return NullTranslations()
+    from app.i18n_tools import catalogue_as_mo
+
+    log.warning(
+        "%s: the compiled messages are missing or older than the .po files; "
+        "run `python -m app i18n-compile`",
+        locale,
+    )
+
+    return Translations(BytesIO(catalogue_as_mo(locale, I18N_DIR)))
 
 
 def normalise_locale(value: str | None, default: str) -> str:

@@ -1,5 +1,6 @@
 """Build-time translation tools: merge per-domain .po files, compile, extract msgids."""
 
+import os
 from io import BytesIO
 from pathlib import Path
 
@@ -38,15 +39,22 @@ METHOD_MAP = [
 EXTRA_MSGID_MODULES = ("app.navigation",)
 
 
-def merged_catalogue(locale: str) -> Catalog:
+def merged_catalogue(locale: str, directory: Path = I18N_DIR) -> Catalog:
     """All app/i18n/<locale>/*.po files as one catalogue (later files win on clashes)."""
     catalogue = Catalog(locale=locale)
-    for po in sorted((I18N_DIR / locale).glob("*.po")):
+    for po in sorted((directory / locale).glob("*.po")):
         with po.open("rb") as fh:
             for message in read_po(fh, locale=locale):
                 if message.id and message.string:
                     catalogue[message.id] = message
     return catalogue
+
+
+def catalogue_as_mo(locale: str, directory: Path = I18N_DIR) -> bytes:
+    """The merged .po files of ``locale`` compiled to .mo bytes (without writing a file)."""
+    buffer = BytesIO()
+    write_mo(buffer, merged_catalogue(locale, directory))
+    return buffer.getvalue()
 
 
 def compile_catalogues() -> dict[str, int]:
@@ -57,7 +65,10 @@ def compile_catalogues() -> dict[str, int]:
         target.parent.mkdir(parents=True, exist_ok=True)
         buffer = BytesIO()
         write_mo(buffer, catalogue)
-        target.write_bytes(buffer.getvalue())
+        # Whole or not at all: another process may be reading the file right now.
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(buffer.getvalue())
+        os.replace(partial, target)
         counts[locale_dir.name] = len(catalogue)
     return counts
 

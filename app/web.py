@@ -118,10 +118,17 @@ def yuan(fen: int | None) -> str:
     return f"¥{sign}{fen // 100:,}.{fen % 100:02d}"
 
 
+@jinja2.pass_context
+def _list_separator(ctx, english: str = ", ") -> str:
+    """Between the names of a list: 、 in Chinese, a comma (or ``english``) in English."""
+    return english if ctx.get("locale", settings.default_locale) == "en" else "、"
+
+
 env.filters["localtime"] = _localtime
 env.filters["yuan"] = yuan
 env.filters["t"] = translate
 env.globals["localised"] = _localised
+env.globals["list_separator"] = _list_separator
 env.globals["LOCALES"] = LOCALES
 env.globals["LOCALE_NAMES"] = LOCALE_NAMES
 env.globals["STATIC_VERSION"] = STATIC_VERSION

@@ -13,7 +13,8 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, SQLModel, select
 
 from app.models import CoreCompetency, Post, Role, Skill, User
 from app.services import clock
@@ -206,10 +207,27 @@ def seed_domains(session: Session, report: SeedReport, *, demo: bool, scale: int
                 module.seed_demo(session, report, scale=scale)
 
 
+def row_counts(session: Session) -> dict[str, int]:
+    """Rows in every table of the schema."""
+    return {
+        table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+        for table in SQLModel.metadata.sorted_tables
+    }
+
+
 def seed_all(session: Session, *, demo: bool = False, scale: int = 1) -> SeedReport:
-    """The whole catalogue and, with ``demo``, the demo people and every domain's demo data."""
+    """The whole catalogue and, with ``demo``, the demo people and every domain's demo data.
+
+    The report's ``created`` is counted from the tables themselves, before and after: it
+    lists every row written, also those added in bulk or as links (profiles, live sessions,
+    pairings, guidance logs...), which the per-row counts of ``create()`` miss.
+    """
+    before = row_counts(session)
     report = seed_catalogue(session)
     if demo:
         report.add(seed_demo(session, scale=scale))
     seed_domains(session, report, demo=demo, scale=scale)
+    session.flush()
+    after = row_counts(session)
+    report.created = {name: n - before[name] for name, n in after.items() if n > before[name]}
     return report

@@ -1,5 +1,6 @@
 """The command line: seeding is idempotent, demo logins exist, backups are consistent."""
 
+import re
 import sqlite3
 
 import pytest
@@ -101,3 +102,58 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         Settings(environment="production", secret_key="")
     assert Settings(environment="development", secret_key="").secret_key
+
+
+def test_migrate_on_a_fresh_database_lists_each_migration_it_applied(tmp_path, monkeypatch):
+    from app import migrate as migrations
+    from app.config import PROJECT_ROOT, settings
+
+    names = sorted(p.stem for p in (PROJECT_ROOT / "migrations" / "versions").glob("2*.py"))
+    monkeypatch.setattr(settings, "database_url", f"sqlite:///{tmp_path / 'fresh.db'}")
+    result = runner.invoke(cli, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert f"Applied {len(names)} migrations:" in result.output
+    assert sorted(line.strip() for line in result.output.splitlines()[1:-1]) == names
+    again = runner.invoke(cli, ["migrate"])
+    assert "no migration to apply" in again.output and "Applied" not in again.output
+    # From part-way, only the rest.
+    monkeypatch.setattr(settings, "database_url", f"sqlite:///{tmp_path / 'half.db'}")
+    first = names[0].rsplit("_", 1)[1]
+    migrations.upgrade(settings.database_url, first)
+    rest = runner.invoke(cli, ["migrate"])
+    assert f"Applied {len(names) - 1} migrations:" in rest.output and names[0] not in rest.output
+
+
+def test_seed_lists_every_table_it_wrote_with_its_rows(session, database_url):
+    result = runner.invoke(cli, ["seed", "--demo"])
+    assert result.exit_code == 0, result.output
+    listed = dict(
+        (match[1], int(match[2]))
+        for match in re.finditer(r"^  (\w+) +(\d+)$", result.output, re.MULTILINE)
+    )
+    session.expire_all()
+    written = {name: n for name, n in _row_counts(session).items() if n}
+    assert listed == written  # profiles, live sessions, pairings, guidance logs too
+    assert f"Created {sum(written.values())} rows in {len(written)} tables:" in result.output
+
+
+def test_make_run_shows_the_demo_logins_once(database_url):
+    """`make run` seeds with --demo, which prints the logins: the recipe does not repeat them."""
+    from app.config import PROJECT_ROOT
+
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    recipe = re.search(r"^run:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE).group(1)
+    assert "seed" in makefile.split("\nrun:")[1].splitlines()[0]
+    assert "chanjiao-demo" not in recipe and "Demo logins" not in recipe
+    result = runner.invoke(cli, ["seed", "--demo"])
+    assert result.output.count("Demo logins") == 1
+
+
+def test_the_readme_says_how_to_choose_the_port_and_address():
+    from app.config import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    for name in ("PORT", "HOST"):
+        assert re.search(rf"^{name} \?=", makefile, re.MULTILINE)
+        assert f"{name}=" in readme, name

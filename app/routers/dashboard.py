@@ -8,6 +8,7 @@ from app.db import SessionDep, SessionRoute
 from app.deps import CurrentUser
 from app.models import User
 from app.services import dashboard as dashboard_service
+from app.services.curriculum import CERT_LEVEL_LABELS
 from app.web import render
 
 router = APIRouter(route_class=SessionRoute)
@@ -20,11 +21,15 @@ async def dashboard(request: Request, session: SessionDep, user: CurrentUser) ->
     # milliseconds of queries never hold up other requests' reads and accepts.
     data = dashboard_service.counted_dashboard(user)
     if data is not None:
-        return render(request, f"dashboard/{user.role}.html", {"data": data})
+        return render(request, f"dashboard/{user.role}.html", _context(data))
     return await run_in_threadpool(_count_and_render, request, session, user)
 
 
 def _count_and_render(request: Request, session: SessionDep, user: User) -> Response:
     data = dashboard_service.dashboard_for(session, user=user)
     session.close()  # in this thread: the connection goes back before the page renders
-    return render(request, f"dashboard/{user.role}.html", {"data": data})
+    return render(request, f"dashboard/{user.role}.html", _context(data))
+
+
+def _context(data) -> dict:
+    return {"data": data, "CERT_LEVEL_LABELS": CERT_LEVEL_LABELS}

@@ -86,6 +86,15 @@ def sweep_client(module_client: WebClient, module_database: str) -> WebClient:
     return module_client
 
 
+# --- the demo logins, for tests over the demo data (demo_database above) ---
+
+LOGINS = {
+    Role.admin: "admin",
+    Role.teacher: "teacher1",
+    Role.student: "student1",
+    Role.mentor: "mentor1",
+}
+
 # --- the skills catalogue (test_catalogue*.py) ---
 
 

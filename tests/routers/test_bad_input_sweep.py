@@ -17,16 +17,11 @@ from app import db
 from app.main import create_app
 from app.models import Role, User
 from tests.conftest import WebClient
+from tests.routers.conftest import LOGINS
 
 BAD_IDS = ["2147483648", "9223372036854775808", "1" + "0" * 23, "-1", "0"]
 BAD_VALUES = BAD_IDS + ["1e308", "9999-12-31", "0000-00-00", "99:99", "x\x00y", "\u202e"]
 SAFE = {"GET", "HEAD", "OPTIONS"}
-LOGINS = {
-    Role.admin: "admin",
-    Role.teacher: "teacher1",
-    Role.student: "student1",
-    Role.mentor: "mentor1",
-}
 
 
 def _api_routes(routes):

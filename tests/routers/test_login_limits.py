@@ -137,3 +137,17 @@ def test_an_own_password_does_not_expire(app, session):
     session.commit()
     with WebClient(app) as c:
         c.login(student.username)
+
+
+def test_wrong_password_and_lockout_messages_are_chinese_on_chinese_pages(client, session):
+    user = make_student(session)
+    session.commit()
+    client.refresh_csrf("/login")
+    for headers in ({}, {"HX-Request": "true"}):
+        wrong = _try(client, user.username, "not-the-password", **headers)
+        assert wrong.status_code == 401
+        assert "用户名或密码错误" in wrong.text and "Wrong username" not in wrong.text
+    for _ in range(settings.login_max_failures):
+        locked = _try(client, user.username, "not-the-password", **{"HX-Request": "true"})
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.text and "Too many failed logins" not in locked.text

@@ -6,6 +6,7 @@ charts print and need neither JavaScript nor style attributes."""
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from app.services.evaluation.scheme import DIMENSIONS
 
@@ -104,7 +105,9 @@ def radar(series: list[tuple[str, dict[str, Decimal]]]) -> Radar:
 
 @dataclass
 class Comparison:
-    rows: list[tuple[str, list[Bar]]]  # (cohort label, one bar per dimension and total)
+    # (cohort label, or a CohortSummary to name in the page's language; one bar per
+    # dimension and total)
+    rows: list[tuple[Any, list[Bar]]]
     width: int = 640
     row_height: int = 56
     left: float = 170.0
@@ -114,7 +117,7 @@ class Comparison:
         return 24 + self.row_height * len(self.rows)
 
 
-def comparison(cohorts: list[tuple[str, dict[str, Decimal]]]) -> Comparison:
+def comparison(cohorts: list[tuple[Any, dict[str, Decimal]]]) -> Comparison:
     """Horizontal bars per cohort: the means of each dimension and of the total (0–100)."""
     chart = Comparison(rows=[])
     keys = (*DIMENSIONS, "total")

@@ -110,6 +110,11 @@ class CohortSummary:
     income_fen: int = 0  # sum of the students' shares
     outcomes_recorded: int = 0
     self_employed: int = 0
+    label_en: str = ""  # the label on English pages (empty in snapshots made before it)
+
+    def label_in(self, locale: str) -> str:
+        """The cohort's name as every page writes it (Cohort.label) in ``locale``."""
+        return self.label_en if locale == "en" and self.label_en else self.label
 
     @property
     def self_employed_share(self) -> Decimal | None:
@@ -201,7 +206,9 @@ def _score(students: list[StudentScore], params: dict[str, Any]) -> None:
 def _summary(cohort: Cohort, members: list[StudentScore], sessions: int) -> CohortSummary:
     """A cohort's means and counts (its members ranked by total on the way)."""
     rank(members, key=lambda s: s.total)
-    summary = CohortSummary(cohort.id, cohort.label(), students=len(members))
+    summary = CohortSummary(
+        cohort.id, cohort.label(), students=len(members), label_en=cohort.label("en")
+    )
     for name in (*DIMENSIONS, "total"):
         summary.means[name] = mean([s.dimension(name) for s in members])
     summary.awards = sum(s.awards for s in members)

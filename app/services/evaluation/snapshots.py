@@ -51,6 +51,7 @@ def summary_json(summary: evaluation.CohortSummary) -> dict[str, Any]:
     return {
         "cohort_id": summary.cohort_id,
         "label": summary.label,
+        "label_en": summary.label_en,
         "students": summary.students,
         "means": {name: str(value) for name, value in summary.means.items()},
         "awards": summary.awards,
@@ -64,6 +65,7 @@ def summary_json(summary: evaluation.CohortSummary) -> dict[str, Any]:
 
 def _summary(data: dict[str, Any]) -> evaluation.CohortSummary:
     summary = evaluation.CohortSummary(data["cohort_id"], data["label"], data["students"])
+    summary.label_en = data.get("label_en", "")
     summary.means = {name: Decimal(value) for name, value in data["means"].items()}
     for name in ("awards", "participations", "sessions", "income_fen"):
         setattr(summary, name, data[name])

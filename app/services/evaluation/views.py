@@ -58,7 +58,7 @@ def overview(session: Session, *, user: User, period: evaluation.Period) -> dict
         "period": period,
         "cohorts": cohorts,
         "result": result,
-        "comparison": charts.comparison([(c.label, c.means) for c in result.cohorts]),
+        "comparison": charts.comparison([(c, c.means) for c in result.cohorts]),
         "jobs": job_service.recent_jobs(session, user=user, limit=5),
         **scheme_labels(),
     }
