@@ -188,10 +188,11 @@ def _wait_for_health(server: LiveServer) -> None:
     pytest.fail(f"the live server did not answer /healthz ({last_error}):\n{server.log_tail()}")
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    """The real app (uvicorn, one worker) on a free loopback port and its own SQLite file."""
-    directory = Path(tempfile.mkdtemp(prefix="chanjiao-e2e-"))
+@contextmanager
+def _serve(seed_args: list[str], prefix: str) -> Iterator[LiveServer]:
+    """The real app (uvicorn, one worker) on a free loopback port and its own SQLite file,
+    migrated and seeded with ``python -m app seed <seed_args>``."""
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
     database_url = f"sqlite:///{directory / 'e2e.db'}"
     env = {
         **os.environ,
@@ -201,7 +202,7 @@ def live_server() -> Iterator[LiveServer]:
         "PYTHONUNBUFFERED": "1",
     }
     _run_cli(["migrate"], env)
-    _run_cli(["seed"], env)
+    _run_cli(["seed", *seed_args], env)
     port = _free_port()
     log_path = directory / "server.log"
     with log_path.open("wb") as log:
@@ -228,6 +229,22 @@ def live_server() -> Iterator[LiveServer]:
     finally:
         server.stop()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    """The app with the catalogue only; tests create the people they need."""
+    with _serve([], "chanjiao-e2e-") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[LiveServer]:
+    """A second server seeded with the demo data (people, studios, bookings, awards) and
+    its logins (seeds/demo/people.json); for sweeps over every page. Tests must not
+    change its data."""
+    with _serve(["--demo"], "chanjiao-e2e-demo-") as server:
+        yield server
 
 
 # --- the browser ----------------------------------------------------------------------------

@@ -59,10 +59,12 @@ def test_the_buffer_keeps_the_room_free_after_a_booking(session):
     studio = make_studio(session, buffer_minutes=30)
     first, second = make_student(session), make_student(session)
     book(session, first, studio, local(MONDAY, "10:00"))
-    assert refusal(session, second, studio, local(MONDAY, "11:00")).rule == "taken"
+    assert refusal(session, second, studio, local(MONDAY, "11:00")).rule == "buffer"
     assert book(session, second, studio, local(MONDAY, "11:30")).id
     # and before: a booking ending at 09:30 would leave no buffer before 10:00
-    assert refusal(session, second, studio, local(MONDAY, "09:00"), 60).rule == "taken"
+    assert refusal(session, second, studio, local(MONDAY, "09:00"), 60).rule == "buffer"
+    # an overlap is still a double booking, whatever the buffer
+    assert refusal(session, second, studio, local(MONDAY, "10:30"), 60).rule == "taken"
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from app.services.bookings.rules import (
 from app.services.bookings.slots import next_free_slot
 from app.services.studios import get_studio, studio_hours
 
-NEXT_FREE_RULES = frozenset({"taken", "blackout", "closed", "past"})
+NEXT_FREE_RULES = frozenset({"taken", "buffer", "blackout", "closed", "past"})
 
 
 def _is_overlap_error(exc: IntegrityError) -> bool:

@@ -3,20 +3,28 @@
 A grid is built in memory from rows already loaded (hours, bookings, blackouts), so a page
 issues the same few statements however many bookings it shows. Multi-slot bookings span
 rows with ``rowspan`` (an HTML attribute: no inline styles under the CSP).
+
+A cell is "free" only when a booking of the studio's shortest length may start there: the
+grid asks the booking's own checks (``checks``); a cell they refuse is "refused" and
+carries the refusal, so the page says why before anyone submits.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from app.models import Role, User
 from app.models.studios import ACTIVE_STATUSES, Booking, Studio, StudioBlackout, StudioHours
 from app.services import clock
+from app.services.bookings import checks
 from app.services.bookings.rules import effective_status
+
+StartCheck = Callable[[datetime], "checks.BookingRefused | None"]
 
 
 @dataclass
 class Cell:
-    kind: str  # closed, past, free, booking, covered, buffer, blackout
+    kind: str  # closed, past, free, refused, booking, covered, buffer, blackout
     day: date
     minute: int
     starts_at: datetime | None = None
@@ -26,6 +34,7 @@ class Cell:
     rowspan: int = 1
     own: bool = False
     reason: str = ""
+    refusal: checks.BookingRefused | None = None
 
     @property
     def time(self) -> str:
@@ -70,8 +79,10 @@ def fill_column(
     *,
     viewer: User,
     now: datetime,
+    check: StartCheck | None = None,
 ) -> None:
-    """Work out every cell of one column (one studio on one day)."""
+    """Work out every cell of one column (one studio on one day); ``check`` says what a
+    booking from a free-looking start would be refused for."""
     hours = column.hours
     placed: dict[int, int] = {}  # booking id -> index of its first cell
     for index, minute in enumerate(minutes):
@@ -107,8 +118,42 @@ def fill_column(
             cell.kind, cell.reason = "blackout", dark.reason
         elif start < now:
             cell.kind = "past"
+        elif check is not None and (refusal := check(start)) is not None:
+            cell.kind, cell.refusal = "refused", refusal
         else:
             cell.kind = "free"
+
+
+def start_check(
+    studio: Studio,
+    hours: dict[int, StudioHours],
+    bookings: list[tuple[Booking, User]],
+    blackouts: list[StudioBlackout],
+    *,
+    viewer: User,
+    now: datetime,
+    used_hours: float = 0.0,
+) -> StartCheck:
+    """The refusal a booking of the studio's shortest length from a start would meet, by
+    the booking's own checks on the loaded rows (the team rules need the form's team)."""
+    active = [
+        b
+        for b, _ in bookings
+        if b.studio_id == studio.id and effective_status(b, now) in ACTIVE_STATUSES
+    ]
+    dark = [b for b in blackouts if b.studio_id == studio.id]
+    length = timedelta(minutes=studio.min_minutes)
+
+    def check(start: datetime) -> checks.BookingRefused | None:
+        end = start + length
+        return (
+            checks.time_refusal(studio, hours, viewer, start, end, now)
+            or checks.blackout_refusal(studio, dark, start, end)
+            or checks.quota_refusal(studio, viewer, used_hours, start, end)
+            or checks.clash_refusal(studio, active, start, end)
+        )
+
+    return check
 
 
 def build_grid(
@@ -119,7 +164,9 @@ def build_grid(
     *,
     viewer: User,
     now: datetime,
+    used_hours: float = 0.0,
 ) -> Grid:
+    """Every column's cells; ``used_hours``: the viewer's booked hours in the week shown."""
     minutes = row_minutes([c.hours for c in columns if c.hours is not None], slot)
     for column in columns:
         own_bookings = [
@@ -130,7 +177,13 @@ def build_grid(
             and clock.local_date(b.starts_at) == column.day
         ]
         own_blackouts = [b for b in blackouts if b.studio_id == column.studio.id]
-        fill_column(column, minutes, slot, own_bookings, own_blackouts, viewer=viewer, now=now)
+        hours = {column.day.weekday(): column.hours} if column.hours is not None else {}
+        check = start_check(
+            column.studio, hours, bookings, blackouts, viewer=viewer, now=now, used_hours=used_hours
+        )
+        fill_column(
+            column, minutes, slot, own_bookings, own_blackouts, viewer=viewer, now=now, check=check
+        )
     return Grid(minutes, columns, slot)
 
 

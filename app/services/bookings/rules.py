@@ -12,13 +12,12 @@ trigger (see the studios migration). Making a booking under these rules: ``creat
 """
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, select
 
 from app.config import settings
-from app.errors import DomainError, FormErrors
+from app.errors import FormErrors
 from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
@@ -34,23 +33,21 @@ from app.models.studios import (
 )
 from app.models.teams import Team, TeamMember
 from app.services import clock
-from app.services.bookings.slots import check_grid
+from app.services.bookings.checks import (  # noqa: F401 (re-exported: BookingRefused, ...)
+    RULE_NAMES,
+    BookingRefused,
+    blackout_refusal,
+    clash_refusal,
+    is_staff,
+    quota_refusal,
+    taken_refusal,
+    time_refusal,
+)
+from app.services.bookings.checks import refuse as _refuse
 from app.services.studios import studio_hours
 
-RULE_NAMES = {
-    "inactive": N_("Studio in service"),
-    "purpose": N_("Purpose allowed for your role"),
-    "length": N_("Booking length"),
-    "past": N_("Not in the past"),
-    "advance": N_("Advance booking window"),
-    "closed": N_("Opening hours and slot grid"),
-    "blackout": N_("Blackout period"),
-    "quota": N_("Weekly hour quota"),
-    "team_quota": N_("Weekly hour quota per team"),
-    "taken": N_("No double booking"),
-}
 # Refusals that show demand the studios could not meet (counted in the utilisation report).
-DEMAND_RULES = frozenset({"taken", "blackout", "quota", "team_quota", "advance"})
+DEMAND_RULES = frozenset({"taken", "buffer", "blackout", "quota", "team_quota", "advance"})
 PURPOSE_LABELS = {
     Purpose.course: N_("Course practice"),
     Purpose.competition: N_("Competition training"),
@@ -58,30 +55,6 @@ PURPOSE_LABELS = {
     Purpose.personal: N_("Personal practice"),
 }
 STAFF_ONLY_PURPOSES = frozenset({Purpose.course})
-
-
-class BookingRefused(DomainError):
-    """A rule refused the booking: ``rule`` names it, ``next_free`` suggests a slot."""
-
-    def __init__(
-        self,
-        rule: str,
-        message: str,
-        *,
-        studio_id: int,
-        starts_at: datetime,
-        ends_at: datetime,
-        status_code: int = 409,
-        **params: Any,
-    ) -> None:
-        super().__init__(message, **params)
-        self.rule = rule
-        self.rule_name = RULE_NAMES[rule]
-        self.status_code = status_code
-        self.studio_id = studio_id
-        self.starts_at = starts_at
-        self.ends_at = ends_at
-        self.next_free: clock.Slot | None = None
 
 
 def team_choices(session: Session, *, user: User) -> list[Team]:
@@ -149,16 +122,6 @@ def may_decide(user: User, studio: Studio) -> bool:
     )
 
 
-def _refuse(rule: str, message: str, studio: Studio, starts_at, ends_at, **kw) -> BookingRefused:
-    return BookingRefused(
-        rule, message, studio_id=studio.id, starts_at=starts_at, ends_at=ends_at, **kw
-    )
-
-
-def _fmt(instant: datetime) -> str:
-    return clock.to_local(instant).strftime("%Y-%m-%d %H:%M")
-
-
 def check_rules(
     session: Session,
     *,
@@ -181,65 +144,27 @@ def check_rules(
     def refuse(rule: str, message: str, status: int = 409, **params):
         return _refuse(rule, message, studio, starts_at, ends_at, status_code=status, **params)
 
-    staff = user.role in (Role.admin, Role.teacher)
     if not studio.is_active:
         raise refuse("inactive", N_("This studio is out of service."), 422)
-    if purpose in STAFF_ONLY_PURPOSES and not staff:
+    if purpose in STAFF_ONLY_PURPOSES and not is_staff(user):
         raise refuse("purpose", N_("Only teachers book studios for course practice."), 422)
-    minutes = round((ends_at - starts_at).total_seconds() / 60)
-    if minutes % studio.slot_minutes or not studio.min_minutes <= minutes <= studio.max_minutes:
-        raise refuse(
-            "length",
-            N_("Book from %(min)s to %(max)s minutes, in steps of %(slot)s minutes."),
-            422,
-            min=studio.min_minutes,
-            max=studio.max_minutes,
-            slot=studio.slot_minutes,
-        )
-    if starts_at < now:
-        raise refuse("past", N_("This time has already begun or passed."), 422)
-    advance = settings.booking_staff_advance_days if staff else studio.advance_days
-    if clock.local_date(starts_at) > clock.local_date(now) + timedelta(days=advance):
-        raise refuse(
-            "advance", N_("Bookings open %(days)s days ahead; this is later."), days=advance
-        )
-    problem = check_grid(studio, hours, starts_at, ends_at)
-    if problem == "closed_day":
-        raise refuse("closed", N_("The studio is closed on that day."), 422)
-    if problem == "hours":
-        raise refuse("closed", N_("The studio is not open for all of that time."), 422)
-    if problem == "grid":
-        raise refuse(
-            "closed",
-            N_("Bookings start on the studio's %(slot)s-minute grid."),
-            422,
-            slot=studio.slot_minutes,
-        )
-    blackout = session.exec(
-        select(StudioBlackout).where(
-            StudioBlackout.studio_id == studio.id,
-            StudioBlackout.starts_at < ends_at,
-            StudioBlackout.ends_at > starts_at,
-        )
-    ).first()
-    if blackout is not None:
-        raise refuse(
-            "blackout",
-            N_("The studio is closed from %(start)s to %(end)s: %(reason)s"),
-            start=_fmt(blackout.starts_at),
-            end=_fmt(blackout.ends_at),
-            reason=blackout.reason,
-        )
-    if check_quota and user.role == Role.student:
-        used = weekly_hours(session, user_id=user.id, day=clock.local_date(starts_at))
-        quota = settings.booking_student_weekly_hours
-        if used + minutes / 60 > quota + 1e-9:
-            raise refuse(
-                "quota",
-                N_("Students may book %(quota)s hours a week; you have %(used)s in that week."),
-                quota=quota,
-                used=f"{used:g}",
+    refusal = time_refusal(studio, hours, user, starts_at, ends_at, now)
+    if refusal is None:
+        blackouts = session.exec(
+            select(StudioBlackout).where(
+                StudioBlackout.studio_id == studio.id,
+                StudioBlackout.starts_at < ends_at,
+                StudioBlackout.ends_at > starts_at,
             )
+        ).all()
+        refusal = blackout_refusal(studio, blackouts, starts_at, ends_at)
+    if refusal is None and check_quota:
+        day = clock.local_date(starts_at)
+        used = weekly_hours(session, user_id=user.id, day=day) if user.role == Role.student else 0
+        refusal = quota_refusal(studio, user, used, starts_at, ends_at)
+    if refusal is not None:
+        raise refusal
+    minutes = round((ends_at - starts_at).total_seconds() / 60)
     if check_quota and team_id is not None:
         used = team_weekly_hours(session, team_id=team_id, day=clock.local_date(starts_at))
         used += planned_team_hours
@@ -252,28 +177,17 @@ def check_rules(
                 used=f"{used:g}",
             )
     blocked_until = ends_at + timedelta(minutes=studio.buffer_minutes)
-    clash = session.exec(
+    near = session.exec(
         select(Booking).where(
             Booking.studio_id == studio.id,
             Booking.status.in_(ACTIVE_STATUSES),
             Booking.starts_at < blocked_until,
             Booking.blocked_until > starts_at,
         )
-    ).first()
-    if clash is not None:
-        raise taken_refusal(studio, starts_at, ends_at, clash)
-
-
-def taken_refusal(studio: Studio, starts_at, ends_at, clash: Booking | None) -> BookingRefused:
-    if clash is None:
-        message, params = N_("Someone else booked this time a moment ago."), {}
-    else:
-        message = N_("This time is already booked (%(start)s to %(end)s).")
-        params = {
-            "start": _fmt(clash.starts_at),
-            "end": clock.to_local(clash.ends_at).strftime("%H:%M"),
-        }
-    return _refuse("taken", message, studio, starts_at, ends_at, **params)
+    ).all()
+    refusal = clash_refusal(studio, near, starts_at, ends_at)
+    if refusal is not None:
+        raise refusal
 
 
 def weekly_hours(session: Session, *, user_id: int, day: date, exclude_id: int | None = None):

@@ -25,6 +25,7 @@ from app.models.teams import Team
 from app.services import clock
 from app.services.bookings.grid import Column, Grid, build_grid
 from app.services.bookings.lifecycle import BookingView, describe
+from app.services.bookings.rules import weekly_hours
 from app.services.pagination import Page, paginate
 from app.services.studios import get_studio, studio_hours
 
@@ -74,7 +75,7 @@ def _blackouts_between(session, studio_ids, start, end):
 def week_calendar(
     session: Session, *, studio_id: int, monday: date, viewer: User, now: datetime | None = None
 ) -> WeekCalendar:
-    """One studio's week: a grid of slots, its bookings and blackouts (five queries)."""
+    """One studio's week: a grid of slots, its bookings and blackouts (six queries)."""
     now = now or utcnow()
     studio = get_studio(session, studio_id=studio_id)
     monday = clock.monday_of(monday)
@@ -84,7 +85,12 @@ def week_calendar(
     blackouts = _blackouts_between(session, [studio.id], start, end)
     days = [monday + timedelta(days=n) for n in range(7)]
     columns = [Column(day, studio, hours.get(day.weekday())) for day in days]
-    grid = build_grid(columns, studio.slot_minutes, bookings, blackouts, viewer=viewer, now=now)
+    used = 0.0
+    if viewer.role == Role.student:  # the weekly quota counts every studio
+        used = weekly_hours(session, user_id=viewer.id, day=monday)
+    grid = build_grid(
+        columns, studio.slot_minutes, bookings, blackouts, viewer=viewer, now=now, used_hours=used
+    )
     waitlist = session.exec(
         select(WaitlistEntry).where(
             WaitlistEntry.studio_id == studio.id,

@@ -45,7 +45,7 @@ def join_waitlist(
             team_id=team_id,
         )
     except booking_service.BookingRefused as refusal:
-        if refusal.rule != "taken":
+        if not refusal.waitable:
             raise
     else:
         raise Conflict("This time is free: book it instead of queueing.")

@@ -10,8 +10,19 @@
       }
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { dismissToasts(); });
-  document.addEventListener("htmx:afterSettle", function () { dismissToasts(); });
+  // A week grid that scrolls sideways (phones) opens at today's column.
+  function showToday() {
+    document.querySelectorAll(".cal-wrap:not([data-shown])").forEach(function (wrap) {
+      wrap.setAttribute("data-shown", "1");
+      var today = wrap.querySelector("thead th.is-today");
+      var time = wrap.querySelector("thead th.cal-time");
+      if (today && wrap.scrollWidth > wrap.clientWidth) {
+        wrap.scrollLeft = today.offsetLeft - (time ? time.offsetWidth : 0);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { dismissToasts(); showToday(); });
+  document.addEventListener("htmx:afterSettle", function () { dismissToasts(); showToday(); });
   // One navigation drop-down open at a time; a click elsewhere closes it.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.navgroup[open]").forEach(function (menu) {
