@@ -15,7 +15,7 @@ from app.errors import Conflict, FormErrors
 from app.i18n import N_
 from app.models import Role, User
 from app.schemas.base import FormValues
-from app.schemas.bookings import BookingForm
+from app.schemas.bookings import BookingForm, DoorCheckinForm
 from app.schemas.times import date_or_none
 from app.services import bookings as booking_service
 from app.services import clock
@@ -193,18 +193,33 @@ def day_board(request: Request, session: SessionDep, user: Booker, day: QueryTex
 
 @router.get("/{studio_id:int}/checkin")
 def checkin_page(
-    request: Request, session: SessionDep, user: Booker, studio_id: PathId
+    request: Request, session: SessionDep, user: Booker, studio_id: PathId, code: QueryText = ""
 ) -> Response:
+    """What the QR at the door opens: the scanner's booking now, with the door's code."""
     studio = studio_service.get_studio(session, studio_id=studio_id)
     current = booking_service.current_booking_for_checkin(session, studio_id=studio_id, user=user)
-    return render(request, "studios/checkin.html", {"studio": studio, "current": current})
+    context = {
+        "studio": studio,
+        "current": current,
+        "code": code,
+        "at_door": booking_service.door_codes.is_valid(studio_id, code),
+    }
+    return render(request, "studios/checkin.html", context)
 
 
 @router.post("/{studio_id:int}/checkin")
-def checkin_own(request: Request, session: SessionDep, user: Booker, studio_id: PathId) -> Response:
+def checkin_own(
+    request: Request,
+    session: SessionDep,
+    user: Booker,
+    studio_id: PathId,
+    form: FormOf(DoorCheckinForm),
+) -> Response:
     current = booking_service.current_booking_for_checkin(session, studio_id=studio_id, user=user)
     if current is None:
         raise Conflict("You have no booking of this studio to check in to right now.")
-    booking_service.check_in(session, booking_id=current.booking.id, actor=user)
+    booking_service.check_in(
+        session, booking_id=current.booking.id, actor=user, door_code=form.valid().code
+    )
     session.commit()
     return flash(redirect(request, f"/studios/{studio_id}/checkin"), "You are checked in.")

@@ -160,10 +160,15 @@ def remove_blackout(
 
 @router.get("/{studio_id:int}/qr", dependencies=[Staff])
 def studio_qr(request: Request, session: SessionDep, studio_id: PathId) -> Response:
+    """The QR for the screen by the door: it carries the door's current code and the page
+    reloads itself when the code changes, so a photo of it soon stops working."""
     studio = studio_service.get_studio(session, studio_id=studio_id)
-    url = str(request.base_url).rstrip("/") + f"/studios/{studio.id}/checkin"
+    code = booking_service.door_codes.current_code(studio.id)
+    url = str(request.base_url).rstrip("/") + f"/studios/{studio.id}/checkin?code={code}"
     context = {"studio": studio, "qr": checkin_qr_data_uri(url), "url": url}
-    return render(request, "studios/qr.html", context)
+    reload_in = str(booking_service.door_codes.seconds_left() + 1)
+    headers = {"Cache-Control": "no-store", "Refresh": reload_in}
+    return render(request, "studios/qr.html", context, headers=headers)
 
 
 @router.post("/{studio_id:int}/feed", dependencies=[AdminOnly])

@@ -101,3 +101,9 @@ class ReasonForm(FormModel):
     needed depends on who decides, so the service says so."""
 
     reason: Text(REASON_CHARS)
+
+
+class DoorCheckinForm(FormModel):
+    """Checking in from the studio's QR: the door's code the scan carried."""
+
+    code: Text(64) = ""

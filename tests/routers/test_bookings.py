@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from app.models.base import utcnow
 from app.models.studios import Booking, BookingRefusal, WaitlistEntry
+from app.services.bookings import door_codes
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 
@@ -185,7 +186,31 @@ def test_qr_check_in_opens_the_scanners_own_booking_only(client, other_client, s
     assert "/checkin" in page.text and "Check in now" not in page.text
     assert other_client.post_form(f"/studios/{studio.id}/checkin").status_code == 409
     client.login(owner.username)
-    assert 'action="/studios/' in client.get(f"/studios/{studio.id}/checkin").text
-    assert client.post_form(f"/studios/{studio.id}/checkin").status_code == 303
+    # without the door's code (the address typed or shared): no check-in, a hint to scan
+    bare = client.get(f"/studios/{studio.id}/checkin")
+    assert 'id="scan-at-door"' in bare.text and "Check in now" not in bare.text
+    assert client.post_form(f"/studios/{studio.id}/checkin").status_code == 403
+    assert client.post_form(f"/bookings/{booking.id}/checkin").status_code == 403
+    code = door_codes.current_code(studio.id)
+    scanned = client.get(f"/studios/{studio.id}/checkin?code={code}")
+    assert f'name="code" value="{code}"' in scanned.text
+    response = client.post_form(f"/studios/{studio.id}/checkin", {"code": code})
+    assert response.status_code == 303
     session.refresh(booking)
     assert (booking.status, booking.checked_in_by_id) == ("checked_in", owner.id)
+
+
+def test_the_door_qr_carries_a_code_that_changes_and_staff_check_in_without_one(client, session):
+    admin, owner = make_admin(session), make_student(session)
+    studio = make_studio(session)
+    now = utcnow().replace(second=0, microsecond=0)
+    booking = make_booking(session, studio=studio, user=owner, starts_at=now + timedelta(minutes=5))
+    session.commit()
+    client.login(admin.username)
+    page = client.get(f"/studios/{studio.id}/qr")
+    assert f"checkin?code={door_codes.current_code(studio.id)}" in page.text
+    assert int(page.headers["Refresh"]) <= door_codes.WINDOW_SECONDS + 1
+    assert page.headers["Cache-Control"] == "no-store"
+    assert client.post_form(f"/bookings/{booking.id}/checkin").status_code == 303  # staff
+    session.refresh(booking)
+    assert (booking.status, booking.checked_in_by_id) == ("checked_in", admin.id)

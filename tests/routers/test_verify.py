@@ -146,3 +146,26 @@ def test_the_public_check_also_finds_a_certificate_by_its_number(client, session
     page = client.get(typed.headers["location"])
     assert page.status_code == 200 and "张*明" in page.text
     assert client.get("/verify/CJ000000000000").status_code == 404
+
+
+def test_an_administrator_issues_one_certificate_from_the_form(client, session):
+    from app.models.certificates import CertificateAward, TrainingRecord
+
+    cert = make_certificate(session, work_type_zh="直播销售员", hours={5: 80})
+    student, admin = make_student(session, full_name="李小红"), make_admin(session, locale="en")
+    session.add(TrainingRecord(student_id=student.id, certificate_type_id=cert.id, hours=90))
+    session.commit()
+    client.login_as(admin)
+    form = client.get("/certificates/awards/new")
+    assert form.status_code == 200 and "李小红" in form.text
+    values = {"student_id": str(student.id), "certificate_type_id": str(cert.id), "level": "5"}
+    values["issued_on"] = date.today().isoformat()
+    response = client.post_form("/certificates/awards", values)
+    assert response.status_code == 303, response.text[:500]
+    award = session.exec(select(CertificateAward)).scalars().one()
+    assert (award.holder_id, award.level, award.source) == (student.id, 5, "manual")
+    page = client.get(response.headers["location"])
+    assert award.number in page.text
+    # not eligible for level 4 (level 5 was just issued, but 4 needs its own hours)
+    again = client.post_form("/certificates/awards", {**values, "level": "4"})
+    assert again.status_code == 422

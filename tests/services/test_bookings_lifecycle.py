@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.errors import Conflict, Forbidden, FormErrors
 from app.models.studios import Booking, BookingStatus, WaitlistEntry
 from app.schemas.bookings import BookingForm
-from app.services.bookings import create, lifecycle, waitlist
+from app.services.bookings import create, door_codes, lifecycle, waitlist
 from app.services.bookings import rules as booking_service
 from tests.factories import make_admin, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
@@ -86,12 +86,29 @@ def test_check_in_is_open_from_10_minutes_before_to_15_after(session, offset, ok
     studio, owner = make_studio(session), make_student(session)
     booking = make_booking(session, studio=studio, user=owner, starts_at=TEN)
     at = TEN + timedelta(minutes=offset)
+    code = door_codes.current_code(studio.id, at)  # scanned at the door
     if ok:
-        lifecycle.check_in(session, booking_id=booking.id, actor=owner, now=at)
+        lifecycle.check_in(session, booking_id=booking.id, actor=owner, door_code=code, now=at)
         assert booking.status == BookingStatus.checked_in
     else:
         with pytest.raises(Conflict):
-            lifecycle.check_in(session, booking_id=booking.id, actor=owner, now=at)
+            lifecycle.check_in(session, booking_id=booking.id, actor=owner, door_code=code, now=at)
+
+
+def test_the_booker_checks_in_only_with_the_doors_current_code(session):
+    studio, owner = make_studio(session), make_student(session)
+    other_studio = make_studio(session)
+    booking = make_booking(session, studio=studio, user=owner, starts_at=TEN)
+    stale = door_codes.current_code(studio.id, TEN - timedelta(minutes=11))  # two codes ago
+    for code in (None, "", "guess", stale, door_codes.current_code(other_studio.id, TEN)):
+        with pytest.raises(Forbidden):
+            lifecycle.check_in(session, booking_id=booking.id, actor=owner, door_code=code, now=TEN)
+    assert booking.status == BookingStatus.approved
+    # the code that turned over a moment ago still counts
+    just_past = door_codes.current_code(studio.id, TEN - timedelta(minutes=5))
+    assert door_codes.is_valid(studio.id, just_past, TEN)
+    lifecycle.check_in(session, booking_id=booking.id, actor=owner, door_code=just_past, now=TEN)
+    assert booking.status == BookingStatus.checked_in
 
 
 def test_only_the_booker_or_the_approver_checks_in(session):

@@ -143,3 +143,34 @@ def test_bulk_issue_previews_row_errors_and_issues_all_or_nothing(session):
     assert [x.holder_id for x in session.exec(select(CertificateAward)).all()] == [a.id]
     with pytest.raises(FormErrors):
         import_service.create_import(session, actor=admin, form=form, filename="x.csv", content=b"")
+
+
+def test_a_cohort_whose_programme_is_a_draft_counts_the_published_one_it_follows(session):
+    from tests.factories import make_cohort
+    from tests.factories_curriculum import make_course, make_module, make_programme, make_unit
+
+    cert = make_certificate(session, work_type_zh="直播销售员", hours={5: 30})
+    unit = make_unit(session, certificate=cert, level=5)
+    course = make_course(session, semester=1)
+    make_module(session, course=course, units=[unit], hours=32)
+    major = "网络营销与直播电商"
+    make_programme(session, courses=[course], status="published", major=major, intake_year=2024)
+    make_programme(session, courses=[course], status="draft", major=major, intake_year=2025)
+    student = make_student(session, cohort=make_cohort(session, major=major, intake_year=2025))
+    check = eligibility.check_eligibility(
+        session, student_id=student.id, type_id=cert.id, level=5, on=date(2026, 3, 1)
+    )
+    assert check.hours_done == 32 and check.ok  # the 2024 programme the cohort follows
+
+
+def test_a_cohort_without_any_published_programme_is_told_why_its_hours_are_0(session):
+    from tests.factories import make_cohort
+
+    cert = make_certificate(session, hours={5: 30})
+    student = make_student(session, cohort=make_cohort(session, major="无方案专业"))
+    check = eligibility.check_eligibility(
+        session, student_id=student.id, type_id=cert.id, level=5, on=ON
+    )
+    texts = [str(p) for p in check.problems]
+    assert "Training hours: 0 of the 30 required are completed." in texts
+    assert any("No published training programme is followed" in t for t in texts)

@@ -1,5 +1,6 @@
 """Bookings: what routers and other domains use, re-exported."""
 
+from . import door_codes
 from .create import book_from_form, record_refusal
 from .feeds import feed_for, feed_ics, regenerate_feed, studio_feed_token
 from .lifecycle import (
@@ -24,6 +25,7 @@ from .views import approval_queue, dashboard_bookings, day_board, my_bookings, w
 from .waitlist import join_waitlist, leave_waitlist
 
 __all__ = [
+    "door_codes",
     "BookingRefused",
     "DEMAND_RULES",
     "PURPOSE_LABELS",

@@ -18,6 +18,7 @@ from app.models import Role, User
 from app.models.base import utcnow
 from app.models.studios import Booking, BookingStatus, Studio
 from app.models.teams import LiveSession, Team, TeamMember
+from app.services.bookings import door_codes
 from app.services.bookings import waitlist as waitlist_service
 from app.services.bookings.rules import apply_due_statuses, effective_status, may_decide
 
@@ -33,6 +34,7 @@ class BookingView:
     can_cancel: bool = False
     can_check_in: bool = False
     can_decide: bool = False
+    needs_door_code: bool = False  # the booker checks in by scanning the code at the door
     needs_reason: bool = False  # an administrator cancelling someone else's booking
     team: Team | None = None
     live_session: LiveSession | None = None
@@ -60,6 +62,7 @@ def describe(booking: Booking, studio: Studio, booker: User, viewer: User, now=N
     view.can_check_in = (
         status == BookingStatus.approved and (own or decider) and opens <= now <= closes
     )
+    view.needs_door_code = not decider
     view.can_decide = status == BookingStatus.pending and decider
     return view
 
@@ -173,12 +176,21 @@ def reject_booking(
     return booking
 
 
-def check_in(session: Session, *, booking_id: int, actor: User, now=None) -> Booking:
-    """Check in from 10 minutes before to 15 after the start, by the booker or approver."""
+def check_in(
+    session: Session, *, booking_id: int, actor: User, door_code: str | None = None, now=None
+) -> Booking:
+    """Check in from 10 minutes before to 15 after the start: the booker with the code of
+    the studio's door (scanned from its QR), or the studio's approver or an administrator
+    for anyone, without one."""
     now = now or utcnow()
     booking, studio, booker = _load(session, booking_id)
-    if booking.user_id != actor.id and not may_decide(actor, studio):
+    staff = may_decide(actor, studio)
+    if booking.user_id != actor.id and not staff:
         raise Forbidden("This booking is not yours.")
+    if not staff and not door_codes.is_valid(studio.id, door_code, now):
+        raise Forbidden(
+            "Check in by scanning the QR code at the studio's door: it proves you are there."
+        )
     view = describe(booking, studio, booker, actor, now)
     if view.status != BookingStatus.approved:
         raise Conflict("Only an approved booking can be checked in.")

@@ -3,9 +3,10 @@
 Eligibility rules are data: the levels a work type offers and each level's minimum
 training hours (``certificate_level``), and per type whether the level below must be held
 first and whether hours are checked (``certificate_rule``; defaults when absent).
-Training hours completed = hours of the modules, in the student's published programme,
-that teach units of the level's syllabus, in semesters already finished, plus hours
-recorded by hand (``training_record``).
+Training hours completed = hours of the modules, in the published programme the student's
+cohort follows (its own intake's, or else the latest earlier one of its major), that
+teach units of the level's syllabus, in semesters already finished, plus hours recorded
+by hand (``training_record``).
 """
 
 from dataclasses import dataclass
@@ -72,31 +73,42 @@ def semesters_completed(intake_year: int, on: date) -> int:
     return max(0, min(6, (months + 1) // 6))
 
 
-def programme_hours(
-    session: Session, *, student_id: int, type_id: int, level: int, on: date
-) -> int:
-    """Hours of modules teaching the level's syllabus units, in finished semesters."""
-    cohort = session.exec(
-        select(Cohort)
-        .join(StudentProfile, StudentProfile.cohort_id == Cohort.id)
-        .where(StudentProfile.user_id == student_id)
-    ).first()
-    if cohort is None:
-        return 0
-    done = semesters_completed(cohort.intake_year, on)
-    if done == 0:
-        return 0
-    version_id = session.exec(
+def followed_version(session: Session, cohort: Cohort) -> int | None:
+    """The published programme version a cohort follows: its own intake's, or else the
+    latest published programme of its major for an earlier intake (a cohort whose own
+    programme is still in draft keeps the one it was taught by); None when there is none."""
+    query = (
         select(ProgrammeVersion.id)
         .join(TrainingProgramme, TrainingProgramme.id == ProgrammeVersion.programme_id)
         .where(
             TrainingProgramme.major == cohort.major,
-            TrainingProgramme.intake_year == cohort.intake_year,
+            TrainingProgramme.intake_year <= cohort.intake_year,
             ProgrammeVersion.status == VersionStatus.published.value,
         )
-        .order_by(ProgrammeVersion.number.desc())
+        .order_by(TrainingProgramme.intake_year.desc(), ProgrammeVersion.number.desc())
+    )
+    return session.exec(query).first()
+
+
+def _cohort_of(session: Session, student_id: int) -> Cohort | None:
+    return session.exec(
+        select(Cohort)
+        .join(StudentProfile, StudentProfile.cohort_id == Cohort.id)
+        .where(StudentProfile.user_id == student_id)
     ).first()
-    if version_id is None:
+
+
+def programme_hours(
+    session: Session, *, student_id: int, type_id: int, level: int, on: date
+) -> int:
+    """Hours of modules teaching the level's syllabus units, in finished semesters of the
+    programme the student's cohort follows."""
+    cohort = _cohort_of(session, student_id)
+    if cohort is None:
+        return 0
+    done = semesters_completed(cohort.intake_year, on)
+    version_id = followed_version(session, cohort)
+    if done == 0 or version_id is None:
         return 0
     modules = (
         select(CourseModule.id, CourseModule.hours)
@@ -177,6 +189,15 @@ def check_eligibility(
                 needed=needed,
             )
         )
+        cohort = _cohort_of(session, student_id)
+        if cohort is None or followed_version(session, cohort) is None:
+            problems.append(
+                _l(
+                    "No published training programme is followed by the student's cohort, "
+                    "so only hours recorded by hand count. Publish the cohort's programme, "
+                    "or record the hours."
+                )
+            )
     held = held_levels(session, student_id=student_id, type_id=type_id, on=on)
     below_held = any(h <= level + 1 for h in held)
     if (
