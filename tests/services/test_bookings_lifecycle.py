@@ -100,7 +100,8 @@ def test_the_booker_checks_in_only_with_the_doors_current_code(session):
     other_studio = make_studio(session)
     booking = make_booking(session, studio=studio, user=owner, starts_at=TEN)
     stale = door_codes.current_code(studio.id, TEN - timedelta(minutes=11))  # two codes ago
-    for code in (None, "", "guess", stale, door_codes.current_code(other_studio.id, TEN)):
+    other = door_codes.current_code(other_studio.id, TEN)
+    for code in (None, "", "guess", "二维码", "\x00", stale, other):
         with pytest.raises(Forbidden):
             lifecycle.check_in(session, booking_id=booking.id, actor=owner, door_code=code, now=TEN)
     assert booking.status == BookingStatus.approved

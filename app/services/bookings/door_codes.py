@@ -34,7 +34,10 @@ def is_valid(studio_id: int, code: str | None, now: datetime | None = None) -> b
     if not code or len(code) > 64:
         return False
     window = _window(now or utcnow())
-    return any(hmac.compare_digest(code, _code(studio_id, w)) for w in (window, window - 1))
+    given = code.encode()  # bytes: compare_digest refuses non-ASCII text (a pasted 二维码)
+    return any(
+        hmac.compare_digest(given, _code(studio_id, w).encode()) for w in (window, window - 1)
+    )
 
 
 def seconds_left(now: datetime | None = None) -> int:
