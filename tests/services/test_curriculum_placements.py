@@ -104,7 +104,7 @@ def test_a_teacher_cannot_change_a_published_version_even_their_own_course(sessi
         _place(session, admin, programme, version, later)
 
 
-def test_only_course_owners_and_admins_place_and_only_admins_publish(session):
+def test_course_owners_and_admins_place_others_cannot_and_only_admins_publish(session):
     admin, teacher = make_admin(session), make_teacher(session)
     course = make_course(session)
     programme, version = make_programme(session)
@@ -112,7 +112,8 @@ def test_only_course_owners_and_admins_place_and_only_admins_publish(session):
         with pytest.raises(Forbidden):
             _place(session, outsider, programme, version, course)
     assert _place(session, admin, programme, version, course).course_id == course.id
-    make_course(session, owners=[teacher])
+    mine = make_course(session, owners=[teacher])
+    assert _place(session, teacher, programme, version, mine).course_id == mine.id
     with pytest.raises(Forbidden):
         curriculum_service.publish_version(
             session, actor=teacher, programme_id=programme.id, version_id=version.id
