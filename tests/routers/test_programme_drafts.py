@@ -127,7 +127,7 @@ def test_students_and_teachers_without_courses_cannot_place(client, session):
     session.commit()
     base = _base(programme, version)
     client.login(teacher.username)
-    assert "这是草案：由课程负责人和管理员" in client.get(base).text
+    assert "这是草案：由课程的负责教师和管理员" in client.get(base).text
     for user in (teacher, student):
         client.login(user.username)
         response = client.post_form(f"{base}/placements", {"course_id": str(course.id)})
