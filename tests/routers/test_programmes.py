@@ -61,7 +61,7 @@ def test_a_published_version_refuses_edits_with_409(client, session):
     assert "新建版本" in page.text and "下载 PDF" in page.text
 
 
-def test_admins_place_courses_teachers_only_read(client, other_client, session):
+def test_admins_place_courses_teachers_who_own_none_only_read(client, other_client, session):
     admin, teacher = make_admin(session), make_teacher(session)
     course = make_course(session, semester=3)
     programme, version = make_programme(session)
