@@ -2,6 +2,9 @@
 
 Both carry bilingual (Chinese / English) headings whatever the reader's language, as a
 college files the document. The PDF uses Noto Sans CJK SC (Debian's fonts-noto-cjk).
+A draft version is marked so that nobody files it by mistake: "草案 Draft" in the title,
+the XLSX title row and sheet names, and a 草案 watermark on every PDF page. A published
+version carries no such mark.
 """
 
 from decimal import Decimal
@@ -32,27 +35,38 @@ TOTAL_HEADINGS = (
     "总学时 Total hours",
 )
 TOTAL_LABEL = "合计 Total"
+DRAFT_MARK = "草案 Draft"
 
 
 def _number(value: Decimal) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def is_draft(view: VersionView) -> bool:
+    return not view.version.is_published
+
+
+def marked(view: VersionView, text: str) -> str:
+    """The text with the draft mark in front, for a draft; as it is for a published version."""
+    return f"{DRAFT_MARK} {text}" if is_draft(view) else text
+
+
 def title(view: VersionView) -> str:
     p = view.programme
-    return f"{p.major} {p.intake_year}级 人才培养方案 (v{view.version.number})"
+    return marked(view, f"{p.major} {p.intake_year}级 人才培养方案 (v{view.version.number})")
 
 
 def filename(view: VersionView, extension: str) -> str:
     p = view.programme
-    return f"{p.major}-{p.intake_year}-v{view.version.number}.{extension}"
+    draft = "-draft" if is_draft(view) else ""
+    return f"{p.major}-{p.intake_year}-v{view.version.number}{draft}.{extension}"
 
 
 def programme_xlsx(view: VersionView) -> bytes:
     """Two sheets: the courses by semester with a total row, and the per-semester totals."""
     book = Book()
     plan = book.sheet(
-        SHEET_PLAN,
+        marked(view, SHEET_PLAN),
         [title(view)],
         widths=(14, 14, 30, 40, 22, 10, 14, 14, 14),
         freeze="A3",
@@ -90,7 +104,10 @@ def programme_xlsx(view: VersionView) -> bytes:
         "bold",
     )
     totals = book.sheet(
-        SHEET_TOTALS, TOTAL_HEADINGS, widths=[18] * len(TOTAL_HEADINGS), style="heading"
+        marked(view, SHEET_TOTALS),
+        TOTAL_HEADINGS,
+        widths=[18] * len(TOTAL_HEADINGS),
+        style="heading",
     )
     for semester in view.semesters:
         s = semester.totals
@@ -116,6 +133,7 @@ def programme_pdf(view: VersionView) -> bytes:
     context = {
         "view": view,
         "title": title(view),
+        "draft_mark": DRAFT_MARK if is_draft(view) else "",
         "plan_headings": PLAN_HEADINGS,
         "total_headings": TOTAL_HEADINGS,
         "total_label": TOTAL_LABEL,

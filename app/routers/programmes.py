@@ -1,5 +1,6 @@
-"""Training programmes: versions by semester, placements, bounds, publishing, differences,
-the coverage map, the gap report and the XLSX/PDF exports."""
+"""Training programmes: versions by semester, placements (administrators, and teachers for
+their own courses in a draft), bounds, publishing, differences, the coverage map, the gap
+report and the XLSX/PDF exports (a draft's marked 草案 Draft)."""
 
 from typing import Annotated
 
@@ -8,7 +9,7 @@ from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
 from app.deps import AdminOnly, CurrentUser, FormOf, PathId, Staff
-from app.errors import Conflict, FormErrors
+from app.errors import FormErrors
 from app.exports import programme as programme_export
 from app.models import Role
 from app.models.curriculum import SEMESTERS
@@ -122,14 +123,19 @@ def _version_page(
         session, programme_id=programme_id, version_id=version_id
     )
     p = view.programme
+    user = request.state.auth.user
+    unplaced, editable = curriculum_service.placing_rights(
+        session, actor=user, version=view.version, placed=view.courses
+    )
     context = {
         "view": view,
         "programme": p,
         "version": view.version,
         "semesters": SEMESTERS,
-        "unplaced": curriculum_service.unplaced_courses(session, view.version.id)
-        if not view.version.is_published
-        else [],
+        "unplaced": unplaced,
+        "editable": editable,
+        "can_place": not view.version.is_published
+        and (user.role == Role.admin or bool(unplaced or editable)),
         "place_form": place_form or {},
         "place_errors": place_errors or {},
         "bounds_form": bounds_form
@@ -140,7 +146,7 @@ def _version_page(
         "bounds_errors": bounds_errors or {},
         "KIND_LABELS": curriculum_service.KIND_LABELS,
         "base": _version_url(p.id, view.version.id),
-        "is_admin": request.state.auth.user.role == Role.admin,
+        "is_admin": user.role == Role.admin,
     }
     return render(request, "programmes/version.html", context, block=block, status_code=status_code)
 
@@ -150,7 +156,7 @@ def version_page(request: Request, session: SessionDep, programme_id: PathId, ve
     return _version_page(request, session, programme_id, version_id)
 
 
-@router.post("/{programme_id}/versions/{version_id}/placements", dependencies=[AdminOnly])
+@router.post("/{programme_id}/versions/{version_id}/placements", dependencies=[Staff])
 def place_course(
     request: Request,
     session: SessionDep,
@@ -159,6 +165,9 @@ def place_course(
     version_id: PathId,
     form: FormOf(PlacementForm),
 ) -> Response:
+    curriculum_service.editable_version(
+        session, actor=user, programme_id=programme_id, version_id=version_id
+    )
     try:
         curriculum_service.place_course(
             session,
@@ -186,7 +195,7 @@ def place_course(
 
 
 @router.post(
-    "/{programme_id}/versions/{version_id}/placements/{placement_id}", dependencies=[AdminOnly]
+    "/{programme_id}/versions/{version_id}/placements/{placement_id}", dependencies=[Staff]
 )
 def move_placement(
     request: Request,
@@ -197,6 +206,9 @@ def move_placement(
     placement_id: PathId,
     form: FormOf(MoveForm),
 ) -> Response:
+    curriculum_service.editable_version(
+        session, actor=user, programme_id=programme_id, version_id=version_id
+    )
     try:
         curriculum_service.move_placement(
             session,
@@ -219,7 +231,7 @@ def move_placement(
 
 @router.post(
     "/{programme_id}/versions/{version_id}/placements/{placement_id}/delete",
-    dependencies=[AdminOnly],
+    dependencies=[Staff],
 )
 def remove_placement(
     request: Request,
@@ -327,22 +339,19 @@ def gaps_page(request: Request, session: SessionDep, programme_id: PathId, versi
     return render(request, "programmes/gaps.html", context)
 
 
-def _published_view(session, programme_id: int, version_id: int):
+@router.get("/{programme_id}/versions/{version_id}/export.xlsx", dependencies=[Staff])
+def export_xlsx(session: SessionDep, programme_id: PathId, version_id: PathId) -> Response:
+    """A published version as filed, or a draft marked 草案 Draft."""
     view = curriculum_service.version_view(
         session, programme_id=programme_id, version_id=version_id
     )
-    if not view.version.is_published:
-        raise Conflict("Only a published version can be exported; publish it first.")
-    return view
-
-
-@router.get("/{programme_id}/versions/{version_id}/export.xlsx", dependencies=[Staff])
-def export_xlsx(session: SessionDep, programme_id: PathId, version_id: PathId) -> Response:
-    view = _published_view(session, programme_id, version_id)
     return download(programme_export.programme_xlsx(view), programme_export.filename(view, "xlsx"))
 
 
 @router.get("/{programme_id}/versions/{version_id}/export.pdf", dependencies=[Staff])
 def export_pdf(session: SessionDep, programme_id: PathId, version_id: PathId) -> Response:
-    view = _published_view(session, programme_id, version_id)
+    """A published version as filed, or a draft with a 草案 watermark."""
+    view = curriculum_service.version_view(
+        session, programme_id=programme_id, version_id=version_id
+    )
     return download(programme_export.programme_pdf(view), programme_export.filename(view, "pdf"))

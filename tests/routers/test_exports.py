@@ -86,13 +86,13 @@ def _guidance(session, client) -> str:
     return "/guidance/report.xlsx"
 
 
-def _programme(extension: str):
+def _programme(extension: str, status: str = "published"):
     def build(session, client) -> str:
         courses = [
             make_course(session, code=text, title_zh=text, title_en=text) for text in PAYLOADS
         ]
         programme, version = make_programme(
-            session, courses=courses, status="published", major=PAYLOADS[0]
+            session, courses=courses, status=status, major=PAYLOADS[0]
         )
         session.commit()
         return f"/programmes/{programme.id}/versions/{version.id}/export.{extension}"
@@ -220,6 +220,18 @@ EXPORTS = {
     ),
     "programme pdf": Export(
         "/programmes/{programme_id}/versions/{version_id}/export.pdf", "pdf", _programme("pdf")
+    ),
+    "programme draft xlsx": Export(
+        "/programmes/{programme_id}/versions/{version_id}/export.xlsx",
+        "xlsx",
+        _programme("xlsx", "draft"),
+        labels=("草案 Draft",),
+    ),
+    "programme draft pdf": Export(
+        "/programmes/{programme_id}/versions/{version_id}/export.pdf",
+        "pdf",
+        _programme("pdf", "draft"),
+        labels=("草案Draft",),
     ),
     "snapshot csv": Export(
         "/evaluation/snapshots/{snapshot_id}/export.csv",

@@ -7,9 +7,9 @@ import pytest
 
 from app.errors import Conflict, Forbidden, FormErrors
 from app.schemas.curriculum import BoundsForm, MoveForm, PlacementForm, ProgrammeForm
+from app.services import curriculum as programme_service
 from app.services.curriculum import bounds as bounds_service
 from app.services.curriculum import diff as diff_service
-from app.services.curriculum import programmes as programme_service
 from tests.factories import make_admin, make_teacher
 from tests.factories_curriculum import make_course, make_programme
 

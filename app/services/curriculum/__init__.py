@@ -50,18 +50,22 @@ from .modules import (
     set_link,
     update_module,
 )
+from .placements import (
+    editable_version,
+    move_placement,
+    place_course,
+    placing_rights,
+    remove_placement,
+    unplaced_courses,
+)
 from .programmes import (
     VersionView,
     create_programme,
     get_version,
     latest_version,
     list_programmes,
-    move_placement,
     new_version,
-    place_course,
     publish_version,
-    remove_placement,
-    unplaced_courses,
     version_view,
 )
 
@@ -85,6 +89,7 @@ __all__ = [
     "delete_module",
     "delete_skill",
     "diff_versions",
+    "editable_version",
     "gap_report",
     "get_competency",
     "get_course",
@@ -105,6 +110,7 @@ __all__ = [
     "new_version",
     "picker",
     "place_course",
+    "placing_rights",
     "publish_version",
     "remove_owner",
     "remove_placement",

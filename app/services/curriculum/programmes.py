@@ -1,10 +1,9 @@
 """Training programmes (人才培养方案): versions, semester placements, totals, the admin's
-bounds, publishing (a published version is frozen), new versions and their differences."""
+bounds, publishing (a published version is frozen) and new versions."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.errors import Conflict, Forbidden, FormErrors, NotFound
@@ -19,7 +18,7 @@ from app.models.curriculum import (
     TrainingProgramme,
     VersionStatus,
 )
-from app.schemas.curriculum import MoveForm, PlacementForm, ProgrammeForm
+from app.schemas.curriculum import ProgrammeForm
 from app.services.curriculum import bounds as bounds_service
 
 MAJOR_MAX = 100
@@ -188,7 +187,7 @@ def version_view(session: Session, *, programme_id: int, version_id: int) -> Ver
     return VersionView(programme, version, versions, semesters, totals, issues)
 
 
-# --- editing a draft -------------------------------------------------------------------------
+# --- publishing and new versions (placements.py edits a draft) -------------------------------
 
 
 def require_draft(version: ProgrammeVersion) -> None:
@@ -198,75 +197,6 @@ def require_draft(version: ProgrammeVersion) -> None:
             "Version %(n)s is published and frozen. Start a new version to change the programme.",
             n=version.number,
         )
-
-
-def place_course(
-    session: Session, *, actor: User, programme_id: int, version_id: int, form: PlacementForm
-) -> Placement:
-    """Put a course in a semester of a draft (its own semester when none is given)."""
-    require_admin(actor)
-    version = get_version(session, programme_id=programme_id, version_id=version_id)
-    require_draft(version)
-    errors: dict = {}
-    course = session.get(Course, form.course_id) if form.course_id else None
-    if course is None:
-        errors["course_id"] = _l("Choose a course.")
-    number = form.semester or (course.semester if course else 0)
-    if course is not None and not errors:
-        taken = session.exec(
-            select(Placement.id).where(
-                Placement.version_id == version.id, Placement.course_id == course.id
-            )
-        ).first()
-        if taken is not None:
-            errors["course_id"] = _l("This course is already in the programme.")
-    if errors:
-        raise FormErrors(errors)
-    placement = Placement(version_id=version.id, course_id=course.id, semester=number)
-    session.add(placement)
-    try:
-        session.flush()
-    except IntegrityError as exc:  # a concurrent request placed it first
-        raise FormErrors({"course_id": _l("This course is already in the programme.")}) from exc
-    return placement
-
-
-def _placement(session: Session, version: ProgrammeVersion, placement_id: int) -> Placement:
-    placement = session.get(Placement, placement_id)
-    if placement is None or placement.version_id != version.id:
-        raise NotFound("This course is not in the programme.")
-    return placement
-
-
-def move_placement(
-    session: Session,
-    *,
-    actor: User,
-    programme_id: int,
-    version_id: int,
-    placement_id: int,
-    form: MoveForm,
-) -> Placement:
-    """Move a placed course to another semester of a draft."""
-    require_admin(actor)
-    version = get_version(session, programme_id=programme_id, version_id=version_id)
-    require_draft(version)
-    placement = _placement(session, version, placement_id)
-    placement.semester = form.semester
-    session.add(placement)
-    session.flush()
-    return placement
-
-
-def remove_placement(
-    session: Session, *, actor: User, programme_id: int, version_id: int, placement_id: int
-) -> None:
-    """Take a course out of a draft."""
-    require_admin(actor)
-    version = get_version(session, programme_id=programme_id, version_id=version_id)
-    require_draft(version)
-    session.delete(_placement(session, version, placement_id))
-    session.flush()
 
 
 def publish_version(
@@ -309,13 +239,3 @@ def new_version(session: Session, *, actor: User, programme_id: int) -> Programm
         )
     session.flush()
     return version
-
-
-def unplaced_courses(session: Session, version_id: int) -> list[Course]:
-    """Courses not yet in the version, for the 'place a course' picker."""
-    placed = select(Placement.course_id).where(Placement.version_id == version_id)
-    return list(
-        session.exec(
-            select(Course).where(Course.id.not_in(placed)).order_by(Course.semester, Course.code)
-        ).all()
-    )
