@@ -44,7 +44,12 @@ class AdvisorKind(StrEnum):
 
 
 class EntryStatus(StrEnum):
+    """A captain's request waits for staff: confirmed it is registered, or declined.
+    Only registered entries are judged and count in the evaluation."""
+
+    requested = "requested"
     registered = "registered"
+    declined = "declined"
     withdrawn = "withdrawn"
 
 
@@ -148,6 +153,12 @@ class Entry(SQLModel, table=True):
     registered_by_id: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )
+    # a captain's request: who confirmed or declined it, when, and why it was declined
+    decided_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    decline_reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_at())
 
 
