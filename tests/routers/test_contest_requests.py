@@ -152,3 +152,33 @@ def test_declining_needs_a_reason_which_the_team_sees(client, session, world):
     client.login_as(world["captain"])
     page = client.get(f"/contests/editions/{world['edition'].id}")
     assert "项目与赛道不符" in page.text and world["url"] in page.text  # may ask again
+
+
+def _zh_problems(client, url):
+    from tests.routers.test_zh_pages import PageText, problems_in
+
+    response = client.get(url)
+    assert response.status_code == 200, url
+    text = PageText()
+    text.feed(response.text)
+    return problems_in(text.chunks)
+
+
+def test_the_request_pages_read_in_chinese_with_labels_not_codes(client, session, world):
+    entry = _requested(client, session, world)
+    admin = make_admin(session)
+    session.commit()
+    edition_url = f"/contests/editions/{world['edition'].id}"
+    client.cookies.set("cj_lang", "zh_CN")
+    assert _zh_problems(client, world["url"]) == set()
+    assert _zh_problems(client, edition_url) == set()
+    client.login_as(admin)
+    client.cookies.set("cj_lang", "zh_CN")
+    assert _zh_problems(client, edition_url) == set()
+    assert _zh_problems(client, f"/contests/entries/{entry.id}") == set()
+    client.post_form(f"/contests/entries/{entry.id}/decline", {"reason": "项目与赛道不符"})
+    assert _zh_problems(client, f"/contests/entries/{entry.id}") == set()
+    client.login_as(world["captain"])
+    client.cookies.set("cj_lang", "zh_CN")
+    assert _zh_problems(client, edition_url) == set()
+    assert "为本队报名" in client.get(edition_url).text  # read in Chinese indeed
