@@ -19,6 +19,7 @@ from sqlalchemy import (
     Numeric,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -132,6 +133,15 @@ class Entry(SQLModel, table=True):
     __tablename__ = "contest_entry"
     __table_args__ = (
         Index("ix_contest_entry_round_team", "round_id", "team_id"),
+        # One waiting request per team and round, even when a captain's two clicks race.
+        Index(
+            "ix_contest_entry_requested_once",
+            "round_id",
+            "team_id",
+            unique=True,
+            postgresql_where=text("status = 'requested'"),
+            sqlite_where=text("status = 'requested'"),
+        ),
         CheckConstraint(
             "rank IS NULL OR rank >= 1",
             name="rank",

@@ -115,6 +115,15 @@ def test_a_second_request_for_the_same_team_and_edition_is_a_conflict(session):
     assert "team_id" in caught.value.errors
 
 
+def test_two_requests_racing_past_the_check_still_make_one(session, monkeypatch):
+    w = _world(session)
+    _request(session, w)
+    for module in (contest_requests, contests_entries):  # both checks miss the first
+        monkeypatch.setattr(module, "open_entry_id", lambda *a, **k: None)
+    with pytest.raises(Conflict):  # the database's unique index refuses the second
+        _request(session, w)
+
+
 def test_staff_confirm_a_request_and_only_then_it_is_judged(session):
     w = _world(session)
     admin, judge = make_admin(session), make_teacher(session)

@@ -10,6 +10,7 @@ the people who manage the entry: administrators and its advising teachers.
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.errors import Conflict, Forbidden, FormErrors
@@ -68,9 +69,12 @@ def request_entry(
     if round_.is_locked:
         raise Conflict("The results of this round are published; it takes no more entries.")
     form = form.model_copy(update={"team_id": team.id})
-    return add_entry(
-        session, actor=actor, round_=round_, form=form, on=on, status=EntryStatus.requested
-    )
+    try:
+        return add_entry(
+            session, actor=actor, round_=round_, form=form, on=on, status=EntryStatus.requested
+        )
+    except IntegrityError as exc:  # the same request sent twice at once (a unique index)
+        raise Conflict("Your team has already asked to enter this edition.") from exc
 
 
 def _requested(session: Session, *, actor: User, entry_id: int) -> Entry:
