@@ -19,6 +19,7 @@ from sqlalchemy import (
     Numeric,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -44,7 +45,12 @@ class AdvisorKind(StrEnum):
 
 
 class EntryStatus(StrEnum):
+    """A captain's request waits for staff: confirmed it is registered, or declined.
+    Only registered entries are judged and count in the evaluation."""
+
+    requested = "requested"
     registered = "registered"
+    declined = "declined"
     withdrawn = "withdrawn"
 
 
@@ -127,6 +133,15 @@ class Entry(SQLModel, table=True):
     __tablename__ = "contest_entry"
     __table_args__ = (
         Index("ix_contest_entry_round_team", "round_id", "team_id"),
+        # One waiting request per team and round, even when a captain's two clicks race.
+        Index(
+            "ix_contest_entry_requested_once",
+            "round_id",
+            "team_id",
+            unique=True,
+            postgresql_where=text("status = 'requested'"),
+            sqlite_where=text("status = 'requested'"),
+        ),
         CheckConstraint(
             "rank IS NULL OR rank >= 1",
             name="rank",
@@ -148,6 +163,12 @@ class Entry(SQLModel, table=True):
     registered_by_id: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )
+    # a captain's request: who confirmed or declined it, when, and why it was declined
+    decided_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    decline_reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_at())
 
 

@@ -11,12 +11,22 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AdminOnly, AnyUser, FormOf, PageParams, PathId, Staff, require_role
+from app.deps import (
+    AdminOnly,
+    AnyUser,
+    CurrentUser,
+    FormOf,
+    PageParams,
+    PathId,
+    Staff,
+    require_role,
+)
 from app.errors import FormErrors
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
 from app.models.curriculum import CompetitionLevel
 from app.schemas.contests import (
+    DeclineForm,
     EditionForm,
     EntryForm,
     ExternalResultForm,
@@ -40,6 +50,7 @@ def labels() -> dict:
         "AWARD_LABELS": contest_service.AWARD_LABELS,
         "ROUND_LEVEL_LABELS": contest_service.ROUND_LEVEL_LABELS,
         "ADVISOR_LABELS": contest_service.ADVISOR_LABELS,
+        "ENTRY_STATUS_LABELS": contest_service.ENTRY_STATUS_LABELS,
         "levels": [lv.value for lv in CompetitionLevel],
         "awards": list(contest_service.AWARD_LABELS),
     }
@@ -76,10 +87,16 @@ def create_edition(request: Request, session: SessionDep, form: FormOf(EditionFo
     return flash(redirect(request, f"/contests/editions/{edition.id}"), "The edition was created.")
 
 
-def _edition(request, session, edition_id, *, errors=None, form=None, which=None, status_code=200):
+def _edition(
+    request, session, edition_id, *, user=None, errors=None, form=None, which=None, status_code=200
+):
     view = contest_service.edition_view(session, edition_id=edition_id)
+    registrations = (
+        contest_service.team_registrations(session, user=user, view=view) if user else []
+    )
     context = {
         "view": view,
+        "registrations": registrations,
         "today": clock.today(),
         "errors": errors or {},
         "form": form or {},
@@ -90,9 +107,11 @@ def _edition(request, session, edition_id, *, errors=None, form=None, which=None
     return render(request, "contests/edition.html", context, block=block, status_code=status_code)
 
 
-@router.get("/editions/{edition_id}", dependencies=[AnyUser])
-def edition_page(request: Request, session: SessionDep, edition_id: PathId) -> Response:
-    return _edition(request, session, edition_id)
+@router.get("/editions/{edition_id}")
+def edition_page(
+    request: Request, session: SessionDep, edition_id: PathId, user: CurrentUser
+) -> Response:
+    return _edition(request, session, edition_id, user=user)
 
 
 @router.post("/editions/{edition_id}/rounds", dependencies=[AdminOnly])
@@ -140,7 +159,7 @@ def add_track(
 # --- entries -----------------------------------------------------------------------------------
 
 
-def _entry_form_context(session, *, team_id=None) -> dict:
+def entry_form_context(session, *, team_id=None) -> dict:
     teachers, mentors = contest_service.advisor_choices(session)
     members = (
         contest_service.active_members(session, team_id=team_id, on=clock.today())
@@ -159,7 +178,7 @@ def _register(request, session, edition_id, *, form, errors=None, status_code=20
         "team_id": team_id,
         "errors": errors or {},
         "form": form,
-        **_entry_form_context(session, team_id=team_id),
+        **entry_form_context(session, team_id=team_id),
         **labels(),
     }
     block = "entry_form" if status_code != 200 or request.query_params.get("team_id") else None
@@ -195,7 +214,9 @@ def register_entry(
     return flash(redirect(request, f"/contests/entries/{entry.id}"), "The entry is registered.")
 
 
-def _entry(request, session, user, entry_id, *, errors=None, form=None, status_code=200):
+def _entry(
+    request, session, user, entry_id, *, errors=None, form=None, which="entry", status_code=200
+):
     detail = contest_service.entry_detail(session, user=user, entry_id=entry_id)
     teachers, mentors = contest_service.advisor_choices(session)
     context = {
@@ -207,9 +228,10 @@ def _entry(request, session, user, entry_id, *, errors=None, form=None, status_c
         "members": detail.active_members,
         "chosen_members": {u.id for u in detail.members},
         "chosen_advisors": {u.id for u, _k in detail.advisors},
+        "which": which,
         **labels(),
     }
-    block = "entry_form" if status_code != 200 else None
+    block = f"{which}_form" if status_code != 200 else None
     return render(request, "contests/entry.html", context, block=block, status_code=status_code)
 
 
@@ -248,6 +270,42 @@ def withdraw_entry(
     entry = contest_service.withdraw_entry(session, actor=user, entry_id=entry_id)
     session.commit()
     return flash(redirect(request, f"/contests/entries/{entry.id}"), "The entry was withdrawn.")
+
+
+@router.post("/entries/{entry_id}/confirm")
+def confirm_entry(
+    request: Request, session: SessionDep, entry_id: PathId, user: StaffUser
+) -> Response:
+    contest_service.confirm_entry(session, actor=user, entry_id=entry_id)
+    session.commit()
+    return flash(redirect(request, f"/contests/entries/{entry_id}"), "The entry is confirmed.")
+
+
+@router.post("/entries/{entry_id}/decline")
+def decline_entry(
+    request: Request,
+    session: SessionDep,
+    entry_id: PathId,
+    user: StaffUser,
+    form: FormOf(DeclineForm),
+) -> Response:
+    contest_service.get_managed_entry(session, user=user, entry_id=entry_id)
+    try:
+        contest_service.decline_entry(session, actor=user, entry_id=entry_id, form=form.valid())
+    except FormErrors as exc:
+        session.rollback()
+        return _entry(
+            request,
+            session,
+            user,
+            entry_id,
+            errors=exc.errors,
+            form=form.values,
+            which="decline",
+            status_code=422,
+        )
+    session.commit()
+    return flash(redirect(request, f"/contests/entries/{entry_id}"), "The request was declined.")
 
 
 # --- external results --------------------------------------------------------------------------

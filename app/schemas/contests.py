@@ -1,5 +1,6 @@
 """Forms of competitions: editions with their rounds and tracks, the entries teams
-register, results won outside the college, and a competition's entry semester."""
+register (or their captain requests) and the reason for declining a request, results won
+outside the college, and a competition's entry semester."""
 
 from typing import Any, ClassVar
 
@@ -103,6 +104,13 @@ class EntryForm(FormModel):
     member_ids: IdList = []
     college_ids: IdList = []
     enterprise_ids: IdList = []
+
+
+class DeclineForm(WordedForm):
+    """Why staff decline a captain's request (the team sees it)."""
+
+    missing: ClassVar[dict[str, str]] = {"reason": N_("Say why the request is declined.")}
+    reason: Text(500)
 
 
 class ExternalResultForm(FormModel):

@@ -4,6 +4,7 @@ from .awards import award_facts
 from .editions import (
     ADVISOR_LABELS,
     AWARD_LABELS,
+    ENTRY_STATUS_LABELS,
     ROUND_LEVEL_LABELS,
     add_round,
     add_track,
@@ -33,10 +34,19 @@ from .external import (
     record_external,
     student_choices,
 )
+from .requests import (
+    captain_team,
+    confirm_entry,
+    decline_entry,
+    request_entry,
+    team_registrations,
+    window_problems,
+)
 
 __all__ = [
     "ADVISOR_LABELS",
     "AWARD_LABELS",
+    "ENTRY_STATUS_LABELS",
     "MAX_EVIDENCE_BYTES",
     "ROUND_LEVEL_LABELS",
     "active_members",
@@ -46,6 +56,9 @@ __all__ = [
     "advanced_count",
     "advisor_choices",
     "award_facts",
+    "captain_team",
+    "confirm_entry",
+    "decline_entry",
     "competition_choices",
     "create_edition",
     "delete_external",
@@ -58,8 +71,11 @@ __all__ = [
     "may_delete",
     "record_external",
     "register_entry",
+    "request_entry",
     "student_choices",
     "team_choices",
+    "team_registrations",
     "update_entry",
+    "window_problems",
     "withdraw_entry",
 ]

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.errors import FormErrors, NotFound
+from app.errors import FormErrors, Invalid, NotFound
 from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models import Role, User
@@ -39,6 +39,12 @@ ROUND_LEVEL_LABELS = {
     "international": N_("International round"),
 }
 ADVISOR_LABELS = {"college": N_("College advisor"), "enterprise": N_("Enterprise advisor")}
+ENTRY_STATUS_LABELS = {
+    "requested": N_("Awaiting confirmation"),
+    "registered": N_("Registered"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
+}
 
 
 def is_staff(user: User) -> bool:
@@ -125,9 +131,30 @@ class EditionView:
     def first_round(self) -> Round | None:
         return self.rounds[0] if self.rounds else None
 
+    @property
+    def requested(self) -> list["EntryRow"]:
+        """Entries waiting for staff to confirm or decline them, in round order."""
+        return [
+            row
+            for round_ in self.rounds
+            for row in self.entries_by_round.get(round_.id, [])
+            if row.entry.status == EntryStatus.requested
+        ]
+
     def registration_open(self, on: date) -> bool:
         e = self.edition
         return e.registration_opens_on <= on <= e.registration_closes_on
+
+
+def registration_refusal(view: EditionView, on: date) -> Invalid | None:
+    """Why nobody may register on ``on`` (the window's dates), or None while it is open."""
+    if view.registration_open(on):
+        return None
+    return Invalid(
+        "Registration is open from %(start)s to %(end)s.",
+        start=view.edition.registration_opens_on.isoformat(),
+        end=view.edition.registration_closes_on.isoformat(),
+    )
 
 
 @dataclass

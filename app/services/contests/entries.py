@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.errors import Conflict, Forbidden, FormErrors, Invalid, NotFound
+from app.errors import Conflict, Forbidden, FormErrors, NotFound
 from app.i18n import lazy_gettext as _l
 from app.models import MentorProfile, Role, User
 from app.models.contests import (
@@ -28,7 +28,12 @@ from app.models.curriculum import Competition
 from app.models.teams import Team, TeamMember
 from app.schemas.contests import EntryForm
 from app.services.clock import today
-from app.services.contests.editions import edition_view, is_staff
+from app.services.contests.editions import (
+    EditionView,
+    edition_view,
+    is_staff,
+    registration_refusal,
+)
 from app.services.contests.eligibility import eligibility_problems
 
 # --- entries -----------------------------------------------------------------------------------
@@ -85,6 +90,20 @@ def _users_with_role(session: Session, ids: list[int], role: Role) -> set[int]:
     )
 
 
+OPEN_STATUSES = (EntryStatus.requested.value, EntryStatus.registered.value)
+
+
+def open_entry_id(session: Session, *, round_id: int, team_id: int) -> int | None:
+    """The team's entry in the round that is registered or waiting for confirmation."""
+    return session.exec(
+        select(Entry.id).where(
+            Entry.round_id == round_id,
+            Entry.team_id == team_id,
+            Entry.status.in_(OPEN_STATUSES),
+        )
+    ).first()
+
+
 def _check_entry_form(
     session: Session, *, actor: User, round_: Round, form: EntryForm, on: date, entry: Entry | None
 ):
@@ -110,16 +129,7 @@ def _check_entry_form(
             errors["member_ids"] = _l("Tick the team members who take part.")
         elif set(member_ids) - active:
             errors["member_ids"] = _l("Only current members of the team can take part.")
-        if (
-            entry is None
-            and session.exec(
-                select(Entry.id).where(
-                    Entry.round_id == round_.id,
-                    Entry.team_id == team.id,
-                    Entry.status == EntryStatus.registered.value,
-                )
-            ).first()
-        ):
+        if entry is None and open_entry_id(session, round_id=round_.id, team_id=team.id):
             errors["team_id"] = _l("This team already has an entry in this round.")
     if set(college_ids) - _users_with_role(session, college_ids, Role.teacher):
         errors["college_ids"] = _l("College advisors must be active teachers.")
@@ -168,17 +178,32 @@ def register_entry(
         raise Forbidden("Only teachers and administrators register entries.")
     on = on or today()
     view = edition_view(session, edition_id=edition_id)
+    round_ = first_open_round(view, on=on)
+    return add_entry(session, actor=actor, round_=round_, form=form, on=on)
+
+
+def first_open_round(view: EditionView, *, on: date) -> Round:
+    """The round registrations go to, if it still takes them on ``on``."""
     if view.first_round is None:
         raise Conflict("This edition has no round to register for.")
-    if not view.registration_open(on):
-        raise Invalid(
-            "Registration is open from %(start)s to %(end)s.",
-            start=view.edition.registration_opens_on.isoformat(),
-            end=view.edition.registration_closes_on.isoformat(),
-        )
-    round_ = view.first_round
-    if round_.is_locked:
+    refusal = registration_refusal(view, on)
+    if refusal is not None:
+        raise refusal
+    if view.first_round.is_locked:
         raise Conflict("The results of this round are published; it takes no more entries.")
+    return view.first_round
+
+
+def add_entry(
+    session: Session,
+    *,
+    actor: User,
+    round_: Round,
+    form: EntryForm,
+    on: date,
+    status: EntryStatus = EntryStatus.registered,
+) -> Entry:
+    """A new entry in ``round_`` once the form passes the track's rules."""
     team, track, members, colleges, enterprises = _check_entry_form(
         session, actor=actor, round_=round_, form=form, on=on, entry=None
     )
@@ -188,6 +213,7 @@ def register_entry(
         team_id=team.id,
         title=form.title,
         business_registered_on=form.business_registered_on,
+        status=status.value,
         registered_by_id=actor.id,
     )
     session.add(entry)
