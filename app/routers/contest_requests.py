@@ -1,12 +1,13 @@
 """A team's captain asks to enter an edition (staff confirm or decline it on the entry's
 page, in ``contests``). The captain's form is the registration form without the team."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import CurrentUser, FormOf, PathId
+from app.deps import CurrentUser, FormOf, PathId, require_role
 from app.errors import FormErrors
+from app.models import Role
 from app.routers.contests import entry_form_context, labels
 from app.schemas.contests import EntryForm
 from app.services import clock
@@ -14,6 +15,7 @@ from app.services import contests as contest_service
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/contests", route_class=SessionRoute)
+StudentOnly = Depends(require_role(Role.student))  # a team's captain; staff register directly
 
 
 def _request_page(request, session, edition_id, team, *, form, errors=None, status_code=200):
@@ -32,7 +34,7 @@ def _request_page(request, session, edition_id, team, *, form, errors=None, stat
     return render(request, "contests/request.html", context, block=block, status_code=status_code)
 
 
-@router.get("/editions/{edition_id}/teams/{team_id}/register")
+@router.get("/editions/{edition_id}/teams/{team_id}/register", dependencies=[StudentOnly])
 def request_page(
     request: Request, session: SessionDep, edition_id: PathId, team_id: PathId, user: CurrentUser
 ) -> Response:
@@ -41,7 +43,7 @@ def request_page(
     return _request_page(request, session, edition_id, team, form={})
 
 
-@router.post("/editions/{edition_id}/teams/{team_id}/register")
+@router.post("/editions/{edition_id}/teams/{team_id}/register", dependencies=[StudentOnly])
 def request_entry(
     request: Request,
     session: SessionDep,

@@ -159,13 +159,29 @@ def _extra_start(server, role: str | None) -> list[str]:
 
     from app.models import User
     from app.models.catalogue import Skill
+    from app.models.contests import Edition, Round
+    from app.models.teams import Team
 
     with server.session() as session:
         skill_id = session.exec(select(Skill.id)).first()
         student_id = session.exec(select(User.id).where(User.username == "student1")).one()
+        team_id = session.exec(select(Team.id).where(Team.captain_id == student_id)).first()
+        edition_id = session.exec(select(Edition.id).order_by(Edition.id.desc())).first()
+        published = session.exec(select(Round.id).where(Round.published_at.is_not(None))).first()
     common = [f"/catalogue/skills/{skill_id}"]
-    if role == "student":  # the check-in page opens by scanning the studio's QR code
-        return [*common, "/studios/1/checkin", f"/evaluation/students/{student_id}"]
+    if role == "student":  # the check-in page opens by scanning the studio's QR code; the
+        # captain's request form from the open edition's page (the walk reads two per route)
+        # (one page per route: its back link makes the open edition the edition page seen,
+        # whose round is not published yet, so the published results are opened too)
+        register = f"/contests/editions/{edition_id}/teams/{team_id}/register"
+        results = f"/contests/rounds/{published}/results"
+        return [
+            *common,
+            "/studios/1/checkin",
+            f"/evaluation/students/{student_id}",
+            register,
+            results,
+        ]
     return [*common, "/exams"]  # an examiner's list: no menu link for mentors
 
 
