@@ -165,6 +165,7 @@ def require_role(*roles: Role) -> Callable[..., User]:
 AnyUser = Depends(require_role(*Role))
 AdminOnly = Depends(require_role(Role.admin))
 Staff = Depends(require_role(Role.admin, Role.teacher))
+StudentOnly = Depends(require_role(Role.student))
 
 
 def safe_next(target: str | None) -> str:

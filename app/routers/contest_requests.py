@@ -1,13 +1,12 @@
 """A team's captain asks to enter an edition (staff confirm or decline it on the entry's
 page, in ``contests``). The captain's form is the registration form without the team."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import CurrentUser, FormOf, PathId, require_role
+from app.deps import CurrentUser, FormOf, PathId, StudentOnly
 from app.errors import FormErrors
-from app.models import Role
 from app.routers.contests import entry_form_context, labels
 from app.schemas.contests import EntryForm
 from app.services import clock
@@ -15,7 +14,6 @@ from app.services import contests as contest_service
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/contests", route_class=SessionRoute)
-StudentOnly = Depends(require_role(Role.student))  # a team's captain; staff register directly
 
 
 def _request_page(request, session, edition_id, team, *, form, errors=None, status_code=200):

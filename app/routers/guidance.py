@@ -7,7 +7,17 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AnyUser, Auth, CurrentUser, FormOf, PathId, QueryOf, Staff, require_role
+from app.deps import (
+    AnyUser,
+    Auth,
+    CurrentUser,
+    FormOf,
+    PathId,
+    QueryOf,
+    Staff,
+    StudentOnly,
+    require_role,
+)
 from app.errors import FormErrors
 from app.exports import guidance as guidance_export
 from app.i18n import activate
@@ -22,7 +32,6 @@ Text = Annotated[str, Form(max_length=20000)]
 GuidanceReaders = Depends(require_role(Role.admin, Role.teacher, Role.mentor))
 Authors = Depends(require_role(Role.teacher, Role.mentor))
 Editors = Depends(require_role(Role.admin, Role.teacher, Role.mentor))  # the service checks
-StudentOnly = Depends(require_role(Role.student))
 
 
 @router.get("", dependencies=[GuidanceReaders])

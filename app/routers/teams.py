@@ -2,11 +2,20 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.db import SessionDep, SessionRoute
-from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, Search, Staff, require_role
+from app.deps import (
+    AnyUser,
+    CurrentUser,
+    FormOf,
+    PageParams,
+    PathId,
+    Search,
+    Staff,
+    StudentOnly,
+)
 from app.errors import FormErrors
 from app.i18n import N_
 from app.models import Role, User
@@ -28,7 +37,6 @@ from app.services.clock import today
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/teams", route_class=SessionRoute)
-StudentOnly = Depends(require_role(Role.student))
 
 
 def _team_context(session, *, user, team_id: int) -> dict:

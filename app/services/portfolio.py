@@ -219,7 +219,7 @@ def _live(session: Session, student_id: int) -> LiveRecord:
     from app.services.evaluation import figures
     from app.services.evaluation.scoring import Period
 
-    shares = figures.session_shares(Period(date(2000, 1, 1), today()))
+    shares = figures.session_shares(Period(date(2000, 1, 1), today()), of_member=student_id)
     mine = select(shares.c.sid, shares.c.share).where(shares.c.uid == student_id).subquery()
     totals = session.exec(
         select(

@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from app.models import CoreCompetency, Post, Skill
-from tests.factories import make_admin, make_mentor, make_student, make_teacher
-from tests.routers.catalogue_support import (
+from tests.catalogue_support import (
     HTMX,
     post_by_code,
     skill_by_code,
     skill_count,
 )
+from tests.factories import make_admin, make_mentor, make_student, make_teacher
 
 
 @pytest.mark.parametrize("make_user", [make_student, make_teacher, make_mentor, make_admin])

@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 
 from app.models import CoreCompetency, Post, Skill
 from app.services.curriculum import catalogue as catalogue_service
-from tests.routers.catalogue_support import (
+from tests.catalogue_support import (
     HTMX,
     post_by_code,
     skill_by_code,

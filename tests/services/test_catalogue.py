@@ -1,5 +1,4 @@
 import json
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select, text
@@ -10,6 +9,7 @@ from app.models import CoreCompetency, Post, Skill
 from app.schemas.curriculum import CompetencyForm, NewSkillForm, PostForm, SkillNames
 from app.services.curriculum import catalogue as catalogue_service
 from seeds.loader import CATALOGUE_DIR, seed_catalogue
+from tests.catalogue_support import skill_reference_table
 
 
 def _counts(session) -> dict[str, int]:
@@ -290,24 +290,6 @@ def test_an_unreferenced_skill_can_be_deleted(session):
     session.commit()
     assert session.get(Skill, skill.id) is None
     assert session.get(Skill, keep.id) is not None
-
-
-@contextmanager
-def skill_reference_table(session):
-    """A table of the kind later features add: a foreign key to skill.id (no ON DELETE)."""
-    session.execute(
-        text(
-            "CREATE TABLE test_skill_ref (id INTEGER PRIMARY KEY, "
-            "skill_id INTEGER NOT NULL REFERENCES skill(id))"
-        )
-    )
-    session.commit()
-    try:
-        yield
-    finally:
-        session.rollback()
-        session.execute(text("DROP TABLE test_skill_ref"))
-        session.commit()
 
 
 def test_a_skill_that_another_table_refers_to_cannot_be_deleted(session):

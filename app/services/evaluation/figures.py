@@ -53,9 +53,10 @@ def _active_on_session():
     )
 
 
-def session_shares(period: Period):
+def session_shares(period: Period, *, of_member: int | None = None):
     """(sid, uid, income, share, n) for every completed session of the period and every
-    member active on its date: a subquery.
+    member active on its date: a subquery. ``of_member`` keeps only the sessions of the
+    teams that user has been in (one student's page need not split every team's income).
 
     A session's income is split equally among its n members in whole fen, and the fen
     left over (income mod n) go one each to the first members by student number, so the
@@ -73,6 +74,7 @@ def session_shares(period: Period):
             LiveSession.status == SessionStatus.completed.value,
             LiveSession.session_date >= period.start,
             LiveSession.session_date < period.end_exclusive,
+            *_teams_of(of_member),
         )
         .subquery()
     )
@@ -101,6 +103,13 @@ def session_shares(period: Period):
         (base + case((ordered.c.place <= leftover, 1), else_=0)).label("share"),
         ordered.c.n,
     ).subquery()
+
+
+def _teams_of(user_id: int | None) -> list:
+    if user_id is None:
+        return []
+    teams = select(TeamMember.team_id).where(TeamMember.user_id == user_id)
+    return [LiveSession.team_id.in_(teams)]  # type: ignore[attr-defined]
 
 
 def income_sums(session: Session, cohort_ids: list[int], period: Period):

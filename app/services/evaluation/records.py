@@ -124,7 +124,7 @@ def score_page(
     params = scheme_service.complete(scheme.params)
     page.params = params
     page.awards = _award_records(session, student.id, period, params)
-    shares = figures.session_shares(period)
+    shares = figures.session_shares(period, of_member=student.id)
     for sid, team_id, team_name, on, theme, income, n, share in session.exec(
         select(
             shares.c.sid,
