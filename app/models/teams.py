@@ -187,6 +187,9 @@ class LiveSession(SQLModel, table=True):
     planned_start: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     planned_minutes: int
     gmv_target_fen: int = Field(default=0)
+    # plan targets the review compares with; None: not set
+    viewers_target: int | None = Field(default=None)
+    orders_target: int | None = Field(default=None)
     session_date: date  # the college-local date of the start: what periods are counted by
     status: str = Field(default=SessionStatus.planned.value, max_length=16)
     # result
@@ -199,6 +202,17 @@ class LiveSession(SQLModel, table=True):
     income_fen: int = Field(default=0)
     new_followers: int = Field(default=0)
     peak_viewers: int = Field(default=0)
+    # platform figures the 复盘 metrics divide by; None: not known (shown as —)
+    viewers: int | None = Field(default=None)  # 累计观看人数 (UV)
+    avg_watch_seconds: int | None = Field(default=None)  # 人均观看时长
+    interactions: int | None = Field(default=None)  # comments + likes + shares
+    ad_spend_fen: int | None = Field(default=None)  # paid traffic (投流)
+    # the script (话术) checked for 广告法 risks before the session may be marked ready
+    script: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    ready_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    ready_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
     # review (复盘)
     went_well: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     problems: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -216,6 +230,8 @@ class LiveSessionProduct(SQLModel, table=True):
     session_id: int = Field(foreign_key="live_session.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=200)
     price_fen: int
+    # selling points said on air: checked with the script
+    claims: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     sort_order: int = Field(default=0)
 
 

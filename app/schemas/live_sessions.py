@@ -10,7 +10,9 @@ from app.schemas.fields import (
     Count,
     Flag,
     Money,
+    OptionalCount,
     OptionalId,
+    OptionalMoney,
     Text,
     clean_text,
     row_id_or_none,
@@ -31,6 +33,8 @@ class PlanForm(FormModel):
     planned_start: LocalDateTime()
     planned_minutes: Count(low=1, high=MAX_MINUTES)
     gmv_target: Money(required=False)
+    viewers_target: OptionalCount()
+    orders_target: OptionalCount()
     account_id: OptionalId
     booking_id: OptionalId
     product_names: list[str] = Field(default=[], alias="product_name")
@@ -93,6 +97,10 @@ class ResultForm(FormModel):
     income: Money()
     new_followers: Count()
     peak_viewers: Count()
+    viewers: OptionalCount()
+    avg_watch_seconds: OptionalCount(high=MAX_MINUTES * 60)
+    interactions: OptionalCount()
+    ad_spend: OptionalMoney()
     times_confirmed: Flag() = False  # the start is far from the plan, and that is right
 
     def field_problems(self) -> dict[str, Any]:

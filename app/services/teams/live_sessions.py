@@ -146,6 +146,7 @@ def _apply_plan(
     target, account_id, products = form.gmv_target, form.account_id, form.products()
     live.theme, live.planned_start, live.planned_minutes = theme, start, minutes
     live.gmv_target_fen, live.account_id = target, account_id
+    live.viewers_target, live.orders_target = form.viewers_target, form.orders_target
     if live.actual_start is None:
         live.session_date = clock.local_date(start)
     session.add(live)
@@ -262,6 +263,8 @@ def record_result(
     live.gmv_fen, live.income_fen = form.gmv, form.income
     live.orders, live.refunds = form.orders, form.refunds
     live.new_followers, live.peak_viewers = form.new_followers, form.peak_viewers
+    live.viewers, live.avg_watch_seconds = form.viewers, form.avg_watch_seconds
+    live.interactions, live.ad_spend_fen = form.interactions, form.ad_spend
     live.status = SessionStatus.completed.value
     session.add(live)
     session.flush()
@@ -327,6 +330,8 @@ def plan_form(detail: SessionDetail) -> FormValues:
         planned_start=datetime_input(live.planned_start),
         planned_minutes=str(live.planned_minutes),
         gmv_target=yuan_input(live.gmv_target_fen),
+        viewers_target=_count_input(live.viewers_target),
+        orders_target=_count_input(live.orders_target),
         account_id=str(live.account_id or ""),
         booking_id=str(detail.booking[0].id) if detail.booking else "",
         product_names=[p.name for p in detail.products],
@@ -349,7 +354,15 @@ def result_form(live: LiveSession) -> FormValues:
         income=yuan_input(live.income_fen),
         new_followers=str(live.new_followers),
         peak_viewers=str(live.peak_viewers),
+        viewers=_count_input(live.viewers),
+        avg_watch_seconds=_count_input(live.avg_watch_seconds),
+        interactions=_count_input(live.interactions),
+        ad_spend=yuan_input(live.ad_spend_fen),
     )
+
+
+def _count_input(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def review_form(live: LiveSession) -> FormValues:
