@@ -101,8 +101,27 @@ def seed_demo(session: Session, report: SeedReport, *, scale: int = 1) -> None:
                     )
                 )
     if booked:
+        session.flush()
+        _first_student_books(session, students[0], now)
         _demand(session, rng, data["unmet_demand"], studios, students, today)
     session.flush()
+
+
+def _first_student_books(session: Session, student, now) -> None:
+    """The demo login (the first student) has an upcoming booking whatever today's draw.
+
+    The fortnight picks bookers at random, so on some days student1 would open an empty
+    「我的预约」 page; the earliest upcoming student booking becomes theirs instead.
+    """
+    upcoming = select(Booking).where(Booking.starts_at > now, Booking.purpose != "course")
+    if session.exec(upcoming.where(Booking.user_id == student.id)).first() is not None:
+        return
+    taken = session.exec(
+        upcoming.where(Booking.status == BookingStatus.approved).order_by(Booking.starts_at)
+    ).first()
+    if taken is not None:
+        taken.user_id = student.id
+        session.add(taken)
 
 
 def _fortnight(session, report, rng, studio, spec, people, today, now) -> None:
