@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from app import db
 from app.config import settings
+from app.formatting import yuan
 from app.i18n import (
     LOCALE_NAMES,
     LOCALES,
@@ -108,14 +109,6 @@ def localised_value(obj: Any, field: str, locale: str) -> str:
     lang = "en" if locale == "en" else "zh"
     value = getattr(obj, f"{field}_{lang}", None)
     return value or getattr(obj, f"{field}_zh", "") or ""
-
-
-def yuan(fen: int | None) -> str:
-    """Whole fen as yuan with two decimals, exactly (¥20,780.76): integer arithmetic, so a
-    figure is never a float rounded one way here and another way in an export."""
-    fen = int(fen or 0)
-    sign, fen = ("-", -fen) if fen < 0 else ("", fen)
-    return f"¥{sign}{fen // 100:,}.{fen % 100:02d}"
 
 
 @jinja2.pass_context
