@@ -190,6 +190,7 @@ def _sessions(session, rng, data, team, project, accounts, members, posts, perio
             live.new_followers, live.peak_viewers = rng.randint(5, 300), rng.randint(50, 2500)
             live.went_well, live.problems = spec["went_well"], spec["problems"]
             live.actions = spec["actions"]
+        _platform_figures(live, random.Random(f"{team.name}/{day.isoformat()}"))
         session.add(live)
         session.flush()
         for k, (name, price) in enumerate(rng.sample(products, 3)):
@@ -200,6 +201,23 @@ def _sessions(session, rng, data, team, project, accounts, members, posts, perio
             post = rng.choice(list(posts.values()))
             session.add(LiveSessionRole(session_id=live.id, user_id=member.id, post_id=post.id))
         day += timedelta(days=max(1, 7 // per_week + rng.randint(-1, 1)))
+
+
+def _platform_figures(live: LiveSession, rng: random.Random) -> None:
+    """Targets for viewers and orders, and the platform's figures of a completed session.
+
+    Its own generator, seeded by team and day, so the draws of every other demo figure stay
+    what they were; one session in eight has no platform export (its rates show —).
+    """
+    live.orders_target = max(1, live.gmv_target_fen // rng.randint(4000, 9000))
+    live.viewers_target = live.orders_target * rng.randint(20, 60)
+    if live.status != SessionStatus.completed.value or rng.random() < 0.125:
+        return
+    live.viewers = max(live.peak_viewers, int(live.orders / rng.uniform(0.01, 0.08)))
+    live.avg_watch_seconds = rng.randint(35, 190)
+    live.interactions = int(live.viewers * rng.uniform(0.2, 1.8))
+    if rng.random() < 0.6:
+        live.ad_spend_fen = int(live.gmv_fen * rng.uniform(0.05, 0.3))
 
 
 def _mentor(session, spec, n, mentors):

@@ -29,11 +29,13 @@ def sessions_page(
     request: Request, session: SessionDep, user: CurrentUser, paging: PageParams, team_id: PathId
 ) -> Response:
     team = team_service.get_visible_team(session, user=user, team_id=team_id)
+    page = team_service.list_sessions(
+        session, team_id=team.id, page=paging.page, per_page=paging.per_page
+    )
     context = {
         "team": team,
-        "page": team_service.list_sessions(
-            session, team_id=team.id, page=paging.page, per_page=paging.per_page
-        ),
+        "page": page,
+        "row_metrics": team_service.metrics_by_session(page.items),
         "totals": team_service.team_totals(session, team_id=team.id),
         "chart": money_chart(team_service.daily_figures(session, team_id=team.id)),
         "has_project": team_service.team_project(session, team_id=team.id) is not None,
@@ -108,6 +110,8 @@ def _session_context(session, *, user, team_id: int, session_id: int) -> dict:
         "team": team_service.get_visible_team(session, user=user, team_id=team_id),
         "detail": detail,
         "live": detail.live,
+        "figures": team_service.session_review(session, detail.live),
+        "min_compared": team_service.MIN_COMPARED,
         "result": team_service.result_form(detail.live),
         "review": team_service.review_form(detail.live),
         "can_edit": _can_edit(session, user, team_id),

@@ -46,6 +46,7 @@ def _team_context(session, *, user, team_id: int) -> dict:
         "posts": team_service.all_posts(session),
         "stages": team_service.STAGES,
         "totals": team_service.team_totals(session, team_id=team_id),
+        "team_review": team_service.team_review(session, team_id=team_id),
         "logs": mentoring_service.team_logs(session, user=user, team_id=team_id, limit=10),
         "pairings": mentoring_service.team_pairings(session, user=user, team_id=team_id),
         "today": today(),

@@ -34,6 +34,8 @@ from .projects import (
     save_project,
     team_project,
 )
+from .review_metrics import metrics_by_session, session_review, team_review
+from .standing import MIN_COMPARED
 from .teams import (
     STAGE_LABELS,
     STAGES,
@@ -52,6 +54,7 @@ from .teams import (
 )
 
 __all__ = [
+    "MIN_COMPARED",
     "PLATFORMS",
     "STAGE_LABELS",
     "STAGES",
@@ -72,6 +75,7 @@ __all__ = [
     "linkable_bookings",
     "list_sessions",
     "list_teams",
+    "metrics_by_session",
     "money_chart",
     "pending_invitations",
     "plan_form",
@@ -86,11 +90,13 @@ __all__ = [
     "review_form",
     "save_project",
     "session_detail",
+    "session_review",
     "set_captain",
     "team_choices",
     "team_detail",
     "team_form_values",
     "team_project",
+    "team_review",
     "team_totals",
     "update_plan",
     "update_team",

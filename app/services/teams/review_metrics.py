@@ -17,6 +17,7 @@ from app.formatting import yuan
 from app.i18n import N_
 from app.models.teams import LiveSession, SessionStatus
 from app.services.teams.charts import Trend, trend_chart
+from app.services.teams.standing import GroupStanding, session_standing
 
 NONE_SHOWN = "—"
 MONEY, COUNT, PERCENT, RATIO, DURATION = "money", "count", "percent", "ratio", "duration"
@@ -88,7 +89,7 @@ DEFINITIONS = (
     Definition(
         "conversion",
         N_("View-to-order conversion"),
-        N_("orders ÷ viewers × 100%"),
+        N_("orders ÷ viewers × 100%%"),
         PERCENT,
         lambda f: f.orders,
         lambda f: f.viewers,
@@ -122,7 +123,7 @@ DEFINITIONS = (
     Definition(
         "interaction_rate",
         N_("Interaction rate"),
-        N_("interactions ÷ viewers × 100%"),
+        N_("interactions ÷ viewers × 100%%"),
         PERCENT,
         lambda f: f.interactions,
         lambda f: f.viewers,
@@ -131,7 +132,7 @@ DEFINITIONS = (
     Definition(
         "follow_rate",
         N_("Follower conversion"),
-        N_("new followers ÷ viewers × 100%"),
+        N_("new followers ÷ viewers × 100%%"),
         PERCENT,
         lambda f: f.new_followers,
         lambda f: f.viewers,
@@ -140,7 +141,7 @@ DEFINITIONS = (
     Definition(
         "refund_rate",
         N_("Refund rate"),
-        N_("refunds ÷ orders × 100%"),
+        N_("refunds ÷ orders × 100%%"),
         PERCENT,
         lambda f: f.refunds,
         lambda f: f.orders,
@@ -324,3 +325,27 @@ def team_review(session: Session, *, team_id: int) -> TeamReview:
             points.append((row.session_date, plotted, shown(definition.kind, value)))
         trends.append(trend_chart(key, points, _tick(definition.kind)))
     return TeamReview(len(rows), metrics(figures), trends)
+
+
+@dataclass
+class SessionReview:
+    """What a session's page shows of its 复盘: metrics (once completed), plan vs actual,
+    and its standing in its class and year group."""
+
+    metrics: dict[str, Metric]
+    plan: list[PlanLine]
+    standing: list[GroupStanding]
+
+
+def session_review(session: Session, live: LiveSession) -> SessionReview:
+    done = live.status == SessionStatus.completed.value
+    return SessionReview(
+        metrics=session_metrics(live) if done else {},
+        plan=plan_vs_actual(live),
+        standing=session_standing(session, live),
+    )
+
+
+def metrics_by_session(lives) -> dict[int, dict[str, Metric]]:
+    """The metrics of each completed session in a list (no statements: from the rows)."""
+    return {live.id: session_metrics(live) for live in lives if live.status == "completed"}
