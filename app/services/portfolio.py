@@ -7,7 +7,7 @@ A student sees their own; teachers and admins any student's; others get NotFound
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
 from app.errors import NotFound
@@ -31,6 +31,7 @@ from app.models.curriculum import (
 from app.models.teams import GuidanceLog, LiveSession, Pairing, Team, TeamMember
 from app.services import certificates as certificate_service
 from app.services.clock import today
+from app.services.teams import review_metrics
 
 try:  # studios are built by another part of the app; without them there are no hours
     from app.models.studios import Booking, BookingStatus
@@ -59,6 +60,8 @@ class LiveRecord:
     sessions: int = 0
     gmv_fen: int = 0  # the teams' GMV in those sessions
     income_fen: int = 0  # the student's shares
+    rates: dict = field(default_factory=dict)  # GPM and conversion over all those sessions
+    row_metrics: dict = field(default_factory=dict)  # each latest session's metrics
 
 
 @dataclass
@@ -221,11 +224,15 @@ def _live(session: Session, student_id: int) -> LiveRecord:
 
     shares = figures.session_shares(Period(date(2000, 1, 1), today()), of_member=student_id)
     mine = select(shares.c.sid, shares.c.share).where(shares.c.uid == student_id).subquery()
+    counted = LiveSession.viewers > 0  # the sessions GPM and conversion can be worked out of
     totals = session.exec(
         select(
             func.count(),
             func.coalesce(func.sum(LiveSession.gmv_fen), 0),
             func.coalesce(func.sum(mine.c.share), 0),
+            func.coalesce(func.sum(case((counted, LiveSession.gmv_fen), else_=0)), 0),
+            func.coalesce(func.sum(case((counted, LiveSession.orders), else_=0)), 0),
+            func.coalesce(func.sum(case((counted, LiveSession.viewers), else_=0)), 0),
         ).join(LiveSession, LiveSession.id == mine.c.sid)
     ).one()
     latest = session.exec(
@@ -235,12 +242,24 @@ def _live(session: Session, student_id: int) -> LiveRecord:
         .order_by(LiveSession.session_date.desc(), LiveSession.id.desc())
         .limit(12)
     ).all()
+    rows = [(live, team, int(share)) for live, team, share in latest]
     return LiveRecord(
-        [(live, team, int(share)) for live, team, share in latest],
+        rows,
         int(totals[0]),
         int(totals[1]),
         int(totals[2]),
+        rates=_rates(int(totals[3]), int(totals[4]), int(totals[5])),
+        row_metrics=review_metrics.metrics_by_session(live for live, _t, _s in rows),
     )
+
+
+def _rates(gmv_fen: int, orders: int, viewers: int) -> dict:
+    """GPM and conversion over the sessions with a viewer count (— when there are none)."""
+    counted = review_metrics.Figures(
+        gmv_fen=gmv_fen, orders=orders, refunds=0, new_followers=0, viewers=viewers or None
+    )
+    every = review_metrics.metrics([counted])
+    return {key: every[key] for key in ("gpm", "conversion")}
 
 
 def portfolio(session: Session, *, viewer: User, student_id: int) -> Portfolio:

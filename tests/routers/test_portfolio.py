@@ -91,3 +91,21 @@ def test_the_portfolio_shows_live_sessions_gmv_and_the_students_share_of_income(
     assert "2 completed live sessions" in page.text
     assert "GMV ¥1,000.00" in page.text and "income ¥75.01" in page.text
     assert page.text.count("¥50.01") == 1 and "¥25.00" in page.text
+
+
+def test_the_portfolio_states_gpm_and_conversion_over_sessions_with_viewers(client, session):
+    from tests.factories_teams import make_live_session, make_project
+
+    student = make_student(session, locale="en")
+    team = make_team(session, members=[(student, "anchor")])
+    project = make_project(session, team)
+    counted = make_live_session(session, team, project, on=date(2026, 5, 1), gmv_fen=80000)
+    counted.viewers = 400  # 10 orders: 2.50%; ¥800 × 1000 ÷ 400 = ¥2,000.00
+    make_live_session(session, team, project, on=date(2026, 5, 8), gmv_fen=90000)  # no viewers
+    session.add(counted)
+    session.commit()
+    client.login_as(student)
+    text = client.get(f"/portfolio/{student.id}").text
+    rates = text[text.index('id="pf-live-rates"') :]
+    assert "GPM ¥2,000.00" in rates[:400] and "conversion 2.50%" in rates[:400]
+    assert text.count('<td class="num">—</td>') >= 1  # the session without viewers: GPM —

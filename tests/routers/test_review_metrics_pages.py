@@ -81,3 +81,14 @@ def test_another_students_team_figures_stay_hidden(client, session):
     client.login(bob.username)
     assert client.get(f"/teams/{team.id}").status_code == 404
     assert client.get(f"/teams/{team.id}/sessions/{lives[0].id}").status_code == 404
+
+
+def test_the_income_dimension_explains_the_review_figures_do_not_score(client, session):
+    from tests.factories import make_admin
+
+    reader = make_admin(session, locale="en")
+    session.commit()
+    client.login_as(reader)
+    page = client.get("/evaluation/scheme")
+    assert 'id="rule-income-review"' in page.text
+    assert "GPM = GMV × 1000 ÷ viewers" in page.text and "do not change the score" in page.text

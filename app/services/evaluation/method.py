@@ -125,6 +125,19 @@ def rules(params: dict[str, Any], *, cohort_size: int | None = None) -> list[Rul
             {},
         ),
         Rule(
+            "income-review",
+            N_("Income and the review figures"),
+            N_(
+                "Only income scores: what the session earned the team (commission or "
+                "profit), recorded with its result. GMV and the review (复盘) figures of each "
+                "session (GPM = GMV × 1000 ÷ viewers, view-to-order conversion = orders ÷ "
+                "viewers, ROI = GMV ÷ paid traffic spend and the others, each with its "
+                "formula on the session's page) explain where the income came from and do "
+                "not change the score."
+            ),
+            {},
+        ),
+        Rule(
             "income-score",
             N_("Income score"),
             income_text,

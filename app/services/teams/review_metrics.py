@@ -74,9 +74,7 @@ def _watch_seconds_total(f: Figures) -> int | None:
 
 
 DEFINITIONS = (
-    Definition(
-        "gmv", N_("GMV"), N_("paid order amount of the session"), MONEY, lambda f: f.gmv_fen
-    ),
+    Definition("gmv", N_("GMV"), N_("paid order amount"), MONEY, lambda f: f.gmv_fen),
     Definition("orders", N_("Orders"), N_("paid orders"), COUNT, lambda f: f.orders),
     Definition(
         "aov",
