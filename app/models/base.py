@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, TypeDecorator, event, inspect
 
 
 def utcnow() -> datetime:
@@ -28,3 +28,19 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def bump_sequence_on_change(model: type, *fields: str) -> None:
+    """Raise ``model.sequence`` whenever an update changes one of ``fields``.
+
+    Calendar apps keep a subscribed event until the feed shows it with a higher SEQUENCE
+    (RFC 5545 §3.8.7.4); bumping it here, as the ORM writes the row, means no service can
+    forget to. Bulk UPDATE statements bypass the ORM and must add it themselves.
+    """
+
+    def bump(_mapper, _connection, target) -> None:
+        state = inspect(target)
+        if any(state.attrs[name].history.has_changes() for name in fields):
+            target.sequence = (target.sequence or 0) + 1
+
+    event.listen(model, "before_update", bump)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime, bump_sequence_on_change, utcnow
 
 
 class BookingStatus(StrEnum):
@@ -186,6 +186,9 @@ class Booking(SQLModel, table=True):
     checked_in_by_id: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )
+    # How often the booking changed as calendars see it (RFC 5545 SEQUENCE): bumped by
+    # bump_sequence_on_change below, so a subscribed calendar replaces its old copy.
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
@@ -193,6 +196,9 @@ class Booking(SQLModel, table=True):
     @property
     def hours(self) -> float:
         return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+bump_sequence_on_change(Booking, "studio_id", "title", "starts_at", "ends_at", "status", "purpose")
 
 
 class WaitlistEntry(SQLModel, table=True):
@@ -254,7 +260,7 @@ class BookingRefusal(SQLModel, table=True):
 
 
 class CalendarFeed(SQLModel, table=True):
-    """The secret token of an ICS feed: one per user, one per studio; regenerable.
+    """The secret token of an ICS feed: one per user, studio or team; regenerable.
 
     A studio's feed has two addresses: ``token`` for staff (purposes and notes) and
     ``busy_token`` for students (busy or free only); both change together."""
@@ -263,6 +269,7 @@ class CalendarFeed(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", name="uq_calendar_feed_user_id"),
         UniqueConstraint("studio_id", name="uq_calendar_feed_studio_id"),
+        UniqueConstraint("team_id", name="uq_calendar_feed_team_id"),
         Index("ix_calendar_feed_busy_token", "busy_token", unique=True),
     )
 
@@ -271,6 +278,7 @@ class CalendarFeed(SQLModel, table=True):
     busy_token: str | None = Field(default=None, max_length=64)
     user_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="CASCADE")
     studio_id: int | None = Field(default=None, foreign_key="studio.id", ondelete="CASCADE")
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="CASCADE")
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )

@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime, bump_sequence_on_change, utcnow
 
 
 class TeamStage(StrEnum):
@@ -217,10 +217,16 @@ class LiveSession(SQLModel, table=True):
     went_well: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     problems: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     actions: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})  # iCalendar
     recorded_by_id: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )
     created_at: datetime = Field(default_factory=utcnow, sa_column=_created_at())
+
+
+bump_sequence_on_change(
+    LiveSession, "theme", "planned_start", "planned_minutes", "actual_start", "actual_end", "status"
+)
 
 
 class LiveSessionProduct(SQLModel, table=True):

@@ -77,7 +77,7 @@ def test_a_booking_keeps_its_wall_clock_time_across_the_change(
         assert (after, "10:00") in placed
 
 
-def test_the_ics_feed_is_in_utc_and_maps_back_to_the_local_time(session, berlin):
+def test_the_ics_feed_keeps_the_local_time_across_the_change_with_its_vtimezone(session, berlin):
     teacher, studio = make_teacher(session), make_studio(session)
     now = datetime(2027, 3, 20, tzinfo=UTC)
     _book(session, teacher, studio, SPRING - timedelta(days=1), now=now)
@@ -86,10 +86,14 @@ def test_the_ics_feed_is_in_utc_and_maps_back_to_the_local_time(session, berlin)
     calendar = Calendar.from_ical(calendar_service.feed_ics(session, token=feed.token, now=now))
     events = sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
     starts = [e.decoded("dtstart") for e in events]
-    assert [s.utcoffset() for s in starts] == [timedelta(0), timedelta(0)]
-    assert [s.hour for s in starts] == [9, 8]
+    assert [s.astimezone(UTC).hour for s in starts] == [9, 8]  # the instants differ...
     assert [s.astimezone(settings.tz).strftime("%H:%M") for s in starts] == ["10:00", "10:00"]
-    assert b"T090000Z" in events[0].to_ical() and b"T080000Z" in events[1].to_ical()
+    for event in events:  # ...and both are written as 10:00 Berlin time, with its rules
+        assert b"DTSTART;TZID=Europe/Berlin:" in event.to_ical()
+        assert b"T100000" in event.to_ical()
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/Berlin"
+    assert {str(part.name) for part in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
     assert gettext("Log in") == "Log in", "the feed's language leaked into its caller's"
 
 

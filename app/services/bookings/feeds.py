@@ -1,5 +1,10 @@
-"""ICS feeds (RFC 5545, times in UTC): one per user, one per studio, by a secret token.
-A user's feed also carries the live sessions of their teams.
+"""ICS feeds (RFC 5545): one per user, studio and team, each by a secret token.
+
+Times are written in the college's zone with its VTIMEZONE, so a calendar shows 10:00 as
+10:00 wherever the phone is; every event keeps one UID for life and raises its SEQUENCE
+when it changes; a cancelled or refused booking stays in the feed as STATUS:CANCELLED so
+that subscribed calendars drop it instead of keeping a stale copy. A user's feed also
+carries the live sessions of their teams; a team's feed its sessions and bookings.
 
 A studio's feed has two addresses. Staff get one with each booking's purpose and note;
 students get one that shows only when the studio is busy, never what others booked it
@@ -19,10 +24,12 @@ from app.models import User
 from app.models.base import utcnow
 from app.models.studios import ACTIVE_STATUSES, Booking, BookingStatus, CalendarFeed, Studio
 from app.models.teams import LiveSession, SessionStatus, Team, TeamMember
+from app.services import clock
 from app.services.bookings import grid
 from app.services.bookings.rules import PURPOSE_LABELS
 
 PAST_DAYS, FUTURE_DAYS = 60, 200
+CALLED_OFF = (BookingStatus.rejected, BookingStatus.cancelled)
 ICS_STATUS = {
     BookingStatus.pending: "TENTATIVE",
     BookingStatus.rejected: "CANCELLED",
@@ -30,14 +37,23 @@ ICS_STATUS = {
 }
 
 
-def feed_for(session: Session, *, user_id: int | None = None, studio_id: int | None = None):
-    """The feed row of a user or a studio, or None while none has been made."""
-    query = select(CalendarFeed)
+def _owner(user_id: int | None, studio_id: int | None, team_id: int | None):
     if user_id is not None:
-        query = query.where(CalendarFeed.user_id == user_id)
-    else:
-        query = query.where(CalendarFeed.studio_id == studio_id)
-    return session.exec(query).first()
+        return CalendarFeed.user_id == user_id
+    if team_id is not None:
+        return CalendarFeed.team_id == team_id
+    return CalendarFeed.studio_id == studio_id
+
+
+def feed_for(
+    session: Session,
+    *,
+    user_id: int | None = None,
+    studio_id: int | None = None,
+    team_id: int | None = None,
+):
+    """The feed row of a user, a studio or a team, or None while none has been made."""
+    return session.exec(select(CalendarFeed).where(_owner(user_id, studio_id, team_id))).first()
 
 
 def studio_feed_token(session: Session, *, studio_id: int, viewer: User) -> str | None:
@@ -55,18 +71,20 @@ def studio_feeds(session: Session) -> dict[int, str]:
 
 
 def regenerate_feed(
-    session: Session, *, user_id: int | None = None, studio_id: int | None = None
+    session: Session,
+    *,
+    user_id: int | None = None,
+    studio_id: int | None = None,
+    team_id: int | None = None,
 ) -> CalendarFeed:
     """Make a new secret address; the old one stops working at once."""
-    if user_id is not None:
-        session.exec(delete(CalendarFeed).where(CalendarFeed.user_id == user_id))
-    else:
-        session.exec(delete(CalendarFeed).where(CalendarFeed.studio_id == studio_id))
+    session.exec(delete(CalendarFeed).where(_owner(user_id, studio_id, team_id)))
     feed = CalendarFeed(
         token=secrets.token_urlsafe(32),
         busy_token=secrets.token_urlsafe(32) if studio_id is not None else None,
         user_id=user_id,
         studio_id=studio_id,
+        team_id=team_id,
     )
     session.add(feed)
     session.flush()
@@ -83,12 +101,18 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
+def _finished(calendar: Calendar) -> bytes:
+    calendar.add_missing_timezones()  # the VTIMEZONE of the college's zone
+    return calendar.to_ical()
+
+
 def _event(booking: Booking, studio: Studio, summary: str, stamp, *, note: bool = True) -> Event:
     event = Event()
     event.add("uid", f"booking-{booking.id}@chanjiao")
     event.add("dtstamp", stamp)
-    event.add("dtstart", booking.starts_at)  # aware UTC datetimes are written with a Z
-    event.add("dtend", booking.ends_at)
+    event.add("sequence", booking.sequence)
+    event.add("dtstart", clock.to_local(booking.starts_at))
+    event.add("dtend", clock.to_local(booking.ends_at))
     event.add("summary", summary)
     event.add("location", " ".join(x for x in (studio.name, studio.location) if x))
     event.add("status", ICS_STATUS.get(booking.status, "CONFIRMED"))
@@ -127,10 +151,13 @@ def feed_ics(session: Session, *, token: str, now=None) -> bytes:
         user = session.get(User, feed.user_id)
         with locale_active(user.locale or settings.default_locale):
             calendar = _user_calendar(session, user, now, stamp)
+    elif feed.team_id is not None:
+        with locale_active(settings.default_locale):
+            calendar = _team_calendar(session, feed.team_id, now, stamp)
     else:
         with locale_active(settings.default_locale):
             calendar = _studio_calendar(session, feed.studio_id, busy_only, now, stamp)
-    return calendar.to_ical()
+    return _finished(calendar)
 
 
 def _user_calendar(session: Session, user: User, now, stamp):
@@ -171,8 +198,9 @@ def _live_event(live: LiveSession, team: Team, stamp) -> Event:
     event = Event()
     event.add("uid", f"live-session-{live.id}@chanjiao")
     event.add("dtstamp", stamp)
-    event.add("dtstart", start)
-    event.add("dtend", end)
+    event.add("sequence", live.sequence)
+    event.add("dtstart", clock.to_local(start))
+    event.add("dtend", clock.to_local(end))
     event.add("summary", gettext("Live: %(theme)s · %(team)s", theme=live.theme, team=team.name))
     cancelled = live.status == SessionStatus.cancelled.value
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -183,10 +211,31 @@ def _studio_calendar(session: Session, studio_id: int, busy_only: bool, now, sta
     studio = session.get(Studio, studio_id)
     calendar = _calendar(gettext("Bookings of %(studio)s", studio=studio.name))
     query = select(Booking, Studio).join(Studio, Studio.id == Booking.studio_id)
-    query = query.where(Booking.studio_id == studio.id, Booking.status.in_(ACTIVE_STATUSES))
+    shown = (*ACTIVE_STATUSES, *CALLED_OFF)  # called-off ones as CANCELLED, to be dropped
+    query = query.where(Booking.studio_id == studio.id, Booking.status.in_(shown))
     for booking, studio_ in _rows(session, query, now):
         label = "Booked" if busy_only else PURPOSE_LABELS[booking.purpose]
         summary = gettext(label)
         event = _event(booking, studio_, summary, stamp, note=not busy_only)
         calendar.add_component(event)
+    return calendar
+
+
+def _team_calendar(session: Session, team_id: int, now, stamp):
+    """A team's live sessions and the studio bookings made for the team."""
+    team = session.get(Team, team_id)
+    calendar = _calendar(gettext("Live sessions of %(team)s", team=team.name))
+    query = select(Booking, Studio).join(Studio, Studio.id == Booking.studio_id)
+    for booking, studio in _rows(session, query.where(Booking.team_id == team.id), now):
+        summary = f"{studio.name} · {gettext(PURPOSE_LABELS[booking.purpose])}"
+        calendar.add_component(_event(booking, studio, summary, stamp))
+    lives = session.exec(
+        select(LiveSession).where(
+            LiveSession.team_id == team.id,
+            LiveSession.planned_start >= now - timedelta(days=PAST_DAYS),
+            LiveSession.planned_start < now + timedelta(days=FUTURE_DAYS),
+        )
+    ).all()
+    for live in lives:
+        calendar.add_component(_live_event(live, team, stamp))
     return calendar

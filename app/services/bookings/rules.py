@@ -241,7 +241,8 @@ def apply_due_statuses(
         query = update(Booking).where(*conditions)
         if studio_id is not None:
             query = query.where(Booking.studio_id == studio_id)
-        total += session.exec(query.values(**values)).rowcount or 0
+        bumped = {**values, "sequence": Booking.sequence + 1}  # calendars see the new status
+        total += session.exec(query.values(**bumped)).rowcount or 0
     return total
 
 
