@@ -99,5 +99,5 @@ def add_comment(
         context["review_view"] = view
         return _rerender(request, context, "comment_form")
     session.commit()
-    url = f"/teams/{team_id}/sessions/{session_id}#review-comments"
+    url = f"/teams/{team_id}/sessions/{session_id}"  # a #fragment would stop htmx reloading
     return flash(redirect(request, url), "Your comment has been added.")

@@ -256,3 +256,22 @@ def test_a_blank_comment_is_refused_beside_its_field():
     with pytest.raises(FormErrors) as caught:
         CommentForm.parse({"body": "  "})
     assert set(caught.value.errors) == {"body"}
+
+
+def test_the_demo_seed_gives_actions_and_a_mentor_comment_and_runs_twice(session, world):
+    from seeds import reviews as review_seed
+    from seeds.loader import SeedReport
+
+    pairing = make_pairing(session, world["team"])
+    review_seed.seed_demo(session, SeedReport())
+    review_seed.seed_demo(session, SeedReport())  # the second run adds nothing
+    older, newer = _actions(session, world["first"]), _actions(session, world["second"])
+    assert [a.status for a in older] == ["done", "open"] and [a.status for a in newer] == [
+        "open",
+        "open",
+    ]
+    assert {a.owner_id for a in older + newer} <= {world["anchor"].id, world["helper"].id}
+    comments = review_service.comments_of(session, live_session_id=world["second"].id)
+    assert [author.id for _c, author in comments] == [pairing.mentor_id]
+    carried = review_service.open_actions(session, team_id=world["team"].id, before=world["third"])
+    assert len(carried) == 3
