@@ -42,9 +42,15 @@ class ReviewView:
 
 
 def _rows(form: FormValues) -> list[tuple[int, str, str, str, str]]:
+    """The action rows to show: those filled in (or typed), then a few blank ones, as the
+    plan's product rows; blank rows sent back are not counted, so they do not pile up."""
     columns = [list(form.get(name) or []) for name in ("action_ids", "action_texts")]
     columns += [list(form.get(name) or []) for name in ("action_owners", "action_dues")]
-    filled = max(len(column) for column in columns)
+    filled = max(
+        (i + 1 for column in columns[1:] for i, value in enumerate(column) if value.strip()),
+        default=0,
+    )
+    columns = [column[:filled] for column in columns]
     width = max(filled + BLANK_ROWS, MIN_ROWS)
     padded = [column + [""] * (width - len(column)) for column in columns]
     return [(n, *row) for n, row in enumerate(zip(*padded, strict=True), 1)]
