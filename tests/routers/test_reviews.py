@@ -174,6 +174,8 @@ def test_open_actions_show_on_the_later_session_and_its_plan_until_done(client, 
     assert "转自 国庆宠粉专场（2025-10-01）" in later.text and "提前备货" in later.text
     plan = client.get(_url(world, world["later"], "/plan"))
     assert CARRIED in plan.text and "提前备货" in plan.text
+    new_plan = client.get(f"/teams/{world['team'].id}/sessions/new")
+    assert CARRIED in new_plan.text  # a session not planned yet comes after all of them
     assert CARRIED not in client.get(_url(world, world["earlier"])).text
     client.login(world["helper"].username)  # the owner ticks it off
     tick = _url(world, world["earlier"], f"/actions/{action.id}/done")
