@@ -9,7 +9,8 @@ from app.db import SessionDep, SessionRoute
 from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, require_role
 from app.errors import FormErrors
 from app.models import Role, User
-from app.schemas.live_sessions import PlanForm, ResultForm, ReviewForm
+from app.schemas.live_sessions import PlanForm, ResultForm
+from app.services import reviews as review_service
 from app.services import teams as team_service
 from app.services.teams import money_chart
 from app.web import flash, redirect, render
@@ -53,6 +54,7 @@ def _plan_context(session, *, user, team_id: int, form: PlanForm, errors: dict, 
     return {
         "team": team,
         "live": live,
+        "carried": review_service.carried_over(session, team_id=team.id, before=live),
         "form": form,
         "errors": errors,
         "members": detail.members,
@@ -70,7 +72,6 @@ def _plan_context(session, *, user, team_id: int, form: PlanForm, errors: dict, 
 
 PlanSubmission = FormOf(PlanForm)
 ResultSubmission = FormOf(ResultForm)
-ReviewSubmission = FormOf(ReviewForm)
 
 
 @router.get("/{team_id}/sessions/new", dependencies=[TeamWorkers])
@@ -113,7 +114,7 @@ def _session_context(session, *, user, team_id: int, session_id: int) -> dict:
         "figures": team_service.session_review(session, detail.live),
         "min_compared": team_service.MIN_COMPARED,
         "result": team_service.result_form(detail.live),
-        "review": team_service.review_form(detail.live),
+        "review_view": review_service.review_view(session, user=user, live=detail.live),
         "can_edit": _can_edit(session, user, team_id),
         "errors": {},
         "failed": "",
@@ -199,29 +200,6 @@ def record_result(
     session.commit()
     url = f"/teams/{team_id}/sessions/{session_id}"
     return flash(redirect(request, url), "The result has been recorded.")
-
-
-@router.post("/{team_id}/sessions/{session_id}/review", dependencies=[TeamWorkers])
-def record_review(
-    request: Request,
-    session: SessionDep,
-    user: Annotated[User, TeamWorkers],
-    team_id: PathId,
-    session_id: PathId,
-    form: ReviewSubmission,
-) -> Response:
-    try:
-        team_service.record_review(
-            session, user=user, team_id=team_id, session_id=session_id, form=form.valid()
-        )
-    except FormErrors as exc:
-        session.rollback()
-        context = _session_context(session, user=user, team_id=team_id, session_id=session_id)
-        context.update(review=form.values, errors=exc.errors, failed="review")
-        return render(request, "teams/session.html", context, block="review_form", status_code=422)
-    session.commit()
-    url = f"/teams/{team_id}/sessions/{session_id}"
-    return flash(redirect(request, url), "The review has been saved.")
 
 
 @router.post("/{team_id}/sessions/{session_id}/cancel", dependencies=[TeamWorkers])

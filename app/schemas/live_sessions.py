@@ -1,4 +1,5 @@
-"""Forms of a team's live sessions: the plan, the result of the broadcast, the review."""
+"""Forms of a team's live sessions: the plan and the result of the broadcast (the review's
+form is in app.schemas.reviews)."""
 
 from typing import Any
 
@@ -22,7 +23,6 @@ from app.schemas.times import LocalDateTime
 
 MAX_MINUTES = 24 * 60
 MAX_PRODUCTS = 30
-REVIEW_CHARS = 5000
 
 
 class PlanForm(FormModel):
@@ -113,11 +113,3 @@ class ResultForm(FormModel):
         if self.has("orders", "refunds") and self.refunds > self.orders:
             problems["refunds"] = _l("Refunds cannot be more than orders.")
         return problems
-
-
-class ReviewForm(FormModel):
-    """The review (复盘): what went well, what went wrong, what to do next."""
-
-    went_well: Text(REVIEW_CHARS)
-    problems: Text(REVIEW_CHARS)
-    actions: Text(REVIEW_CHARS)

@@ -6,7 +6,9 @@ import pytest
 
 from app.errors import FormErrors, NotFound
 from app.models.teams import LiveSession, TeamMember
-from app.schemas.live_sessions import PlanForm, ResultForm, ReviewForm
+from app.schemas.live_sessions import PlanForm, ResultForm
+from app.schemas.reviews import ReviewForm
+from app.services import reviews as review_service
 from app.services.teams import live_figures as figures
 from app.services.teams import live_sessions as live_service
 from tests.factories import make_student
@@ -69,7 +71,7 @@ def test_a_member_plans_records_and_reviews_a_session(session, world):
         form=ResultForm.parse(GOOD_RESULT),
         now=AFTER,
     )
-    live_service.record_review(
+    review_service.record_review(
         session,
         user=world["helper"],
         team_id=world["team"].id,

@@ -25,7 +25,7 @@ from app.models.teams import (
 )
 from app.schemas.base import FormValues
 from app.schemas.fields import yuan_input
-from app.schemas.live_sessions import PlanForm, ResultForm, ReviewForm
+from app.schemas.live_sessions import PlanForm, ResultForm
 from app.schemas.times import datetime_input
 from app.services import clock
 from app.services.pagination import Page, paginate
@@ -271,18 +271,6 @@ def record_result(
     return live
 
 
-def record_review(
-    session: Session, *, user: User, team_id: int, session_id: int, form: ReviewForm
-) -> LiveSession:
-    """The review (复盘): what went well, problems, actions."""
-    team_service.get_editable_team(session, user=user, team_id=team_id)
-    live = _session_of_team(session, team_id=team_id, session_id=session_id)
-    live.went_well, live.problems, live.actions = form.went_well, form.problems, form.actions
-    session.add(live)
-    session.flush()
-    return live
-
-
 @dataclass
 class SessionDetail:
     live: LiveSession
@@ -363,12 +351,6 @@ def result_form(live: LiveSession) -> FormValues:
 
 def _count_input(value: int | None) -> str:
     return "" if value is None else str(value)
-
-
-def review_form(live: LiveSession) -> FormValues:
-    return ReviewForm.initial(
-        went_well=live.went_well, problems=live.problems, actions=live.actions
-    )
 
 
 def list_sessions(session: Session, *, team_id: int, page: int, per_page: int) -> Page:
