@@ -1,7 +1,7 @@
 """review actions (owner, due date, done) and review comments of live sessions
 
 Revision ID: 224e84f3bc5e
-Revises: 9ec510129dd3
+Revises: 48ddaa9b6d3e
 Create Date: 2026-12-04 06:25:16.942198
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "224e84f3bc5e"
-down_revision: str | None = "9ec510129dd3"
+down_revision: str | None = "48ddaa9b6d3e"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
