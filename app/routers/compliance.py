@@ -88,12 +88,14 @@ def save_script(
             request, "compliance/script.html", context, block="script_form", status_code=422
         )
     session.commit()
-    message = (
-        "The script has been saved. New hits appeared, so the session is no longer ready."
-        if cleared
-        else "The script has been saved."
-    )
-    return flash(redirect(request, _script_url(team_id, session_id)), message)
+    url = _script_url(team_id, session_id)
+    if cleared:
+        return flash(
+            redirect(request, url),
+            "The script has been saved. New hits appeared, so the session is no longer ready.",
+            "warning",
+        )
+    return flash(redirect(request, url), "The script has been saved.")
 
 
 @router.post("/{team_id}/sessions/{session_id}/script/sign-off", dependencies=[Staff])
