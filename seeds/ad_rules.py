@@ -11,18 +11,19 @@ from app.models.compliance import AdRule
 from app.models.teams import LiveSession, LiveSessionProduct, SessionStatus
 from seeds.loader import CATALOGUE_DIR, SeedReport, read, upsert
 
+# Product-neutral, as the demo's products are drawn at random: (script, claims of the first product)
 DEMO_SCRIPTS = (
     (
         "家人们晚上好，第一次来直播间的宝宝点个关注。\n"
-        "今天这款牛肉干是全网最低价，错过今天就没有了！\n"
-        "开封后最好在三天内吃完。",
-        "内蒙古风干牛肉，一袋500克。",
+        "今天这几款都是全网最低价，错过今天就没有了！\n"
+        "有问题随时问客服，我们第一时间回复。",
+        "做工精细，七天无理由退货。",
     ),
     (
-        "最近降温了，这件羽绒服大家一定要看看。\n这是今年最火的款，充绒量两百克。",
-        "百分之百白鸭绒，七天无理由退货。",
+        "最近降温了，今天给大家带来几款冬天用得上的好物。\n这一款是今年最火的款，大家抓紧。",
+        "顶级品质，拍一发二。",
     ),
-    ("这款面膜主打补水保湿，美白效果也特别明显。", "一盒十片，一周敷两到三次。"),
+    ("今天的福利款数量有限，最后五十单。", "原价199，直播间只要99。"),
 )
 
 

@@ -9,9 +9,9 @@ How a match becomes a hit, in order:
    phrases is no claim: 第一 inside 第一次, 最 inside 最近 or 最好是 (advice).
 2. Cleared by. A rule with ``cleared_by`` words (美白 with 特证 / 国妆特字) gives no hit in
    a sentence that names them: the claim is lawful once the registration is stated.
-3. Overlaps. Of matches that overlap, only the longest stays (最 inside 全网最低; 全网最低
-   beside 最低价), so one phrase is one hit, of its most specific rule, and highlights
-   never nest.
+3. Overlaps. Matches that overlap make one hit, of the longest match's rule, covering
+   them all (最 inside 全网最低; 全网最低 and 最低价 make 全网最低价), so one phrase is one
+   hit and highlights never nest.
 4. Negations. A hit directly after a negating word (不是全网最便宜, 不能治疗疾病) is a
    disclaimer, not a claim, and is dropped. Only the words right before the phrase count:
    a double negative such as 不是最好的我们不卖 is missed, a known limit that the
@@ -153,13 +153,19 @@ def _matches(text: str, sentences: list[Sentence], rules: list[_Prepared]) -> li
 
 
 def _resolve(sentence: Sentence, found: list) -> list[tuple[Any, int, int]]:
-    # longest first; a match overlapping a kept one adds nothing
+    # longest first; a match overlapping a kept one widens it instead of adding a hit
     found.sort(key=lambda item: (item[1] - item[2], item[1]))
-    kept: list[tuple[Any, int, int]] = []
+    kept: list[list] = []
     for rule, start, end in found:
-        if not any(start < e and s < end for _, s, e in kept):
-            kept.append((rule, start, end))
-    return [item for item in kept if not _negated(sentence.text, item[1])]
+        overlapping = [item for item in kept if start < item[2] and item[1] < end]
+        if not overlapping:
+            kept.append([rule, start, end])
+        elif len(overlapping) == 1:
+            [item] = overlapping
+            low, high = min(start, item[1]), max(end, item[2])
+            if not any(low < o[2] and o[1] < high for o in kept if o is not item):
+                item[1:] = [low, high]
+    return [(r, s, e) for r, s, e in kept if not _negated(sentence.text, s)]
 
 
 def check_text(text: str, rules: list) -> list[Hit]:
