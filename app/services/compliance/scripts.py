@@ -3,7 +3,9 @@ ready gate.
 
 A hit is resolved when its text no longer says it (fixed) or when a teacher signed off
 its key (rule code + hash of the sentence). Sign-offs are kept when the sentence
-changes, so they apply again should the sentence come back word for word.
+changes, so they apply again should the sentence come back word for word. The same
+sentence said twice (in the script and in a product's claims) has one key: one sign-off
+covers both.
 """
 
 from collections import Counter
@@ -122,10 +124,11 @@ def review_live(session: Session, live: LiveSession) -> ScriptReview:
     signoffs = {s.hit_key: s for s in _signoffs(session, [live.id])}
     parts, counts = _check(live, _products(session, [live.id]), rules, signoffs)
     teachers = {s.teacher_id for s in signoffs.values() if s.teacher_id}
-    people = {
-        u.id: u
-        for u in session.exec(select(User).where(User.id.in_(teachers))).all()  # type: ignore[attr-defined]
-    }
+    people = (
+        {u.id: u for u in session.exec(select(User).where(User.id.in_(teachers))).all()}  # type: ignore[attr-defined]
+        if teachers
+        else {}
+    )
     for part in parts:
         for view in part.hits:
             if view.signoff is not None:
