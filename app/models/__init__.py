@@ -5,6 +5,7 @@ from app import db as _db  # noqa: F401  (installs the naming convention first)
 # Domain modules whose tables register on import; import their classes from the module.
 from app.models import (  # noqa: F401
     certificates,
+    compliance,
     contests,
     curriculum,
     evaluation,

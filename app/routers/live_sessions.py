@@ -10,6 +10,7 @@ from app.deps import AnyUser, CurrentUser, FormOf, PageParams, PathId, require_r
 from app.errors import FormErrors
 from app.models import Role, User
 from app.schemas.live_sessions import PlanForm, ResultForm
+from app.services import compliance as compliance_service
 from app.services import reviews as review_service
 from app.services import teams as team_service
 from app.services.teams import money_chart
@@ -118,6 +119,7 @@ def _session_context(session, *, user, team_id: int, session_id: int) -> dict:
         "can_edit": _can_edit(session, user, team_id),
         "errors": {},
         "failed": "",
+        "script_summary": compliance_service.session_summary(session, detail.live),
     }
 
 
