@@ -154,7 +154,8 @@ def test_the_ics_feed_imports_with_the_right_times(page, live_server, page_error
         calendar = Calendar.from_ical(response.read())
     (event,) = calendar.walk("VEVENT")
     start = event.decoded("dtstart")
-    assert start == local(day, "19:30") and start.utcoffset() == timedelta(0)
+    assert start == local(day, "19:30")  # the same instant, written in the college's zone
+    assert start.strftime("%H:%M") == "19:30" and str(start.tzinfo) == "Asia/Shanghai"
     assert event.decoded("dtend") - start == timedelta(hours=1)
     assert "直播间（日历）" in str(event["summary"])
     assert start > utcnow()
