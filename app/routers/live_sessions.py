@@ -38,6 +38,8 @@ def sessions_page(
         "team": team,
         "page": page,
         "row_metrics": team_service.metrics_by_session(page.items),
+        "row_hits": compliance_service.hit_counts(session, [live.id for live in page.items]),
+        "row_actions": review_service.action_counts(session, [live.id for live in page.items]),
         "totals": team_service.team_totals(session, team_id=team.id),
         "chart": money_chart(team_service.daily_figures(session, team_id=team.id)),
         "has_project": team_service.team_project(session, team_id=team.id) is not None,

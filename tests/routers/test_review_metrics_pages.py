@@ -92,3 +92,26 @@ def test_the_income_dimension_explains_the_review_figures_do_not_score(client, s
     page = client.get("/evaluation/scheme")
     assert 'id="rule-income-review"' in page.text
     assert "GPM = GMV × 1000 ÷ viewers" in page.text and "do not change the score" in page.text
+
+
+def test_the_session_list_counts_script_hits_and_review_actions(client, session):
+    from app.models.reviews import ReviewAction
+    from tests.factories_compliance import make_scripted_session, seed_rules
+
+    seed_rules(session)
+    student = make_student(session, locale="en")
+    live = make_scripted_session(
+        session,
+        script="这是全网最低价！今天第一次来直播间的朋友欢迎你。",
+        members=[(student, "anchor")],
+    )
+    session.add(ReviewAction(session_id=live.id, text="提前备好样品", owner_id=student.id))
+    done = ReviewAction(session_id=live.id, text="复盘数据", owner_id=student.id, status="done")
+    session.add(done)
+    session.commit()
+    client.login(student.username)
+    listing = client.get(f"/teams/{live.team_id}/sessions").text
+    row = listing[listing.index(f'/teams/{live.team_id}/sessions/{live.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'/sessions/{live.id}/script">1 (1)</a>' in row  # 全网最低价; 第一次 is no claim
+    assert "1 / 1" in row
