@@ -191,9 +191,9 @@ def seed_demo(session: Session, *, scale: int = 1) -> SeedReport:
 def _domain_seeders():
     """Each domain's seeder, in dependency order; each exposes seed_catalogue(session,
     report) and/or seed_demo(session, report, scale)."""
-    from seeds import contests, curriculum, evaluation, studios, teams
+    from seeds import contests, curriculum, evaluation, platform_imports, studios, teams
 
-    return (curriculum, studios, teams, contests, evaluation)
+    return (curriculum, studios, teams, platform_imports, contests, evaluation)
 
 
 def seed_domains(session: Session, report: SeedReport, *, demo: bool, scale: int = 1) -> None:

@@ -8,6 +8,7 @@ from app.models import (  # noqa: F401
     contests,
     curriculum,
     evaluation,
+    platform_imports,
     studios,
     teams,
 )
