@@ -145,28 +145,29 @@ def upload_export(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     mapping_id = form.values.mapping_id
-    try:
+    errors: dict = {}
+    try:  # both fields are checked, so that every problem is shown at once
         chosen = form.valid().mapping_id
+    except FormErrors as exc:
+        errors.update(exc.errors)
+    try:
         content = uploads.read_upload(
             file, missing=_l("Choose the platform's data export (.xlsx or .csv) to upload.")
         )
-        record = import_service.create_import(
-            session,
-            user=user,
-            team_id=team_id,
-            mapping_id=chosen,
-            filename=file.filename,
-            content=content,
-        )
+        if not errors:
+            record = import_service.create_import(
+                session,
+                user=user,
+                team_id=team_id,
+                mapping_id=chosen,
+                filename=file.filename,
+                content=content,
+            )
     except FormErrors as exc:  # nothing was written; the session ends without a commit
+        errors.update(exc.errors)
+    if errors:
         return _index(
-            request,
-            session,
-            user,
-            team_id,
-            errors=exc.errors,
-            mapping_id=mapping_id,
-            status_code=422,
+            request, session, user, team_id, errors=errors, mapping_id=mapping_id, status_code=422
         )
     session.commit()
     return redirect(request, f"/teams/{team_id}/imports/{record.id}")

@@ -140,6 +140,9 @@ def test_an_upload_without_a_file_or_a_mapping_is_422(client, session, world):
     assert no_mapping.status_code == 422 and 'id="mapping_id-error"' in no_mapping.text
     unknown = _upload(client, team.id, _csv(GOOD), 999999)
     assert unknown.status_code == 422
+    neither = client.post_form(f"/teams/{team.id}/imports", {"mapping_id": ""})
+    assert neither.status_code == 422
+    assert 'id="mapping_id-error"' in neither.text and 'id="file-error"' in neither.text
     not_a_table = _upload(client, team.id, b"%PDF-1.4 whatever", world["douyin"].id, "x.pdf")
     assert not_a_table.status_code == 422
     assert _count(session, PlatformImport) == 0
@@ -247,3 +250,18 @@ def test_a_teacher_creates_edits_and_deletes_a_mapping(client, session):
     assert mapping.watch_time_unit == "seconds" and "ad_spend" not in mapping.columns
     assert client.post_form(f"/imports/mappings/{mapping.id}/delete").status_code == 303
     assert _count(session, PlatformMapping) == 0
+
+
+def test_deleting_a_mapping_keeps_the_uploads_read_with_it(client, session, world):
+    url = _import_of(client, world)
+    teacher = make_teacher(session, locale="en")
+    session.commit()
+    client.login(teacher.username)
+    mapping_id = world["douyin"].id
+    assert (
+        "Uploads read with this mapping: 1." in client.get(f"/imports/mappings/{mapping_id}").text
+    )
+    assert client.post_form(f"/imports/mappings/{mapping_id}/delete").status_code == 303
+    preview = client.get(url)
+    assert preview.status_code == 200 and world["douyin"].name in preview.text
+    assert "Save the ready rows (1)" in preview.text

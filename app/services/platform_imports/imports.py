@@ -29,7 +29,7 @@ from app.services.teams import teams as team_service
 
 PREVIEW = "preview"
 SAVED = "saved"
-MAX_ROWS = 500
+MAX_ROWS = 200  # a semester of a team's sessions, with room to spare
 PREVIEW_LIFETIME = timedelta(days=7)  # forgotten previews are removed
 
 NOTHING_TO_SAVE = N_("Nothing was saved: no row is ready. Correct the file and upload it again.")
