@@ -49,6 +49,7 @@ NAV: list[NavItem] = [
     ),
     NavItem("/teams", "Teams", ALL, TEAMWORK),
     NavItem("/guidance", "Guidance", frozenset({Role.admin, Role.teacher, Role.mentor}), TEAMWORK),
+    NavItem("/imports/mappings", "Platform data mappings", STAFF, TEAMWORK),
     NavItem("/evaluation", "Evaluation", STAFF, ADMIN),
     NavItem("/people", "People", frozenset({Role.admin}), ADMIN),
     NavItem("/cohorts", "Cohorts", STAFF, ADMIN),

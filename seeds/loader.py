@@ -191,9 +191,18 @@ def seed_demo(session: Session, *, scale: int = 1) -> SeedReport:
 def _domain_seeders():
     """Each domain's seeder, in dependency order; each exposes seed_catalogue(session,
     report) and/or seed_demo(session, report, scale)."""
-    from seeds import ad_rules, contests, curriculum, evaluation, reviews, studios, teams
+    from seeds import (
+        ad_rules,
+        contests,
+        curriculum,
+        evaluation,
+        platform_imports,
+        reviews,
+        studios,
+        teams,
+    )
 
-    return (curriculum, studios, teams, ad_rules, reviews, contests, evaluation)
+    return (curriculum, studios, teams, ad_rules, reviews, platform_imports, contests, evaluation)
 
 
 def seed_domains(session: Session, report: SeedReport, *, demo: bool, scale: int = 1) -> None:

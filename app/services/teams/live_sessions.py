@@ -211,9 +211,12 @@ START_TOLERANCE = timedelta(hours=3)  # further from the plan than this asks for
 RESULT_CLOCK_SLACK = timedelta(minutes=5)  # a phone's clock may run a little ahead
 
 
-def _check_result_times(live: LiveSession, form: ResultForm, now: datetime) -> None:
-    """A result comes after the broadcast: not before the planned start, not ending in the
-    future; a start far from the plan is saved only once confirmed."""
+def check_result(live: LiveSession, form: ResultForm, now: datetime) -> None:
+    """The rule every result obeys (typed in or imported): not for a cancelled session;
+    after the broadcast, i.e. not before the planned start and not ending in the future; a
+    start far from the plan is saved only once confirmed."""
+    if live.status == SessionStatus.cancelled.value:
+        raise Conflict("This session was cancelled: plan a new one for another broadcast.")
     planned = live.planned_start
     if now < planned:
         raise FormErrors(
@@ -253,9 +256,7 @@ def record_result(
     """The figures of a broadcast; impossible numbers are refused beside their fields."""
     team_service.get_editable_team(session, user=user, team_id=team_id)
     live = _session_of_team(session, team_id=team_id, session_id=session_id)
-    if live.status == SessionStatus.cancelled.value:
-        raise Conflict("This session was cancelled: plan a new one for another broadcast.")
-    _check_result_times(live, form, now or utcnow())
+    check_result(live, form, now or utcnow())
     start, end = form.actual_start, form.actual_end
     live.actual_start, live.actual_end = start, end
     live.actual_minutes = int((end - start).total_seconds() // 60)
