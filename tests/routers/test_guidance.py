@@ -9,7 +9,12 @@ from sqlmodel import SQLModel
 
 from app.main import create_app
 from app.models import Role
+from app.models.platform_imports import PlatformMapping
 from app.models.teams import ActionItem, GuidanceLog, TeamMember
+from app.services.platform_imports.imports import create_import
+from seeds.loader import SeedReport
+from seeds.platform_imports import SAMPLES_DIR
+from seeds.platform_imports import seed_catalogue as seed_platform_catalogue
 from tests.factories import make_admin
 from tests.factories_teams import (
     ensure_posts,
@@ -49,6 +54,7 @@ def _ids(world) -> dict:
         "session_id": world["live_a"].id,
         "member_id": member.id,
         "invitation_id": 999999,
+        "import_id": world["import_a"].id,
     }
 
 
@@ -63,8 +69,25 @@ def world(session):
     w["member_a"] = session.exec(
         select(TeamMember).where(TeamMember.team_id == w["team_a"].id)
     ).scalar_one()
+    w["import_a"] = _platform_import(session, w["team_a"], w["student_a"])
     session.commit()
     return w
+
+
+def _platform_import(session, team, member):
+    """A platform export team A uploaded: its preview and save routes are team A's alone."""
+    seed_platform_catalogue(session, SeedReport())
+    mapping = session.exec(
+        select(PlatformMapping).where(PlatformMapping.platform == "douyin")
+    ).scalar_one()
+    return create_import(
+        session,
+        user=member,
+        team_id=team.id,
+        mapping_id=mapping.id,
+        filename="export.csv",
+        content=(SAMPLES_DIR / "douyin.csv").read_bytes(),
+    )
 
 
 def test_the_id_routes_are_all_covered():
