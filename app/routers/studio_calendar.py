@@ -3,6 +3,7 @@ front desk's day board and the QR check-in page."""
 
 from datetime import date
 from functools import partial
+from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -85,6 +86,35 @@ def _calendar_page(
     return render(request, "studios/week.html", context, block="calendar", status_code=status_code)
 
 
+def _refused_panel(request, session, user: User, studio_id: int, monday: date, form, refusal):
+    """Only the booking form with the refusal, swapped over the panel it came from.
+
+    When a week's booking opens, hundreds of students press at once and most are refused:
+    answering each with the whole week (a calendar query and a large render) made the rush
+    slow for everyone. The week itself is unchanged by a refusal."""
+    studio = studio_service.get_studio(session, studio_id=studio_id)
+    context = {
+        "cal": SimpleNamespace(studio=studio, monday=monday),
+        "view": "grid",
+        "panel": form.values,
+        "errors": {},
+        "refusal": refusal,
+        "lengths": list(range(studio.min_minutes, studio.max_minutes + 1, studio.slot_minutes)),
+        "purposes": booking_service.purposes_for(user),
+        "purpose_labels": booking_service.PURPOSE_LABELS,
+        "teams": booking_service.team_choices(session, user=user),
+    }
+    session.commit()
+    session.close()
+    return render(
+        request,
+        "studios/_book_panel.html",
+        context,
+        status_code=refusal.status_code,
+        headers={"HX-Retarget": "#book-panel", "HX-Reswap": "outerHTML"},
+    )
+
+
 @router.get("/{studio_id:int}")
 def week_page(
     request: Request,
@@ -143,6 +173,8 @@ def book(
         # Nothing was written for the booking (the insert's savepoint is rolled back), so
         # the refusal is recorded in the same transaction: one commit, one write lock.
         booking_service.record_refusal(session, refusal=refusal, user=user)
+        if is_htmx(request):
+            return _refused_panel(request, session, user, studio_id, monday, form, refusal)
         return page(
             panel=form.values, refusal=refusal, status_code=refusal.status_code, commit=True
         )

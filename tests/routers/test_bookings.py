@@ -72,6 +72,30 @@ def test_a_refusal_names_its_rule_and_the_next_free_slot(client, other_client, s
     assert len(session.exec(select(Booking)).all()) == 1
 
 
+def test_an_htmx_refusal_answers_with_the_booking_form_only(client, other_client, session):
+    """In a booking rush most presses are refused: each gets the small form block with the
+    refusal, swapped over the form, not a re-render of the whole week."""
+    studio, first, second = make_studio(session), make_student(session), make_student(session)
+    session.commit()
+    client.login(first.username)
+    assert client.post_form(f"/studios/{studio.id}/book", book_form()).status_code == 303
+    other_client.login(second.username)
+    week = other_client.get(f"/studios/{studio.id}/book?date={DAY}&time=10:00", headers=HX)
+    response = other_client.post_form(f"/studios/{studio.id}/book", book_form(), headers=HX)
+    assert response.status_code == 409
+    assert response.headers["HX-Retarget"] == "#book-panel"
+    assert response.headers["HX-Reswap"] == "outerHTML"
+    assert response.text.lstrip().startswith('<section id="book-panel"')
+    assert 'id="calendar"' not in response.text and "rowspan" not in response.text
+    assert 'class="form-error refusal"' in response.text
+    assert f"date={DAY.isoformat()}&amp;time=11:00" in response.text  # the next free time
+    assert 'formaction="/studios/' in response.text  # the waitlist button
+    assert 'value="10:00"' in response.text  # what they asked for stays in the form
+    assert len(response.text) * 3 < len(week.text)
+    refusals = session.exec(select(BookingRefusal)).all()
+    assert [(r.rule, r.user_id) for r in refusals] == [("taken", second.id)]
+
+
 def test_bad_booking_input_is_422_beside_the_field(client, session):
     studio, student = make_studio(session), make_student(session)
     session.commit()
