@@ -62,6 +62,14 @@ PAGES: list[tuple[str, ...]] = [
     ("live sessions", "/teams/1/sessions"),
     ("guidance report", "/guidance/report"),
     ("pairings", "/pairings"),
+    ("studio week (student)", "/studios/1", "as:student1"),
+    ("my bookings (student)", "/bookings", "as:student1"),
+    ("team page (student)", "/teams/1", "as:student1"),
+    ("portfolio", "/portfolio/37", "as:student1"),
+    ("evaluation overview", "/evaluation"),
+    ("cohort evaluation", "/evaluation/cohorts/1"),
+    ("score sheet", "/judging/30", "as:mentor1"),
+    ("guidance logs (mentor)", "/guidance/pairings/1", "as:mentor1"),
 ]
 BARE_PATH = "/fortunes"
 TARGET_RATIO = 0.25
@@ -113,13 +121,13 @@ def print_table(rows: list[Row], bare_row: Row, args, tool: str) -> None:
         f"warm-up, load by {tool}; target: ratio >= {TARGET_RATIO} and p99 < "
         f"{TARGET_P99_MS:g} ms"
     )
-    header = f"{'page':<22} {'path':<14} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+    header = f"{'page':<22} {'path':<22} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
     header += f"{'KiB':>6} {'ratio':>6}  result"
     print(header)
     print("-" * len(header))
     for row in [bare_row, *rows]:
         if row.result is None:
-            print(f"{row.name:<22} {row.path:<14} {row.note}")
+            print(f"{row.name:<22} {row.path:<22} {row.note}")
             continue
         r = row.result
         ratio, status = ("1.00", "baseline") if row is bare_row else verdict(row, bare)
@@ -130,7 +138,7 @@ def print_table(rows: list[Row], bare_row: Row, args, tool: str) -> None:
             notes.append(row.note)
         extra = f" ({'; '.join(notes)})" if notes else ""
         print(
-            f"{row.name:<22} {row.path:<14} {r.requests_per_s:>9.1f} {r.p50_ms:>8.2f} "
+            f"{row.name:<22} {row.path:<22} {r.requests_per_s:>9.1f} {r.p50_ms:>8.2f} "
             f"{r.p99_ms:>8.2f} {row.size / 1024:>6.1f} {ratio:>6}  {status}{extra}"
         )
     print()
