@@ -1,7 +1,10 @@
 """Profile one page in-process: SQL statements per request and the top frames.
 
     DATABASE_URL=sqlite:////tmp/x.db .venv/bin/python benchmarks/profile_page.py PATH \
-        [--as LOGIN] [-n 200] [--no-profile]
+        [--as LOGIN] [-n 200] [--no-profile] [--form NAME=VALUE ...] [--htmx]
+
+With ``--form`` the request is a POST of those fields (with the CSRF token), e.g. a
+refused booking: ``/studios/1/book --as student1 --htmx --form date=... --form time=...``.
 
 Needs a database built with ``python -m app migrate`` and ``python -m app seed --demo``
 (the demo password). In-process timing is robust to other work on the machine: it shows
@@ -34,12 +37,25 @@ def log_in(client: TestClient, login: str) -> None:
         raise SystemExit(f"login as {login} gave HTTP {response.status_code}")
 
 
+def _sender(client: TestClient, args):
+    """One request as asked: a GET, or a POST of the --form fields with the CSRF token."""
+    headers = {"HX-Request": "true"} if args.htmx else {}
+    if not args.form:
+        return lambda: client.get(args.path, headers=headers, follow_redirects=False)
+    page = client.get("/account/password").text
+    headers["X-CSRF-Token"] = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    data = dict(field.split("=", 1) for field in args.form)
+    return lambda: client.post(args.path, data=data, headers=headers, follow_redirects=False)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("path")
     parser.add_argument("--as", dest="login", default="admin")
     parser.add_argument("-n", type=int, default=200, help="requests to profile")
     parser.add_argument("--no-profile", action="store_true", help="statements and time only")
+    parser.add_argument("--form", action="append", default=[], help="POST this NAME=VALUE")
+    parser.add_argument("--htmx", action="store_true", help="send HX-Request: true")
     args = parser.parse_args()
 
     from app import db
@@ -53,12 +69,14 @@ def main() -> int:
 
     with TestClient(create_app()) as client:
         log_in(client, args.login)
+        send = _sender(client, args)
         for _ in range(5):  # warm caches, compiled statements and templates
-            response = client.get(args.path, follow_redirects=False)
+            response = send()
         statements.clear()
-        response = client.get(args.path, follow_redirects=False)
+        response = send()
         print(
-            f"GET {args.path} as {args.login}: HTTP {response.status_code}, "
+            f"{'POST' if args.form else 'GET'} {args.path} as {args.login}: "
+            f"HTTP {response.status_code}, "
             f"{len(response.content) / 1024:.1f} KiB, {len(statements)} SQL statements"
         )
         for statement in statements:
@@ -71,7 +89,7 @@ def main() -> int:
             profiler.start()
         started = time.perf_counter()
         for _ in range(args.n):
-            client.get(args.path, follow_redirects=False)
+            send()
         elapsed = time.perf_counter() - started
         if profiler is not None:
             profiler.stop()
