@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from app import db
 from app.config import settings
+from app.services.evaluation import cache as _evaluation_revision  # noqa: F401  (listeners)
 
 cli = typer.Typer(
     help="Chanjiao administration commands.", no_args_is_help=True, pretty_exceptions_enable=False

@@ -177,3 +177,17 @@ class ExportJob(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_at())
     finished_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class DataRevision(SQLModel, table=True):
+    """A token that changes whenever data a cached result is computed from changes.
+
+    Written in the changing transaction (app/services/evaluation/cache.py), so every
+    worker sees the new token the moment the change is committed. A fresh random token
+    rather than a counter: a rolled-back change never leaves a token that a later change
+    could reuse."""
+
+    __tablename__ = "data_revision"
+
+    name: str = Field(primary_key=True, max_length=40)
+    token: str = Field(max_length=32)

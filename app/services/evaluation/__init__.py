@@ -1,5 +1,6 @@
 """Evaluation: what routers and other domains use, re-exported."""
 
+from . import cache  # noqa: F401  (its listeners write the data revision)
 from .charts import comparison, histogram, radar
 from .compute import Evaluation, StudentScore, evaluate
 from .jobs import (

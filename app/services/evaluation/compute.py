@@ -143,9 +143,9 @@ def _add_records(
     cohort_ids: list[int],
     period: Period,
     params: dict[str, Any],
-) -> None:
+) -> dict[int, int]:
     """Each student's sums: counted award facts and their points, income shares,
-    followers, outcome."""
+    followers, outcome; returns each cohort's count of sessions with shared income."""
     facts: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
     for uid, contest, level, award, count in figures.award_counts(
         session, cohort_ids=cohort_ids, period=period
@@ -154,13 +154,15 @@ def _add_records(
             facts[uid].extend([(contest, level, award)] * int(count))
     for uid, student_facts in facts.items():
         _add_awards(by_id[uid], student_facts, params)
-    for uid, sessions, income in figures.income_sums(session, cohort_ids, period):
+    incomes, cohort_sessions = figures.income_sums(session, cohort_ids, period)
+    for uid, sessions, income in incomes:
         by_id[uid].sessions, by_id[uid].income_fen = int(sessions), int(income or 0)
     for uid, followers, growth in figures.follower_sums(session, cohort_ids, period):
         by_id[uid].followers, by_id[uid].growth = int(followers or 0), int(growth or 0)
     outcome_dates = params["outcome_dates"]
     for uid, outcome, organisation in figures.outcomes(session, cohort_ids, period, outcome_dates):
         by_id[uid].outcome, by_id[uid].organisation = outcome, organisation
+    return cohort_sessions
 
 
 def _add_awards(student: StudentScore, facts: list[tuple[str, str, str]], params) -> None:
@@ -261,8 +263,9 @@ def evaluate(
     team_members: dict[int, list[StudentScore]] = defaultdict(list)
     team_names: dict[int, str] = {}
     names_of: dict[int, list[str]] = defaultdict(list)
+    sessions: dict[int, int] = {}
     if students:
-        _add_records(session, by_id, cohort_ids, period, params)
+        sessions = _add_records(session, by_id, cohort_ids, period, params)
         for uid, team_id, name in figures.team_names(session, cohort_ids, period):
             team_members[team_id].append(by_id[uid])
             team_names[team_id] = name
@@ -270,13 +273,11 @@ def evaluate(
     for student in students:
         student.teams = "、".join(names_of.get(student.student_id, []))
     _score(students, params)
-    sessions = figures.cohort_sessions(session, cohort_ids, period) if students else {}
+    members_of: dict[int, list[StudentScore]] = defaultdict(list)
+    for student in students:
+        members_of[student.cohort_id].append(student)
     summaries = [
-        _summary(
-            cohort,
-            [s for s in students if s.cohort_id == cohort.id],
-            int(sessions.get(cohort.id, 0)),
-        )
+        _summary(cohort, members_of[cohort.id], int(sessions.get(cohort.id, 0)))
         for cohort in cohorts
     ]
     teams = _team_scores(session, team_members, team_names, period)

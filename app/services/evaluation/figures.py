@@ -2,7 +2,7 @@
 queries whatever the number of students (award facts, income shares of live sessions,
 followers of the teams' accounts, graduate outcomes, team memberships)."""
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, literal, or_, union_all
 from sqlmodel import Session, select
 
 from app.models import StudentProfile, User
@@ -113,13 +113,31 @@ def _teams_of(user_id: int | None) -> list:
 
 
 def income_sums(session: Session, cohort_ids: list[int], period: Period):
-    """(user_id, sessions, income share in fen) of each student with a share."""
-    shares = session_shares(period)
-    return session.exec(
-        select(shares.c.uid, func.count(), func.sum(shares.c.share))
+    """Each student's (user_id, sessions, income share in fen), and per cohort the distinct
+    sessions whose income was shared to its students: ``(students, {cohort_id: n})``.
+
+    One statement over one computed set of shares (a CTE used twice, which both databases
+    compute once): splitting every session's income among its members is the dearest
+    part of the evaluation, and asking for the two sums apart computed it twice."""
+    shares = session_shares(period).element.cte("shares")
+    per_student = (
+        select(literal(0).label("kind"), shares.c.uid, func.count(), func.sum(shares.c.share))
         .where(shares.c.uid.in_(student_ids(cohort_ids)))
         .group_by(shares.c.uid)
-    ).all()
+    )
+    per_cohort = (
+        select(literal(1), StudentProfile.cohort_id, func.count(func.distinct(shares.c.sid)), 0)
+        .join(StudentProfile, StudentProfile.user_id == shares.c.uid)
+        .where(StudentProfile.cohort_id.in_(cohort_ids))  # type: ignore[union-attr]
+        .group_by(StudentProfile.cohort_id)
+    )
+    students, cohorts = [], {}
+    for kind, key, count, income in session.exec(union_all(per_student, per_cohort)).all():
+        if kind == 0:
+            students.append((key, count, income))
+        else:
+            cohorts[key] = count
+    return students, cohorts
 
 
 def account_figures(period: Period):
@@ -248,17 +266,4 @@ def team_figures(session: Session, team_ids: list[int], period: Period):
     return (
         {t: (int(n), int(s or 0)) for t, n, s in income},
         {t: (int(f or 0), int(g or 0)) for t, f, g in followers},
-    )
-
-
-def cohort_sessions(session: Session, cohort_ids: list[int], period: Period) -> dict[int, int]:
-    """Per cohort: the distinct sessions whose income was shared to its students."""
-    shares = session_shares(period)
-    return dict(
-        session.exec(
-            select(StudentProfile.cohort_id, func.count(func.distinct(shares.c.sid)))
-            .join(StudentProfile, StudentProfile.user_id == shares.c.uid)
-            .where(StudentProfile.cohort_id.in_(cohort_ids))  # type: ignore[union-attr]
-            .group_by(StudentProfile.cohort_id)
-        ).all()
     )

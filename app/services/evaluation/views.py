@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.models import Cohort, User
 from app.models.evaluation import EvaluationSnapshot
-from app.services.evaluation import access, charts, method, records
+from app.services.evaluation import access, cache, charts, method, records
 from app.services.evaluation import compute as evaluation
 from app.services.evaluation import jobs as job_service
 from app.services.evaluation import scheme as scheme_service
@@ -40,13 +40,19 @@ def method_context(params: dict[str, Any], version: int, **kwargs) -> dict[str, 
 
 
 def _evaluate(session: Session, cohort_ids: list[int], period: evaluation.Period):
+    """The pages' evaluation, kept per worker until its data changes (cache.py)."""
     scheme = scheme_service.current_scheme(session)
-    return evaluation.evaluate(
+    cohort_ids = sorted(set(cohort_ids))
+    return cache.kept_or_computed(
         session,
-        cohort_ids=cohort_ids,
-        period=period,
-        params=scheme.params,
-        scheme_version=scheme.version,
+        (tuple(cohort_ids), period.start, period.end, scheme.version),
+        lambda: evaluation.evaluate(
+            session,
+            cohort_ids=cohort_ids,
+            period=period,
+            params=scheme.params,
+            scheme_version=scheme.version,
+        ),
     )
 
 
