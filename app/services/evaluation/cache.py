@@ -3,13 +3,12 @@
 At 10,000 students one evaluation costs about a second (splitting every live session's
 income among its members, scoring every student), and the overview and cohort pages
 compute one on every visit. A result is kept under the token of the data it read
-(``DataRevision``): any flush that adds, changes or deletes a row the evaluation reads,
-or a bulk statement on such a table, writes a new random token in the same transaction.
+(``DataRevision``): a transaction that adds, changes or deletes a row the evaluation
+reads (through the ORM or a bulk statement) writes a new random token as it commits.
 A page reads the token first and the data after, so a result is never kept under a token
 older than what it read; every worker reads the token from the database, so a change
-committed by any worker shows at once everywhere. A transaction sees the token it wrote
-itself (its own change, not yet committed): a result kept under it is never found again
-if the change is rolled back, because a later change writes another random token.
+committed by any worker shows at once everywhere. The token is written as the changing
+transaction commits; until then that transaction computes afresh and keeps nothing.
 
 Exports, snapshots and the scheme preview always compute afresh.
 """
@@ -29,6 +28,7 @@ from app.models import User, catalogue, contests, evaluation, people, teams
 from app.models.evaluation import DataRevision
 
 REVISION = "evaluation"
+CHANGED = "evaluation_data_changed"
 KEPT = 4  # results per worker: each visible cohort set and period is one
 _NOT_READ = frozenset(
     {
@@ -86,19 +86,35 @@ def write_revision(session: OrmSession) -> None:
     )
 
 
+# The token is written at commit, not at the change: on PostgreSQL writing it locks its
+# row until the transaction ends, and every change to the evaluation's data would queue
+# behind the slowest such transaction. Until then the transaction knows it has changes.
 @event.listens_for(OrmSession, "before_flush")
-def _revise_on_flush(session, _flush_context, _instances) -> None:
+def _note_flushed_change(session, _flush_context, _instances) -> None:
     if _changes_inputs(session):
-        write_revision(session)
+        session.info[CHANGED] = True
 
 
 @event.listens_for(OrmSession, "do_orm_execute")
-def _revise_on_bulk(state) -> None:
+def _note_bulk_change(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     mapper = state.bind_mapper
     if mapper is not None and (mapper.class_ in INPUTS or mapper.class_ is User):
-        write_revision(state.session)
+        state.session.info[CHANGED] = True
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _revise_on_commit(session) -> None:
+    # Changes not flushed yet are flushed after this hook, inside the same commit.
+    if session.info.get(CHANGED) or _changes_inputs(session):
+        write_revision(session)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_change(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(CHANGED, None)
 
 
 def current_revision(session: Session) -> str | None:
@@ -110,8 +126,8 @@ def current_revision(session: Session) -> str | None:
 def kept_or_computed(session: Session, key: tuple, compute):
     """The result kept under the data's token and ``key``, or ``compute()`` (kept)."""
     token = current_revision(session)
-    if token is None:  # no change recorded yet (a new database)
-        return compute()
+    if token is None or session.info.get(CHANGED):  # a new database; or its own change,
+        return compute()  # which the token (written at commit) does not know yet
     full_key = (token, *key)
     with _lock:
         if full_key in _kept:
