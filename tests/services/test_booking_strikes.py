@@ -243,3 +243,25 @@ def test_the_overview_lists_students_most_strikes_first_and_filters_by_name(sess
     assert len(page.items[0].strikes) == 3
     filtered = strikes.strikes_overview(session, q="一次", now=now)
     assert [h.student.full_name for h in filtered.items] == ["李一次"]
+
+
+def test_the_overview_reads_a_fixed_handful_of_statements_whatever_the_students(
+    session, statement_counter
+):
+    studio = make_studio(session)
+    teacher = make_teacher(session)
+    now = local(DAY + timedelta(days=4), "9:00")
+
+    def statements_for_a_page():
+        with statement_counter() as statements:
+            strikes.strikes_overview(session, now=now)
+        return len(statements)
+
+    missed(session, studio, make_student(session), DAY)
+    few = statements_for_a_page()
+    for n in range(6):
+        student = make_student(session)
+        first = missed(session, studio, student, DAY + timedelta(days=n % 3), f"1{n}:00")
+        strikes.forgive_strike(session, booking_id=first.id, actor=teacher, reason="请假", now=now)
+        missed(session, studio, student, DAY + timedelta(days=3), f"1{n}:00")
+    assert statements_for_a_page() == few <= 3
