@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     export_retention_days: int = 7
     # Studio bookings: weekly hour quota per team (its active bookings, any booker).
     booking_team_weekly_hours: int = 10
+    # No-show strikes: a studio booked and not checked in keeps the room from others. A
+    # student's K-th missed check-in in a term (forgiven ones aside) suspends their booking
+    # and waitlisting for D days from that check-in's close; 0 strikes turns this off.
+    booking_strike_limit: int = 3
+    booking_suspension_days: int = 14
 
     @model_validator(mode="after")
     def _secret_key_present(self) -> "Settings":

@@ -4,14 +4,17 @@ Re-runnable: studios are keyed by name, and a studio that already has bookings g
 new demo bookings, blackouts or refused requests.
 """
 
+import itertools
 import random
 from datetime import timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from app.config import settings
 from app.models import Role
 from app.models.base import utcnow
+from app.models.strikes import StrikeForgiveness
 from app.models.studios import (
     Booking,
     BookingRefusal,
@@ -103,6 +106,7 @@ def seed_demo(session: Session, report: SeedReport, *, scale: int = 1) -> None:
     if booked:
         session.flush()
         _first_student_books(session, students[0], now)
+        _strikes(session, students, teachers[0], now)
         _demand(session, rng, data["unmet_demand"], studios, students, today)
     session.flush()
 
@@ -122,6 +126,57 @@ def _first_student_books(session: Session, student, now) -> None:
     if taken is not None:
         taken.user_id = student.id
         session.add(taken)
+
+
+def _strikes(session: Session, students, teacher, now) -> None:
+    """Missed check-ins this term that tell a story: student2 is one short of the limit,
+    student3 is suspended (and had one more forgiven by a teacher); nobody else has more
+    than one, so the other demo logins can always book whatever the fortnight's draw."""
+    if len(students) < 3:
+        return
+    term_start = clock.day_start(clock.term_bounds(clock.local_date(now))[0])
+    cutoff = now - timedelta(minutes=settings.booking_checkin_after_minutes)
+    past = session.exec(
+        select(Booking)
+        .where(
+            Booking.starts_at >= term_start,
+            Booking.starts_at < cutoff,
+            Booking.purpose.in_(("personal", "competition")),
+            Booking.team_id.is_(None),
+            Booking.live_session_id.is_(None),
+            Booking.status.in_((BookingStatus.completed, BookingStatus.no_show)),
+        )
+        .order_by(Booking.starts_at.desc(), Booking.id)
+    ).all()
+    limit = max(settings.booking_strike_limit, 1)
+    plan = [(students[2], limit + 1), (students[1], limit - 1)]  # the latest go to student3
+    chosen = {student.id for student, _n in plan}
+    seen: dict[int, int] = {}
+    for booking in past:  # everyone else keeps at most one missed check-in
+        if booking.user_id in chosen or booking.status != BookingStatus.no_show:
+            continue
+        seen[booking.user_id] = seen.get(booking.user_id, 0) + 1
+        if seen[booking.user_id] > 1:
+            booking.status = BookingStatus.completed
+            booking.checked_in_at, booking.checked_in_by_id = booking.starts_at, booking.user_id
+            session.add(booking)
+    free = iter(b for b in past if b.user_id not in chosen)
+    for student, count in plan:
+        taken = list(itertools.islice(free, count))
+        for booking in taken:
+            booking.user_id, booking.status = student.id, BookingStatus.no_show
+            booking.checked_in_at = booking.checked_in_by_id = None
+            session.add(booking)
+        if student is students[2] and len(taken) > limit:
+            session.flush()
+            session.add(
+                StrikeForgiveness(
+                    booking_id=taken[-1].id,  # the oldest: the suspension still stands
+                    forgiven_by_id=teacher.id,
+                    forgiven_at=now,
+                    reason="校运会志愿服务，提前请假",
+                )
+            )
 
 
 def _fortnight(session, report, rng, studio, spec, people, today, now) -> None:

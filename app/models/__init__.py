@@ -11,6 +11,7 @@ from app.models import (  # noqa: F401
     evaluation,
     platform_imports,
     reviews,
+    strikes,
     studios,
     teams,
 )

@@ -1,17 +1,25 @@
 """My bookings, one booking and its actions, the approval queue, the waitlist, recurring
-bookings for teachers."""
+bookings for teachers, missed check-ins (strikes) and their forgiveness."""
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from app.config import settings
 from app.db import SessionDep, SessionRoute
-from app.deps import FormOf, PageParams, PathId, Staff, require_role
+from app.deps import FormOf, PageParams, PathId, Search, Staff, require_role
 from app.errors import Conflict, FormErrors, Invalid
 from app.models import Role, User
 from app.models.studios import Purpose
-from app.schemas.bookings import ReasonForm, RecurringActionForm, RecurringForm
+from app.schemas.bookings import (
+    ForgiveStrikeForm,
+    ReasonForm,
+    RecurringActionForm,
+    RecurringForm,
+)
+from app.schemas.fields import without_control_characters
 from app.services import bookings as booking_service
 from app.services import studios as studio_service
 from app.web import flash, redirect, render
@@ -22,6 +30,7 @@ Booker = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.stu
 StaffUser = Annotated[User, Staff]
 ReasonSubmission = FormOf(ReasonForm)
 RecurringSubmission = FormOf(RecurringActionForm)
+ForgiveSubmission = FormOf(ForgiveStrikeForm)
 
 
 @router.get("")
@@ -31,7 +40,12 @@ def my_bookings(
     data = booking_service.my_bookings(
         session, user=user, page=paging.page, per_page=paging.per_page
     )
-    context = {"data": data, "purpose_labels": booking_service.PURPOSE_LABELS}
+    context = {
+        "data": data,
+        "purpose_labels": booking_service.PURPOSE_LABELS,
+        "strikes": booking_service.strike_history(session, user=user),
+        "check_in_minutes": settings.booking_checkin_after_minutes,
+    }
     return render(request, "bookings/mine.html", context)
 
 
@@ -181,3 +195,50 @@ def recurring_submit(
     session.commit()
     response = redirect(request, "/bookings")
     return flash(response, "%(n)s occurrences are booked.", n=len(bookings))
+
+
+def _strikes_page(request, session, *, q="", page=1, per_page=20, failed=None, status_code=200):
+    """The strikes page; ``failed``: (booking id, errors, reason sent) of a refused forgiveness."""
+    overview = booking_service.strikes_overview(session, q=q, page=page, per_page=per_page)
+    failed_id, errors, reason = failed or (None, {}, "")
+    context = {
+        "page": overview,
+        "q": q,
+        "failed_id": failed_id,
+        "errors": errors,
+        "reason": reason,
+        "limit": settings.booking_strike_limit,
+        "days": settings.booking_suspension_days,
+    }
+    return render(
+        request, "bookings/strikes.html", context, block="results", status_code=status_code
+    )
+
+
+@router.get("/strikes")
+def strikes_page(
+    request: Request, session: SessionDep, user: StaffUser, paging: PageParams, q: Search = ""
+) -> Response:
+    """Students who missed check-ins this term, whether they are suspended, and forgiveness."""
+    return _strikes_page(request, session, q=q, page=paging.page, per_page=paging.per_page)
+
+
+@router.post("/strikes/{booking_id:int}/forgive")
+def forgive_strike(
+    request: Request,
+    session: SessionDep,
+    user: StaffUser,
+    booking_id: PathId,
+    form: ForgiveSubmission,
+) -> Response:
+    q = without_control_characters(str(form.values.q))[:100]
+    try:
+        reason = form.valid().reason
+        booking_service.forgive_strike(session, booking_id=booking_id, actor=user, reason=reason)
+    except FormErrors as exc:
+        session.rollback()
+        failed = (booking_id, exc.errors, form.values.reason)
+        return _strikes_page(request, session, q=q, failed=failed, status_code=422)
+    session.commit()
+    target = "/bookings/strikes" + (f"?{urlencode({'q': q})}" if q else "")
+    return flash(redirect(request, target), "The missed check-in is forgiven.")

@@ -79,6 +79,10 @@ def _calendar_page(
         ),
         "today": clock.today(),
         "zone_name": settings.timezone,
+        # Outside the calendar block: read for the full page only, not each htmx swap.
+        "strike": booking_service.strike_summary(session, user=user)
+        if user.role == Role.student and not is_htmx(request)
+        else None,
     }
     if commit:
         session.commit()

@@ -107,3 +107,11 @@ class DoorCheckinForm(FormModel):
     """Checking in from the studio's QR: the door's code the scan carried."""
 
     code: Text(64) = ""
+
+
+class ForgiveStrikeForm(FormModel):
+    """Why staff forgive a missed check-in (the student and other staff read it); ``q`` is
+    the strikes page's search, kept for the way back."""
+
+    reason: Text(REASON_CHARS, required=True)
+    q: Text(100) = ""

@@ -21,6 +21,7 @@ from .rules import (
     purposes_for,
     team_choices,
 )
+from .strikes import forgive_strike, strike_history, strike_summary, strikes_overview
 from .views import approval_queue, dashboard_bookings, day_board, my_bookings, week_calendar
 from .waitlist import join_waitlist, leave_waitlist
 
@@ -40,6 +41,7 @@ __all__ = [
     "day_board",
     "effective_status",
     "feed_for",
+    "forgive_strike",
     "feed_ics",
     "get_booking",
     "join_waitlist",
@@ -49,6 +51,9 @@ __all__ = [
     "purposes_for",
     "record_refusal",
     "regenerate_feed",
+    "strike_history",
+    "strike_summary",
+    "strikes_overview",
     "studio_feed_token",
     "reject_booking",
     "team_choices",

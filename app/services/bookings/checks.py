@@ -30,6 +30,7 @@ RULE_NAMES = {
     "team_quota": N_("Weekly hour quota per team"),
     "taken": N_("No double booking"),
     "buffer": N_("Time to reset the room between bookings"),
+    "suspended": N_("Booking suspended after missed check-ins"),
 }
 
 # Refusals a waitlist entry may wait out: the time frees up when the other booking goes.
@@ -149,6 +150,28 @@ def blackout_refusal(
                 reason=blackout.reason,
             )
     return None
+
+
+def suspension_refusal(
+    studio: Studio, summary, starts_at: datetime, ends_at: datetime
+) -> BookingRefused | None:
+    """A student suspended for missed check-ins (``strikes.StrikeSummary``) books nothing."""
+    if not summary.suspended:
+        return None
+    return refuse(
+        "suspended",
+        N_(
+            "You cannot book studios or join a waitlist until %(until)s: you missed "
+            "%(count)s check-ins this term (the limit is %(limit)s)."
+        ),
+        studio,
+        starts_at,
+        ends_at,
+        status_code=403,
+        until=fmt(summary.suspended_until),
+        count=summary.count,
+        limit=summary.limit,
+    )
 
 
 def quota_refusal(

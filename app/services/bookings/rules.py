@@ -1,11 +1,12 @@
 """Every rule a booking must pass, and the statuses that time decides.
 
 Rules, each with a code that a refusal names: the studio is in service; the purpose fits
-the booker's role; the length fits the studio; not in the past; within the advance
-window; inside opening hours and on the slot grid; not in a blackout; the student's
-weekly hour quota; the team's weekly hour quota; no overlap (with the studio's buffer)
-with an active booking. A booking may name a team (``check_team``): an entrepreneurship
-live session must, and a student may only name a team they are a current member of.
+the booker's role; a student not suspended for missed check-ins (``strikes``); the length
+fits the studio; not in the past; within the advance window; inside opening hours and on
+the slot grid; not in a blackout; the student's weekly hour quota; the team's weekly hour
+quota; no overlap (with the studio's buffer) with an active booking. A booking may name a
+team (``check_team``): an entrepreneurship live session must, and a student may only name
+a team they are a current member of.
 
 The last rule is also the database's: a PostgreSQL exclusion constraint and an SQLite
 trigger (see the studios migration). Making a booking under these rules: ``create``.
@@ -40,10 +41,12 @@ from app.services.bookings.checks import (  # noqa: F401 (re-exported: BookingRe
     clash_refusal,
     is_staff,
     quota_refusal,
+    suspension_refusal,
     taken_refusal,
     time_refusal,
 )
 from app.services.bookings.checks import refuse as _refuse
+from app.services.bookings.strikes import strike_summary
 from app.services.studios import studio_hours
 
 # Refusals that show demand the studios could not meet (counted in the utilisation report).
@@ -148,6 +151,12 @@ def check_rules(
         raise refuse("inactive", N_("This studio is out of service."), 422)
     if purpose in STAFF_ONLY_PURPOSES and not is_staff(user):
         raise refuse("purpose", N_("Only teachers book studios for course practice."), 422)
+    if user.role == Role.student:  # suspended for missed check-ins: nothing else matters
+        refusal = suspension_refusal(
+            studio, strike_summary(session, user=user, now=now), starts_at, ends_at
+        )
+        if refusal is not None:
+            raise refusal
     refusal = time_refusal(studio, hours, user, starts_at, ends_at, now)
     if refusal is None:
         blackouts = session.exec(

@@ -26,6 +26,7 @@ from app.services import clock
 from app.services.bookings.grid import Column, Grid, build_grid
 from app.services.bookings.lifecycle import BookingView, describe
 from app.services.bookings.rules import weekly_hours
+from app.services.bookings.strikes import StrikeSummary, strike_summary
 from app.services.pagination import Page, paginate
 from app.services.studios import get_studio, studio_hours
 
@@ -253,6 +254,7 @@ class BookingDashboard:
     promoted: list[tuple[WaitlistEntry, Studio]] = field(default_factory=list)
     pending_decisions: int = 0
     today_count: int = 0
+    strike: StrikeSummary | None = None  # a student's missed check-ins and suspension
 
 
 # The personal dashboard panel's statements, built once (on every student and teacher home
@@ -316,6 +318,8 @@ def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDash
     upcoming = session.exec(_MY_NEXT_BOOKINGS, params=params).all()
     data.upcoming = [describe(b, s, user, user, now) for b, s in upcoming]
     data.promoted = [tuple(row) for row in session.exec(_MY_PROMOTIONS, params=params).all()]
+    if user.role == Role.student:
+        data.strike = strike_summary(session, user=user, now=now)
     if user.role == Role.teacher:
         data.pending_decisions = session.exec(
             _PENDING_FOR_APPROVER, params={"user_id": user.id, "now": now}
