@@ -1,7 +1,7 @@
 """booking strike forgiveness: missed check-ins staff took out of a student's strikes
 
 Revision ID: 670bd450e77a
-Revises: 53999c1457db
+Revises: 57dc49ae6e45
 Create Date: 2026-12-04 17:49:20.185110
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "670bd450e77a"
-down_revision: str | None = "53999c1457db"
+down_revision: str | None = "57dc49ae6e45"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
