@@ -156,7 +156,8 @@ def i18n_compile() -> None:
 
 @cli.command()
 def tick() -> None:
-    """Apply what time decides: no-shows, completed bookings, expired requests and waitlists.
+    """Apply what time decides: lapsed waitlist offers (passed on to the next in line),
+    no-shows, completed bookings, expired requests and waitlists.
 
     Safe to run at any time and as often as wanted (e.g. every few minutes from cron);
     pages already show these statuses without it.
@@ -167,7 +168,8 @@ def tick() -> None:
         changed = booking_service.tick(session)
         session.commit()
     typer.echo(
-        f"Updated {changed['bookings']} bookings and {changed['waitlist']} waitlist entries."
+        f"Updated {changed['bookings']} bookings and {changed['waitlist']} waitlist entries; "
+        f"{changed['offers']} waitlist offers lapsed."
     )
 
 

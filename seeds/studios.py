@@ -108,7 +108,49 @@ def seed_demo(session: Session, report: SeedReport, *, scale: int = 1) -> None:
         _first_student_books(session, students[0], now)
         _strikes(session, students, teachers[0], now)
         _demand(session, rng, data["unmet_demand"], studios, students, today)
+        session.flush()
+        _first_student_is_offered(session, students, now)
     session.flush()
+
+
+def _first_student_is_offered(session: Session, students, now) -> None:
+    """The demo login waits for a time another student then cancels, so 「我的预约」 shows
+    a waitlist offer held for them (made the way the app makes it, by the cancellation)."""
+    from app.services.bookings import lifecycle
+
+    first = students[0]
+    later = select(Booking).where(
+        Booking.starts_at > now + timedelta(days=1),
+        Booking.status == BookingStatus.approved,
+        Booking.purpose == "personal",
+        Booking.user_id.in_([s.id for s in students[1:]]),
+    )
+    for booking in session.exec(later.order_by(Booking.starts_at).limit(5)).all():
+        queued = session.exec(
+            select(WaitlistEntry.id).where(
+                WaitlistEntry.studio_id == booking.studio_id,
+                WaitlistEntry.starts_at < booking.blocked_until,
+                WaitlistEntry.ends_at > booking.starts_at,
+            )
+        ).first()
+        if queued is not None:
+            continue
+        entry = WaitlistEntry(
+            studio_id=booking.studio_id,
+            user_id=first.id,
+            purpose=booking.purpose,
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+            created_at=now - timedelta(hours=3),
+        )
+        session.add(entry)
+        session.flush()
+        booker = next(s for s in students if s.id == booking.user_id)
+        lifecycle.cancel_booking(session, booking_id=booking.id, actor=booker, now=now)
+        if entry.status == "offered":
+            return
+        session.delete(entry)  # their rules did not allow it: try another time
+        session.flush()
 
 
 def _first_student_books(session: Session, student, now) -> None:

@@ -25,6 +25,9 @@ class BookingStatus(StrEnum):
     checked_in = "checked_in"
     no_show = "no_show"
     completed = "completed"
+    # Held for the first in a waitlist until ``offer_expires_at``: it holds the room (so
+    # the overlap guard refuses everyone else) until they accept it or the hold ends.
+    offered = "offered"
 
 
 # Statuses that hold the room: the database refuses two of these overlapping.
@@ -33,6 +36,7 @@ ACTIVE_STATUSES = (
     BookingStatus.approved,
     BookingStatus.checked_in,
     BookingStatus.completed,
+    BookingStatus.offered,
 )
 
 
@@ -45,7 +49,11 @@ class Purpose(StrEnum):
 
 class WaitlistStatus(StrEnum):
     waiting = "waiting"
-    promoted = "promoted"  # got the slot: ``booking_id`` is set
+    promoted = "promoted"  # got the slot straight away (before offers): ``booking_id`` is set
+    offered = "offered"  # holds an offer: ``booking_id`` is the held (offered) booking
+    accepted = "accepted"  # took the offer: ``booking_id`` is their booking
+    declined = "declined"  # turned the offer down
+    lapsed = "lapsed"  # let the offer's hold run out
     left = "left"  # the student left the queue
     expired = "expired"  # the slot started before it freed up
 
@@ -66,6 +74,8 @@ class Studio(SQLModel, table=True):
     max_minutes: int = Field(default=240)
     advance_days: int = Field(default=14)
     buffer_minutes: int = Field(default=0)
+    # How long a freed slot is held for the first person on its waitlist to accept it.
+    offer_hold_minutes: int = Field(default=30, sa_column_kwargs={"server_default": "30"})
     requires_approval: bool = Field(default=False)
     # The teacher who approves; None means any administrator.
     approver_id: int | None = Field(
@@ -186,6 +196,8 @@ class Booking(SQLModel, table=True):
     checked_in_by_id: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )
+    # An offered booking's hold ends here (then it passes to the next in the waitlist).
+    offer_expires_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     # How often the booking changed as calendars see it (RFC 5545 SEQUENCE): bumped by
     # bump_sequence_on_change below, so a subscribed calendar replaces its old copy.
     sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
@@ -202,8 +214,9 @@ bump_sequence_on_change(Booking, "studio_id", "title", "starts_at", "ends_at", "
 
 
 class WaitlistEntry(SQLModel, table=True):
-    """Someone queueing for a taken slot, for themselves or for a team they book for; the
-    first in line whose rules still allow it gets the booking when the slot frees up."""
+    """Someone queueing for a taken slot, for themselves or for a team they book for; when
+    the slot frees up, the first in line whose rules still allow it gets an offer held for
+    the studio's ``offer_hold_minutes`` (see services/bookings/offers.py)."""
 
     __tablename__ = "booking_waitlist"
     __table_args__ = (
@@ -239,6 +252,7 @@ class WaitlistEntry(SQLModel, table=True):
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False)
     )
+    offered_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
 
 

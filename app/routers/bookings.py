@@ -11,6 +11,7 @@ from app.config import settings
 from app.db import SessionDep, SessionRoute
 from app.deps import FormOf, PageParams, PathId, Search, Staff, require_role
 from app.errors import Conflict, FormErrors, Invalid
+from app.i18n import N_
 from app.models import Role, User
 from app.models.studios import Purpose
 from app.schemas.bookings import (
@@ -136,6 +137,28 @@ def leave_waitlist(
     booking_service.leave_waitlist(session, entry_id=entry_id, actor=user)
     session.commit()
     return flash(redirect(request, "/bookings"), "You have left the waitlist.")
+
+
+@router.post("/waitlist/{entry_id:int}/accept")
+def accept_offer(request: Request, session: SessionDep, user: Booker, entry_id: PathId) -> Response:
+    booking = booking_service.accept_offer(session, entry_id=entry_id, actor=user)
+    session.commit()
+    booked = N_("The time is yours: it is booked.")
+    message = (
+        N_("The time is yours: it waits for approval.") if booking.status == "pending" else booked
+    )
+    return flash(redirect(request, f"/bookings/{booking.id}"), message)
+
+
+@router.post("/waitlist/{entry_id:int}/decline")
+def decline_offer(
+    request: Request, session: SessionDep, user: Booker, entry_id: PathId
+) -> Response:
+    booking_service.decline_offer(session, entry_id=entry_id, actor=user)
+    session.commit()
+    return flash(
+        redirect(request, "/bookings"), "You declined the offer; it goes to the next in line."
+    )
 
 
 def _recurring_page(

@@ -34,6 +34,8 @@ class _StudioSettings(FormModel):
     max_minutes: Count(low=15, high=DAY_MINUTES)
     advance_days: Count(low=1, high=365)
     buffer_minutes: Count(low=0, high=240)
+    # How long a freed slot is held for the first on its waitlist: 5 minutes to a day.
+    offer_hold_minutes: Count(low=5, high=1440)
     requires_approval: Flag()
     approver_id: OptionalId
     is_active: Flag()

@@ -1,5 +1,5 @@
 """Booking journeys in a real browser: book from the week calendar, be refused and wait,
-get the slot when it frees up; a teacher's recurring booking; the ICS feed."""
+be offered the slot when it frees up; a teacher's recurring booking; the ICS feed."""
 
 import re
 import urllib.request
@@ -32,7 +32,7 @@ def _accept_dialogs(page):
     page.on("dialog", lambda dialog: dialog.accept())
 
 
-def test_a_taken_slot_goes_to_the_waitlist_and_then_to_the_second_student(
+def test_a_taken_slot_goes_to_the_waitlist_and_is_then_held_for_the_second_student(
     make_page, live_server, page_errors
 ):
     from tests.factories_studios import local, next_weekday
@@ -79,20 +79,19 @@ def test_a_taken_slot_goes_to_the_waitlist_and_then_to_the_second_student(
     row.get_by_role("button", name="取消").click()
     expect(page_a.locator(".toast")).to_contain_text("预约已取消")
 
-    page_b.goto("/bookings")
-    expect(page_b.locator(".notice")).to_contain_text("你候补的时段已空出")
-    expect(page_b.locator("table").first).to_contain_text(f"{day.isoformat()}")
-    expect(page_b.locator("table").first).to_contain_text("10:00–11:00")
+    page_b.goto("/bookings")  # held for them (accepting it: test_waitlist_offer_journey.py)
+    expect(page_b.locator(".offer-card")).to_contain_text("你候补的时段已空出")
+    expect(page_b.locator(".offer-card")).to_contain_text("10:00–11:00")
 
     with live_server.session() as session:
         from sqlmodel import select
 
         from app.models.studios import Booking
 
-        active = session.exec(
-            select(Booking).where(Booking.studio_id == studio.id, Booking.status == "approved")
+        held = session.exec(
+            select(Booking).where(Booking.studio_id == studio.id, Booking.status == "offered")
         ).all()
-        assert [(b.user_id, b.starts_at) for b in active] == [(second.id, local(day, "10:00"))]
+        assert [(b.user_id, b.starts_at) for b in held] == [(second.id, local(day, "10:00"))]
     assert page_errors == []
 
 

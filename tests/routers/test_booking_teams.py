@@ -57,7 +57,9 @@ def test_a_student_cannot_book_for_a_team_they_are_not_in(client, session):
     assert "我的团队" in client.get(f"/bookings/{booking.id}").text
 
 
-def test_a_teams_live_session_queues_and_gets_the_slot_for_the_team(client, other_client, session):
+def test_a_teams_live_session_queues_and_is_offered_the_slot_for_the_team(
+    client, other_client, session
+):
     studio, student, other = make_studio(session), make_student(session), make_student(session)
     outsider = make_student(session)
     team = make_team(session, members=[(student, "anchor")])
@@ -76,8 +78,12 @@ def test_a_teams_live_session_queues_and_gets_the_slot_for_the_team(client, othe
     assert other_client.post_form(f"/bookings/{taken.id}/cancel").status_code == 303
     session.expire_all()
     entry = session.get(WaitlistEntry, entry.id)
-    assert entry.status == "promoted"
+    assert entry.status == "offered"
+    assert client.post_form(f"/bookings/waitlist/{entry.id}/accept").status_code == 303
+    session.expire_all()
+    entry = session.get(WaitlistEntry, entry.id)
     booking = session.get(Booking, entry.booking_id)
+    assert (entry.status, booking.status) == ("accepted", "approved")
     assert (booking.team_id, booking.purpose, booking.user_id) == (
         team.id,
         "live_session",

@@ -128,7 +128,7 @@ def test_a_student_cannot_cancel_or_check_in_someone_elses_booking(client, sessi
     assert booking.status == "cancelled"
 
 
-def test_the_waitlist_gets_the_slot_when_the_booker_cancels(client, other_client, session):
+def test_the_waitlist_is_offered_the_slot_when_the_booker_cancels(client, other_client, session):
     studio, first, second = make_studio(session), make_student(session), make_student(session)
     session.commit()
     client.login(first.username)
@@ -143,9 +143,9 @@ def test_the_waitlist_gets_the_slot_when_the_booker_cancels(client, other_client
     client.post_form(f"/bookings/{booking.id}/cancel")
     session.expire_all()
     entry = session.exec(select(WaitlistEntry)).one()
-    assert entry.status == "promoted"
+    assert entry.status == "offered"
     mine = other_client.get("/bookings")
-    assert f"/bookings/{entry.booking_id}" in mine.text
+    assert f"/bookings/waitlist/{entry.id}/accept" in mine.text
 
 
 def test_approvals_by_the_named_teacher(client, other_client, session):

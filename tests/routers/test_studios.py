@@ -50,6 +50,7 @@ def studio_form(**overrides):
         "max_minutes": "180",
         "advance_days": "14",
         "buffer_minutes": "0",
+        "offer_hold_minutes": "30",
         "is_active": "1",
     }
     for day in range(5):

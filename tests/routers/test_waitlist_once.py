@@ -2,16 +2,18 @@
 index, on both databases), so requests that race each other get 409, not a second entry."""
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import column, event, insert, table
+from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app import migrate as migrations
 from app.db import build_engine
 from app.errors import Conflict
+from app.models.base import UTCDateTime, utcnow
 from app.models.studios import WaitlistEntry, WaitlistStatus
 from app.schemas.bookings import BookingForm
 from app.services import clock
@@ -118,14 +120,35 @@ def scratch_url(request, tmp_path):
     return request.getfixturevalue("pg_server").create_database("chanjiao_waitlist_once")
 
 
+def _old_row(session, table_name: str, /, **values) -> int:
+    """Write a row with only the given columns (a later revision's models have more)."""
+    times = {k for k, v in values.items() if isinstance(v, datetime)}
+    cols = [column(k, UTCDateTime()) if k in times else column(k) for k in values]
+    session.connection().execute(insert(table(table_name, *cols)).values(**values))
+    return session.connection().execute(sql(f"SELECT max(id) FROM {table_name}")).scalar_one()
+
+
 def test_the_migration_keeps_the_earliest_of_duplicates_already_queued(scratch_url):
     migrations.upgrade(scratch_url, f"{WAITING_ONCE_REVISION}-1")
     engine = build_engine(scratch_url)
     with Session(engine, expire_on_commit=False) as session:
-        # no booking: the ORM's Booking has columns (sequence) that later revisions add
-        studio, student = make_studio(session), make_student(session)
-        entries = [_entry(studio, student) for _ in range(3)]
-        session.add_all(entries)
+        # rows written by column: the models have columns that later revisions add
+        student = make_student(session)
+        studio_id = _old_row(
+            session,
+            "studio",
+            **dict(name="旧直播间", location="", capacity=6, equipment="", slot_minutes=30),
+            **dict(min_minutes=30, max_minutes=240, advance_days=14, buffer_minutes=0),
+            **dict(requires_approval=False, is_active=True, created_at=utcnow()),
+        )
+        for _ in range(3):
+            _old_row(
+                session,
+                "booking_waitlist",
+                **dict(studio_id=studio_id, user_id=student.id, purpose="personal", title=""),
+                **dict(starts_at=TEN, ends_at=TEN + timedelta(hours=1), status="waiting"),
+                created_at=utcnow(),
+            )
         session.commit()
     migrations.upgrade(scratch_url)
     with Session(engine) as session:

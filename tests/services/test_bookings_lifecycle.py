@@ -169,7 +169,7 @@ def test_the_qr_check_in_finds_only_the_scanners_own_booking(session):
     )
 
 
-def test_the_waitlist_gives_a_freed_slot_to_the_first_in_line_whose_rules_allow(
+def test_the_waitlist_offers_a_freed_slot_to_the_first_in_line_whose_rules_allow(
     session, monkeypatch
 ):
     from app.config import settings
@@ -186,13 +186,13 @@ def test_the_waitlist_gives_a_freed_slot_to_the_first_in_line_whose_rules_allow(
     waitlist.join_waitlist(session, actor=second, studio_id=studio.id, form=form(), now=NOW)
     with pytest.raises(Conflict):
         waitlist.join_waitlist(session, actor=second, studio_id=studio.id, form=form(), now=NOW)
-    # the first in line has used up their quota meanwhile: the second gets the slot
+    # the first in line has used up their quota meanwhile: the second is offered the slot
     make_booking(session, studio=studio, user=first, starts_at=local(MONDAY, "14:00"), minutes=120)
     lifecycle.cancel_booking(session, booking_id=booking.id, actor=owner, now=NOW)
     entries = session.exec(select(WaitlistEntry).order_by(WaitlistEntry.id)).all()
-    assert [e.status for e in entries] == ["waiting", "promoted"]
-    promoted = session.get(Booking, entries[1].booking_id)
-    assert (promoted.user_id, promoted.starts_at) == (second.id, TEN)
+    assert [e.status for e in entries] == ["waiting", "offered"]
+    offered = session.get(Booking, entries[1].booking_id)
+    assert (offered.user_id, offered.starts_at, offered.status) == (second.id, TEN, "offered")
 
 
 def test_only_the_owner_leaves_a_waitlist(session):

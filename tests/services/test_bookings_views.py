@@ -71,7 +71,7 @@ def test_tick_writes_no_shows_and_expires_the_waitlist(session):
         )
     )
     session.flush()
-    assert lifecycle.tick(session) == {"bookings": 1, "waitlist": 1}
+    assert lifecycle.tick(session) == {"offers": 0, "bookings": 1, "waitlist": 1}
     session.expire_all()
     assert session.get(Booking, missed.id).status == "no_show"
     assert session.exec(select(WaitlistEntry)).one().status == "expired"

@@ -12,6 +12,7 @@ from .lifecycle import (
     reject_booking,
     tick,
 )
+from .offers import accept_offer, decline_offer
 from .recurring import commit_series, preview_series
 from .rules import (
     DEMAND_RULES,
@@ -27,6 +28,8 @@ from .waitlist import join_waitlist, leave_waitlist
 
 __all__ = [
     "door_codes",
+    "accept_offer",
+    "decline_offer",
     "BookingRefused",
     "DEMAND_RULES",
     "PURPOSE_LABELS",

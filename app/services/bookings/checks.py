@@ -14,7 +14,7 @@ from app.config import settings
 from app.errors import DomainError
 from app.i18n import N_
 from app.models import Role, User
-from app.models.studios import Booking, Studio, StudioBlackout, StudioHours
+from app.models.studios import Booking, BookingStatus, Studio, StudioBlackout, StudioHours
 from app.services import clock
 from app.services.bookings.slots import check_grid
 
@@ -229,6 +229,12 @@ def clash_refusal(
 def taken_refusal(studio: Studio, starts_at, ends_at, clash: Booking | None) -> BookingRefused:
     if clash is None:
         message, params = N_("Someone else booked this time a moment ago."), {}
+    elif clash.status == BookingStatus.offered and clash.offer_expires_at is not None:
+        message = N_(
+            "This time is held for the next person on its waitlist until %(until)s; "
+            "join the waitlist to be offered it if they do not take it."
+        )
+        params = {"until": clock.to_local(clash.offer_expires_at).strftime("%H:%M")}
     else:
         message = N_("This time is already booked (%(start)s to %(end)s).")
         params = {

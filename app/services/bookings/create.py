@@ -14,6 +14,7 @@ from app.models import User
 from app.models.base import utcnow
 from app.models.studios import Booking, BookingRefusal, BookingStatus, Studio
 from app.schemas.bookings import BookingForm
+from app.services.bookings import offers
 from app.services.bookings.rules import (
     DEMAND_RULES,
     BookingRefused,
@@ -67,6 +68,7 @@ def create_booking(
     studio = get_studio(session, studio_id=studio_id)
     check_team(session, user=actor, purpose=purpose, team_id=team_id)
     apply_due_statuses(session, now=now, studio_id=studio.id)  # a no-show frees its room
+    offers.release_due_offers(session, now=now, studio_id=studio.id)  # so does a lapsed offer
     hours = studio_hours(session, studio_id=studio.id)
     try:
         check_rules(

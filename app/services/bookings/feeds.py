@@ -32,6 +32,7 @@ PAST_DAYS, FUTURE_DAYS = 60, 200
 CALLED_OFF = (BookingStatus.rejected, BookingStatus.cancelled)
 ICS_STATUS = {
     BookingStatus.pending: "TENTATIVE",
+    BookingStatus.offered: "TENTATIVE",  # held for its booker until they accept
     BookingStatus.rejected: "CANCELLED",
     BookingStatus.cancelled: "CANCELLED",
 }

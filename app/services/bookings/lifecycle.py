@@ -18,7 +18,7 @@ from app.models import Role, User
 from app.models.base import utcnow
 from app.models.studios import Booking, BookingStatus, Studio
 from app.models.teams import LiveSession, Team, TeamMember
-from app.services.bookings import door_codes
+from app.services.bookings import door_codes, offers
 from app.services.bookings import waitlist as waitlist_service
 from app.services.bookings.rules import apply_due_statuses, effective_status, may_decide
 
@@ -135,8 +135,18 @@ def cancel_booking(
     booking.cancel_reason = reason
     session.add(booking)
     session.flush()
-    waitlist_service.promote(session, studio=studio, freed=booking, now=now)
+    _offer_to_waitlist(session, studio, booking, now)
     return booking
+
+
+def _offer_to_waitlist(session: Session, studio: Studio, freed: Booking, now) -> None:
+    offers.offer_freed(
+        session,
+        studio=studio,
+        starts_at=freed.starts_at,
+        blocked_until=freed.blocked_until,
+        now=now,
+    )
 
 
 def approve_booking(session: Session, *, booking_id: int, actor: User, now=None) -> Booking:
@@ -172,7 +182,7 @@ def reject_booking(
     booking.decision_reason = reason
     session.add(booking)
     session.flush()
-    waitlist_service.promote(session, studio=studio, freed=booking, now=now)
+    _offer_to_waitlist(session, studio, booking, now)
     return booking
 
 
@@ -237,9 +247,11 @@ def current_booking_for_checkin(
 
 
 def tick(session: Session, *, now: datetime | None = None) -> dict[str, int]:
-    """Write what time has decided (no-shows, completed, expired requests and waitlists)."""
+    """Write what time has decided (offers whose hold ended pass on; no-shows, completed,
+    expired requests and waitlists)."""
     now = now or utcnow()
     return {
+        "offers": offers.release_due_offers(session, now=now),
         "bookings": apply_due_statuses(session, now=now),
         "waitlist": waitlist_service.expire_waitlist(session, now=now),
     }

@@ -49,7 +49,14 @@ class WeekCalendar:
         return self.monday + timedelta(days=7)
 
 
-def _bookings_between(session, studio_ids, start, end):
+# A waitlist offer whose hold has ended no longer holds its time, even before it is
+# written as lapsed (the next booking, waitlist or offer action, or `tick`, writes it).
+_STALE_OFFER = and_(
+    Booking.status == BookingStatus.offered, Booking.offer_expires_at <= bindparam("now")
+)
+
+
+def _bookings_between(session, studio_ids, start, end, now):
     query = (
         select(Booking, User)
         .join(User, User.id == Booking.user_id)
@@ -58,7 +65,9 @@ def _bookings_between(session, studio_ids, start, end):
             Booking.starts_at < end,
             Booking.ends_at > start,
             Booking.status.in_(ACTIVE_STATUSES + (BookingStatus.no_show,)),
+            not_(_STALE_OFFER),
         )
+        .params(now=now)
         .order_by(Booking.starts_at)
     )
     return [(b, u) for b, u in session.exec(query).all()]
@@ -82,7 +91,7 @@ def week_calendar(
     monday = clock.monday_of(monday)
     hours = studio_hours(session, studio_id=studio.id)
     start, end = clock.week_range(monday)
-    bookings = _bookings_between(session, [studio.id], start, end)
+    bookings = _bookings_between(session, [studio.id], start, end, now)
     blackouts = _blackouts_between(session, [studio.id], start, end)
     days = [monday + timedelta(days=n) for n in range(7)]
     columns = [Column(day, studio, hours.get(day.weekday())) for day in days]
@@ -136,12 +145,26 @@ def day_board(session: Session, *, day: date, viewer: User, now: datetime | None
         ).all()
     }
     start, end = clock.day_start(day), clock.day_start(day + timedelta(days=1))
-    bookings = _bookings_between(session, ids, start, end) if ids else []
+    bookings = _bookings_between(session, ids, start, end, now) if ids else []
     blackouts = _blackouts_between(session, ids, start, end) if ids else []
     slot = min((s.slot_minutes for s in studios), default=30)
     columns = [Column(day, studio, hours.get(studio.id)) for studio in studios]
     grid = build_grid(columns, slot, bookings, blackouts, viewer=viewer, now=now)
     return DayBoard(day, grid)
+
+
+# A waitlist entry holding an offer whose hold has not ended (rows joined to the booking).
+_OPEN_OFFER = and_(
+    WaitlistEntry.status == WaitlistStatus.offered,
+    Booking.status == BookingStatus.offered,
+    Booking.offer_expires_at > bindparam("now"),
+)
+
+
+def _offers(rows) -> list[tuple[WaitlistEntry, Booking, Studio]]:
+    """The open offers among (entry, studio, booking) rows, soonest deadline first."""
+    found = [(e, b, s) for e, s, b in rows if e.status == WaitlistStatus.offered]
+    return sorted(found, key=lambda row: row[1].offer_expires_at)
 
 
 @dataclass
@@ -151,6 +174,8 @@ class MyBookings:
     waitlist: list[tuple[WaitlistEntry, Studio]]
     promoted: list[tuple[WaitlistEntry, Studio]]
     teams: dict[int, Team] = field(default_factory=dict)
+    # Open waitlist offers: (entry, the held booking, studio), soonest deadline first.
+    offers: list[tuple[WaitlistEntry, Booking, Studio]] = field(default_factory=list)
 
 
 # Bookings still ahead of their holder: not ended, not lapsed (approved, start + check-in
@@ -184,7 +209,11 @@ def my_bookings(
     upcoming = [describe(b, s, user, user, now) for b, s in session.exec(upcoming_query).all()]
     past_query = (
         select(Booking)
-        .where(Booking.user_id == user.id, not_(_UPCOMING))
+        .where(
+            Booking.user_id == user.id,
+            not_(_UPCOMING),
+            Booking.status != BookingStatus.offered,  # offers are listed apart, while open
+        )
         .order_by(Booking.starts_at.desc(), Booking.id.desc())
         .params(upcoming_params)
     )
@@ -202,25 +231,29 @@ def my_bookings(
         base_path="/bookings",
     )
     entries = session.exec(
-        select(WaitlistEntry, Studio)
+        select(WaitlistEntry, Studio, Booking)
         .join(Studio, Studio.id == WaitlistEntry.studio_id)
+        .outerjoin(Booking, Booking.id == WaitlistEntry.booking_id)
         .where(
             WaitlistEntry.user_id == user.id,
             or_(
                 (WaitlistEntry.status == WaitlistStatus.waiting) & (WaitlistEntry.starts_at > now),
                 (WaitlistEntry.status == WaitlistStatus.promoted)
                 & (WaitlistEntry.resolved_at > now - timedelta(days=7)),
+                _OPEN_OFFER,
             ),
         )
         .order_by(WaitlistEntry.starts_at)
+        .params(now=now)
     ).all()
-    waiting = [(e, s) for e, s in entries if e.status == WaitlistStatus.waiting]
-    promoted = [(e, s) for e, s in entries if e.status == WaitlistStatus.promoted]
+    waiting = [(e, s) for e, s, _ in entries if e.status == WaitlistStatus.waiting]
+    promoted = [(e, s) for e, s, _ in entries if e.status == WaitlistStatus.promoted]
+    offers = _offers(entries)
     team_ids = {v.booking.team_id for v in upcoming + past_views if v.booking.team_id}
     teams = {}
     if team_ids:
         teams = {t.id: t for t in session.exec(select(Team).where(Team.id.in_(team_ids))).all()}
-    return MyBookings(upcoming, past, waiting, promoted, teams)
+    return MyBookings(upcoming, past, waiting, promoted, teams, offers)
 
 
 def approval_queue(
@@ -252,6 +285,7 @@ def approval_queue(
 class BookingDashboard:
     upcoming: list[BookingView] = field(default_factory=list)
     promoted: list[tuple[WaitlistEntry, Studio]] = field(default_factory=list)
+    offers: list[tuple[WaitlistEntry, Booking, Studio]] = field(default_factory=list)
     pending_decisions: int = 0
     today_count: int = 0
     strike: StrikeSummary | None = None  # a student's missed check-ins and suspension
@@ -266,13 +300,17 @@ _MY_NEXT_BOOKINGS = (
     .order_by(Booking.starts_at)
     .limit(5)
 )
-_MY_PROMOTIONS = (
-    select(WaitlistEntry, Studio)
+_MY_PROMOTIONS_AND_OFFERS = (
+    select(WaitlistEntry, Studio, Booking)
     .join(Studio, Studio.id == WaitlistEntry.studio_id)
+    .outerjoin(Booking, Booking.id == WaitlistEntry.booking_id)
     .where(
         WaitlistEntry.user_id == bindparam("user_id"),
-        WaitlistEntry.status == WaitlistStatus.promoted,
-        WaitlistEntry.resolved_at > bindparam("since"),
+        or_(
+            (WaitlistEntry.status == WaitlistStatus.promoted)
+            & (WaitlistEntry.resolved_at > bindparam("since")),
+            _OPEN_OFFER,
+        ),
     )
     .order_by(WaitlistEntry.starts_at)
 )
@@ -289,7 +327,8 @@ _PENDING_FOR_APPROVER = (
 
 
 def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDashboard:
-    """A user's next bookings, waitlist slots they got, and decisions waiting for them."""
+    """A user's next bookings, waitlist slots they got or are offered, and decisions
+    waiting for them."""
     now = now or utcnow()
     data = BookingDashboard()
     if user.role == Role.mentor:
@@ -317,7 +356,9 @@ def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDash
     params = {"user_id": user.id, **_upcoming_params(now), "since": now - timedelta(days=7)}
     upcoming = session.exec(_MY_NEXT_BOOKINGS, params=params).all()
     data.upcoming = [describe(b, s, user, user, now) for b, s in upcoming]
-    data.promoted = [tuple(row) for row in session.exec(_MY_PROMOTIONS, params=params).all()]
+    rows = session.exec(_MY_PROMOTIONS_AND_OFFERS, params=params).all()
+    data.promoted = [(e, s) for e, s, _ in rows if e.status == WaitlistStatus.promoted]
+    data.offers = _offers(rows)
     if user.role == Role.student:
         data.strike = strike_summary(session, user=user, now=now)
     if user.role == Role.teacher:

@@ -1,5 +1,5 @@
 """The waitlist: queue for a taken slot; when it frees up, the first in line whose rules
-still allow it gets the booking (and sees it on the dashboard)."""
+still allow it gets an offer held for them (``offers``)."""
 
 from datetime import datetime
 
@@ -7,13 +7,13 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from app.errors import Conflict, Forbidden, FormErrors, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 from app.i18n import N_
 from app.models import User
 from app.models.base import utcnow
-from app.models.studios import Booking, Studio, WaitlistEntry, WaitlistStatus
+from app.models.studios import WaitlistEntry, WaitlistStatus
 from app.schemas.bookings import BookingForm
-from app.services.bookings import create
+from app.services.bookings import offers
 from app.services.bookings import rules as booking_service
 from app.services.studios import get_studio
 
@@ -33,6 +33,7 @@ def join_waitlist(
     (starts_at, ends_at), purpose, team_id = form.span(), form.purpose, form.team_id
     booking_service.check_team(session, user=actor, purpose=purpose, team_id=team_id)
     booking_service.apply_due_statuses(session, now=now, studio_id=studio.id)
+    offers.release_due_offers(session, now=now, studio_id=studio.id)
     try:
         booking_service.check_rules(
             session,
@@ -50,13 +51,15 @@ def join_waitlist(
     else:
         raise Conflict("This time is free: book it instead of queueing.")
     duplicate = session.exec(
-        select(WaitlistEntry.id).where(
+        select(WaitlistEntry.status).where(
             WaitlistEntry.user_id == actor.id,
             WaitlistEntry.studio_id == studio.id,
             WaitlistEntry.starts_at == starts_at,
-            WaitlistEntry.status == WaitlistStatus.waiting,
+            WaitlistEntry.status.in_((WaitlistStatus.waiting, WaitlistStatus.offered)),
         )
     ).first()
+    if duplicate == WaitlistStatus.offered:
+        raise Conflict("This time is already held for you: accept the offer in My bookings.")
     if duplicate is not None:
         raise Conflict(ALREADY_WAITING)
     entry = WaitlistEntry(
@@ -89,47 +92,6 @@ def leave_waitlist(session: Session, *, entry_id: int, actor: User, now=None) ->
     entry.status, entry.resolved_at = WaitlistStatus.left, now or utcnow()
     session.add(entry)
     session.flush()
-
-
-def promote(session: Session, *, studio: Studio, freed: Booking, now: datetime | None = None):
-    """Offer a freed range to the queue, first come first served; returns new bookings."""
-    now = now or utcnow()
-    entries = session.exec(
-        select(WaitlistEntry, User)
-        .join(User, User.id == WaitlistEntry.user_id)
-        .where(
-            WaitlistEntry.studio_id == studio.id,
-            WaitlistEntry.status == WaitlistStatus.waiting,
-            WaitlistEntry.starts_at < freed.blocked_until,
-            WaitlistEntry.ends_at > freed.starts_at,
-            WaitlistEntry.starts_at > now,
-        )
-        .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
-    ).all()
-    promoted = []
-    for entry, user in entries:
-        if not user.is_active:
-            continue
-        try:
-            booking = create.create_booking(
-                session,
-                actor=user,
-                studio_id=studio.id,
-                starts_at=entry.starts_at,
-                ends_at=entry.ends_at,
-                purpose=entry.purpose,
-                title=entry.title,
-                now=now,
-                suggest=False,
-                team_id=entry.team_id,
-            )
-        except (booking_service.BookingRefused, FormErrors):
-            continue  # their rules no longer allow it (or it is still partly taken)
-        entry.status, entry.booking_id, entry.resolved_at = WaitlistStatus.promoted, booking.id, now
-        session.add(entry)
-        promoted.append(booking)
-    session.flush()
-    return promoted
 
 
 def expire_waitlist(session: Session, *, now: datetime | None = None) -> int:

@@ -66,6 +66,7 @@ _NEW_STUDIO = {
     "max_minutes": 180,
     "advance_days": 14,
     "buffer_minutes": 0,
+    "offer_hold_minutes": 30,
     "is_active": True,
 }
 _NEW_HOURS = (("opens", "08:00"), ("closes", "22:00"))
@@ -79,6 +80,7 @@ _COLUMNS = (
     "max_minutes",
     "advance_days",
     "buffer_minutes",
+    "offer_hold_minutes",
     "requires_approval",
     "approver_id",
     "is_active",
@@ -105,6 +107,7 @@ def studio_form(session: Session, studio: Studio | None = None) -> FormValues:
         max_minutes=studio.max_minutes,
         advance_days=studio.advance_days,
         buffer_minutes=studio.buffer_minutes,
+        offer_hold_minutes=studio.offer_hold_minutes,
         requires_approval=studio.requires_approval,
         approver_id=studio.approver_id,
         is_active=studio.is_active,
