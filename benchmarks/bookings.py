@@ -41,8 +41,8 @@ STUDIOS = 12
 SLOT = 15  # minutes: 96 slots a day, 14 days ahead, per studio
 OVERLAPS = text(
     "SELECT count(*) FROM booking a JOIN booking b ON a.studio_id = b.studio_id AND a.id < b.id "
-    "WHERE a.status IN ('pending', 'approved', 'checked_in', 'completed') "
-    "AND b.status IN ('pending', 'approved', 'checked_in', 'completed') "
+    "WHERE a.status IN ('pending', 'approved', 'checked_in', 'completed', 'offered') "
+    "AND b.status IN ('pending', 'approved', 'checked_in', 'completed', 'offered') "
     "AND a.starts_at < b.blocked_until AND b.starts_at < a.blocked_until"
 )
 

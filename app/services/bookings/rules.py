@@ -14,7 +14,7 @@ trigger (see the studios migration). Making a booking under these rules: ``creat
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import and_, bindparam, case, or_, update
 from sqlmodel import Session, select
 
 from app.config import settings
@@ -225,34 +225,44 @@ def team_weekly_hours(session: Session, *, team_id: int, day: date) -> float:
     return sum((e - s).total_seconds() / 3600 for s, e in session.exec(query).all())
 
 
+def _due_statuses_update(*, one_studio: bool):
+    """One UPDATE for every status time has decided (see apply_due_statuses), built once:
+    every booking attempt runs it, and three statements built per call cost more than the
+    update itself."""
+    now = bindparam("now", type_=Booking.__table__.c.decided_at.type)
+    cutoff = bindparam("cutoff", type_=Booking.__table__.c.starts_at.type)
+    no_show = and_(Booking.status == BookingStatus.approved, Booking.starts_at < cutoff)
+    completed = and_(Booking.status == BookingStatus.checked_in, Booking.ends_at <= now)
+    expired = and_(Booking.status == BookingStatus.pending, Booking.starts_at <= now)
+    query = update(Booking).where(or_(no_show, completed, expired))
+    if one_studio:
+        query = query.where(Booking.studio_id == bindparam("in_studio"))
+    return query.values(
+        status=case(
+            (no_show, BookingStatus.no_show.value),
+            (completed, BookingStatus.completed.value),
+            else_=BookingStatus.rejected.value,
+        ),
+        decided_at=case((expired, now), else_=Booking.decided_at),
+        sequence=Booking.sequence + 1,  # calendars see the new status
+    )
+
+
+_DUE_ANYWHERE = _due_statuses_update(one_studio=False)
+_DUE_IN_STUDIO = _due_statuses_update(one_studio=True)
+
+
 def apply_due_statuses(
     session: Session, *, now: datetime | None = None, studio_id: int | None = None
 ) -> int:
-    """Write the statuses that time has decided: no-show, completed, expired requests."""
+    """Write the statuses that time has decided: an approved booking not checked in by
+    the end of its check-in window is a no-show, a checked-in one that has ended is
+    completed, a request still pending at its start is rejected."""
     now = now or utcnow()
-    cutoff = now - timedelta(minutes=settings.booking_checkin_after_minutes)
-    changes = [
-        (
-            (Booking.status == BookingStatus.approved, Booking.starts_at < cutoff),
-            {"status": BookingStatus.no_show},
-        ),
-        (
-            (Booking.status == BookingStatus.checked_in, Booking.ends_at <= now),
-            {"status": BookingStatus.completed},
-        ),
-        (
-            (Booking.status == BookingStatus.pending, Booking.starts_at <= now),
-            {"status": BookingStatus.rejected, "decided_at": now},
-        ),
-    ]
-    total = 0
-    for conditions, values in changes:
-        query = update(Booking).where(*conditions)
-        if studio_id is not None:
-            query = query.where(Booking.studio_id == studio_id)
-        bumped = {**values, "sequence": Booking.sequence + 1}  # calendars see the new status
-        total += session.exec(query.values(**bumped)).rowcount or 0
-    return total
+    params = {"now": now, "cutoff": now - timedelta(minutes=settings.booking_checkin_after_minutes)}
+    if studio_id is None:
+        return session.exec(_DUE_ANYWHERE, params=params).rowcount or 0
+    return session.exec(_DUE_IN_STUDIO, params={**params, "in_studio": studio_id}).rowcount or 0
 
 
 def effective_status(booking: Booking, now: datetime | None = None) -> str:

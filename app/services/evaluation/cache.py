@@ -29,6 +29,8 @@ from app.models.evaluation import DataRevision
 
 REVISION = "evaluation"
 CHANGED = "evaluation_data_changed"
+# Set in a session's info for a database at an older schema, before the token's table.
+UNTRACKED = "evaluation_data_untracked"
 KEPT = 4  # results per worker: each visible cohort set and period is one
 _NOT_READ = frozenset(
     {
@@ -107,6 +109,8 @@ def _note_bulk_change(state) -> None:
 @event.listens_for(OrmSession, "before_commit")
 def _revise_on_commit(session) -> None:
     # Changes not flushed yet are flushed after this hook, inside the same commit.
+    if session.info.get(UNTRACKED):
+        return
     if session.info.get(CHANGED) or _changes_inputs(session):
         write_revision(session)
 
