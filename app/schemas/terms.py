@@ -21,13 +21,14 @@ from app.schemas.times import HourMinute, LocalDate
 
 MAX_TERM_WEEKS = 30  # a 校历 term is 18–20 weeks; this bounds typing mistakes
 NAME_CHARS = 100
-_WEEK_PART = re.compile(r"([0-9]{1,2})(?:\s*[-–~至]\s*([0-9]{1,2}))?")
+_WEEK_PART = re.compile(r"([0-9]{1,2})(?:[-–~至]([0-9]{1,2}))?")
+_AROUND_DASH = re.compile(r"\s*([-–~至])\s*")
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 
 def parse_weeks(value: Any) -> list[int]:
     """'1-8,10,12' (also with Chinese commas or 至) -> [1, ..., 8, 10, 12], each once."""
-    text = text_of(value)
+    text = _AROUND_DASH.sub(r"\1", text_of(value))
     if not text:
         raise field_error("Enter the teaching weeks, e.g. 1-16 or 1-8,10,12.")
     weeks: set[int] = set()

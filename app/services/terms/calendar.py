@@ -95,9 +95,10 @@ def current_term(session: Session, *, today: date | None = None) -> Term | None:
     if running is not None:
         return running
     upcoming = select(Term).where(Term.starts_on > today).order_by(col(Term.starts_on))
-    return session.exec(upcoming).first() or session.exec(
-        select(Term).order_by(col(Term.ends_on).desc())
-    ).first()
+    return (
+        session.exec(upcoming).first()
+        or session.exec(select(Term).order_by(col(Term.ends_on).desc())).first()
+    )
 
 
 def list_periods(session: Session, *, term_id: int) -> list[TermPeriod]:
