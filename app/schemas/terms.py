@@ -60,7 +60,9 @@ def weeks_text(weeks: list[int]) -> str:
     return ",".join(parts)
 
 
-WeekList = checked(list[int], parse_weeks)
+# One text input (not repeated inputs), read into a list of week numbers: typed as Any so
+# that the form reader takes the text as sent rather than as a list of values.
+WeekList = checked(Any, parse_weeks)
 
 
 class _Span(FormModel):
