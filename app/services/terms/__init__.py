@@ -15,18 +15,20 @@ from .calendar import (
     week_count,
     week_of,
 )
-from .series import (
+from .changes import (
     EXCEPTION_LABELS,
     SeriesEditRefused,
     cancel_occurrence,
-    commit_term_series,
     edit_form_values,
     edit_series,
     move_occurrence,
+    series_view,
+)
+from .series import (
+    commit_term_series,
     my_term_series,
     plan_dates,
     preview_term_series,
-    series_view,
 )
 
 __all__ = [
