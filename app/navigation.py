@@ -38,6 +38,7 @@ NAV: list[NavItem] = [
     NavItem("/courses", "Courses", ALL, TEACHING),
     NavItem("/programmes", "Programmes", STAFF, TEACHING),
     NavItem("/catalogue", "Posts & skills", ALL, TEACHING),
+    NavItem("/terms/calendar", "Term calendar", ALL, TEACHING),
     NavItem("/competitions", "Competitions & certificates", ALL, TEACHING),
     NavItem("/contests", "Contests & results", ALL, CONTESTS),
     NavItem("/judging", "Judging", frozenset({Role.teacher, Role.mentor}), CONTESTS),
@@ -48,6 +49,7 @@ NAV: list[NavItem] = [
         "/bookings", "My bookings", frozenset({Role.admin, Role.teacher, Role.student}), PRACTICE
     ),
     NavItem("/bookings/strikes", "Missed check-ins", STAFF, PRACTICE),
+    NavItem("/bookings/term-series", "Book by teaching week", STAFF, PRACTICE),
     NavItem("/teams", "Teams", ALL, TEAMWORK),
     NavItem("/guidance", "Guidance", frozenset({Role.admin, Role.teacher, Role.mentor}), TEAMWORK),
     NavItem("/imports/mappings", "Platform data mappings", STAFF, TEAMWORK),
@@ -55,6 +57,7 @@ NAV: list[NavItem] = [
     NavItem("/people", "People", frozenset({Role.admin}), ADMIN),
     NavItem("/cohorts", "Cohorts", STAFF, ADMIN),
     NavItem("/roster", "Roster import", frozenset({Role.admin}), ADMIN),
+    NavItem("/terms", "Terms", frozenset({Role.admin}), ADMIN),
 ]
 GROUP_LABELS = (TEACHING, CONTESTS, PRACTICE, TEAMWORK, ADMIN)
 

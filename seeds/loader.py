@@ -200,9 +200,20 @@ def _domain_seeders():
         reviews,
         studios,
         teams,
+        terms,
     )
 
-    return (curriculum, studios, teams, ad_rules, reviews, platform_imports, contests, evaluation)
+    return (
+        curriculum,
+        studios,
+        terms,
+        teams,
+        ad_rules,
+        reviews,
+        platform_imports,
+        contests,
+        evaluation,
+    )
 
 
 def seed_domains(session: Session, report: SeedReport, *, demo: bool, scale: int = 1) -> None:

@@ -14,6 +14,7 @@ from app.models import (  # noqa: F401
     strikes,
     studios,
     teams,
+    terms,
 )
 from app.models.accounts import LoginAttempt, Role, User, UserSession
 from app.models.catalogue import CoreCompetency, Post, Skill

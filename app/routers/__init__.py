@@ -38,6 +38,8 @@ from app.routers import (
     studio_reports,
     studios,
     teams,
+    term_series,
+    terms,
     verify,
 )
 
@@ -63,6 +65,7 @@ ROUTERS = [
     studios.router,
     studio_reports.router,
     studio_calendar.router,
+    term_series.router,
     bookings.router,
     calendars.router,
     teams.router,
@@ -87,4 +90,5 @@ ROUTERS = [
     exams.router,
     verify.router,
     portfolio.router,
+    terms.router,
 ]

@@ -64,8 +64,28 @@ def today(now: datetime | None = None) -> date:
     return local_date(now or datetime.now(UTC))
 
 
-def term_bounds(day: date) -> tuple[date, date]:
-    """The college term containing ``day``: autumn Sep–Feb, spring Mar–Aug, as [start, end)."""
+def term_bounds(day: date, session=None) -> tuple[date, date]:
+    """The college term containing ``day`` as [start, end): the term calendar's (校历) when
+    one is configured for that day, else the fixed rule (autumn Sep–Feb, spring Mar–Aug).
+
+    Without ``session`` the calendar is read on a short session of its own, so callers that
+    hold none keep working; pass the request's session to read within its transaction."""
+    from app.services.terms import calendar  # the calendar's models import this module
+
+    if session is not None:
+        term = calendar.term_containing(session, day=day)
+    else:
+        from app import db
+
+        with db.open_session() as own:
+            term = calendar.term_containing(own, day=day)
+    if term is not None:
+        return term.starts_on, term.ends_on + timedelta(days=1)
+    return fixed_term_bounds(day)
+
+
+def fixed_term_bounds(day: date) -> tuple[date, date]:
+    """The rule used where no term is configured: autumn Sep–Feb, spring Mar–Aug."""
     if day.month >= 9:
         return date(day.year, 9, 1), date(day.year + 1, 3, 1)
     if day.month < 3:

@@ -3,6 +3,7 @@ occurrence with its conflicts; commit all free occurrences or none."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -53,7 +54,7 @@ class Preview:
         return [o for o in self.occurrences if not o.free]
 
 
-def _studio(session: Session, form: RecurringForm, actor: User) -> Studio:
+def series_studio(session: Session, form: RecurringForm | Any, actor: User) -> Studio:
     """The series' studio, once the purpose and the team pass the booker's rules; every
     problem beside its field at once."""
     errors: dict = {}
@@ -73,44 +74,73 @@ def _studio(session: Session, form: RecurringForm, actor: User) -> Studio:
     return studio  # type: ignore[return-value]
 
 
+def check_occurrences(
+    session: Session,
+    *,
+    studio: Studio,
+    actor: User,
+    occurrences: list[Occurrence],
+    purpose: str,
+    team_id: int | None,
+    now: datetime,
+    hours: dict | None = None,
+) -> None:
+    """Mark each occurrence free or with the rule that refuses it; a team's quota counts
+    the series' own earlier free occurrences in the same week."""
+    hours = studio_hours(session, studio_id=studio.id) if hours is None else hours
+    team_hours_by_week: dict[date, float] = {}
+    for occurrence in occurrences:
+        minutes = (occurrence.ends_at - occurrence.starts_at).total_seconds() / 60
+        week = clock.monday_of(clock.local_date(occurrence.starts_at))
+        try:
+            booking_service.check_rules(
+                session,
+                studio=studio,
+                user=actor,
+                starts_at=occurrence.starts_at,
+                ends_at=occurrence.ends_at,
+                purpose=purpose,
+                now=now,
+                hours=hours,
+                team_id=team_id,
+                planned_team_hours=team_hours_by_week.get(week, 0.0),
+            )
+        except booking_service.BookingRefused as refusal:
+            occurrence.refusal = refusal
+        else:
+            occurrence.refusal = None
+            team_hours_by_week[week] = team_hours_by_week.get(week, 0.0) + minutes / 60
+
+
 def preview_series(
     session: Session, *, actor: User, form: RecurringForm, now: datetime | None = None
 ) -> Preview:
     """Every occurrence of the series, each free or with the rule that refuses it."""
     now = now or utcnow()
-    studio = _studio(session, form, actor)
+    studio = series_studio(session, form, actor)
     weekdays, minute, minutes = form.days(), form.time, form.minutes
     booking_service.apply_due_statuses(session, now=now, studio_id=studio.id)
     hours = studio_hours(session, studio_id=studio.id)
     occurrences = []
-    team_hours_by_week: dict[date, float] = {}  # this series' free occurrences so far
     day = form.first_date
     while day <= form.last_date:
         if day.weekday() in weekdays:
             starts_at = clock.local_instant(day, minute)
             if starts_at is not None:
-                ends_at = starts_at + timedelta(minutes=minutes)
-                occurrence = Occurrence(day, starts_at, ends_at)
-                week = clock.monday_of(clock.local_date(starts_at))
-                try:
-                    booking_service.check_rules(
-                        session,
-                        studio=studio,
-                        user=actor,
-                        starts_at=starts_at,
-                        ends_at=ends_at,
-                        purpose=form.purpose,
-                        now=now,
-                        hours=hours,
-                        team_id=form.team_id,
-                        planned_team_hours=team_hours_by_week.get(week, 0.0),
-                    )
-                except booking_service.BookingRefused as refusal:
-                    occurrence.refusal = refusal
-                else:
-                    team_hours_by_week[week] = team_hours_by_week.get(week, 0.0) + minutes / 60
-                occurrences.append(occurrence)
+                occurrences.append(
+                    Occurrence(day, starts_at, starts_at + timedelta(minutes=minutes))
+                )
         day += timedelta(days=1)
+    check_occurrences(
+        session,
+        studio=studio,
+        actor=actor,
+        occurrences=occurrences,
+        purpose=form.purpose,
+        team_id=form.team_id,
+        now=now,
+        hours=hours,
+    )
     return Preview(studio, occurrences)
 
 
@@ -134,9 +164,8 @@ def commit_series(
         raise Invalid("No free occurrence to book: change the days, time or dates.")
     if not set(expected) <= free:
         raise SeriesChanged(SERIES_CHANGED)
-    studio = preview.studio
     series = BookingSeries(
-        studio_id=studio.id,
+        studio_id=preview.studio.id,
         user_id=actor.id,
         purpose=form.purpose,
         title=form.title,
@@ -148,26 +177,45 @@ def commit_series(
     )
     session.add(series)
     session.flush()
+    bookings = book_occurrences(
+        session,
+        actor=actor,
+        series=series,
+        occurrences=[o for o in preview.free if o.key in expected],
+        team_id=form.team_id,
+        now=now,
+    )
+    return series, bookings
+
+
+def book_occurrences(
+    session: Session,
+    *,
+    actor: User,
+    series: BookingSeries,
+    occurrences: list[Occurrence],
+    team_id: int | None,
+    now: datetime,
+) -> list[Booking]:
+    """Book each occurrence for the series; any refusal means the series changed."""
     bookings = []
-    for occurrence in preview.free:
-        if occurrence.key not in expected:
-            continue
+    for occurrence in occurrences:
         try:
             bookings.append(
                 create.create_booking(
                     session,
                     actor=actor,
-                    studio_id=studio.id,
+                    studio_id=series.studio_id,
                     starts_at=occurrence.starts_at,
                     ends_at=occurrence.ends_at,
-                    purpose=form.purpose,
-                    title=form.title,
+                    purpose=series.purpose,
+                    title=series.title,
                     now=now,
                     series_id=series.id,
                     suggest=False,
-                    team_id=form.team_id,
+                    team_id=team_id,
                 )
             )
         except booking_service.BookingRefused as refusal:
             raise SeriesChanged(SERIES_CHANGED) from refusal
-    return series, bookings
+    return bookings
