@@ -185,4 +185,4 @@ def test_personal_dashboards_issue_a_fixed_number_of_statements(client, session,
             page = client.get("/").text
         assert len(statements) == counts[who], who
         assert page.count("优化选品") == 6, who  # each open action item of the team
-    assert counts["student_a"] <= 9
+    assert counts["student_a"] <= 10  # with the missed check-ins this term (the term, the strikes)

@@ -120,11 +120,13 @@ def test_the_held_student_accepts_while_others_hammer_the_slot(client, other_cli
     stranger = make_student(session, locale="en")
     session.commit()
     other_client.login(stranger.username)
+    # read before the threads start: the test's session is not for concurrent use
+    accept_url, book_url = f"/bookings/waitlist/{entry.id}/accept", f"/studios/{studio.id}/book"
 
     def attempt(n):
         if n == 4:
-            return "accept", client.post_form(f"/bookings/waitlist/{entry.id}/accept")
-        return "book", other_client.post_form(f"/studios/{studio.id}/book", FORM)
+            return "accept", client.post_form(accept_url)
+        return "book", other_client.post_form(book_url, FORM)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(attempt, range(12)))

@@ -49,8 +49,8 @@ _STRIKE_STARTS = (
 )
 
 
-def _params(now: datetime, **extra) -> dict:
-    term_start, _end = clock.term_bounds(clock.local_date(now))
+def _params(session: Session, now: datetime, **extra) -> dict:
+    term_start, _end = clock.term_bounds(clock.local_date(now), session)
     after = timedelta(minutes=settings.booking_checkin_after_minutes)
     return {"term_start": clock.day_start(term_start), "cutoff": now - after, **extra}
 
@@ -95,7 +95,7 @@ def strike_summary(session: Session, *, user: User, now: datetime | None = None)
     now = now or utcnow()
     if user.role != Role.student:
         return StrikeSummary(limit=settings.booking_strike_limit)
-    starts = session.exec(_STRIKE_STARTS, params=_params(now, user_id=user.id)).all()
+    starts = session.exec(_STRIKE_STARTS, params=_params(session, now, user_id=user.id)).all()
     return summarise(list(starts), now)
 
 
@@ -126,7 +126,7 @@ class StrikeHistory:
     strikes: list[Strike] = field(default_factory=list)
 
 
-def _history_rows(session: Session, user_ids: list[int], now: datetime):
+def _history_rows(session: Session, user_ids: list[int], now: datetime, params=None):
     forgiver = aliased(User)
     query = (
         select(Booking, Studio, StrikeForgiveness, forgiver.full_name)
@@ -135,7 +135,7 @@ def _history_rows(session: Session, user_ids: list[int], now: datetime):
         .outerjoin(forgiver, forgiver.id == StrikeForgiveness.forgiven_by_id)
         .where(Booking.user_id.in_(user_ids), *_MISSED)
         .order_by(Booking.starts_at, Booking.id)
-        .params(_params(now))
+        .params(params or _params(session, now))
     )
     by_user: dict[int, list[Strike]] = {uid: [] for uid in user_ids}
     for booking, studio, forgiveness, name in session.exec(query).all():
@@ -160,9 +160,10 @@ def strikes_overview(
     session: Session, *, q: str = "", page: int = 1, per_page: int = 20, now=None
 ) -> Page:
     """Students with missed check-ins this term, most strikes first; ``q`` matches their
-    name or username (four queries whatever the number of students)."""
+    name or username (five queries whatever the number of students, the term's among them)."""
     now = now or utcnow()
     counted = func.sum(case((StrikeForgiveness.id.is_(None), 1), else_=0))
+    params = _params(session, now)  # the term is read once for the page
     query = (
         select(User, counted.label("strikes"))
         .join(Booking, Booking.user_id == User.id)
@@ -170,7 +171,7 @@ def strikes_overview(
         .where(User.role == Role.student, *_MISSED)
         .group_by(User.id)
         .order_by(counted.desc(), User.full_name, User.id)
-        .params(_params(now))
+        .params(params)
     )
     q = (q or "").strip()[:100]
     if q:
@@ -178,7 +179,7 @@ def strikes_overview(
         query = query.where(or_(User.full_name.ilike(like), User.username.ilike(like)))
     rows, total = paginate(session, query, page=page, per_page=per_page)
     students = [user for user, _count in rows]
-    by_user = _history_rows(session, [u.id for u in students], now) if students else {}
+    by_user = _history_rows(session, [u.id for u in students], now, params) if students else {}
     return Page(
         items=[_history(u, by_user[u.id], now) for u in students],
         total=total,
@@ -202,7 +203,7 @@ def forgive_strike(
     if row is None:
         raise NotFound("This booking does not exist.")
     booking, booker = row
-    params = _params(now)
+    params = _params(session, now)
     missed = (
         booker.role == Role.student
         and booking.status in (BookingStatus.no_show, BookingStatus.approved)

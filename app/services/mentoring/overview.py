@@ -62,7 +62,7 @@ _MY_OPEN_ACTIONS = _open_actions_of(_MINE)
 def my_pairings_overview(session: Session, *, user: User, on: date | None = None) -> MentorOverview:
     """A mentor's or teacher's pairings with this term's minutes, open action items and hours:
     three queries whatever the number of teams."""
-    start, end = term_bounds(on or today())
+    start, end = term_bounds(on or today(), session)
     params = {"user_id": user.id, "start": start, "end": end}
     rows = [PairingRow(*row) for row in session.exec(_MY_PAIRINGS, params=params).all()]
     per_pairing = {

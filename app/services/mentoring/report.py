@@ -41,7 +41,7 @@ def guidance_report(
 ) -> GuidanceReport:
     """Aggregates over logs held in ``[start, end)`` (default: this term): five queries."""
     day = on or today()
-    term_start, term_end = term_bounds(day)
+    term_start, term_end = term_bounds(day, session)
     start, end = start or term_start, end or term_end
     weeks = max(1, min(weeks, MAX_WEEKS))
     in_period = (GuidanceLog.held_on >= start) & (GuidanceLog.held_on < end)
