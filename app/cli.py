@@ -155,18 +155,25 @@ def i18n_compile() -> None:
 
 @cli.command()
 def tick() -> None:
-    """Apply what time decides: no-shows, completed bookings, expired requests and waitlists.
+    """Apply what time decides: no-shows, completed bookings, expired requests and waitlists;
+    remind of review actions falling due and send queued e-mails and group-robot messages.
 
     Safe to run at any time and as often as wanted (e.g. every few minutes from cron);
     pages already show these statuses without it.
     """
     from app.services import bookings as booking_service
+    from app.services.notifications import worker as notification_worker
 
     with db.open_session(write=True) as session:
         changed = booking_service.tick(session)
         session.commit()
     typer.echo(
         f"Updated {changed['bookings']} bookings and {changed['waitlist']} waitlist entries."
+    )
+    sent = notification_worker.run_once()
+    typer.echo(
+        f"Made {sent['reminders']} reminders; sent {sent['sent']} notifications, "
+        f"{sent['retried']} to retry, {sent['failed']} given up."
     )
 
 

@@ -24,6 +24,7 @@ from app.routers import (
     judging_results,
     judging_setup,
     live_sessions,
+    notifications,
     outcomes,
     pairings,
     people,
@@ -87,4 +88,5 @@ ROUTERS = [
     exams.router,
     verify.router,
     portfolio.router,
+    notifications.router,
 ]
