@@ -20,7 +20,7 @@ from app.models.notifications import (
     NotificationPreference,
     WebhookEndpoint,
 )
-from app.services.notifications.kinds import KIND_ORDER, kind_label, message_text
+from app.services.notifications.kinds import KIND_ORDER, kind_msgid, message_text
 from app.services.pagination import Page, paginate
 
 
@@ -127,7 +127,7 @@ def _endpoints(
 class NotificationView:
     id: int
     kind: str
-    label: str
+    label: str  # msgid
     text: str
     link: str
     created_at: datetime
@@ -165,7 +165,7 @@ def _view(row: Notification, locale: str) -> NotificationView:
     return NotificationView(
         id=row.id,  # type: ignore[arg-type]
         kind=row.kind,
-        label=kind_label(row.kind),
+        label=kind_msgid(row.kind),
         text=message_text(row.kind, row.params, locale),
         link=row.link,
         created_at=row.created_at,
@@ -220,7 +220,7 @@ def preferences(session: Session, *, user: User) -> list[PreferenceRow]:
             )
         ).all()
     )
-    return [PreferenceRow(kind, kind_label(kind), chosen.get(kind, True)) for kind in KIND_ORDER]
+    return [PreferenceRow(kind, kind_msgid(kind), chosen.get(kind, True)) for kind in KIND_ORDER]
 
 
 def save_preferences(session: Session, *, user: User, email_kinds: set[str]) -> None:

@@ -77,10 +77,15 @@ KINDS: dict[str, KindInfo] = {
 KIND_ORDER = tuple(KINDS)
 
 
+def kind_msgid(kind: str) -> str:
+    """The kind's name as a msgid (pages translate it with ``|t`` as they render)."""
+    info = KINDS.get(kind)
+    return info.label if info else N_("Notification")
+
+
 def kind_label(kind: str) -> str:
     """The kind's name in the active language."""
-    info = KINDS.get(kind)
-    return gettext(info.label) if info else gettext("Notification")
+    return gettext(kind_msgid(kind))
 
 
 def _shown(key: str, value: Any, locale: str) -> str:
