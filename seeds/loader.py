@@ -196,13 +196,24 @@ def _domain_seeders():
         contests,
         curriculum,
         evaluation,
+        notifications,
         platform_imports,
         reviews,
         studios,
         teams,
     )
 
-    return (curriculum, studios, teams, ad_rules, reviews, platform_imports, contests, evaluation)
+    return (
+        curriculum,
+        studios,
+        teams,
+        ad_rules,
+        reviews,
+        platform_imports,
+        contests,
+        evaluation,
+        notifications,
+    )
 
 
 def seed_domains(session: Session, report: SeedReport, *, demo: bool, scale: int = 1) -> None:
