@@ -28,6 +28,18 @@ class PreferencesForm(FormModel):
         return {kind.value for kind in NotificationKind if getattr(self, f"email_{kind.value}")}
 
 
+def _is_inside(host: str) -> bool:
+    """An address of the college's own network or the cloud's metadata service, written as
+    an IP: a robot lives on the internet, and the server must not be made to call inside."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return not address.is_loopback and (
+        address.is_private or address.is_link_local or address.is_reserved
+    )
+
+
 def _is_loopback(host: str) -> bool:
     if host.lower() in LOOPBACK_NAMES:
         return True
@@ -47,7 +59,7 @@ def webhook_url(value: Any) -> str:
         raise field_error("Enter the robot's https:// webhook address.") from None
     if parts.username or parts.password or any(ch.isspace() for ch in text):
         raise field_error("Enter the robot's https:// webhook address.")
-    if parts.scheme == "https" and host:
+    if parts.scheme == "https" and host and not _is_inside(host):
         return text
     if parts.scheme == "http" and host and _is_loopback(host):
         return text

@@ -60,12 +60,23 @@ def _lease() -> timedelta:
 
 
 def deliver_due(session: Session, *, now: datetime | None = None) -> dict[str, int]:
-    """Send what is due (one batch); counts of sent, retried and given-up rows."""
+    """Send what is due (one batch); counts of sent, retried and given-up rows.
+
+    Each row is claimed just before it is sent, so a claim's lease covers one send only."""
     now = now or utcnow()
-    claimed = _claim(session, now)
+    due = session.exec(
+        select(Delivery.id)
+        .where(Delivery.status == DeliveryStatus.pending.value, Delivery.next_attempt_at <= now)
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(BATCH)
+    ).all()
     session.commit()
     counts = {"sent": 0, "retried": 0, "failed": 0}
-    for item in claimed:
+    for delivery_id in due:
+        item = _claim(session, delivery_id, now)
+        session.commit()  # claimed: no lock is held while the network answers
+        if item is None:
+            continue  # another worker has it
         try:
             _send(item)
         except Exception as exc:  # any failure of one message must not stop the others
@@ -82,47 +93,37 @@ def deliver_due(session: Session, *, now: datetime | None = None) -> dict[str, i
     return counts
 
 
-def _claim(session: Session, now: datetime) -> list[_Claimed]:
-    due = session.exec(
-        select(Delivery.id)
-        .where(Delivery.status == DeliveryStatus.pending.value, Delivery.next_attempt_at <= now)
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(BATCH)
-    ).all()
-    claimed_ids = []
-    for delivery_id in due:
-        result = session.exec(  # type: ignore[call-overload]
-            update(Delivery)
-            .where(
-                Delivery.id == delivery_id,
-                Delivery.status == DeliveryStatus.pending.value,
-                Delivery.next_attempt_at <= now,
-            )
-            .values(attempts=Delivery.attempts + 1, next_attempt_at=now + _lease())
+def _claim(session: Session, delivery_id: int, now: datetime) -> _Claimed | None:
+    """Take the row if it is still due (one UPDATE: of racing workers exactly one wins)."""
+    result = session.exec(  # type: ignore[call-overload]
+        update(Delivery)
+        .where(
+            Delivery.id == delivery_id,
+            Delivery.status == DeliveryStatus.pending.value,
+            Delivery.next_attempt_at <= now,
         )
-        if result.rowcount == 1:
-            claimed_ids.append(delivery_id)
-    if not claimed_ids:
-        return []
-    rows = session.exec(
+        # the lease runs from the real time too: a long batch must not claim an expired lease
+        .values(attempts=Delivery.attempts + 1, next_attempt_at=max(now, utcnow()) + _lease())
+    )
+    if result.rowcount != 1:
+        return None
+    row = session.exec(
         select(Delivery, WebhookEndpoint)
         .join(WebhookEndpoint, WebhookEndpoint.id == Delivery.endpoint_id, isouter=True)
-        .where(Delivery.id.in_(claimed_ids))  # type: ignore[union-attr]
+        .where(Delivery.id == delivery_id)
         .execution_options(populate_existing=True)
-    ).all()
-    return [
-        _Claimed(
-            id=d.id,  # type: ignore[arg-type]
-            channel=d.channel,
-            target=d.target,
-            locale=d.locale,
-            payload=dict(d.payload),
-            attempts=d.attempts,
-            url=endpoint.url if endpoint else "",
-            secret=endpoint.secret if endpoint else "",
-        )
-        for d, endpoint in rows
-    ]
+    ).one()
+    delivery, endpoint = row
+    return _Claimed(
+        id=delivery_id,
+        channel=delivery.channel,
+        target=delivery.target,
+        locale=delivery.locale,
+        payload=dict(delivery.payload),
+        attempts=delivery.attempts,
+        url=endpoint.url if endpoint else "",
+        secret=endpoint.secret if endpoint else "",
+    )
 
 
 def _record_failure(session: Session, item: _Claimed, error: str, now: datetime) -> str:

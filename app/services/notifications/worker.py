@@ -29,9 +29,10 @@ def run_once(*, now: datetime | None = None) -> dict[str, int]:
 async def run_forever(interval_seconds: float) -> None:
     """Run a round every ``interval_seconds`` in a worker thread (sending may take seconds)
     until cancelled at shutdown; a failed round is logged and the next one tries again."""
+    own_thread = anyio.CapacityLimiter(1)  # a slow mail server must not take request threads
     while True:
         await anyio.sleep(interval_seconds)
         try:
-            await anyio.to_thread.run_sync(run_once)
+            await anyio.to_thread.run_sync(run_once, limiter=own_thread)
         except Exception:
             log.exception("notification delivery round failed")
