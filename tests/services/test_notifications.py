@@ -313,6 +313,13 @@ def test_a_new_guidance_log_asks_the_teams_members_to_acknowledge_it(session):
     text = notification_service.message_text(row.kind, row.params, "zh_CN")
     assert w["mentor_a"].full_name in text and w["team_a"].name in text and "确认" in text
     assert _mine(session, w["student_b"]) == []
+    changed = LogForm.parse(
+        {"held_on": clock.today().isoformat(), "minutes": "90", "mode": "in_studio", "notes": "n2"}
+    )
+    guidance_service.update_log(session, user=w["mentor_a"], log_id=log.id, form=changed)
+    again = [r for r in _mine(session, w["student_a"]) if r.params.get("variant") == "corrected"]
+    assert len(again) == 1
+    assert "重新" in notification_service.message_text(again[0].kind, again[0].params, "zh_CN")
 
 
 def test_an_exam_tells_each_candidate_the_result_and_the_certificate_issued(session):

@@ -183,6 +183,7 @@ def update_log(session: Session, *, user: User, log_id: int, form: LogForm) -> G
     for item in kept.values():
         session.delete(item)
     session.flush()
+    notification_service.guidance_logged(session, log=log, pairing=pairing, corrected_by=user)
     return log
 
 

@@ -71,8 +71,11 @@ def waitlist_offered(
     )
 
 
-def guidance_logged(session: Session, *, log: GuidanceLog, pairing: Pairing) -> None:
-    """Ask the team's current members to read and acknowledge a new guidance log."""
+def guidance_logged(
+    session: Session, *, log: GuidanceLog, pairing: Pairing, corrected_by: User | None = None
+) -> None:
+    """Ask the team's current members to read and acknowledge a new guidance log (or,
+    ``corrected_by`` someone, to acknowledge the corrected log again)."""
     members = session.exec(
         select(TeamMember.user_id).where(
             TeamMember.team_id == pairing.team_id,
@@ -80,12 +83,13 @@ def guidance_logged(session: Session, *, log: GuidanceLog, pairing: Pairing) -> 
         )
     ).all()
     team = session.get(Team, pairing.team_id)
-    author = session.get(User, log.author_id)
+    author = corrected_by or session.get(User, log.author_id)
     notify_many(
         session,
         recipient_ids=members,
         kind=Kind.guidance_to_acknowledge,
         params={
+            "variant": "corrected" if corrected_by else "",
             "mentor": author.full_name if author else "",
             "held_on": log.held_on.isoformat(),
             "team": team.name if team else "",

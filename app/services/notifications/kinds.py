@@ -52,6 +52,12 @@ KINDS: dict[str, KindInfo] = {
             "%(mentor)s logged the guidance session of %(held_on)s with %(team)s: read it "
             "and acknowledge it."
         ),
+        {
+            "corrected": N_(
+                "%(mentor)s corrected the guidance log of %(held_on)s with %(team)s: read it "
+                "and acknowledge it again."
+            )
+        },
     ),
     Kind.action_due: KindInfo(
         N_("Review action due"),
