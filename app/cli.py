@@ -157,12 +157,14 @@ def i18n_compile() -> None:
 @cli.command()
 def tick() -> None:
     """Apply what time decides: lapsed waitlist offers (passed on to the next in line),
-    no-shows, completed bookings, expired requests and waitlists.
+    no-shows, completed bookings, expired requests and waitlists; remind of review actions
+    falling due and send queued e-mails and group-robot messages.
 
     Safe to run at any time and as often as wanted (e.g. every few minutes from cron);
     pages already show these statuses without it.
     """
     from app.services import bookings as booking_service
+    from app.services.notifications import worker as notification_worker
 
     with db.open_session(write=True) as session:
         changed = booking_service.tick(session)
@@ -170,6 +172,11 @@ def tick() -> None:
     typer.echo(
         f"Updated {changed['bookings']} bookings and {changed['waitlist']} waitlist entries; "
         f"{changed['offers']} waitlist offers lapsed."
+    )
+    sent = notification_worker.run_once()
+    typer.echo(
+        f"Made {sent['reminders']} reminders; sent {sent['sent']} notifications, "
+        f"{sent['retried']} to retry, {sent['failed']} given up."
     )
 
 

@@ -66,6 +66,26 @@ class Settings(BaseSettings):
     # and waitlisting for D days from that check-in's close; 0 strikes turns this off.
     booking_strike_limit: int = 3
     booking_suspension_days: int = 14
+    # Notifications by e-mail go out through this SMTP server; none while SMTP_HOST is
+    # empty (the in-app notification centre works without it). SMTP_STARTTLS upgrades a
+    # plain connection (port 587); the college's relay may need SMTP_USER/SMTP_PASSWORD.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "chanjiao@localhost"
+    smtp_starttls: bool = True
+    # E-mails and group-robot messages link back to the app: the address users reach it at.
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Seconds between a worker's background runs that send queued e-mails and robot
+    # messages (no request ever waits on them); 0 leaves it to `python -m app tick` (cron).
+    notify_worker_seconds: int = 30
+    # A failed send is retried after NOTIFY_RETRY_BASE_SECONDS, doubling each time, and
+    # given up after NOTIFY_MAX_ATTEMPTS (6 attempts: about an hour of outages).
+    notify_max_attempts: int = 6
+    notify_retry_base_seconds: int = 60
+    # How long one SMTP or webhook call may take before it counts as failed.
+    notify_send_timeout_seconds: float = 10
 
     @model_validator(mode="after")
     def _secret_key_present(self) -> "Settings":

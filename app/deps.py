@@ -42,6 +42,7 @@ class AuthState:
     csrf_token: str
     locale: str
     issue_anon_csrf: bool = False  # the response must set a fresh anonymous CSRF cookie
+    unread_notifications: int = 0  # the bell's figure, read with the session
 
 
 class LoginRequired(Exception):
@@ -88,7 +89,13 @@ def _state_for(request: Request, active: account_service.ActiveSession | None) -
     cookie_locale = request.cookies.get(LOCALE_COOKIE)
     if active is not None:
         locale = normalise_locale(active.user.locale or cookie_locale, settings.default_locale)
-        return AuthState(active.user, active.session_id, active.csrf_token, locale)
+        return AuthState(
+            active.user,
+            active.session_id,
+            active.csrf_token,
+            locale,
+            unread_notifications=active.unread_notifications,
+        )
     anon = unsign(request.cookies.get(ANON_CSRF_COOKIE), purpose="anon-csrf")
     locale = normalise_locale(cookie_locale, settings.default_locale)
     if isinstance(anon, str):

@@ -127,7 +127,13 @@ async def lifespan(app: FastAPI):
     # stalled a worker for 60-130 ms under load (the p99 of every page).
     gc.collect()
     gc.freeze()
-    yield
+    async with anyio.create_task_group() as tasks:
+        if settings.notify_worker_seconds > 0:  # e-mails and robot messages, never in a request
+            from app.services.notifications import worker as notification_worker
+
+            tasks.start_soon(notification_worker.run_forever, settings.notify_worker_seconds)
+        yield
+        tasks.cancel_scope.cancel()
 
 
 def create_app() -> FastAPI:

@@ -166,6 +166,7 @@ def base_context(request: Request) -> dict[str, Any]:
         "csrf_token": state.csrf_token if state else "",
         "locale": state.locale if state else settings.default_locale,
         "flashes": _pop_flashes(request),
+        "unread_notifications": state.unread_notifications if state else 0,
     }
 
 

@@ -196,6 +196,7 @@ def _domain_seeders():
         contests,
         curriculum,
         evaluation,
+        notifications,
         platform_imports,
         reviews,
         studios,
@@ -213,6 +214,7 @@ def _domain_seeders():
         platform_imports,
         contests,
         evaluation,
+        notifications,
     )
 
 

@@ -21,6 +21,8 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 # Cheap Argon2 parameters: the suite logs in thousands of times (Django does the same).
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_KIB", "1024")
+# No background delivery loop: tests send queued notifications themselves (deliver_due).
+os.environ.setdefault("NOTIFY_WORKER_SECONDS", "0")
 
 from app import db  # noqa: E402
 from app import migrate as migrations  # noqa: E402

@@ -24,6 +24,7 @@ from app.routers import (
     judging_results,
     judging_setup,
     live_sessions,
+    notifications,
     outcomes,
     pairings,
     people,
@@ -91,4 +92,5 @@ ROUTERS = [
     verify.router,
     portfolio.router,
     terms.router,
+    notifications.router,
 ]

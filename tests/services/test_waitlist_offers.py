@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from app.config import settings
 from app.errors import Conflict, Forbidden
+from app.models.notifications import Notification, NotificationKind
 from app.models.studios import Booking, BookingStatus, WaitlistEntry, WaitlistStatus
 from app.schemas.bookings import BookingForm
 from app.services.bookings import create, lifecycle, offers, views, waitlist
@@ -207,3 +208,15 @@ def test_the_holder_cannot_queue_again_for_the_time_held_for_them(session):
     lifecycle.cancel_booking(session, booking_id=booking.id, actor=owner, now=NOW)
     with pytest.raises(Conflict, match="already held for you"):
         waitlist.join_waitlist(session, actor=first, studio_id=studio.id, form=form(), now=NOW)
+
+
+def test_the_first_in_line_is_told_of_the_offer_and_its_deadline(session):
+    studio, owner, booking, (first, second) = _queue(session)
+    lifecycle.cancel_booking(session, booking_id=booking.id, actor=owner, now=NOW)
+    (hold,) = _holds(session, studio)
+    told = session.exec(
+        select(Notification).where(Notification.kind == NotificationKind.waitlist_offer)
+    ).all()
+    assert [n.recipient_id for n in told] == [first.id]
+    assert told[0].params["expires_at"] == hold.offer_expires_at.isoformat()
+    assert told[0].link == "/bookings"

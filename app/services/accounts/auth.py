@@ -18,6 +18,7 @@ from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models import LoginAttempt, User, UserSession
 from app.models.base import utcnow
+from app.models.notifications import Notification
 from app.security import (
     DUMMY_PASSWORD_HASH,
     hash_password,
@@ -40,6 +41,7 @@ class ActiveSession:
     csrf_token: str
     last_seen_at: datetime
     user: User
+    unread_notifications: int = 0  # the bell in the top bar
 
 
 def find_user_by_login(session: Session, login: str) -> User | None:
@@ -205,6 +207,16 @@ def start_session(
     return token
 
 
+# The bell's unread count rides along with the session lookup: every page shows it, and
+# as a correlated subquery over the (recipient_id, read_at) index it costs no statement.
+_UNREAD = (
+    sa_select(func.count())
+    .select_from(Notification)
+    .where(Notification.recipient_id == User.id, Notification.read_at.is_(None))
+    .scalar_subquery()
+    .label("unread_notifications")
+)
+
 # Built once: the lookup runs on every request, so it skips statement construction and
 # the ORM session; the row becomes a detached User, as if loaded by a closed session.
 _SESSION_LOOKUP = (
@@ -213,6 +225,7 @@ _SESSION_LOOKUP = (
         UserSession.csrf_token,
         UserSession.created_at.label("session_created_at"),
         UserSession.last_seen_at,
+        _UNREAD,
         *User.__table__.columns,
     )
     .join_from(UserSession, User, User.id == UserSession.user_id)
@@ -246,7 +259,13 @@ def resolve_session(
         or now - row.session_created_at > absolute_limit
     ):
         return None
-    return ActiveSession(row.session_id, row.csrf_token, row.last_seen_at, _detached_user(row))
+    return ActiveSession(
+        row.session_id,
+        row.csrf_token,
+        row.last_seen_at,
+        _detached_user(row),
+        row.unread_notifications or 0,
+    )
 
 
 def touch_session(connection: Connection, *, session_id: int, now: datetime | None = None) -> None:

@@ -18,6 +18,7 @@ from app.models import Role, User
 from app.models.base import utcnow
 from app.models.studios import Booking, BookingStatus, Studio
 from app.models.teams import LiveSession, Team, TeamMember
+from app.services import notifications as notification_service
 from app.services.bookings import door_codes, offers
 from app.services.bookings import waitlist as waitlist_service
 from app.services.bookings.rules import apply_due_statuses, effective_status, may_decide
@@ -135,6 +136,7 @@ def cancel_booking(
     booking.cancel_reason = reason
     session.add(booking)
     session.flush()
+    notification_service.booking_changed(session, booking=booking, studio=studio, actor=actor)
     _offer_to_waitlist(session, studio, booking, now)
     return booking
 
@@ -161,6 +163,7 @@ def approve_booking(session: Session, *, booking_id: int, actor: User, now=None)
     booking.decided_by_id, booking.decided_at = actor.id, now
     session.add(booking)
     session.flush()
+    notification_service.booking_changed(session, booking=booking, studio=studio, actor=actor)
     return booking
 
 
@@ -182,6 +185,7 @@ def reject_booking(
     booking.decision_reason = reason
     session.add(booking)
     session.flush()
+    notification_service.booking_changed(session, booking=booking, studio=studio, actor=actor)
     _offer_to_waitlist(session, studio, booking, now)
     return booking
 

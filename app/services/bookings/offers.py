@@ -25,6 +25,7 @@ from app.errors import Conflict, Forbidden, FormErrors, NotFound
 from app.models import User
 from app.models.base import utcnow
 from app.models.studios import Booking, BookingStatus, Studio, WaitlistEntry, WaitlistStatus
+from app.services import notifications as notification_service
 from app.services.bookings import create
 from app.services.bookings import rules as booking_rules
 
@@ -43,7 +44,7 @@ def make_offer(
     session: Session, *, studio: Studio, entry: WaitlistEntry, user: User, now: datetime
 ) -> Booking | None:
     """Hold the entry's time for its user, if their rules allow it and there is time to
-    answer; the one place an offer is made (hook "offer made" notifications here)."""
+    answer, and tell them (the one place an offer is made)."""
     deadline = offer_deadline(studio, entry.starts_at, now)
     if deadline is None or not user.is_active:
         return None
@@ -77,6 +78,9 @@ def make_offer(
     entry.status, entry.booking_id, entry.offered_at = WaitlistStatus.offered, booking.id, now
     session.add(entry)
     session.flush()
+    notification_service.waitlist_offered(
+        session, user_id=user.id, studio=studio, starts_at=entry.starts_at, expires_at=deadline
+    )
     return booking
 
 

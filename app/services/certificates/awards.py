@@ -24,6 +24,7 @@ from app.models.curriculum import (
     CertificateType,
 )
 from app.schemas.certificates import AwardIssueForm
+from app.services import notifications as notification_service
 from app.services.certificates.eligibility import check_eligibility
 from app.services.clock import today
 from app.services.pagination import paginate
@@ -95,6 +96,7 @@ def issue_award(
     )
     session.add(award)
     session.flush()
+    notification_service.certificate_issued(session, award=award)
     return award
 
 

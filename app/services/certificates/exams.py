@@ -30,6 +30,7 @@ from app.models.curriculum import CertificateType
 from app.schemas.certificates import ExamForm
 from app.schemas.judging import CriterionForm, ScoresForm
 from app.services import judging as judging_service
+from app.services import notifications as notification_service
 from app.services.certificates import awards as certificate_service
 from app.services.certificates import eligibility
 from app.services.pagination import paginate
@@ -348,6 +349,7 @@ def finalise_exam(session: Session, *, actor: User, exam_id: int, on: date | Non
                 candidate.award_id = award.id
                 issued += 1
         session.add(candidate)
+        notification_service.exam_result(session, exam=exam, candidate=candidate)
     exam.finalised_at = utcnow()
     session.add(exam)
     session.flush()

@@ -27,6 +27,7 @@ from app.models.teams import (
 )
 from app.schemas.base import FormValues
 from app.schemas.mentoring import LogForm
+from app.services import notifications as notification_service
 from app.services.mentoring import log_changes
 from app.services.mentoring.pairings import PairingRow, pairing_rows_query
 
@@ -115,6 +116,7 @@ def create_log(session: Session, *, user: User, pairing_id: int, form: LogForm) 
     for order, text in enumerate(form.action_items()):
         session.add(ActionItem(log_id=log.id, text=text, sort_order=order))
     session.flush()
+    notification_service.guidance_logged(session, log=log, pairing=pairing)
     return log
 
 
@@ -181,6 +183,7 @@ def update_log(session: Session, *, user: User, log_id: int, form: LogForm) -> G
     for item in kept.values():
         session.delete(item)
     session.flush()
+    notification_service.guidance_logged(session, log=log, pairing=pairing, corrected_by=user)
     return log
 
 
