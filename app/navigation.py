@@ -47,6 +47,9 @@ NAV: list[NavItem] = [
     NavItem(
         "/bookings", "My bookings", frozenset({Role.admin, Role.teacher, Role.student}), PRACTICE
     ),
+    NavItem(
+        "/kits", "Equipment kits", frozenset({Role.admin, Role.teacher, Role.student}), PRACTICE
+    ),
     NavItem("/teams", "Teams", ALL, TEAMWORK),
     NavItem("/guidance", "Guidance", frozenset({Role.admin, Role.teacher, Role.mentor}), TEAMWORK),
     NavItem("/imports/mappings", "Platform data mappings", STAFF, TEAMWORK),

@@ -97,3 +97,12 @@ class ReturnForm(FormModel):
 
     note: Text(NOTE_CHARS)
     damaged: Flag()
+
+
+class KitWhenFilter(FormModel):
+    """The time the kits page shows free units for (the query string; bad values fall
+    back to the defaults: today, the next whole hour, two hours)."""
+
+    date: LocalDate(required=False) = None
+    time: HourMinute(required=False) = None
+    minutes: Count(low=15, high=DAY_MINUTES, required=False) = 120

@@ -1,8 +1,6 @@
 """Equipment kits: free units, over-allocation refused (by the service and by the
 database itself), a booking's kits released with it, checkout, return and overdue."""
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
@@ -95,9 +93,11 @@ def test_the_database_refuses_an_insert_that_bypasses_the_service(session):
         "starts_at": in_hours(3), "ends_at": in_hours(5), "checkout_note": "",
         "return_note": "", "damaged": False, "created_at": in_hours(0),
     }  # fmt: skip
-    with pytest.raises(IntegrityError, match="exceeds the units of the item"):
-        with session.begin_nested():
-            session.execute(insert(KitReservation), [row])
+    with (
+        pytest.raises(IntegrityError, match="exceeds the units of the item"),
+        session.begin_nested(),
+    ):
+        session.execute(insert(KitReservation), [row])
     # outside the busy time, the same insert is accepted
     with session.begin_nested():
         session.execute(insert(KitReservation), [{**row, "starts_at": in_hours(4)}])
@@ -112,10 +112,12 @@ def test_the_database_refuses_an_update_that_would_over_allocate(session):
     )
     other.starts_at = in_hours(2)
     other.quantity = 2
-    with pytest.raises(IntegrityError, match="exceeds the units of the item"):
-        with session.begin_nested():
-            session.add(other)
-            session.flush()
+    with (
+        pytest.raises(IntegrityError, match="exceeds the units of the item"),
+        session.begin_nested(),
+    ):
+        session.add(other)
+        session.flush()
 
 
 def test_cancelling_a_booking_releases_its_kits(session):
