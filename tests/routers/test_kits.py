@@ -148,3 +148,52 @@ def test_an_item_with_reservations_cannot_be_deleted(client, session):
     session.commit()
     client.login(admin.username)
     assert client.post_form(f"/kits/items/{item.id}/delete").status_code == 409
+
+
+def _book_with_kits(client, studio, wanted: list, time="10:00"):
+    form = {
+        "date": _tomorrow(), "time": time, "minutes": "60", "purpose": "personal",
+        "kit_item": [str(i.id) for i, _ in wanted], "kit_quantity": [str(n) for _, n in wanted],
+    }  # fmt: skip
+    return client.post_form(f"/studios/{studio.id}/book", form)
+
+
+def test_a_booking_with_kits_reserves_them_for_its_time(client, session):
+    from app.models.studios import Booking
+    from tests.factories_studios import make_studio
+
+    student = make_student(session, locale="en")
+    studio = make_studio(session)
+    lights, pool = make_item(session, studio_id=studio.id), make_item(session, quantity_total=1)
+    session.commit()
+    client.login(student.username)
+    panel = client.get(f"/studios/{studio.id}/book?date={_tomorrow()}&time=10:00")
+    assert 'name="kit_quantity"' in panel.text and "Add equipment (optional)" in panel.text
+    response = _book_with_kits(client, studio, [(lights, 2), (pool, 0)])
+    assert response.status_code == 303, response.text[-800:]
+    booking = session.exec(select(Booking)).one()
+    kit = session.exec(select(KitReservation)).one()
+    assert (kit.item_id, kit.quantity, kit.booking_id) == (lights.id, 2, booking.id)
+    assert (kit.starts_at, kit.ends_at) == (booking.starts_at, booking.ends_at)
+
+
+def test_a_booking_whose_kit_is_not_free_books_nothing(client, other_client, session):
+    from app.models.studios import Booking
+    from tests.factories_studios import make_studio
+
+    first, second = make_student(session, locale="en"), make_student(session, locale="en")
+    studio, other_studio = make_studio(session), make_studio(session)
+    mic = make_item(session, quantity_total=1, name_en="Microphone")
+    session.commit()
+    client.login(first.username)
+    assert _book_with_kits(client, other_studio, [(mic, 1)]).status_code == 303
+    other_client.login(second.username)
+    refused = _book_with_kits(other_client, studio, [(mic, 1)], time="10:30")
+    assert refused.status_code == 422
+    assert (
+        f'id="kit_{mic.id}-error"' in refused.text and "None of this item is free" in refused.text
+    )
+    assert len(session.exec(select(Booking)).all()) == 1  # the second booking rolled back
+    assert len(session.exec(select(KitReservation)).all()) == 1
+    bad = _book_with_kits(other_client, studio, [(mic, "lots")], time="10:30")
+    assert bad.status_code == 422 and len(session.exec(select(Booking)).all()) == 1

@@ -9,6 +9,7 @@ from .items import (
     get_item,
     item_form,
     list_items,
+    offered_with_studio,
     save_item,
     studio_choices,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "item_form",
     "list_items",
     "my_reservations",
+    "offered_with_studio",
     "overdue",
     "reserve_from_form",
     "reserve_with_booking",

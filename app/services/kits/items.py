@@ -131,6 +131,19 @@ def free_units(
     return max(0, item.quantity_total - busy)
 
 
+def offered_with_studio(session: Session, *, studio_id: int) -> list[EquipmentItem]:
+    """Active items lent with a booking of the studio: its own and the shared pool's."""
+    query = (
+        select(EquipmentItem)
+        .where(
+            EquipmentItem.is_active == True,  # noqa: E712
+            or_(EquipmentItem.studio_id == studio_id, EquipmentItem.studio_id.is_(None)),  # type: ignore[union-attr]
+        )
+        .order_by(EquipmentItem.studio_id.nulls_last(), EquipmentItem.category, EquipmentItem.id)  # type: ignore[union-attr]
+    )
+    return list(session.exec(query).all())
+
+
 def get_item(session: Session, *, item_id: int) -> EquipmentItem:
     item = session.get(EquipmentItem, item_id)
     if item is None:
