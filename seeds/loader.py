@@ -196,13 +196,24 @@ def _domain_seeders():
         contests,
         curriculum,
         evaluation,
+        kits,
         platform_imports,
         reviews,
         studios,
         teams,
     )
 
-    return (curriculum, studios, teams, ad_rules, reviews, platform_imports, contests, evaluation)
+    return (
+        curriculum,
+        studios,
+        kits,
+        teams,
+        ad_rules,
+        reviews,
+        platform_imports,
+        contests,
+        evaluation,
+    )
 
 
 def seed_domains(session: Session, report: SeedReport, *, demo: bool, scale: int = 1) -> None:
