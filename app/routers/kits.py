@@ -1,7 +1,6 @@
 """Equipment kits for those who book: the items with their free units for a time,
 reserving some, my kit reservations and cancelling one."""
 
-from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -23,23 +22,10 @@ Booker = Annotated[User, Depends(require_role(Role.admin, Role.teacher, Role.stu
 When = QueryOf(KitWhenFilter)
 
 
-def _span(day: date, minute: int | None, minutes: int) -> tuple[datetime, datetime, int]:
-    """The UTC range asked for; without a start time (or at a skipped one), the next hour."""
-    now = utcnow()
-    if minute is None:
-        minute = (
-            min(clock.local_minute(now) // 60 * 60 + 60, 23 * 60)
-            if day == clock.today()
-            else 9 * 60
-        )
-    starts_at = clock.local_instant(day, minute) or clock.boundary_instant(day, minute)
-    return starts_at, starts_at + timedelta(minutes=minutes), minute
-
-
 def _kits_page(
     request, session, *, day, minute, minutes, errors=None, failed=None, status_code=200
 ):
-    starts_at, ends_at, minute = _span(day, minute, minutes)
+    starts_at, ends_at, minute = kit_service.span_to_show(day=day, minute=minute, minutes=minutes)
     rows = kit_service.availability(session, starts_at=starts_at, ends_at=ends_at)
     context = {
         "rows": rows,

@@ -197,3 +197,21 @@ def test_a_booking_whose_kit_is_not_free_books_nothing(client, other_client, ses
     assert len(session.exec(select(KitReservation)).all()) == 1
     bad = _book_with_kits(other_client, studio, [(mic, "lots")], time="10:30")
     assert bad.status_code == 422 and len(session.exec(select(Booking)).all()) == 1
+
+
+def test_cancelling_the_booking_releases_the_kits_booked_with_it(client, session):
+    from app.models.studios import Booking
+    from tests.factories_studios import make_studio
+
+    student = make_student(session, locale="en")
+    studio = make_studio(session)
+    phone = make_item(session, quantity_total=1, studio_id=studio.id)
+    session.commit()
+    client.login(student.username)
+    assert _book_with_kits(client, studio, [(phone, 1)]).status_code == 303
+    booking = session.exec(select(Booking)).one()
+    assert client.post_form(f"/bookings/{booking.id}/cancel", {"reason": ""}).status_code == 303
+    kit = session.exec(select(KitReservation)).one()
+    assert kit.status == KitStatus.cancelled
+    page = client.get(f"/kits?date={_tomorrow()}&time=10:00&minutes=60")
+    assert "1 of 1" in page.text

@@ -11,6 +11,7 @@ from .items import (
     list_items,
     offered_with_studio,
     save_item,
+    span_to_show,
     studio_choices,
 )
 from .reservations import (
@@ -44,5 +45,6 @@ __all__ = [
     "reserve_with_booking",
     "return_kit",
     "save_item",
+    "span_to_show",
     "studio_choices",
 ]

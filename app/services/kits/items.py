@@ -9,7 +9,7 @@ trigger, created in the migration, counts the same way).
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_
 from sqlmodel import Session, select
@@ -22,6 +22,7 @@ from app.models.kits import HOLDING_STATUSES, EquipmentItem, ItemCategory, KitRe
 from app.models.studios import Studio
 from app.schemas.base import FormValues
 from app.schemas.kits import ItemForm
+from app.services import clock
 
 HORIZON_DAYS = 3650  # "from now on", for the units an item must keep
 
@@ -83,6 +84,22 @@ def holders_of(
     for reservation in session.exec(query).all():
         by_item[reservation.item_id].append(reservation)
     return by_item
+
+
+def span_to_show(
+    *, day: date, minute: int | None, minutes: int, now: datetime | None = None
+) -> tuple[datetime, datetime, int]:
+    """The UTC range the kits page shows, and its local start minute: without a start
+    time, the next whole hour today (09:00 on another day); a skipped local time starts
+    when the gap ends."""
+    now = now or utcnow()
+    if minute is None:
+        if day == clock.today(now):
+            minute = min(clock.local_minute(now) // 60 * 60 + 60, 23 * 60)
+        else:
+            minute = 9 * 60
+    starts_at = clock.local_instant(day, minute) or clock.boundary_instant(day, minute)
+    return starts_at, starts_at + timedelta(minutes=minutes), minute
 
 
 def availability(
