@@ -50,6 +50,9 @@ NAV: list[NavItem] = [
     ),
     NavItem("/bookings/strikes", "Missed check-ins", STAFF, PRACTICE),
     NavItem("/bookings/term-series", "Book by teaching week", STAFF, PRACTICE),
+    NavItem(
+        "/kits", "Equipment kits", frozenset({Role.admin, Role.teacher, Role.student}), PRACTICE
+    ),
     NavItem("/teams", "Teams", ALL, TEAMWORK),
     NavItem("/guidance", "Guidance", frozenset({Role.admin, Role.teacher, Role.mentor}), TEAMWORK),
     NavItem("/imports/mappings", "Platform data mappings", STAFF, TEAMWORK),

@@ -9,6 +9,7 @@ from app.models import (  # noqa: F401
     contests,
     curriculum,
     evaluation,
+    kits,
     notifications,
     platform_imports,
     reviews,

@@ -17,9 +17,11 @@ from app.i18n import N_
 from app.models import Role, User
 from app.schemas.base import FormValues
 from app.schemas.bookings import BookingForm, DoorCheckinForm
+from app.schemas.kits import KitChoicesForm
 from app.schemas.times import date_or_none
 from app.services import bookings as booking_service
 from app.services import clock
+from app.services import kits as kit_service
 from app.services import studios as studio_service
 from app.web import flash, is_htmx, redirect, render
 
@@ -73,6 +75,9 @@ def _calendar_page(
         "purposes": booking_service.purposes_for(user),
         "purpose_labels": booking_service.PURPOSE_LABELS,
         "teams": booking_service.team_choices(session, user=user) if panel is not None else [],
+        "kit_items": kit_service.offered_with_studio(session, studio_id=studio_id)
+        if panel is not None
+        else [],
         "show_names": user.role in (Role.admin, Role.teacher),
         "studio_feed_token": booking_service.studio_feed_token(
             session, studio_id=studio.id, viewer=user
@@ -107,6 +112,7 @@ def _refused_panel(request, session, user: User, studio_id: int, monday: date, f
         "purposes": booking_service.purposes_for(user),
         "purpose_labels": booking_service.PURPOSE_LABELS,
         "teams": booking_service.team_choices(session, user=user),
+        "kit_items": kit_service.offered_with_studio(session, studio_id=studio_id),
     }
     session.commit()
     session.close()
@@ -163,6 +169,7 @@ def book(
     user: Booker,
     studio_id: PathId,
     form: BookingSubmission,
+    kits: FormOf(KitChoicesForm),
 ) -> Response:
     monday = _week_of(form.values.date)
     page = partial(_calendar_page, request, session, user, studio_id, monday=monday)
@@ -170,9 +177,13 @@ def book(
         booking = booking_service.book_from_form(
             session, actor=user, studio_id=studio_id, form=form.valid()
         )
+        # The kits asked for in the form, in the booking's transaction: a kit refused
+        # rolls the booking back too (all or nothing).
+        kit_service.reserve_with_booking(session, actor=user, booking=booking, choices=kits.valid())
     except FormErrors as exc:
         session.rollback()
-        return page(panel=form.values, errors=exc.errors, status_code=422)
+        panel = FormValues({**form.values, **kits.values})
+        return page(panel=panel, errors=exc.errors, status_code=422)
     except booking_service.BookingRefused as refusal:
         # Nothing was written for the booking (the insert's savepoint is rolled back), so
         # the refusal is recorded in the same transaction: one commit, one write lock.
