@@ -8,10 +8,13 @@ Builds a fresh SQLite database in a temp dir (migrations, the catalogue, then
 sessions, accounts with follower counts, and competition entries in published rounds
 that ``award_facts`` reads), then times each step and measures its peak memory growth
 (tracemalloc, in a second pass so that tracing does not slow the timed one). The same
-runs at half the size give the time ratio (about 2 means linear growth).
+runs at half the size give the time ratio (about 2 means linear growth; the target is at
+most 2.2).
 
 Targets on a 2-core machine: compute < 3 s, CSV < 3 s, XLSX < 8 s with peak memory
-growth < 150 MB, PDF (1,000 rows) < 15 s. A missed target is reported, not fatal.
+growth < 150 MB, PDF (1,000 rows) < 15 s, the overview page's figures < 0.3 s on the first
+visit after a change (``overview``) and on the next (``overview2``, served from the kept
+computation). A missed target is reported, not fatal.
 """
 
 import argparse
@@ -28,7 +31,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("SECRET_KEY", "benchmark-secret-key")
 
-TARGETS = {"compute": 3.0, "csv": 3.0, "xlsx": 8.0, "pdf": 15.0}
+TARGETS = {
+    "compute": 3.0,
+    "csv": 3.0,
+    "xlsx": 8.0,
+    "pdf": 15.0,
+    "overview": 0.3,  # the overview page's service, first visit after a change
+    "overview2": 0.3,  # the same again: the kept computation (app/services/evaluation/cache.py)
+}
+RATIO_TARGET = 2.2
+STEPS = ("compute", "csv", "xlsx", "pdf", "overview", "overview2")
 XLSX_MEMORY_TARGET_MB = 150.0
 PERIOD = (date(2025, 9, 1), date(2026, 1, 31))
 
@@ -38,6 +50,7 @@ def _build(directory: Path, *, students: int, teams: int, sessions: int, entries
     from app import migrate as migrations
     from seeds import evaluation as evaluation_seed
     from seeds import loader as seeding
+    from tests.factories import make_admin
 
     url = f"sqlite:///{directory / 'bench.db'}"
     migrations.upgrade(url)
@@ -45,6 +58,7 @@ def _build(directory: Path, *, students: int, teams: int, sessions: int, entries
     started = time.perf_counter()
     with db.open_session(write=True) as session:
         seeding.seed_catalogue(session)
+        make_admin(session)  # who opens the overview
         report = seeding.SeedReport()
         evaluation_seed.seed_catalogue(session, report)
         evaluation_seed.seed_bulk(
@@ -90,7 +104,33 @@ def _steps():
     def pdf():
         return f"{len(export.evaluation_pdf(state['result'], student_limit=1000)) / 1e6:.1f} MB"
 
-    return [("compute", compute), ("csv", csv), ("xlsx", xlsx), ("pdf", pdf)]
+    def overview():
+        from app.models import Role, User
+        from app.services.evaluation import cache, views
+
+        cache.forget_all()  # as a worker's first visit after a change
+        with db.open_session() as session:
+            admin = session.exec(select(User).where(User.role == Role.admin)).first()
+            page = views.overview(session, user=admin, period=evaluation_service.Period(*PERIOD))
+        return f"{len(page['result'].cohorts):,} cohorts"
+
+    def overview_again():
+        from app.models import Role, User
+        from app.services.evaluation import views
+
+        with db.open_session() as session:
+            admin = session.exec(select(User).where(User.role == Role.admin)).first()
+            page = views.overview(session, user=admin, period=evaluation_service.Period(*PERIOD))
+        return f"{len(page['result'].cohorts):,} cohorts, kept"
+
+    return [
+        ("compute", compute),
+        ("csv", csv),
+        ("xlsx", xlsx),
+        ("pdf", pdf),
+        ("overview", overview),
+        ("overview2", overview_again),
+    ]
 
 
 def _run(sizes: dict, *, memory: bool) -> dict[str, tuple[float, float | None, str]]:
@@ -142,19 +182,22 @@ def main() -> int:
     print()
     print(f"{'step':<10}{'time (s)':>10}{'target':>9}{'peak +MB':>10}{'÷ half':>9}  detail")
     missed = []
-    for name in ("compute", "csv", "xlsx", "pdf"):
+    for name in STEPS:
         elapsed, peak, detail = results["full"][name]
-        ratio = ""
+        ratio, grows = "", 0.0
         if "half" in results and results["half"][name][0] > 0:
-            ratio = f"{elapsed / results['half'][name][0]:.2f}"
+            grows = elapsed / results["half"][name][0]
+            ratio = f"{grows:.2f}"
         peak_text = f"{peak:.0f}" if peak is not None else "-"
-        ok = elapsed < TARGETS[name]
+        # twice the data may take at most 2.2 times as long (the PDF is always 1,000 rows;
+        # the kept overview's milliseconds are noise)
+        ok = elapsed < TARGETS[name] and (name in ("pdf", "overview2") or grows <= RATIO_TARGET)
         if name == "xlsx" and peak is not None and peak >= XLSX_MEMORY_TARGET_MB:
             ok = False
         if not ok:
             missed.append(name)
         print(
-            f"{name:<10}{elapsed:>10.2f}{TARGETS[name]:>9.0f}{peak_text:>10}{ratio:>9}  {detail}"
+            f"{name:<10}{elapsed:>10.2f}{TARGETS[name]:>9g}{peak_text:>10}{ratio:>9}  {detail}"
             + ("" if ok else "  ← target missed")
         )
     print()

@@ -22,6 +22,7 @@ from app.models.teams import (
     TeamMember,
 )
 from app.services import evaluation as evaluation_service
+from app.services.clock import today
 from seeds.loader import demo_data
 
 CHUNK = 2000
@@ -43,7 +44,32 @@ def _pick(rng: random.Random, shares: dict[str, int]) -> str:
     return "other"
 
 
+# A college-sized body of students per step of ``--scale`` above 1, beside the demo people:
+# `seed --demo --scale 20` gives the 10,000 students and 50,000 live sessions of
+# benchmarks/evaluation.py, so reports and exports can be tried at a college's size.
+COLLEGE_PER_SCALE = {"students": 500, "teams": 100, "sessions": 2_500, "entries": 250}
+COLLEGE_TAG = "college"
+
+
 def seed_demo(session: Session, report, *, scale: int = 1) -> None:
+    """Outcomes for the demo students, then (``scale`` > 1) the college-sized body."""
+    _seed_outcomes(session, report)
+    seed_college(session, report, scale=scale)
+
+
+def seed_college(session: Session, report, *, scale: int) -> None:
+    """Bulk students, classes, teams, live sessions of the last 150 days and contest
+    entries, sized by ``scale``; added once (a later, larger scale adds no second body)."""
+    if scale < 2:
+        return
+    if session.exec(select(User.id).where(User.username == f"{COLLEGE_TAG}000000")).first():
+        return
+    sizes = {name: n * scale for name, n in COLLEGE_PER_SCALE.items()}
+    # the report counts the rows from the tables themselves (seeds/loader.py: seed_all)
+    seed_bulk(session, **sizes, period_start=today() - timedelta(days=150), tag=COLLEGE_TAG)
+
+
+def _seed_outcomes(session: Session, report) -> None:
     """Outcomes for the demo students of the oldest intake (seeds/demo/outcomes.json)."""
     if session.exec(select(GraduateOutcome.id).limit(1)).first() is not None:
         return

@@ -53,21 +53,31 @@ def _term_around(today: date) -> tuple[str, date, date, list[tuple[str, str, dat
 
 
 def seed_demo(session: Session, report: SeedReport, *, scale: int = 1) -> None:
-    """The current term with a holiday and exam weeks, and a teacher's series over it."""
+    """The current term and the next (each with a holiday and exam weeks), and a teacher's
+    series over the current one."""
     now = utcnow()
-    name, start, end, periods = _term_around(clock.local_date(now))
-    term = session.exec(select(Term).where(Term.name == name)).first()
+    term = _ensure_term(session, report, clock.local_date(now))
     if term is None:
-        overlapping = select(Term).where(Term.starts_on <= end, Term.ends_on >= start)
-        if session.exec(overlapping).first() is not None:
-            return  # an administrator's own term is there
-        term = create(session, Term(name=name, starts_on=start, ends_on=end), report)
-        for kind, label, first, last in periods:
-            session.add(
-                TermPeriod(term_id=term.id, kind=kind, name=label, starts_on=first, ends_on=last)
-            )
-        session.flush()
+        return  # an administrator's own term is there
+    _ensure_term(session, report, term.ends_on + timedelta(days=40))  # published ahead
     _demo_series(session, report, term, now)
+
+
+def _ensure_term(session: Session, report: SeedReport, day) -> Term | None:
+    """The demo term around ``day``, created if missing; None where another term is."""
+    name, start, end, periods = _term_around(day)
+    term = session.exec(select(Term).where(Term.name == name)).first()
+    if term is not None:
+        return term
+    overlapping = select(Term).where(Term.starts_on <= end, Term.ends_on >= start)
+    if session.exec(overlapping).first() is not None:
+        return None
+    term = create(session, Term(name=name, starts_on=start, ends_on=end), report)
+    for kind, label, first, last in periods:
+        period = TermPeriod(term_id=term.id, kind=kind, name=label, starts_on=first, ends_on=last)
+        session.add(period)
+    session.flush()
+    return term
 
 
 def _demo_series(session: Session, report: SeedReport, term: Term, now) -> None:

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.models import User
 from app.security import verify_password
+from seeds.evaluation import COLLEGE_PER_SCALE
 from seeds.loader import DEMO_LOGINS, DEMO_PASSWORD
 
 runner = CliRunner()
@@ -47,7 +48,11 @@ def test_seed_demo_creates_the_demo_logins_and_grows_with_scale(session, databas
     assert _row_counts(session)["student_profile"] == students_at_1
     assert runner.invoke(cli, ["seed", "--demo", "--scale", "3"]).exit_code == 0
     session.expire_all()
-    assert _row_counts(session)["student_profile"] == 3 * students_at_1
+    college = 3 * COLLEGE_PER_SCALE["students"]  # the college-sized body beside the demo
+    assert _row_counts(session)["student_profile"] == 3 * students_at_1 + college
+    assert runner.invoke(cli, ["seed", "--demo", "--scale", "3"]).exit_code == 0
+    session.expire_all()
+    assert _row_counts(session)["student_profile"] == 3 * students_at_1 + college
 
 
 def test_create_admin_makes_an_admin_who_can_log_in(client, database_url):

@@ -25,7 +25,11 @@ def term_list(request: Request, session: SessionDep) -> Response:
 
 def _calendar_page(request, session, term):
     calendar = term_service.term_calendar(session, term=term) if term is not None else None
-    context = {"calendar": calendar, "period_labels": term_service.PERIOD_LABELS}
+    context = {
+        "calendar": calendar,
+        "period_labels": term_service.PERIOD_LABELS,
+        "terms": term_service.list_terms(session),  # to look at the next term, or the last
+    }
     return render(request, "terms/calendar.html", context)
 
 
