@@ -108,7 +108,7 @@ def _steps():
         from app.models import Role, User
         from app.services.evaluation import cache, views
 
-        cache.forget_all()  # as a worker's first visit after a change
+        cache.KEPT.clear()  # as a worker's first visit after a change
         with db.open_session() as session:
             admin = session.exec(select(User).where(User.role == Role.admin)).first()
             page = views.overview(session, user=admin, period=evaluation_service.Period(*PERIOD))

@@ -29,7 +29,7 @@ from app import migrate as migrations  # noqa: E402
 from app.models import UserSession  # noqa: E402
 from app.security import token_digest  # noqa: E402
 from app.services import dashboard as dashboard_service
-from app.services.evaluation import cache as evaluation_cache
+from app.services import revisions
 from tests.pg import PostgresServer, find_pg_bin  # noqa: E402
 
 REQUIRE_ALL = os.environ.get("CI") == "true" or os.environ.get("CHANJIAO_REQUIRE_ALL") == "1"
@@ -81,7 +81,7 @@ def _build_database(backend: str, request: pytest.FixtureRequest) -> str:
 
 def reset_database(engine) -> None:
     """Empty every table (children first), keeping the migrated schema."""
-    evaluation_cache.forget_all()  # the next test's rows may reuse these ids
+    revisions.forget_all()  # the next test's rows may reuse these ids
     tables = [t for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":

@@ -16,9 +16,8 @@ from app.errors import Conflict
 from app.models.base import UTCDateTime, utcnow
 from app.models.studios import WaitlistEntry, WaitlistStatus
 from app.schemas.bookings import BookingForm
-from app.services import clock
+from app.services import clock, revisions
 from app.services.bookings import waitlist
-from app.services.evaluation import cache as evaluation_cache
 from tests.factories import make_student
 from tests.factories_studios import local, make_booking, make_studio
 
@@ -133,7 +132,7 @@ def test_the_migration_keeps_the_earliest_of_duplicates_already_queued(scratch_u
     migrations.upgrade(scratch_url, f"{WAITING_ONCE_REVISION}-1")
     engine = build_engine(scratch_url)
     with Session(engine, expire_on_commit=False) as session:
-        session.info[evaluation_cache.UNTRACKED] = True  # no data_revision table yet
+        session.info[revisions.UNTRACKED] = True  # no data_revision table yet
         # rows written by column: the models have columns that later revisions add
         student = make_student(session)
         studio_id = _old_row(

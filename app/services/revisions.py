@@ -1,0 +1,177 @@
+"""Results kept per worker until the data they were computed from changes.
+
+A domain registers the tables a kept result reads under a name (``track``). A transaction
+that adds, changes or deletes a row of those tables (through the ORM, or a bulk
+statement) writes a new random token for that name (``DataRevision``) as it commits, so
+every worker sees the new token the moment the change is committed. A ``Keeper`` keeps
+results under the tokens of the names they read: a service reads the tokens first and the
+data after, so a result is never kept under a token older than what it read. Until a
+changing transaction commits, that transaction computes afresh and keeps nothing (the
+token it will write is not known yet).
+
+Random tokens rather than counters: a rolled-back change never leaves a token that a
+later change could reuse. Rendered fragments of a kept result are kept with it through
+``shared_fragment`` in the templates (app/web.py), keyed by the result object.
+
+A change that bypasses the ORM (raw SQL, another program) is not seen: write through the
+models, or call ``mark_changed``.
+"""
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session
+
+from app.models import User
+from app.models.evaluation import DataRevision
+
+CHANGED = "revisions_changed"  # session.info: the names this transaction changed
+# Set in a session's info for a database at an older schema, before the token's table.
+UNTRACKED = "revisions_untracked"
+
+_tables: dict[str, frozenset[type]] = {}  # name -> the models it reads
+_user_fields: dict[str, frozenset[str]] = {}  # name -> the User columns it reads
+_keepers: list["Keeper"] = []
+
+
+def track(name: str, models: Iterable[type], *, user_fields: Iterable[str] = ()) -> None:
+    """Give a new token to ``name`` whenever a row of ``models`` (or one of the
+    ``user_fields`` of an account, or an account added or deleted) changes."""
+    _tables[name] = frozenset(models)
+    if user_fields:
+        _user_fields[name] = frozenset(user_fields)
+
+
+def _names_of(obj: Any, *, changed_fields: bool) -> set[str]:
+    kind = type(obj)
+    names = {name for name, models in _tables.items() if kind in models}
+    if isinstance(obj, User):
+        for name, fields in _user_fields.items():
+            state = inspect(obj)
+            if not changed_fields or any(state.attrs[f].history.has_changes() for f in fields):
+                names.add(name)
+    return names
+
+
+def _changed_names(session: OrmSession) -> set[str]:
+    names: set[str] = set()
+    for obj in chain(session.new, session.deleted):
+        names |= _names_of(obj, changed_fields=False)
+    for obj in session.dirty:
+        if session.is_modified(obj):
+            names |= _names_of(obj, changed_fields=True)
+    return names
+
+
+def mark_changed(session: OrmSession, *names: str) -> None:
+    """Record a change to ``names`` that the ORM cannot see (e.g. raw SQL)."""
+    session.info.setdefault(CHANGED, set()).update(names)
+
+
+def _write_tokens(session: OrmSession, names: set[str]) -> None:
+    connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    for name in sorted(names):  # one order for every transaction: no lock-order deadlock
+        token = secrets.token_hex(16)
+        statement = insert(DataRevision.__table__).values(name=name, token=token)
+        connection.execute(
+            statement.on_conflict_do_update(index_elements=["name"], set_={"token": token})
+        )
+
+
+# The tokens are written at commit, not at the change: on PostgreSQL writing one locks its
+# row until the transaction ends, and every change to that data would queue behind the
+# slowest such transaction.
+@event.listens_for(OrmSession, "before_flush")
+def _note_flushed_change(session, _flush_context, _instances) -> None:
+    names = _changed_names(session)
+    if names:
+        mark_changed(session, *names)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _note_bulk_change(state) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is None:
+        return
+    names = {name for name, models in _tables.items() if mapper.class_ in models}
+    if mapper.class_ is User:
+        names |= set(_user_fields)
+    if names:
+        mark_changed(state.session, *names)
+
+
+@event.listens_for(OrmSession, "before_commit")
+def _write_on_commit(session) -> None:
+    if session.info.get(UNTRACKED):
+        return
+    # Changes not flushed yet are flushed after this hook, inside the same commit.
+    names = set(session.info.get(CHANGED, ())) | _changed_names(session)
+    if names:
+        _write_tokens(session, names)
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_changes(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(CHANGED, None)
+
+
+class Keeper:
+    """Up to ``size`` results kept under the tokens of ``names`` and a caller's key."""
+
+    def __init__(self, *names: str, size: int = 8) -> None:
+        self.names, self.size = tuple(sorted(names)), size
+        self._kept: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._tokens = select(DataRevision.name, DataRevision.token).where(
+            DataRevision.name.in_(self.names)
+        )
+        _keepers.append(self)
+
+    def tokens(self, session: Session) -> tuple | None:
+        """The names' tokens; None where one has none yet or the session changed one."""
+        changed = session.info.get(CHANGED, ())
+        if any(name in changed for name in self.names):
+            return None  # its own change: the token is written at commit
+        found = dict(session.exec(self._tokens).all())
+        if len(found) < len(self.names):
+            return None  # no change recorded yet (a new database)
+        return tuple(found[name] for name in self.names)
+
+    def get(self, session: Session, key: tuple, compute: Callable[[], Any]) -> Any:
+        """The result kept under the current tokens and ``key``, or ``compute()`` (kept)."""
+        tokens = self.tokens(session)
+        if tokens is None:
+            return compute()
+        full_key = (tokens, *key)
+        with self._lock:
+            if full_key in self._kept:
+                self._kept.move_to_end(full_key)
+                return self._kept[full_key]
+        result = compute()
+        with self._lock:
+            self._kept[full_key] = result
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return result
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+def forget_all() -> None:
+    """Drop every kept result (the tests' database reset, which bypasses the ORM)."""
+    for keeper in _keepers:
+        keeper.clear()

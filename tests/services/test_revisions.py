@@ -1,0 +1,54 @@
+"""Kept results (app/services/revisions.py): a result is reused until a committed change
+to a table its name tracks, and only such a change renews it."""
+
+import pytest
+from sqlmodel import select
+
+from app.models import Cohort
+from app.models.studios import Studio
+from app.services import revisions
+from tests.factories import make_cohort
+from tests.factories_studios import make_studio
+
+pytestmark = pytest.mark.commits
+
+revisions.track("test-studios", {Studio})
+KEEPER = revisions.Keeper("test-studios", size=2)
+
+
+def _computed(session, calls: list) -> str:
+    def compute():
+        calls.append(1)
+        return ",".join(sorted(s.name for s in session.exec(select(Studio)).all()))
+
+    return KEEPER.get(session, ("names",), compute)
+
+
+def test_a_result_is_kept_until_a_tracked_table_changes(session):
+    KEEPER.clear()
+    studio = make_studio(session, name="直播间 甲")
+    make_cohort(session)
+    session.commit()
+    calls: list = []
+    assert _computed(session, calls) == "直播间 甲"
+    assert _computed(session, calls) == "直播间 甲" and len(calls) == 1  # kept
+    session.add(Cohort(major="不相干", intake_year=2026, class_number=9))
+    session.commit()
+    assert _computed(session, calls) == "直播间 甲" and len(calls) == 1  # not its table
+    studio = session.get(Studio, studio.id)
+    studio.name = "直播间 乙"
+    session.add(studio)
+    session.commit()
+    assert _computed(session, calls) == "直播间 乙" and len(calls) == 2
+
+
+def test_an_uncommitted_change_is_computed_afresh_and_not_kept(session):
+    KEEPER.clear()
+    make_studio(session, name="直播间 丙")
+    session.commit()
+    calls: list = []
+    assert _computed(session, calls) == "直播间 丙"
+    make_studio(session, name="直播间 丁")
+    assert _computed(session, calls) == "直播间 丁,直播间 丙"  # its own change, flushed
+    session.rollback()
+    assert _computed(session, calls) == "直播间 丙" and len(calls) == 2  # kept from before
