@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from app import db
 from app.config import settings
 from app.db import SessionDep, SessionRoute
 from app.deps import FormOf, PathId, Staff, require_role
@@ -95,13 +96,15 @@ def _calendar_page(
     return render(request, "studios/week.html", context, block="calendar", status_code=status_code)
 
 
-def _refused_panel(request, session, user: User, studio_id: int, monday: date, form, refusal):
+def _refused_panel(request, read, write, user: User, studio_id: int, monday: date, form, refusal):
     """Only the booking form with the refusal, swapped over the panel it came from.
 
     When a week's booking opens, hundreds of students press at once and most are refused:
     answering each with the whole week (a calendar query and a large render) made the rush
-    slow for everyone. The week itself is unchanged by a refusal."""
-    studio = studio_service.get_studio(session, studio_id=studio_id)
+    slow for everyone. The week itself is unchanged by a refusal. What the panel shows is
+    read first (``read``), so that the write (the refusal, for the utilisation report)
+    holds the write lock only for its own insert and commit."""
+    studio = studio_service.get_studio(read, studio_id=studio_id)
     context = {
         "cal": SimpleNamespace(studio=studio, monday=monday),
         "view": "grid",
@@ -111,11 +114,14 @@ def _refused_panel(request, session, user: User, studio_id: int, monday: date, f
         "lengths": list(range(studio.min_minutes, studio.max_minutes + 1, studio.slot_minutes)),
         "purposes": booking_service.purposes_for(user),
         "purpose_labels": booking_service.PURPOSE_LABELS,
-        "teams": booking_service.team_choices(session, user=user),
-        "kit_items": kit_service.offered_with_studio(session, studio_id=studio_id),
+        "teams": booking_service.team_choices(read, user=user),
+        "kit_items": kit_service.offered_with_studio(read, studio_id=studio_id),
     }
-    session.commit()
-    session.close()
+    booking_service.record_refusal(write, refusal=refusal, user=user)
+    write.commit()
+    write.close()
+    if read is not write:
+        read.close()
     return render(
         request,
         "studios/_book_panel.html",
@@ -162,6 +168,22 @@ def book_page(
     )
 
 
+def _foreseen_refusal(user: User, studio_id: int, form):
+    """(read session, refusal) when the booking is certainly refused, read without the
+    write lock (booking_service.foresee_refusal); None to book through the write path."""
+    read = db.open_session()
+    try:
+        refusal = booking_service.foresee_refusal(
+            read, actor=user, studio_id=studio_id, form=form.valid()
+        )
+    except (FormErrors, booking_service.BookingRefused):
+        refusal = None  # the write path answers these as it always has
+    if refusal is None:
+        read.close()
+        return None
+    return read, refusal
+
+
 @router.post("/{studio_id:int}/book")
 def book(
     request: Request,
@@ -173,6 +195,11 @@ def book(
 ) -> Response:
     monday = _week_of(form.values.date)
     page = partial(_calendar_page, request, session, user, studio_id, monday=monday)
+    if is_htmx(request):
+        foreseen = _foreseen_refusal(user, studio_id, form)
+        if foreseen is not None:
+            read, refusal = foreseen
+            return _refused_panel(request, read, session, user, studio_id, monday, form, refusal)
     try:
         booking = booking_service.book_from_form(
             session, actor=user, studio_id=studio_id, form=form.valid()
@@ -187,9 +214,9 @@ def book(
     except booking_service.BookingRefused as refusal:
         # Nothing was written for the booking (the insert's savepoint is rolled back), so
         # the refusal is recorded in the same transaction: one commit, one write lock.
-        booking_service.record_refusal(session, refusal=refusal, user=user)
         if is_htmx(request):
-            return _refused_panel(request, session, user, studio_id, monday, form, refusal)
+            return _refused_panel(request, session, session, user, studio_id, monday, form, refusal)
+        booking_service.record_refusal(session, refusal=refusal, user=user)
         return page(
             panel=form.values, refusal=refusal, status_code=refusal.status_code, commit=True
         )

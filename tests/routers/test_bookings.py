@@ -96,6 +96,24 @@ def test_an_htmx_refusal_answers_with_the_booking_form_only(client, other_client
     assert [(r.rule, r.user_id) for r in refusals] == [("taken", second.id)]
 
 
+def test_a_refused_press_writes_only_its_refusal_record(
+    client, other_client, session, statement_counter
+):
+    """A press certain to be refused is decided on a read snapshot: on SQLite the one
+    write lock is then held only for the refusal's record, not for the whole attempt."""
+    studio, first, second = make_studio(session), make_student(session), make_student(session)
+    session.commit()
+    client.login(first.username)
+    assert client.post_form(f"/studios/{studio.id}/book", book_form()).status_code == 303
+    other_client.login(second.username)
+    with statement_counter() as statements:
+        response = other_client.post_form(f"/studios/{studio.id}/book", book_form(), headers=HX)
+    assert response.status_code == 409
+    writes = [s.split()[0:3] for s in statements if s.split()[0] in ("INSERT", "UPDATE")]
+    booking_writes = [w for w in writes if "booking" in " ".join(w).split("(")[0]]
+    assert booking_writes == [["INSERT", "INTO", "booking_refusal"]], writes
+
+
 def test_bad_booking_input_is_422_beside_the_field(client, session):
     studio, student = make_studio(session), make_student(session)
     session.commit()

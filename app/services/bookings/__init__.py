@@ -1,7 +1,7 @@
 """Bookings: what routers and other domains use, re-exported."""
 
 from . import door_codes
-from .create import book_from_form, record_refusal
+from .create import book_from_form, foresee_refusal, record_refusal
 from .feeds import feed_for, feed_ics, regenerate_feed, studio_feed_token
 from .lifecycle import (
     approve_booking,
@@ -36,6 +36,7 @@ __all__ = [
     "approval_queue",
     "approve_booking",
     "book_from_form",
+    "foresee_refusal",
     "cancel_booking",
     "check_in",
     "commit_series",

@@ -8,11 +8,12 @@ for the utilisation report.
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from app.config import settings
 from app.models import User
 from app.models.base import utcnow
-from app.models.studios import Booking, BookingRefusal, BookingStatus, Studio
+from app.models.studios import ACTIVE_STATUSES, Booking, BookingRefusal, BookingStatus, Studio
 from app.schemas.bookings import BookingForm
 from app.services.bookings import offers
 from app.services.bookings.rules import (
@@ -29,6 +30,13 @@ from app.services.bookings.slots import next_free_slot
 from app.services.studios import get_studio, studio_hours
 
 NEXT_FREE_RULES = frozenset({"taken", "buffer", "blackout", "closed", "past"})
+# Refusals that writing the due statuses or lapsing offers cannot change: decided on a
+# read snapshot, they need no write lock (see foresee_refusal). "taken" and "buffer"
+# only while the clashing booking still holds the room as of now.
+CERTAIN_RULES = frozenset(
+    {"inactive", "purpose", "suspended", "past", "length", "advance", "closed", "closed_day"}
+    | {"hours", "grid", "blackout", "taken", "buffer"}
+)
 
 
 def _is_overlap_error(exc: IntegrityError) -> bool:
@@ -110,6 +118,77 @@ def create_booking(
                 now=now,
             )
         raise
+
+
+def foresee_refusal(
+    session: Session, *, actor: User, studio_id: int, form: BookingForm, now: datetime | None = None
+) -> BookingRefused | None:
+    """The refusal a booking would certainly meet, read without writing; None when it may
+    succeed or the answer depends on what the write path changes first.
+
+    When a week's booking opens, hundreds press at once for the same few slots and most
+    are refused. On SQLite every booking attempt holds the database's one write lock from
+    its first statement to its commit; deciding the certain refusals on a read session
+    leaves the lock to the attempts that can succeed (each checks everything again)."""
+    now = now or utcnow()
+    studio = get_studio(session, studio_id=studio_id)
+    check_purpose(actor, form.purpose)
+    (starts_at, ends_at), purpose, team_id = form.span(), form.purpose, form.team_id
+    check_team(session, user=actor, purpose=purpose, team_id=team_id)
+    hours = studio_hours(session, studio_id=studio.id)
+    try:
+        check_rules(
+            session,
+            studio=studio,
+            user=actor,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            purpose=purpose,
+            now=now,
+            hours=hours,
+            team_id=team_id,
+        )
+    except BookingRefused as refusal:
+        if refusal.rule not in CERTAIN_RULES:
+            return None
+        if refusal.rule in ("taken", "buffer") and not _clash_holds(
+            session, studio, starts_at, ends_at, now
+        ):
+            return None  # the clash is due to end (a no-show, a lapsed offer): write first
+        if refusal.rule in NEXT_FREE_RULES:
+            refusal.next_free = next_free_slot(
+                session,
+                studio=studio,
+                hours=hours,
+                after=max(starts_at, now),
+                minutes=round((ends_at - starts_at).total_seconds() / 60),
+                now=now,
+            )
+        return refusal
+    return None
+
+
+def _clash_holds(session: Session, studio: Studio, starts_at, ends_at, now) -> bool:
+    """Whether every booking near [starts_at, ends_at) still holds the room as of ``now``
+    (none of them is a no-show, an expired request or a lapsed offer not written yet)."""
+    blocked_until = ends_at + timedelta(minutes=studio.buffer_minutes)
+    near = session.exec(
+        select(Booking.status, Booking.starts_at, Booking.offer_expires_at).where(
+            Booking.studio_id == studio.id,
+            Booking.status.in_(ACTIVE_STATUSES),
+            Booking.starts_at < blocked_until,
+            Booking.blocked_until > starts_at,
+        )
+    ).all()
+    cutoff = now - timedelta(minutes=settings.booking_checkin_after_minutes)
+    for status, start, offer_expires_at in near:
+        if status == BookingStatus.approved and start < cutoff:
+            return False
+        if status == BookingStatus.pending and start <= now:
+            return False
+        if status == BookingStatus.offered and (offer_expires_at or now) <= now:
+            return False
+    return True
 
 
 def book_from_form(

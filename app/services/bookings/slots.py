@@ -51,27 +51,23 @@ def next_free_slot(
         clock.day_start(first_day),
         clock.day_start(last_day + timedelta(days=1)),
     )
-    busy = [
-        (b.starts_at, b.blocked_until)
-        for b in session.exec(
-            select(Booking).where(
-                Booking.studio_id == studio.id,
-                Booking.status.in_(ACTIVE_STATUSES),
-                Booking.starts_at < window_end + timedelta(minutes=studio.buffer_minutes),
-                Booking.blocked_until > window_start,
-            )
-        ).all()
-    ]
-    dark = [
-        (b.starts_at, b.ends_at)
-        for b in session.exec(
-            select(StudioBlackout).where(
-                StudioBlackout.studio_id == studio.id,
-                StudioBlackout.starts_at < window_end,
-                StudioBlackout.ends_at > window_start,
-            )
-        ).all()
-    ]
+    # Column pairs, not entities: every refused press in a rush searches up to the
+    # booking horizon, over every booking in it.
+    busy = session.exec(
+        select(Booking.starts_at, Booking.blocked_until).where(
+            Booking.studio_id == studio.id,
+            Booking.status.in_(ACTIVE_STATUSES),
+            Booking.starts_at < window_end + timedelta(minutes=studio.buffer_minutes),
+            Booking.blocked_until > window_start,
+        )
+    ).all()
+    dark = session.exec(
+        select(StudioBlackout.starts_at, StudioBlackout.ends_at).where(
+            StudioBlackout.studio_id == studio.id,
+            StudioBlackout.starts_at < window_end,
+            StudioBlackout.ends_at > window_start,
+        )
+    ).all()
     buffer = timedelta(minutes=studio.buffer_minutes)
     day = first_day
     while day <= last_day:
