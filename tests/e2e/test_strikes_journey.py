@@ -55,7 +55,9 @@ def test_a_teacher_forgives_a_missed_check_in_and_the_student_may_book_again(
     teacher_page.goto("/login")
     log_in(teacher_page, teacher.username, PASSWORD)
     teacher_page.goto("/bookings/strikes")
-    teacher_page.locator("#f-q").fill("缺勤三次")
+    # wait for htmx's filtered list: typing into a form it then replaces would be lost
+    with teacher_page.expect_response(lambda r: "/bookings/strikes?" in r.url):
+        teacher_page.locator("#f-q").fill("缺勤三次")
     card = teacher_page.locator(".strike-student", has_text="缺勤三次同学")
     expect(card).to_have_count(1)  # htmx filtered the list in place
     expect(card).to_contain_text("暂停预约至")
