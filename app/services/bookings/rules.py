@@ -60,16 +60,23 @@ PURPOSE_LABELS = {
 STAFF_ONLY_PURPOSES = frozenset({Purpose.course})
 
 
-def team_choices(session: Session, *, user: User) -> list[Team]:
-    """The teams ``user`` may book for: a student's current teams; every team for staff."""
-    query = select(Team).order_by(Team.name)
-    if user.role not in (Role.admin, Role.teacher):
-        current = select(TeamMember.team_id).where(
-            TeamMember.user_id == user.id,
+# Built once: the booking form lists them, on every page and every refused press.
+_EVERY_TEAM = select(Team).order_by(Team.name)
+_MY_CURRENT_TEAMS = _EVERY_TEAM.where(
+    Team.id.in_(  # type: ignore[union-attr]
+        select(TeamMember.team_id).where(
+            TeamMember.user_id == bindparam("user_id"),
             TeamMember.left_on.is_(None),  # type: ignore[union-attr]
         )
-        query = query.where(Team.id.in_(current))  # type: ignore[union-attr]
-    return list(session.exec(query).all())
+    )
+)
+
+
+def team_choices(session: Session, *, user: User) -> list[Team]:
+    """The teams ``user`` may book for: a student's current teams; every team for staff."""
+    if user.role in (Role.admin, Role.teacher):
+        return list(session.exec(_EVERY_TEAM).all())
+    return list(session.exec(_MY_CURRENT_TEAMS, params={"user_id": user.id}).all())
 
 
 def check_team(session: Session, *, user: User, purpose: str, team_id: int | None) -> None:

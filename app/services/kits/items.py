@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
 from app.errors import Conflict, FormErrors, NotFound
@@ -148,17 +148,23 @@ def free_units(
     return max(0, item.quantity_total - busy)
 
 
+# Built once: the booking form (and every refused press in a rush) lists these.
+_OFFERED_WITH_STUDIO = (
+    select(EquipmentItem)
+    .where(
+        EquipmentItem.is_active == True,  # noqa: E712
+        or_(
+            EquipmentItem.studio_id == bindparam("studio_id"),
+            EquipmentItem.studio_id.is_(None),  # type: ignore[union-attr]
+        ),
+    )
+    .order_by(EquipmentItem.studio_id.nulls_last(), EquipmentItem.category, EquipmentItem.id)  # type: ignore[union-attr]
+)
+
+
 def offered_with_studio(session: Session, *, studio_id: int) -> list[EquipmentItem]:
     """Active items lent with a booking of the studio: its own and the shared pool's."""
-    query = (
-        select(EquipmentItem)
-        .where(
-            EquipmentItem.is_active == True,  # noqa: E712
-            or_(EquipmentItem.studio_id == studio_id, EquipmentItem.studio_id.is_(None)),  # type: ignore[union-attr]
-        )
-        .order_by(EquipmentItem.studio_id.nulls_last(), EquipmentItem.category, EquipmentItem.id)  # type: ignore[union-attr]
-    )
-    return list(session.exec(query).all())
+    return list(session.exec(_OFFERED_WITH_STUDIO, params={"studio_id": studio_id}).all())
 
 
 def get_item(session: Session, *, item_id: int) -> EquipmentItem:
