@@ -47,6 +47,7 @@ def test_a_suspended_student_sees_why_and_until_when_everywhere(client, session)
     mine = client.get("/bookings")
     assert "You cannot book studios or join a waitlist until" in mine.text
     assert "You missed 3 check-ins this term (the limit is 3)" in mine.text
+    assert mine.text.count('id="strikes"') == 1  # one list of them
     strikes = mine.text.split('id="strikes"')[1]
     assert all(f"/bookings/{b.id}" in strikes for b in missed)
     assert "You cannot book studios" in client.get("/").text

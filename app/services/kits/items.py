@@ -27,7 +27,7 @@ from app.services import clock
 HORIZON_DAYS = 3650  # "from now on", for the units an item must keep
 
 CATEGORY_LABELS = {
-    ItemCategory.phone: N_("Phone"),
+    ItemCategory.phone: N_("Mobile phone"),
     ItemCategory.ring_light: N_("Ring light"),
     ItemCategory.microphone: N_("Microphone"),
     ItemCategory.sound_card: N_("Sound card"),
