@@ -98,17 +98,23 @@ def _note_flushed_change(session, _flush_context, _instances) -> None:
 
 
 @event.listens_for(OrmSession, "do_orm_execute")
-def _note_bulk_change(state) -> None:
+def _note_bulk_change(state):
     if not (state.is_insert or state.is_update or state.is_delete):
-        return
+        return None
     mapper = state.bind_mapper
     if mapper is None:
-        return
+        return None
     names = {name for name, models in _tables.items() if mapper.class_ in models}
     if mapper.class_ is User:
         names |= set(_user_fields)
-    if names:
+    if not names:
+        return None
+    # Run it here to see whether it changed a row: an UPDATE of the statuses time has
+    # decided runs on every booking attempt and mostly changes nothing.
+    result = state.invoke_statement()
+    if state.is_insert or result.rowcount != 0:
         mark_changed(state.session, *names)
+    return result
 
 
 @event.listens_for(OrmSession, "before_commit")

@@ -2,6 +2,7 @@
 to a table its name tracks, and only such a change renews it."""
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import select
 
 from app.models import Cohort
@@ -35,11 +36,17 @@ def test_a_result_is_kept_until_a_tracked_table_changes(session):
     session.add(Cohort(major="不相干", intake_year=2026, class_number=9))
     session.commit()
     assert _computed(session, calls) == "直播间 甲" and len(calls) == 1  # not its table
+    session.exec(update(Studio).where(Studio.id == -1).values(name="无"))
+    session.commit()
+    assert _computed(session, calls) == "直播间 甲" and len(calls) == 1  # changed no row
+    session.exec(update(Studio).where(Studio.id == studio.id).values(location="新楼"))
+    session.commit()
+    assert _computed(session, calls) == "直播间 甲" and len(calls) == 2  # a bulk change
     studio = session.get(Studio, studio.id)
     studio.name = "直播间 乙"
     session.add(studio)
     session.commit()
-    assert _computed(session, calls) == "直播间 乙" and len(calls) == 2
+    assert _computed(session, calls) == "直播间 乙" and len(calls) == 3
 
 
 def test_an_uncommitted_change_is_computed_afresh_and_not_kept(session):
