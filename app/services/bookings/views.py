@@ -243,67 +243,79 @@ def _upcoming_params(now) -> dict:
     return {"now": now, "cutoff": now - timedelta(minutes=settings.booking_checkin_after_minutes)}
 
 
+# The own bookings page's statements, built once (bind parameters: user_id and
+# _upcoming_params; the past page's limit and offset; since for the waitlist).
+_MY_UPCOMING = (
+    select(Booking, Studio)
+    .join(Studio, Studio.id == Booking.studio_id)
+    .where(Booking.user_id == bindparam("user_id"), _UPCOMING)
+    .order_by(Booking.starts_at)
+    .limit(200)
+)
+_MY_PAST_WHERE = (
+    Booking.user_id == bindparam("user_id"),
+    not_(_UPCOMING),
+    Booking.status != BookingStatus.offered,  # offers are listed apart, while open
+)
+_MY_PAST_COUNT = select(func.count()).select_from(Booking).where(*_MY_PAST_WHERE)
+_MY_PAST = (
+    select(Booking, Studio)
+    .join(Studio, Studio.id == Booking.studio_id)
+    .where(*_MY_PAST_WHERE)
+    .order_by(Booking.starts_at.desc(), Booking.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+_MY_WAITLIST = (
+    select(WaitlistEntry, Studio, Booking)
+    .join(Studio, Studio.id == WaitlistEntry.studio_id)
+    .outerjoin(Booking, Booking.id == WaitlistEntry.booking_id)
+    .where(
+        WaitlistEntry.user_id == bindparam("user_id"),
+        or_(
+            (WaitlistEntry.status == WaitlistStatus.waiting)
+            & (WaitlistEntry.starts_at > bindparam("now")),
+            (WaitlistEntry.status == WaitlistStatus.promoted)
+            & (WaitlistEntry.resolved_at > bindparam("since")),
+            _OPEN_OFFER,
+        ),
+    )
+    .order_by(WaitlistEntry.starts_at)
+)
+_TEAMS = select(Team).where(Team.id.in_(bindparam("team_ids", expanding=True)))
+
+
 def my_bookings(
     session: Session, *, user: User, page: int = 1, per_page: int = 20, now=None
 ) -> MyBookings:
-    """Upcoming and past bookings of a user, their teams and waitlist (six queries)."""
+    """Upcoming and past bookings of a user, their teams and waitlist (five queries)."""
     now = now or utcnow()
-    upcoming_params = _upcoming_params(now)
-    upcoming_query = (
-        select(Booking, Studio)
-        .join(Studio, Studio.id == Booking.studio_id)
-        .where(Booking.user_id == user.id, _UPCOMING)
-        .order_by(Booking.starts_at)
-        .limit(200)
-        .params(upcoming_params)
-    )
-    upcoming = [describe(b, s, user, user, now) for b, s in session.exec(upcoming_query).all()]
-    past_query = (
-        select(Booking)
-        .where(
-            Booking.user_id == user.id,
-            not_(_UPCOMING),
-            Booking.status != BookingStatus.offered,  # offers are listed apart, while open
-        )
-        .order_by(Booking.starts_at.desc(), Booking.id.desc())
-        .params(upcoming_params)
-    )
-    items, total = paginate(session, past_query, page=page, per_page=per_page)
-    studios = {}
-    ids = {b.studio_id for b in items}
-    if ids:
-        studios = {s.id: s for s in session.exec(select(Studio).where(Studio.id.in_(ids))).all()}
-    past_views = [describe(b, studios[b.studio_id], user, user, now) for b in items]
+    params = {"user_id": user.id, **_upcoming_params(now), "since": now - timedelta(days=7)}
+    upcoming = [
+        describe(b, s, user, user, now) for b, s in session.exec(_MY_UPCOMING, params=params).all()
+    ]
+    total = session.exec(_MY_PAST_COUNT, params=params).one()
+    number = min(max(page, 1), max(1, ceil(total / per_page)))
+    past_params = {**params, "limit": per_page, "offset": (number - 1) * per_page}
+    past_views = [
+        describe(b, s, user, user, now) for b, s in session.exec(_MY_PAST, params=past_params).all()
+    ]
     past = Page(
         items=past_views,
         total=total,
-        number=min(page, max(1, ceil(total / per_page))),
+        number=number,
         per_page=per_page,
         base_path="/bookings",
     )
-    entries = session.exec(
-        select(WaitlistEntry, Studio, Booking)
-        .join(Studio, Studio.id == WaitlistEntry.studio_id)
-        .outerjoin(Booking, Booking.id == WaitlistEntry.booking_id)
-        .where(
-            WaitlistEntry.user_id == user.id,
-            or_(
-                (WaitlistEntry.status == WaitlistStatus.waiting) & (WaitlistEntry.starts_at > now),
-                (WaitlistEntry.status == WaitlistStatus.promoted)
-                & (WaitlistEntry.resolved_at > now - timedelta(days=7)),
-                _OPEN_OFFER,
-            ),
-        )
-        .order_by(WaitlistEntry.starts_at)
-        .params(now=now)
-    ).all()
+    entries = session.exec(_MY_WAITLIST, params=params).all()
     waiting = [(e, s) for e, s, _ in entries if e.status == WaitlistStatus.waiting]
     promoted = [(e, s) for e, s, _ in entries if e.status == WaitlistStatus.promoted]
     offers = _offers(entries)
     team_ids = {v.booking.team_id for v in upcoming + past_views if v.booking.team_id}
     teams = {}
     if team_ids:
-        teams = {t.id: t for t in session.exec(select(Team).where(Team.id.in_(team_ids))).all()}
+        rows = session.exec(_TEAMS, params={"team_ids": list(team_ids)}).all()
+        teams = {t.id: t for t in rows}
     return MyBookings(upcoming, past, waiting, promoted, teams, offers)
 
 
