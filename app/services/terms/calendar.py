@@ -7,6 +7,7 @@ are numbered on through the term's last day, exam weeks included (as a 校历 pr
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.errors import FormErrors, NotFound
@@ -82,10 +83,14 @@ def get_term(session: Session, *, term_id: int) -> Term:
     return term
 
 
+# Built once: the strikes and guidance blocks of most home and booking pages read it.
+_DAY = bindparam("day")
+_CONTAINING = select(Term).where(Term.starts_on <= _DAY, Term.ends_on >= _DAY)
+
+
 def term_containing(session: Session, *, day: date) -> Term | None:
     """The configured term that ``day`` falls in, if any."""
-    query = select(Term).where(Term.starts_on <= day, Term.ends_on >= day)
-    return session.exec(query).first()
+    return session.exec(_CONTAINING, params={"day": day}).first()
 
 
 def current_term(session: Session, *, today: date | None = None) -> Term | None:
