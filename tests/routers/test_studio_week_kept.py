@@ -51,7 +51,7 @@ def test_own_bookings_are_drawn_for_their_holder_only(
     mine = _kept_visit(client, _week(studio), statement_counter)
     theirs = _kept_visit(other_client, _week(studio), statement_counter)
     link = f'href="/bookings/{booking.id}"'
-    assert link in mine and "is-own" in mine
+    assert link in mine and "is-own" in mine and "你的预约" in mine  # drawn live, in Chinese
     assert link not in theirs and "is-own" not in theirs
     assert theirs.count("cal-booking") == 1 and owner.full_name not in theirs
 
