@@ -121,3 +121,32 @@ def test_a_new_studio_feed_address_shows_at_once(client, other_client, session, 
     assert f"/calendar/feed/{feed.token}.ics" in client.get(_week(studio)).text
     theirs = other_client.get(_week(studio)).text
     assert f"/calendar/feed/{feed.busy_token}.ics" in theirs and feed.token not in theirs
+
+
+def test_week_and_board_issue_the_same_statements_for_ten_times_the_bookings(
+    client, session, statement_counter
+):
+    studio, admin = make_studio(session), make_admin(session)
+    students = [make_student(session) for _ in range(10)]
+    session.commit()
+    client.login(admin.username)
+    pages = (_week(studio), f"/studios/board?day={DAY.isoformat()}")
+
+    def counts() -> list[int]:
+        found = []
+        for url in pages:
+            with statement_counter() as first:  # the data just changed: computed afresh
+                assert client.get(url).status_code == 200
+            with statement_counter() as kept:
+                assert client.get(url).status_code == 200
+            found += [len(first), len(kept)]
+        return found
+
+    make_booking(session, studio=studio, user=students[0], starts_at=local(DAY, "08:00"))
+    session.commit()
+    few = counts()
+    for n, student in enumerate(students[1:], start=1):
+        start = local(DAY, f"{8 + n:02d}:00")
+        make_booking(session, studio=studio, user=student, starts_at=start)
+    session.commit()
+    assert counts() == few
