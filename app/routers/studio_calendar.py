@@ -80,9 +80,7 @@ def _calendar_page(
         if panel is not None
         else [],
         "show_names": user.role in (Role.admin, Role.teacher),
-        "studio_feed_token": booking_service.studio_feed_token(
-            session, studio_id=studio.id, viewer=user
-        ),
+        "studio_feed_token": calendar.shared.feed_token,
         "today": clock.today(),
         "zone_name": settings.timezone,
         # Outside the calendar block: read for the full page only, not each htmx swap.

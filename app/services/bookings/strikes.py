@@ -126,19 +126,22 @@ class StrikeHistory:
     strikes: list[Strike] = field(default_factory=list)
 
 
+_FORGIVER = aliased(User)
+# Built once: every student's own bookings page reads it.
+_HISTORY = (
+    select(Booking, Studio, StrikeForgiveness, _FORGIVER.full_name)
+    .join(Studio, Studio.id == Booking.studio_id)
+    .outerjoin(StrikeForgiveness, StrikeForgiveness.booking_id == Booking.id)
+    .outerjoin(_FORGIVER, _FORGIVER.id == StrikeForgiveness.forgiven_by_id)
+    .where(Booking.user_id.in_(bindparam("user_ids", expanding=True)), *_MISSED)
+    .order_by(Booking.starts_at, Booking.id)
+)
+
+
 def _history_rows(session: Session, user_ids: list[int], now: datetime, params=None):
-    forgiver = aliased(User)
-    query = (
-        select(Booking, Studio, StrikeForgiveness, forgiver.full_name)
-        .join(Studio, Studio.id == Booking.studio_id)
-        .outerjoin(StrikeForgiveness, StrikeForgiveness.booking_id == Booking.id)
-        .outerjoin(forgiver, forgiver.id == StrikeForgiveness.forgiven_by_id)
-        .where(Booking.user_id.in_(user_ids), *_MISSED)
-        .order_by(Booking.starts_at, Booking.id)
-        .params(params or _params(session, now))
-    )
+    params = {**(params or _params(session, now)), "user_ids": list(user_ids)}
     by_user: dict[int, list[Strike]] = {uid: [] for uid in user_ids}
-    for booking, studio, forgiveness, name in session.exec(query).all():
+    for booking, studio, forgiveness, name in session.exec(_HISTORY, params=params).all():
         by_user[booking.user_id].append(Strike(booking, studio, forgiveness, name or ""))
     return by_user
 

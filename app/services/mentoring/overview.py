@@ -5,18 +5,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam, func, or_
+from sqlalchemy.orm import Bundle
 from sqlmodel import Session, select
 
 from app.models import Post, User
-from app.models.teams import ActionItem, GuidanceLog, Pairing, Team, TeamMember
+from app.models.teams import ActionItem, GuidanceLog, Pairing, Project, Team, TeamMember
 from app.services.clock import term_bounds, today
-from app.services.mentoring.pairings import PairingRow, pairing_rows_query
+from app.services.mentoring.pairings import PairingRow
 
 
 @dataclass
 class MentorOverview:
-    pairings: list[tuple[PairingRow, int, date | None]]  # row, minutes this term, last log
-    open_actions: list[tuple[ActionItem, GuidanceLog, Team]]
+    # (row, minutes this term, last log); a row's pairing, team and project carry the
+    # columns shown (bundles), its teacher and mentor are not read.
+    pairings: list[tuple[PairingRow, int, date | None]]
+    open_actions: list[tuple]  # (item: id, text; log: id, held_on; team: id, name)
     minutes_this_term: int
     term: tuple[date, date]
 
@@ -27,8 +30,21 @@ class MentorOverview:
 
 # A mentor's or teacher's dashboard statements, built once (bind parameters: user_id, and
 # the term's start and end).
+# The dashboards show a few columns of each row: they are read as bundles (rows with the
+# same attribute names as the models') rather than as model objects, which cost several
+# times more to load.
 _MINE = or_(Pairing.mentor_id == bindparam("user_id"), Pairing.teacher_id == bindparam("user_id"))
-_MY_PAIRINGS = pairing_rows_query().where(_MINE).order_by(Team.name, Pairing.starts_on.desc())  # type: ignore[union-attr]
+_MY_PAIRINGS = (
+    select(
+        Bundle("pairing", Pairing.id, Pairing.ends_on),
+        Bundle("team", Team.id, Team.name, Team.stage),
+        Bundle("project", Project.id, Project.title),
+    )
+    .join(Team, Team.id == Pairing.team_id)
+    .outerjoin(Project, Project.id == Pairing.project_id)
+    .where(_MINE)
+    .order_by(Team.name, Pairing.starts_on.desc())  # type: ignore[union-attr]
+)
 _MY_MINUTES = (
     select(
         GuidanceLog.pairing_id,
@@ -46,7 +62,12 @@ _MY_MINUTES = (
 def _open_actions_of(pairings):
     """Open action items of the pairings matching ``pairings``, oldest meeting first."""
     return (
-        select(ActionItem, GuidanceLog, Team)
+        select(
+            Bundle("item", ActionItem.id, ActionItem.text),
+            Bundle("log", GuidanceLog.id, GuidanceLog.held_on),
+            Bundle("team", Team.id, Team.name),
+        )
+        .select_from(ActionItem)
         .join(GuidanceLog, GuidanceLog.id == ActionItem.log_id)
         .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
         .join(Team, Team.id == Pairing.team_id)
@@ -64,7 +85,10 @@ def my_pairings_overview(session: Session, *, user: User, on: date | None = None
     three queries whatever the number of teams."""
     start, end = term_bounds(on or today(), session)
     params = {"user_id": user.id, "start": start, "end": end}
-    rows = [PairingRow(*row) for row in session.exec(_MY_PAIRINGS, params=params).all()]
+    rows = [
+        PairingRow(pairing, team, None, None, project if project.id is not None else None)
+        for pairing, team, project in session.exec(_MY_PAIRINGS, params=params).all()
+    ]
     per_pairing = {
         pairing_id: (int(minutes or 0), last)
         for pairing_id, minutes, last in session.exec(_MY_MINUTES, params=params).all()
@@ -78,8 +102,8 @@ def my_pairings_overview(session: Session, *, user: User, on: date | None = None
 @dataclass
 class StudentOverview:
     teams: list[tuple[Team, Post]]
-    open_actions: list[tuple[ActionItem, GuidanceLog, Team]]
-    unacknowledged: list[tuple[GuidanceLog, Team]]
+    open_actions: list[tuple]  # as MentorOverview's
+    unacknowledged: list[tuple]  # (log: id, held_on; team: id, name)
 
 
 # The student dashboard's statements, built once (bind parameter: user_id).
@@ -96,7 +120,8 @@ _STUDENT_TEAMS = (
 )
 _STUDENT_OPEN_ACTIONS = _open_actions_of(Pairing.team_id.in_(_CURRENT_TEAMS))  # type: ignore[attr-defined]
 _STUDENT_UNACKNOWLEDGED = (
-    select(GuidanceLog, Team)
+    select(Bundle("log", GuidanceLog.id, GuidanceLog.held_on), Bundle("team", Team.id, Team.name))
+    .select_from(GuidanceLog)
     .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
     .join(Team, Team.id == Pairing.team_id)
     .where(Pairing.team_id.in_(_CURRENT_TEAMS), GuidanceLog.acknowledged_at.is_(None))  # type: ignore[union-attr,attr-defined]
