@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from app import db
 from app.config import settings
+from app.services.curriculum import kept as _curriculum_revision  # noqa: F401  (tracked tables)
 from app.services.evaluation import cache as _evaluation_revision  # noqa: F401  (listeners)
 
 cli = typer.Typer(

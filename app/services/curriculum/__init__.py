@@ -30,6 +30,7 @@ from .courses import (
 )
 from .coverage import coverage_map, gap_report
 from .diff import diff_versions
+from .kept import kept_catalogue
 from .labels import (
     CERT_LEVEL_LABELS,
     KIND_LABELS,
@@ -70,6 +71,7 @@ from .programmes import (
 )
 
 __all__ = [
+    "kept_catalogue",
     "BOUND_FIELDS",
     "CERT_LEVEL_LABELS",
     "KIND_LABELS",

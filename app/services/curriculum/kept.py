@@ -1,0 +1,86 @@
+"""The catalogue as every page shows it, kept per worker until a post, skill or core
+competency changes (app/services/revisions.py).
+
+The catalogue page lists every skill of every post (a few hundred rows) and is read by
+every role; building and rendering it was most of its cost. The kept object holds plain
+rows (never ORM instances, which a later commit of the session that loaded them would
+expire) and two views, one with the administrators' edit links and one without, so that
+``shared_fragment`` renders each once per language.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from app.models import CoreCompetency, Post, Skill
+from app.services import revisions
+
+CATALOGUE = "catalogue"
+revisions.track(CATALOGUE, {Post, Skill, CoreCompetency})
+_KEPT = revisions.Keeper(CATALOGUE, size=2)
+
+_POSTS = select(
+    Post.id,
+    Post.code,
+    Post.name_zh,
+    Post.name_en,
+    Post.description_zh,
+    Post.description_en,
+    Post.is_core,
+).order_by(Post.sort_order, Post.code)
+_SKILLS = select(
+    Skill.id, Skill.post_id, Skill.code, Skill.name_zh, Skill.name_en, Skill.retired
+).order_by(Skill.post_id, Skill.sort_order, Skill.code)
+_COMPETENCIES = select(
+    CoreCompetency.id,
+    CoreCompetency.code,
+    CoreCompetency.name_zh,
+    CoreCompetency.name_en,
+    CoreCompetency.description_zh,
+    CoreCompetency.description_en,
+).order_by(CoreCompetency.sort_order, CoreCompetency.code)
+
+
+@dataclass(frozen=True, eq=False)
+class PostRows:
+    """A post (a row with the Post's columns) and its skills' rows."""
+
+    post: object
+    skills: tuple
+
+
+@dataclass(frozen=True, eq=False)
+class CatalogueView:
+    """What the catalogue page's shared fragments show to one kind of reader."""
+
+    groups: tuple[PostRows, ...]
+    competencies: tuple
+    can_edit: bool
+
+
+@dataclass(frozen=True, eq=False)
+class KeptCatalogue:
+    reader: CatalogueView
+    editor: CatalogueView
+
+    def view(self, *, can_edit: bool) -> CatalogueView:
+        return self.editor if can_edit else self.reader
+
+
+def _compute(session: Session) -> KeptCatalogue:
+    posts = session.execute(_POSTS).all()
+    by_post: dict[int, list] = {}
+    for skill in session.execute(_SKILLS).all():
+        by_post.setdefault(skill.post_id, []).append(skill)
+    groups = tuple(PostRows(post, tuple(by_post.get(post.id, ()))) for post in posts)
+    competencies = tuple(session.execute(_COMPETENCIES).all())
+    return KeptCatalogue(
+        reader=CatalogueView(groups, competencies, can_edit=False),
+        editor=CatalogueView(groups, competencies, can_edit=True),
+    )
+
+
+def kept_catalogue(session: Session) -> KeptCatalogue:
+    """Every post with its skills (retired too) and the core competencies, kept."""
+    return _KEPT.get(session, (), lambda: _compute(session))
