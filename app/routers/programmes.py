@@ -312,30 +312,19 @@ def diff_page(
 
 @router.get("/{programme_id}/versions/{version_id}/coverage", dependencies=[Staff])
 def coverage_page(request: Request, session: SessionDep, programme_id: PathId, version_id: PathId):
-    cmap = curriculum_service.coverage_map(
+    cmap = curriculum_service.kept_coverage_map(
         session, programme_id=programme_id, version_id=version_id
     )
-    context = {
-        "cmap": cmap,
-        "view": cmap.view,
-        "programme": cmap.view.programme,
-        "version": cmap.view.version,
-    }
+    context = {"cmap": cmap, "programme": cmap.view.programme, "version": cmap.view.version}
     return render(request, "programmes/coverage.html", context)
 
 
 @router.get("/{programme_id}/versions/{version_id}/gaps", dependencies=[Staff])
 def gaps_page(request: Request, session: SessionDep, programme_id: PathId, version_id: PathId):
-    report = curriculum_service.gap_report(
+    report = curriculum_service.kept_gap_report(
         session, programme_id=programme_id, version_id=version_id
     )
-    context = {
-        "report": report,
-        "view": report.view,
-        "programme": report.view.programme,
-        "version": report.view.version,
-        "CERT_LEVEL_LABELS": curriculum_service.CERT_LEVEL_LABELS,
-    }
+    context = {"report": report, "programme": report.view.programme, "version": report.view.version}
     return render(request, "programmes/gaps.html", context)
 
 

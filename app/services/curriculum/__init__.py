@@ -30,7 +30,7 @@ from .courses import (
 )
 from .coverage import coverage_map, gap_report
 from .diff import diff_versions
-from .kept import kept_catalogue
+from .kept import kept_catalogue, kept_coverage_map, kept_gap_report
 from .labels import (
     CERT_LEVEL_LABELS,
     KIND_LABELS,
@@ -72,6 +72,8 @@ from .programmes import (
 
 __all__ = [
     "kept_catalogue",
+    "kept_coverage_map",
+    "kept_gap_report",
     "BOUND_FIELDS",
     "CERT_LEVEL_LABELS",
     "KIND_LABELS",

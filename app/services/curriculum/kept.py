@@ -8,17 +8,42 @@ expire) and two views, one with the administrators' edit links and one without, 
 ``shared_fragment`` renders each once per language.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from app.models import CoreCompetency, Post, Skill
+from app.models import curriculum as curriculum_models
 from app.services import revisions
+from app.services.curriculum import coverage
 
 CATALOGUE = "catalogue"
 revisions.track(CATALOGUE, {Post, Skill, CoreCompetency})
 _KEPT = revisions.Keeper(CATALOGUE, size=2)
+
+# The programme views that read only curriculum data (no user, nothing personal): the
+# coverage map and the gap report of a version read the catalogue, the courses, their
+# modules and links, the competitions' and certificates' catalogues and the placements.
+CURRICULUM = "curriculum"
+_CURRICULUM_TABLES = {
+    value
+    for value in vars(curriculum_models).values()
+    if isinstance(value, type)
+    and issubclass(value, SQLModel)
+    and getattr(value, "__table__", None) is not None
+}
+revisions.track(CURRICULUM, {Post, Skill, CoreCompetency, *_CURRICULUM_TABLES})
+_PROGRAMME_VIEWS = revisions.Keeper(CURRICULUM, size=16)
+
+
+def kept_programme_view(session: Session, key: tuple, compute: Callable[[], Any]) -> Any:
+    """A programme version's coverage map or gap report (``key`` names which), kept until
+    any curriculum table changes; a missing version raises from ``compute`` (not kept)."""
+    return _PROGRAMME_VIEWS.get(session, key, compute)
+
 
 _POSTS = select(
     Post.id,
@@ -84,3 +109,23 @@ def _compute(session: Session) -> KeptCatalogue:
 def kept_catalogue(session: Session) -> KeptCatalogue:
     """Every post with its skills (retired too) and the core competencies, kept."""
     return _KEPT.get(session, (), lambda: _compute(session))
+
+
+def kept_coverage_map(session: Session, *, programme_id: int, version_id: int):
+    """The version's coverage map (coverage.coverage_map), kept."""
+    key = ("coverage", programme_id, version_id)
+    return kept_programme_view(
+        session,
+        key,
+        lambda: coverage.coverage_map(session, programme_id=programme_id, version_id=version_id),
+    )
+
+
+def kept_gap_report(session: Session, *, programme_id: int, version_id: int):
+    """The version's gap report (coverage.gap_report), kept."""
+    key = ("gaps", programme_id, version_id)
+    return kept_programme_view(
+        session,
+        key,
+        lambda: coverage.gap_report(session, programme_id=programme_id, version_id=version_id),
+    )

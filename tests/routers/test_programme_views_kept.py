@@ -1,0 +1,87 @@
+"""A version's coverage map and gap report are kept per worker until a curriculum table
+changes: a second visit reads no module, any committed change (another connection, a
+bulk statement) shows at once, and a computed page costs the same statements for ten
+times the courses."""
+
+import pytest
+from sqlalchemy import update
+
+from app.models.curriculum import CourseModule, ModuleSkill
+from tests.factories import make_admin, make_teacher
+from tests.factories_curriculum import (
+    make_course,
+    make_module,
+    make_post,
+    make_programme,
+    make_skill,
+)
+
+READS_MODULES = "FROM course_module"
+PAGES = ("coverage", "gaps")
+
+
+def _world(session, courses: int = 1, code: str = "QQ-01"):
+    post = make_post(session)
+    skill = make_skill(session, post=post, code=code)
+    made = [make_course(session, owners=[], semester=2) for _ in range(courses)]
+    modules = [make_module(session, course=course, hours=16) for course in made]
+    programme, version = make_programme(session, courses=made)
+    session.commit()
+    return f"/programmes/{programme.id}/versions/{version.id}", skill, modules
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_second_visit_is_kept_and_a_change_on_another_connection_shows_at_once(
+    client, session, statement_counter, page
+):
+    base, skill, (module,) = _world(session)
+    teacher = make_teacher(session)
+    session.commit()
+    client.login(teacher.username)
+    url = f"{base}/{page}"
+    with statement_counter() as first:
+        assert client.get(url).status_code == 200
+    with statement_counter() as second:
+        before = client.get(url).text
+    assert any(READS_MODULES in s for s in first)
+    assert not any(READS_MODULES in s for s in second), "the second visit computed again"
+    session.add(ModuleSkill(module_id=module.id, skill_id=skill.id))
+    session.commit()  # the test's own connection: another worker, as far as the app knows
+    after = client.get(url).text
+    if page == "gaps":
+        assert 'data-gap="skill-QQ-01"' in before and 'data-gap="skill-QQ-01"' not in after
+    else:
+        assert 'data-semester="2">16<' not in before and 'data-semester="2">16<' in after
+
+
+def test_a_bulk_update_of_module_hours_shows_at_once_on_the_map(client, session):
+    base, skill, (module,) = _world(session)
+    session.add(ModuleSkill(module_id=module.id, skill_id=skill.id))
+    admin = make_admin(session)
+    session.commit()
+    client.login(admin.username)
+    assert 'data-semester="2">16<' in client.get(f"{base}/coverage").text
+    session.exec(update(CourseModule).where(CourseModule.id == module.id).values(hours=40))
+    session.commit()
+    assert 'data-semester="2">40<' in client.get(f"{base}/coverage").text
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_computed_page_costs_the_same_statements_for_ten_times_the_courses(
+    client, session, statement_counter, page
+):
+    small, _, _ = _world(session, courses=2, code="QQ-02")
+    large, _, _ = _world(session, courses=20, code="QQ-20")
+    admin = make_admin(session)
+    session.commit()
+    client.login(admin.username)
+    client.get("/")  # warm up (the session's touch)
+    counts = []
+    for base in (small, large):
+        with statement_counter() as statements:  # each first visit after a change computes
+            assert client.get(f"{base}/{page}").status_code == 200
+        assert any(READS_MODULES in s for s in statements)
+        counts.append(len(statements))
+        make_post(session)
+        session.commit()
+    assert counts[0] == counts[1], counts
