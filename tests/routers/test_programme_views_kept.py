@@ -1,15 +1,18 @@
-"""A version's coverage map and gap report are kept per worker until a curriculum table
-changes: a second visit reads no module, any committed change (another connection, a
-bulk statement) shows at once, and a computed page costs the same statements for ten
-times the courses."""
+"""A version's coverage map and gap report, and the competitions page, are kept per
+worker until a curriculum table changes: a second visit reads no module, any committed
+change (another connection, a bulk statement) shows at once, and a computed page costs
+the same statements for ten times the data."""
 
 import pytest
 from sqlalchemy import update
+from sqlmodel import select
 
-from app.models.curriculum import CourseModule, ModuleSkill
+from app.models.curriculum import CompetitionItem, CourseModule, ModuleSkill
 from tests.factories import make_admin, make_teacher
 from tests.factories_curriculum import (
+    make_competition,
     make_course,
+    make_item,
     make_module,
     make_post,
     make_programme,
@@ -84,4 +87,52 @@ def test_a_computed_page_costs_the_same_statements_for_ten_times_the_courses(
         counts.append(len(statements))
         make_post(session)
         session.commit()
+    assert counts[0] == counts[1], counts
+
+
+def test_the_competitions_page_is_kept_and_an_edit_shows_at_once(
+    client, other_client, session, statement_counter
+):
+    competition = make_competition(session, name_zh="直播电商挑战赛")
+    make_item(session, competition=competition, name_zh="直播带货实战")
+    admin, teacher = make_admin(session), make_teacher(session)
+    session.commit()
+    client.login(admin.username)
+    other_client.login(teacher.username)
+    assert client.get("/competitions").status_code == 200
+    with statement_counter() as kept:
+        page = client.get("/competitions").text
+    assert not any("FROM competition_item" in s for s in kept)
+    assert f'action="/competitions/{competition.id}/entry-semester"' in page  # live, per user
+    assert "entry-semester" not in other_client.get("/competitions").text
+    response = client.post_form(
+        f"/competitions/{competition.id}/entry-semester", {"entry_semester": "5"}
+    )
+    assert response.status_code == 303
+    assert "通常在第 5 学期参赛。" in other_client.get("/competitions").text
+    item = session.exec(select(CompetitionItem)).first()
+    item.name_zh = "直播带货复盘"
+    session.add(item)
+    session.commit()  # another connection
+    page = other_client.get("/competitions").text
+    assert "直播带货复盘" in page and "直播带货实战" not in page
+
+
+def test_the_competitions_page_costs_the_same_statements_for_ten_times_the_items(
+    client, session, statement_counter
+):
+    admin = make_admin(session)
+    session.commit()
+    client.login(admin.username)
+    client.get("/")
+    counts = []
+    for items in (2, 20):
+        competition = make_competition(session)
+        for _ in range(items):
+            make_item(session, competition=competition)
+        session.commit()  # a change: the next visit computes
+        with statement_counter() as statements:
+            assert client.get("/competitions").status_code == 200
+        assert any("FROM competition_item" in s for s in statements)
+        counts.append(len(statements))
     assert counts[0] == counts[1], counts

@@ -30,7 +30,7 @@ from .courses import (
 )
 from .coverage import coverage_map, gap_report
 from .diff import diff_versions
-from .kept import kept_catalogue, kept_coverage_map, kept_gap_report
+from .kept import kept_catalogue, kept_competitions, kept_coverage_map, kept_gap_report
 from .labels import (
     CERT_LEVEL_LABELS,
     KIND_LABELS,
@@ -72,6 +72,7 @@ from .programmes import (
 
 __all__ = [
     "kept_catalogue",
+    "kept_competitions",
     "kept_coverage_map",
     "kept_gap_report",
     "BOUND_FIELDS",

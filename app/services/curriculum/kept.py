@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel
 from app.models import CoreCompetency, Post, Skill
 from app.models import curriculum as curriculum_models
 from app.services import revisions
-from app.services.curriculum import coverage
+from app.services.curriculum import coverage, labels
 
 CATALOGUE = "catalogue"
 revisions.track(CATALOGUE, {Post, Skill, CoreCompetency})
@@ -128,4 +128,11 @@ def kept_gap_report(session: Session, *, programme_id: int, version_id: int):
         session,
         key,
         lambda: coverage.gap_report(session, programme_id=programme_id, version_id=version_id),
+    )
+
+
+def kept_competitions(session: Session):
+    """Every competition with its items and related posts (labels.list_competitions), kept."""
+    return kept_programme_view(
+        session, ("competitions",), lambda: labels.list_competitions(session)
     )
