@@ -119,7 +119,7 @@ def _version_page(
     status_code=200,
     block="plan",
 ) -> Response:
-    view = curriculum_service.version_view(
+    view = curriculum_service.kept_version_view(
         session, programme_id=programme_id, version_id=version_id
     )
     p = view.programme
@@ -144,7 +144,6 @@ def _version_page(
             for name in curriculum_service.BOUND_FIELDS
         },
         "bounds_errors": bounds_errors or {},
-        "KIND_LABELS": curriculum_service.KIND_LABELS,
         "base": _version_url(p.id, view.version.id),
         "is_admin": user.role == Role.admin,
     }

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from app.models.curriculum import CompetitionItem, CourseModule, ModuleSkill
+from app.models.curriculum import CompetitionItem, CourseModule, ModuleSkill, Placement
 from tests.factories import make_admin, make_teacher
 from tests.factories_curriculum import (
     make_competition,
@@ -134,5 +134,44 @@ def test_the_competitions_page_costs_the_same_statements_for_ten_times_the_items
         with statement_counter() as statements:
             assert client.get("/competitions").status_code == 200
         assert any("FROM competition_item" in s for s in statements)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_version_page_is_kept_and_a_placement_from_another_connection_shows_at_once(
+    client, session, statement_counter
+):
+    base, _, _ = _world(session)
+    version_id = int(base.rsplit("/", 1)[1])
+    extra = make_course(session, owners=[], semester=4, code="KEPT401")
+    make_module(session, course=extra)
+    admin = make_admin(session)
+    session.commit()
+    client.login(admin.username)
+    assert client.get(base).status_code == 200
+    with statement_counter() as second:
+        page = client.get(base).text
+    assert not any("FROM placement JOIN course" in s for s in second), "computed again"
+    assert "KEPT401" not in page.split('id="place"')[0]  # only in the picker
+    session.add(Placement(version_id=version_id, course_id=extra.id, semester=4))
+    session.commit()  # another connection
+    page = client.get(base).text
+    assert "<code>KEPT401</code>" in page
+
+
+def test_a_computed_version_page_costs_the_same_statements_for_ten_times_the_courses(
+    client, session, statement_counter
+):
+    small, _, _ = _world(session, courses=2, code="QQ-32")
+    large, _, _ = _world(session, courses=20, code="QQ-40")
+    teacher = make_teacher(session)
+    session.commit()
+    client.login(teacher.username)
+    client.get("/")
+    counts = []
+    for base in (small, large):
+        with statement_counter() as statements:
+            assert client.get(base).status_code == 200
+        assert any("FROM placement JOIN course" in s for s in statements)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts

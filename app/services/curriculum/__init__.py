@@ -30,7 +30,13 @@ from .courses import (
 )
 from .coverage import coverage_map, gap_report
 from .diff import diff_versions
-from .kept import kept_catalogue, kept_competitions, kept_coverage_map, kept_gap_report
+from .kept import (
+    kept_catalogue,
+    kept_competitions,
+    kept_coverage_map,
+    kept_gap_report,
+    kept_version_view,
+)
 from .labels import (
     CERT_LEVEL_LABELS,
     KIND_LABELS,
@@ -72,6 +78,7 @@ from .programmes import (
 
 __all__ = [
     "kept_catalogue",
+    "kept_version_view",
     "kept_competitions",
     "kept_coverage_map",
     "kept_gap_report",

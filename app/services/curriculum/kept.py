@@ -18,7 +18,7 @@ from sqlmodel import Session, SQLModel
 from app.models import CoreCompetency, Post, Skill
 from app.models import curriculum as curriculum_models
 from app.services import revisions
-from app.services.curriculum import coverage, labels
+from app.services.curriculum import coverage, labels, programmes
 
 CATALOGUE = "catalogue"
 revisions.track(CATALOGUE, {Post, Skill, CoreCompetency})
@@ -135,4 +135,14 @@ def kept_competitions(session: Session):
     """Every competition with its items and related posts (labels.list_competitions), kept."""
     return kept_programme_view(
         session, ("competitions",), lambda: labels.list_competitions(session)
+    )
+
+
+def kept_version_view(session: Session, *, programme_id: int, version_id: int):
+    """A version by semester with totals and bound checks (programmes.version_view), kept."""
+    key = ("version", programme_id, version_id)
+    return kept_programme_view(
+        session,
+        key,
+        lambda: programmes.version_view(session, programme_id=programme_id, version_id=version_id),
     )
