@@ -15,6 +15,7 @@ from .catalogue import (
     update_post,
     update_skill,
 )
+from .course_list import course_listing
 from .courses import (
     add_owner,
     course_query,
@@ -77,6 +78,7 @@ from .programmes import (
 )
 
 __all__ = [
+    "course_listing",
     "kept_catalogue",
     "kept_version_view",
     "kept_competitions",

@@ -28,14 +28,14 @@ _KEPT = revisions.Keeper(CATALOGUE, size=2)
 # coverage map and the gap report of a version read the catalogue, the courses, their
 # modules and links, the competitions' and certificates' catalogues and the placements.
 CURRICULUM = "curriculum"
-_CURRICULUM_TABLES = {
+CURRICULUM_TABLES = {
     value
     for value in vars(curriculum_models).values()
     if isinstance(value, type)
     and issubclass(value, SQLModel)
     and getattr(value, "__table__", None) is not None
 }
-revisions.track(CURRICULUM, {Post, Skill, CoreCompetency, *_CURRICULUM_TABLES})
+revisions.track(CURRICULUM, {Post, Skill, CoreCompetency, *CURRICULUM_TABLES})
 _PROGRAMME_VIEWS = revisions.Keeper(CURRICULUM, size=16)
 
 
