@@ -194,14 +194,14 @@ def render_course_page(
     headers=None,
     toast=None,
 ) -> Response:
-    view = curriculum_service.course_view(session, course_id=course_id, user=user)
+    view, teachers = curriculum_service.kept_course_view(session, course_id=course_id, user=user)
     context = {
         "view": view,
         "course": view.course,
         "add_form": add_form or {"teaching_method": "task_driven"},
         "add_errors": add_errors or {},
         "owner_errors": owner_errors or {},
-        "teachers": curriculum_service.list_teachers(session) if view.can_edit else [],
+        "teachers": teachers if view.can_edit else [],
         "toast": toast,
         **form_choices(),
     }

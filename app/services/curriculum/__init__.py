@@ -15,7 +15,7 @@ from .catalogue import (
     update_post,
     update_skill,
 )
-from .course_list import course_listing
+from .course_pages import course_listing, kept_course_view
 from .courses import (
     add_owner,
     course_query,
@@ -79,6 +79,7 @@ from .programmes import (
 
 __all__ = [
     "course_listing",
+    "kept_course_view",
     "kept_catalogue",
     "kept_version_view",
     "kept_competitions",

@@ -1,12 +1,15 @@
-"""The course list as everyone reads it, kept per worker until a course, its owners or
-modules, the catalogue or a teacher's name changes (app/services/revisions.py).
+"""The course list and a course's page as everyone reads them, kept per worker until a
+course, its owners or modules, the catalogue or a teacher's name changes
+(app/services/revisions.py).
 
 A page of the list is the same for every reader (who may create a course is decided
 outside it), so one page of results per filter set is kept with the filter form's
-choices, and its fragments render once per language (``shared_fragment``).
+choices, and its fragments render once per language (``shared_fragment``). A course's
+modules and their mappings are kept as the readers' view; who may edit is decided per
+request and an editor's page is rendered with its forms.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from sqlmodel import Session
@@ -14,7 +17,7 @@ from sqlmodel import Session
 from app.models import CoreCompetency, Post, Skill
 from app.models.curriculum import SEMESTERS, CourseKind
 from app.services import revisions
-from app.services.curriculum import catalogue, courses
+from app.services.curriculum import catalogue, courses, modules
 from app.services.curriculum.kept import CURRICULUM_TABLES
 from app.services.curriculum.labels import KIND_LABELS
 from app.services.pagination import Page, paginate
@@ -82,3 +85,21 @@ def course_listing(
         key,
         lambda: _listing(session, filters=filters, params=params, page=page, per_page=per_page),
     )
+
+
+def _course_page(session: Session, course_id: int) -> tuple:
+    reader = modules.course_view(session, course_id=course_id, user=None)
+    editor = replace(reader, can_edit=True)
+    return reader, editor, tuple(courses.list_teachers(session))
+
+
+def kept_course_view(session: Session, *, course_id: int, user) -> tuple:
+    """``modules.course_view`` for ``user``, and the active teachers (the owner picker).
+    Both views, the readers' and the editors', are kept (each fragment rendered from one
+    renders once with ``shared_fragment``); who may edit is decided afresh."""
+    reader, editor, teachers = _KEPT.get(
+        session, ("course", course_id), lambda: _course_page(session, course_id)
+    )
+    if courses.can_edit(session, course=reader.course, user=user):
+        return editor, teachers
+    return reader, teachers
