@@ -146,3 +146,15 @@ def test_a_computed_course_page_costs_the_same_statements_for_ten_times_the_modu
         assert any("FROM course_module" in s for s in statements)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_a_renamed_teacher_login_shows_at_once_in_the_owner_picker(client, session):
+    admin, teacher = make_admin(session), make_teacher(session, username="chen-old")
+    course = make_course(session)
+    session.commit()
+    client.login(admin.username)
+    assert "(chen-old)" in client.get(f"/courses/{course.id}").text
+    session.exec(update(User).where(User.id == teacher.id).values(username="chen-new"))
+    session.commit()
+    page = client.get(f"/courses/{course.id}").text
+    assert "(chen-new)" in page and "(chen-old)" not in page

@@ -26,7 +26,8 @@ COURSES = "courses"
 revisions.track(
     COURSES,
     {Post, Skill, CoreCompetency, *CURRICULUM_TABLES},
-    user_fields=("full_name", "role", "is_active"),  # owners' names, the owner filter
+    # owners' names, the owner filter and the owner picker ("name (username)")
+    user_fields=("full_name", "username", "role", "is_active"),
 )
 _KEPT = revisions.Keeper(COURSES, size=32)
 
