@@ -31,15 +31,15 @@ def catalogue_page(
     user: CurrentUser,
     q: Search = "",
 ) -> Response:
-    groups = curriculum_service.list_catalogue(session, search=q)
+    can_edit = _is_admin(user)
     context = {
-        "groups": groups,
+        "catalogue": curriculum_service.kept_catalogue(session).view(can_edit=can_edit),
         "q": q.strip(),
-        "matches": sum(len(g.skills) for g in groups),
-        "can_edit": _is_admin(user),
     }
-    if not is_htmx(request):
-        context["competencies"] = curriculum_service.list_competencies(session)
+    if context["q"]:  # a search is computed afresh; the whole catalogue is kept
+        groups = curriculum_service.list_catalogue(session, search=q)
+        context["found"] = {"groups": groups, "can_edit": can_edit}
+        context["matches"] = sum(len(g.skills) for g in groups)
     return render(request, "catalogue/index.html", context, block="results")
 
 
@@ -140,8 +140,9 @@ def _new_skill_form(request, post, *, form, errors, inline, status_code=200) -> 
 
 @router.get("/posts/{post_id}/skills/new", dependencies=[AdminOnly])
 def new_skill_page(request: Request, session: SessionDep, post_id: PathId) -> Response:
+    """Its own page, or (htmx, from the catalogue's "Add a skill") the inline form."""
     post = curriculum_service.get_post(session, post_id)
-    return _new_skill_form(request, post, form={}, errors={}, inline=False)
+    return _new_skill_form(request, post, form={}, errors={}, inline=is_htmx(request))
 
 
 @router.post("/posts/{post_id}/skills", dependencies=[AdminOnly])

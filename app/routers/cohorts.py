@@ -33,7 +33,7 @@ def _form_context(session, form, *, errors: dict, cohort=None) -> dict:
 
 @router.get("")
 def cohort_list(request: Request, session: SessionDep, viewer: Viewer, paging: PageParams):
-    page = roster_service.list_cohorts(
+    page = roster_service.kept_cohort_page(
         session, viewer=viewer, page=paging.page, per_page=paging.per_page
     )
     return render(request, "cohorts/list.html", {"page": page})

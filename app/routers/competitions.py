@@ -26,7 +26,7 @@ def _labels() -> dict:
 @router.get("/competitions", dependencies=[AnyUser])
 def competitions_page(request: Request, session: SessionDep) -> Response:
     context = {
-        "competitions": curriculum_service.list_competitions(session),
+        "competitions": curriculum_service.kept_competitions(session),
         "errors": {},
         "error_id": None,
         **_labels(),
@@ -48,7 +48,7 @@ def set_entry_semester(
     except FormErrors as exc:
         session.rollback()
         context = {
-            "competitions": curriculum_service.list_competitions(session),
+            "competitions": curriculum_service.kept_competitions(session),
             "errors": exc.errors,
             "error_id": competition_id,
             **_labels(),

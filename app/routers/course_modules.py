@@ -113,7 +113,7 @@ def move_module(
 
 
 def _module_page(request, session, user, course_id, module_id, *, search="", toast=None):
-    view = curriculum_service.course_view(session, course_id=course_id, user=user)
+    view, _teachers = curriculum_service.kept_course_view(session, course_id=course_id, user=user)
     module = curriculum_service.get_module(session, course_id=course_id, module_id=module_id)
     context = {
         "view": view,

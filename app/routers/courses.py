@@ -14,7 +14,6 @@ from app.models.curriculum import SEMESTERS, CourseKind, TeachingMethod
 from app.schemas.curriculum import CourseForm, ModuleForm, NewCourseForm, OwnerForm
 from app.schemas.fields import row_id_or_none
 from app.services import curriculum as curriculum_service
-from app.services.pagination import Page, paginate
 from app.web import flash, is_htmx, redirect, render
 
 router = APIRouter(prefix="/courses", route_class=SessionRoute)
@@ -51,27 +50,11 @@ def course_list(
         "owner_id": row_id_or_none(owner),
         "search": q,
     }
-    query = curriculum_service.course_query(**filters)
-    items, total = paginate(session, query, page=pages.page, per_page=pages.per_page)
     params = {"q": q, "semester": semester, "kind": kind, "post": post, "owner": owner}
-    page = Page(
-        curriculum_service.rows_for(session, items),
-        total,
-        min(pages.page, max(1, -(-total // pages.per_page))),
-        pages.per_page,
-        "/courses",
-        params,
+    listing = curriculum_service.course_listing(
+        session, filters=filters, params=params, page=pages.page, per_page=pages.per_page
     )
-    context = {
-        "page": page,
-        "params": params,
-        "filtered": any(params.values()),
-        "posts": curriculum_service.list_active_skills_by_post(session)
-        if not is_htmx(request)
-        else [],
-        "teachers": curriculum_service.list_teachers(session) if not is_htmx(request) else [],
-        **form_choices(),
-    }
+    context = {"listing": listing, "page": listing.page}
     return render(request, "courses/list.html", context, block="results")
 
 
@@ -211,14 +194,14 @@ def render_course_page(
     headers=None,
     toast=None,
 ) -> Response:
-    view = curriculum_service.course_view(session, course_id=course_id, user=user)
+    view, teachers = curriculum_service.kept_course_view(session, course_id=course_id, user=user)
     context = {
         "view": view,
         "course": view.course,
         "add_form": add_form or {"teaching_method": "task_driven"},
         "add_errors": add_errors or {},
         "owner_errors": owner_errors or {},
-        "teachers": curriculum_service.list_teachers(session) if view.can_edit else [],
+        "teachers": teachers if view.can_edit else [],
         "toast": toast,
         **form_choices(),
     }

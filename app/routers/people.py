@@ -45,14 +45,10 @@ def people_list(
     role: Annotated[str, Query(max_length=16)] = "",
     cohort: Annotated[str, Query(max_length=12)] = "",
 ) -> Response:
-    page = account_service.list_people(
+    listing = roster_service.kept_people_listing(
         session, q=q, role=role, cohort_id=cohort, page=paging.page, per_page=paging.per_page
     )
-    context = {
-        "page": page,
-        "filters": {"q": q.strip(), "role": role, "cohort": cohort},
-        "cohorts": roster_service.cohort_choices(session),
-    }
+    context = {"listing": listing}
     return render(request, "people/list.html", context, block="results")
 
 

@@ -119,7 +119,7 @@ def _version_page(
     status_code=200,
     block="plan",
 ) -> Response:
-    view = curriculum_service.version_view(
+    view = curriculum_service.kept_version_view(
         session, programme_id=programme_id, version_id=version_id
     )
     p = view.programme
@@ -144,7 +144,6 @@ def _version_page(
             for name in curriculum_service.BOUND_FIELDS
         },
         "bounds_errors": bounds_errors or {},
-        "KIND_LABELS": curriculum_service.KIND_LABELS,
         "base": _version_url(p.id, view.version.id),
         "is_admin": user.role == Role.admin,
     }
@@ -312,30 +311,19 @@ def diff_page(
 
 @router.get("/{programme_id}/versions/{version_id}/coverage", dependencies=[Staff])
 def coverage_page(request: Request, session: SessionDep, programme_id: PathId, version_id: PathId):
-    cmap = curriculum_service.coverage_map(
+    cmap = curriculum_service.kept_coverage_map(
         session, programme_id=programme_id, version_id=version_id
     )
-    context = {
-        "cmap": cmap,
-        "view": cmap.view,
-        "programme": cmap.view.programme,
-        "version": cmap.view.version,
-    }
+    context = {"cmap": cmap, "programme": cmap.view.programme, "version": cmap.view.version}
     return render(request, "programmes/coverage.html", context)
 
 
 @router.get("/{programme_id}/versions/{version_id}/gaps", dependencies=[Staff])
 def gaps_page(request: Request, session: SessionDep, programme_id: PathId, version_id: PathId):
-    report = curriculum_service.gap_report(
+    report = curriculum_service.kept_gap_report(
         session, programme_id=programme_id, version_id=version_id
     )
-    context = {
-        "report": report,
-        "view": report.view,
-        "programme": report.view.programme,
-        "version": report.view.version,
-        "CERT_LEVEL_LABELS": curriculum_service.CERT_LEVEL_LABELS,
-    }
+    context = {"report": report, "programme": report.view.programme, "version": report.view.version}
     return render(request, "programmes/gaps.html", context)
 
 

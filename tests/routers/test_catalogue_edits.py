@@ -74,7 +74,13 @@ def test_the_admin_adds_a_skill_and_it_is_listed(admin_client, session):
 def test_the_inline_add_form_returns_the_new_row_and_a_fresh_form(admin_client, session):
     post = post_by_code(session, "video_creator")
     page = admin_client.get("/catalogue")
-    assert f'<form id="new-skill-{post.id}"' in page.text  # in a <details>, works without JS
+    assert f'<form id="new-skill-{post.id}"' not in page.text  # it loads on demand
+    assert f'hx-get="/catalogue/posts/{post.id}/skills/new"' in page.text
+    inline = admin_client.get(f"/catalogue/posts/{post.id}/skills/new", headers=HTMX)
+    assert "<html" not in inline.text and f'<form id="new-skill-{post.id}"' in inline.text
+    assert 'name="inline" value="1"' in inline.text and 'name="csrf_token"' in inline.text
+    standalone = admin_client.get(f"/catalogue/posts/{post.id}/skills/new")  # without JS
+    assert "<html" in standalone.text and 'name="inline"' not in standalone.text
     response = admin_client.post_form(
         f"/catalogue/posts/{post.id}/skills",
         {"code": "VID-09", "name_zh": "直播切片", "name_en": "Live clips", "inline": "1"},
@@ -163,9 +169,13 @@ def test_retiring_hides_a_skill_from_the_active_list_and_greys_it_out(admin_clie
     assert "PLT-03" in {s.code for g in active for s in g.skills}
 
 
-def test_destructive_actions_ask_first(admin_client, session):
-    page = admin_client.get("/catalogue")
+def test_destructive_actions_ask_first_in_the_edit_form_loaded_on_demand(admin_client, session):
     skill = skill_by_code(session, "ANC-01")
+    catalogue_page = admin_client.get("/catalogue").text
+    assert f'action="/catalogue/skills/{skill.id}/retire"' not in catalogue_page
+    assert f'hx-get="/catalogue/skills/{skill.id}/edit"' in catalogue_page
+    page = admin_client.get(f"/catalogue/skills/{skill.id}/edit", headers=HTMX)
+    assert "<html" not in page.text
     for action in ("retire", "delete"):
         form = re.search(
             rf'<form[^>]*action="/catalogue/skills/{skill.id}/{action}"[^>]*>(.*?)</form>',

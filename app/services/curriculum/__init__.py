@@ -15,6 +15,7 @@ from .catalogue import (
     update_post,
     update_skill,
 )
+from .course_pages import course_listing, kept_course_view
 from .courses import (
     add_owner,
     course_query,
@@ -30,6 +31,13 @@ from .courses import (
 )
 from .coverage import coverage_map, gap_report
 from .diff import diff_versions
+from .kept import (
+    kept_catalogue,
+    kept_competitions,
+    kept_coverage_map,
+    kept_gap_report,
+    kept_version_view,
+)
 from .labels import (
     CERT_LEVEL_LABELS,
     KIND_LABELS,
@@ -70,6 +78,13 @@ from .programmes import (
 )
 
 __all__ = [
+    "course_listing",
+    "kept_course_view",
+    "kept_catalogue",
+    "kept_version_view",
+    "kept_competitions",
+    "kept_coverage_map",
+    "kept_gap_report",
     "BOUND_FIELDS",
     "CERT_LEVEL_LABELS",
     "KIND_LABELS",

@@ -9,6 +9,7 @@ set in the course editor (the catalogue does not tie competencies to skills).
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from sqlmodel import Session, select
 
@@ -31,6 +32,7 @@ from app.models.curriculum import (
     Placement,
 )
 from app.services.curriculum import programmes as programme_service
+from app.services.curriculum.labels import CERT_LEVEL_LABELS
 
 # A cell's heat level is how many of these hour marks it exceeds (0–5).
 HEAT_STEPS = (0, 16, 32, 64, 128)
@@ -218,6 +220,8 @@ class GapReport:
     units: list[UnitGap]
     items: list[ItemGap]
     hours: list[HoursCheck]
+    # for the kept page's fragment, which sees nothing but this report
+    level_labels: ClassVar[dict] = CERT_LEVEL_LABELS
 
     @property
     def count(self) -> int:

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from sqlmodel import Session, select
 
@@ -42,11 +43,14 @@ CERT_LEVEL_LABELS = {
 }
 
 
-@dataclass
+@dataclass(eq=False)
 class CompetitionView:
     competition: Competition
     items: list[CompetitionItem] = field(default_factory=list)
     posts: list[Post] = field(default_factory=list)
+    # for the kept page's fragments, which see nothing but this view
+    level_labels: ClassVar[dict] = LEVEL_LABELS
+    tier_labels: ClassVar[dict] = TIER_LABELS
 
 
 @dataclass

@@ -3,6 +3,7 @@ competencies, competition items and certificate units. Only editors of the cours
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
@@ -23,6 +24,7 @@ from app.models.curriculum import (
 )
 from app.schemas.curriculum import LinkForm, ModuleForm
 from app.services.curriculum import courses as course_service
+from app.services.curriculum.labels import METHOD_LABELS
 
 TITLE_MAX = 200
 OUTCOMES_MAX = 2000
@@ -47,12 +49,14 @@ class ModuleView:
     units: list[CertificateUnit] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class CourseView:
     course: Course
     modules: list[ModuleView]
     owners: list[User]
     can_edit: bool
+    # for the kept readers' fragment, which sees nothing but this view
+    method_labels: ClassVar[dict] = METHOD_LABELS
 
     @property
     def module_hours(self) -> int:
@@ -81,9 +85,10 @@ def _linked(session: Session, module_ids: list[int]) -> dict[str, dict[int, list
     return result
 
 
-def course_view(session: Session, *, course_id: int, user: User) -> CourseView:
+def course_view(session: Session, *, course_id: int, user: User | None) -> CourseView:
     """A course with its modules in order, what each is mapped to, its owners, and whether
-    ``user`` may edit it. A bounded number of statements whatever the course's size."""
+    ``user`` may edit it (None: a reader's view). A bounded number of statements whatever
+    the course's size."""
     course = course_service.get_course(session, course_id)
     modules = list(
         session.exec(
@@ -104,7 +109,7 @@ def course_view(session: Session, *, course_id: int, user: User) -> CourseView:
         for m in modules
     ]
     owners = course_service.owners_of(session, [course.id]).get(course.id, [])
-    editable = course_service.can_edit(session, course=course, user=user)
+    editable = user is not None and course_service.can_edit(session, course=course, user=user)
     return CourseView(course, views, owners, editable)
 
 

@@ -3,6 +3,7 @@ bounds, publishing (a published version is frozen) and new versions."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar
 
 from sqlmodel import Session, select
 
@@ -20,6 +21,7 @@ from app.models.curriculum import (
 )
 from app.schemas.curriculum import ProgrammeForm
 from app.services.curriculum import bounds as bounds_service
+from app.services.curriculum.labels import KIND_LABELS
 
 MAJOR_MAX = 100
 
@@ -74,7 +76,7 @@ class Semester:
     totals: Totals = field(default_factory=Totals)
 
 
-@dataclass
+@dataclass(eq=False)
 class VersionView:
     programme: TrainingProgramme
     version: ProgrammeVersion
@@ -82,6 +84,8 @@ class VersionView:
     semesters: list[Semester]
     totals: Totals
     issues: list  # bound checks that fail: lazy messages
+    # for the kept page's fragment, which sees nothing but this view
+    kind_labels: ClassVar[dict] = KIND_LABELS
 
     @property
     def courses(self) -> list[PlacedCourse]:

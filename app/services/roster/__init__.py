@@ -23,6 +23,7 @@ from .imports import (
     recent_imports,
     reissue_passwords,
 )
+from .kept import kept_cohort_page, kept_people_listing
 
 __all__ = [
     "MAX_ROWS",
@@ -36,6 +37,8 @@ __all__ = [
     "discard_import",
     "get_cohort",
     "issue_passwords",
+    "kept_cohort_page",
+    "kept_people_listing",
     "list_cohorts",
     "list_students",
     "load_cohort",

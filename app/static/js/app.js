@@ -37,10 +37,12 @@
       });
     }
   });
-  // Plain (non-htmx) forms that destroy something ask first.
+  // Plain (non-htmx) forms that destroy something ask first; so does a button that
+  // submits a shared form (form= and formaction=) with its own question.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var question = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 })();
