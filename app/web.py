@@ -30,7 +30,7 @@ from app.security import ANON_CSRF_COOKIE, FLASH_COOKIE, sign, unsign
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 # The token of the page being rendered, for macros imported without context.
 _csrf_for_render: ContextVar[str] = ContextVar("csrf_for_render", default="")
-STATIC_VERSION = "2"
+STATIC_VERSION = "3"
 
 env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR),

@@ -33,6 +33,7 @@ from sqlmodel import Session
 from app.models import User
 from app.models.evaluation import DataRevision
 
+NEVER = "never-changed"  # the token of a name before its first recorded change
 CHANGED = "revisions_changed"  # session.info: the names this transaction changed
 # Set in a session's info for a database at an older schema, before the token's table.
 UNTRACKED = "revisions_untracked"
@@ -140,20 +141,21 @@ class Keeper:
         self.names, self.size = tuple(sorted(names)), size
         self._kept: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
-        self._tokens = select(DataRevision.name, DataRevision.token).where(
-            DataRevision.name.in_(self.names)
-        )
+        # A Core statement run on the connection: every kept page reads it, and the ORM's
+        # execution path cost as much as the read itself.
+        table = DataRevision.__table__
+        self._tokens = select(table.c.name, table.c.token).where(table.c.name.in_(self.names))
         _keepers.append(self)
 
     def tokens(self, session: Session) -> tuple | None:
-        """The names' tokens; None where one has none yet or the session changed one."""
+        """The names' tokens (``NEVER`` for a name no change has been recorded for yet:
+        a database migrated before the name was tracked); None where the session itself
+        changed one."""
         changed = session.info.get(CHANGED, ())
         if any(name in changed for name in self.names):
             return None  # its own change: the token is written at commit
-        found = dict(session.exec(self._tokens).all())
-        if len(found) < len(self.names):
-            return None  # no change recorded yet (a new database)
-        return tuple(found[name] for name in self.names)
+        found = dict(session.connection().execute(self._tokens).all())
+        return tuple(found.get(name, NEVER) for name in self.names)
 
     def get(self, session: Session, key: tuple, compute: Callable[[], Any]) -> Any:
         """The result kept under the current tokens and ``key``, or ``compute()`` (kept)."""
