@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from app.models import Cohort, User
 from app.models.evaluation import EvaluationSnapshot
+from app.services import revisions
 from app.services.evaluation import access, cache, charts, method, records
 from app.services.evaluation import compute as evaluation
 from app.services.evaluation import jobs as job_service
@@ -56,15 +57,65 @@ def _evaluate(session: Session, cohort_ids: list[int], period: evaluation.Period
     )
 
 
+@dataclass
+class OverviewFigures:
+    """The overview's cohort comparison, kept with its evaluation (so that its chart and
+    table render once per kept result and language: templates/evaluation/_comparison.html)."""
+
+    period: evaluation.Period
+    result: Any
+    comparison: charts.Comparison
+
+
+def _overview_figures(session: Session, cohort_ids: list[int], period: evaluation.Period):
+    scheme = scheme_service.current_scheme(session)
+    cohort_ids = sorted(set(cohort_ids))
+
+    def compute() -> OverviewFigures:
+        result = evaluation.evaluate(
+            session,
+            cohort_ids=cohort_ids,
+            period=period,
+            params=scheme.params,
+            scheme_version=scheme.version,
+        )
+        chart = charts.comparison([(c, c.means) for c in result.cohorts])
+        return OverviewFigures(period, result, chart)
+
+    key = ("overview", tuple(cohort_ids), period.start, period.end, scheme.version)
+    return cache.kept_or_computed(session, key, compute)
+
+
+@dataclass
+class CohortChoices:
+    """The cohorts a user may export, kept until a cohort changes (the export form's
+    checkboxes render once per kept list and language: templates/evaluation/_cohort_picks.html)."""
+
+    cohorts: list[Cohort]
+
+
+_CHOICES = revisions.Keeper(cache.REVISION, size=16)
+
+
+def _cohort_choices(session: Session, user: User) -> CohortChoices:
+    key = ("cohorts", user.role, None if user.role == "admin" else user.id)
+    return _CHOICES.get(
+        session, key, lambda: CohortChoices(access.visible_cohorts(session, user=user))
+    )
+
+
 def overview(session: Session, *, user: User, period: evaluation.Period) -> dict[str, Any]:
     """Every visible cohort's figures side by side, and what the export form needs."""
-    cohorts = access.visible_cohorts(session, user=user)
-    result = _evaluate(session, [c.id for c in cohorts], period)
+    choices = _cohort_choices(session, user)
+    cohorts = choices.cohorts
+    figures = _overview_figures(session, [c.id for c in cohorts], period)
     return {
         "period": period,
         "cohorts": cohorts,
-        "result": result,
-        "comparison": charts.comparison([(c, c.means) for c in result.cohorts]),
+        "cohort_choices": choices,
+        "figures": figures,
+        "result": figures.result,
+        "comparison": figures.comparison,
         "jobs": job_service.recent_jobs(session, user=user, limit=5),
         **scheme_labels(),
     }
