@@ -10,7 +10,8 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from app.models.compliance import AdRule
-from app.models.teams import LiveSession, Project, Team
+from app.models import Post
+from app.models.teams import LiveSession, Project, Team, TeamMember
 from tests.factories import make_student, make_teacher
 from tests.factories_compliance import make_scripted_session, seed_rules
 from tests.factories_teams import ensure_posts, make_live_session
@@ -30,6 +31,10 @@ def _world(session):
 def _team_and_project(session, live) -> tuple[Team, Project]:
     project = session.exec(select(Project).where(Project.team_id == live.team_id)).one()
     return session.get(Team, live.team_id), project
+
+
+def _post(session) -> int:
+    return session.exec(select(Post.id).where(Post.code == "traffic")).one()
 
 
 def _hits(page: str, live) -> str | None:
@@ -99,3 +104,53 @@ def test_another_teams_student_cannot_see_the_sessions(client, session):
     session.commit()
     client.login(outsider.username)
     assert client.get(f"/teams/{live.team_id}/sessions").status_code == 404
+
+
+def test_the_team_pages_totals_are_kept_and_a_recorded_session_shows_at_once(
+    client, session, statement_counter
+):
+    student, _teacher, live = _world(session)
+    team, project = _team_and_project(session, live)
+    make_live_session(session, team, project, on=date(2025, 10, 1), income_fen=10000)
+    session.commit()
+    client.login(student.username)
+    url = f"/teams/{team.id}"
+    with statement_counter() as first:
+        assert "¥100.00" in client.get(url).text
+    with statement_counter() as second:
+        client.get(url)
+    assert len(second) < len(first), "the second visit summed the sessions again"
+    make_live_session(session, team, project, on=date(2025, 10, 2), income_fen=67700)
+    session.commit()
+    assert "¥777.00" in client.get(url).text
+
+
+def test_the_team_page_issues_the_same_statements_for_more_sessions_logs_and_members(
+    client, session, statement_counter
+):
+    from tests.factories_teams import make_log, make_pairing
+
+    student, _teacher, live = _world(session)
+    team, project = _team_and_project(session, live)
+    pairing = make_pairing(session, team)
+    make_log(session, pairing)
+    session.commit()
+    client.login(student.username)
+    with statement_counter() as few:
+        assert client.get(f"/teams/{team.id}").status_code == 200
+    for n in range(8):
+        make_live_session(session, team, project, on=date(2025, 10, 1 + n))
+        make_log(session, pairing, actions=("a", "b"))
+        session.add(
+            TeamMember(
+                team_id=team.id,
+                user_id=make_student(session).id,
+                post_id=_post(session),
+                joined_on=date(2025, 9, 1),
+            )
+        )
+    session.commit()
+    with statement_counter() as many:
+        page = client.get(f"/teams/{team.id}")
+    assert page.status_code == 200 and page.text.count("/guidance/logs/") >= 9
+    assert len(many) == len(few)

@@ -8,7 +8,7 @@ pairing, so another mentor's pairing, log or action item looks exactly like a mi
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_
+from sqlalchemy import Integer, bindparam, func, or_
 from sqlmodel import Session, select
 
 from app.errors import Forbidden, FormErrors, NotFound
@@ -59,15 +59,18 @@ def readable_pairing(session: Session, *, user: User, pairing_id: int) -> Pairin
     return pairing
 
 
+_MEMBER_OF = select(TeamMember.id).where(
+    TeamMember.team_id == bindparam("team_id"), TeamMember.user_id == bindparam("user_id")
+)
+_CURRENT_MEMBER_OF = _MEMBER_OF.where(TeamMember.left_on.is_(None)).limit(1)  # type: ignore[union-attr]
+_MEMBER_OF = _MEMBER_OF.limit(1)
+
+
 def _is_team_member(session: Session, *, team_id: int, user: User, current: bool) -> bool:
     if user.role != Role.student:
         return False
-    query = select(TeamMember.id).where(
-        TeamMember.team_id == team_id, TeamMember.user_id == user.id
-    )
-    if current:
-        query = query.where(TeamMember.left_on.is_(None))  # type: ignore[union-attr]
-    return session.exec(query.limit(1)).first() is not None
+    query = _CURRENT_MEMBER_OF if current else _MEMBER_OF
+    return session.exec(query, params={"team_id": team_id, "user_id": user.id}).first() is not None
 
 
 def _readable_log(session: Session, *, user: User, log_id: int) -> tuple[GuidanceLog, Pairing]:
@@ -243,32 +246,34 @@ class LogView:
         return sum(1 for item in self.actions if item.done_at is None)
 
 
+# Built once: the team page, the pairing page and the guidance pages all show logs.
+_AUTHORS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))  # type: ignore[union-attr]
+_TOPICS = (
+    select(GuidanceTopic.log_id, Skill, Post)
+    .join(Skill, Skill.id == GuidanceTopic.skill_id)
+    .join(Post, Post.id == Skill.post_id)
+    .where(GuidanceTopic.log_id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+    .order_by(Post.sort_order, Skill.sort_order)
+)
+_ACTIONS = (
+    select(ActionItem)
+    .where(ActionItem.log_id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+    .order_by(ActionItem.sort_order, ActionItem.id)
+)
+
+
 def _log_views(session: Session, logs: list[GuidanceLog]) -> list[LogView]:
-    """Authors, topics and action items of the logs: three queries whatever their number."""
+    """Authors, topics and action items of the logs: four queries whatever their number."""
     if not logs:
         return []
     ids = [log.id for log in logs]
-    authors = {
-        u.id: u
-        for u in session.exec(
-            select(User).where(User.id.in_({log.author_id for log in logs}))  # type: ignore[union-attr]
-        ).all()
-    }
+    author_ids = sorted({log.author_id for log in logs})
+    authors = {u.id: u for u in session.exec(_AUTHORS, params={"ids": author_ids}).all()}
     topics: dict[int, list] = defaultdict(list)
-    for log_id, skill, post in session.exec(
-        select(GuidanceTopic.log_id, Skill, Post)
-        .join(Skill, Skill.id == GuidanceTopic.skill_id)
-        .join(Post, Post.id == Skill.post_id)
-        .where(GuidanceTopic.log_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(Post.sort_order, Skill.sort_order)
-    ).all():
+    for log_id, skill, post in session.exec(_TOPICS, params={"ids": ids}).all():
         topics[log_id].append((skill, post))
     actions: dict[int, list[ActionItem]] = defaultdict(list)
-    for item in session.exec(
-        select(ActionItem)
-        .where(ActionItem.log_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(ActionItem.sort_order, ActionItem.id)
-    ).all():
+    for item in session.exec(_ACTIONS, params={"ids": ids}).all():
         actions[item.log_id].append(item)
     changes = log_changes.changes_of(session, ids)
     return [
@@ -308,41 +313,50 @@ class PairingPage:
     can_write: bool
 
 
+_PAIRING_ROW = pairing_rows_query().where(Pairing.id == bindparam("pairing_id"))
+_PAIRING_LOGS = (
+    select(GuidanceLog)
+    .where(GuidanceLog.pairing_id == bindparam("pairing_id"))
+    .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
+    .limit(100)
+)
+_PAIRING_MINUTES = select(func.coalesce(func.sum(GuidanceLog.minutes), 0)).where(
+    GuidanceLog.pairing_id == bindparam("pairing_id")
+)
+
+
 def pairing_page(session: Session, *, user: User, pairing_id: int) -> PairingPage:
     pairing = readable_pairing(session, user=user, pairing_id=pairing_id)
-    row = PairingRow(*session.exec(pairing_rows_query().where(Pairing.id == pairing.id)).one())
-    logs = list(
-        session.exec(
-            select(GuidanceLog)
-            .where(GuidanceLog.pairing_id == pairing.id)
-            .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
-            .limit(100)
-        ).all()
-    )
-    minutes = session.exec(
-        select(func.coalesce(func.sum(GuidanceLog.minutes), 0)).where(
-            GuidanceLog.pairing_id == pairing.id
-        )
-    ).one()
+    params = {"pairing_id": pairing.id}
+    row = PairingRow(*session.exec(_PAIRING_ROW, params=params).one())
+    logs = list(session.exec(_PAIRING_LOGS, params=params).all())
+    minutes = session.exec(_PAIRING_MINUTES, params=params).one()
     return PairingPage(row, _log_views(session, logs), int(minutes), _is_author_side(pairing, user))
+
+
+_TEAM_LOGS = (
+    select(GuidanceLog)
+    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
+    .where(Pairing.team_id == bindparam("team_id"))
+    .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
+    .limit(bindparam("limit", type_=Integer))
+)
+_OWN_TEAM_LOGS = _TEAM_LOGS.where(
+    or_(Pairing.mentor_id == bindparam("user_id"), Pairing.teacher_id == bindparam("user_id"))
+)
 
 
 def team_logs(session: Session, *, user: User, team_id: int, limit: int = 20) -> list[LogView]:
     """The team's guidance logs that ``user`` may read (for the team page)."""
-    query = (
-        select(GuidanceLog)
-        .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-        .where(Pairing.team_id == team_id)
-        .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
-        .limit(limit)
-    )
+    query = _TEAM_LOGS
     if user.role in (Role.mentor, Role.teacher):
-        query = query.where(or_(Pairing.mentor_id == user.id, Pairing.teacher_id == user.id))
+        query = _OWN_TEAM_LOGS
     elif user.role == Role.student and not _is_team_member(
         session, team_id=team_id, user=user, current=False
     ):
         return []
-    return _log_views(session, list(session.exec(query).all()))
+    params = {"team_id": team_id, "limit": limit, "user_id": user.id}
+    return _log_views(session, list(session.exec(query, params=params).all()))
 
 
 def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
@@ -360,13 +374,16 @@ def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
     return [(posts[post_id], skills) for post_id, skills in grouped.items()]
 
 
+_TEAM_PAIRINGS = (
+    pairing_rows_query()
+    .where(Pairing.team_id == bindparam("team_id"))
+    .order_by(Pairing.starts_on.desc(), Pairing.id.desc())  # type: ignore[attr-defined]
+)
+_MENTORS_TEAM_PAIRINGS = _TEAM_PAIRINGS.where(Pairing.mentor_id == bindparam("user_id"))
+
+
 def team_pairings(session: Session, *, user: User, team_id: int) -> list[PairingRow]:
     """The team's pairings for its page (a mentor sees only their own); one query."""
-    query = (
-        pairing_rows_query()
-        .where(Pairing.team_id == team_id)
-        .order_by(Pairing.starts_on.desc(), Pairing.id.desc())  # type: ignore[attr-defined]
-    )
-    if user.role == Role.mentor:
-        query = query.where(Pairing.mentor_id == user.id)
-    return [PairingRow(*row) for row in session.exec(query).all()]
+    query = _MENTORS_TEAM_PAIRINGS if user.role == Role.mentor else _TEAM_PAIRINGS
+    params = {"team_id": team_id, "user_id": user.id}
+    return [PairingRow(*row) for row in session.exec(query, params=params).all()]
