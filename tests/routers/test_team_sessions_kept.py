@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import select
 
-from app.models.compliance import AdRule
 from app.models import Post
+from app.models.compliance import AdRule
 from app.models.teams import LiveSession, Project, Team, TeamMember
 from tests.factories import make_student, make_teacher
 from tests.factories_compliance import make_scripted_session, seed_rules
