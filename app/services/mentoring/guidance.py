@@ -234,6 +234,7 @@ class LogView:
     topics: list[tuple[Skill, Post]] = field(default_factory=list)
     actions: list[ActionItem] = field(default_factory=list)
     changes: list[log_changes.LogChange] = field(default_factory=list)
+    open_count: int | None = None  # a list's count, where the items themselves are not read
 
     @property
     def other_editors(self) -> list[str]:
@@ -243,6 +244,8 @@ class LogView:
 
     @property
     def open_actions(self) -> int:
+        if self.open_count is not None:
+            return self.open_count
         return sum(1 for item in self.actions if item.done_at is None)
 
 
@@ -260,24 +263,48 @@ _ACTIONS = (
     .where(ActionItem.log_id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
     .order_by(ActionItem.sort_order, ActionItem.id)
 )
+_OPEN_ACTION_COUNTS = (
+    select(ActionItem.log_id, func.count())
+    .where(
+        ActionItem.log_id.in_(bindparam("ids", expanding=True)),  # type: ignore[attr-defined]
+        ActionItem.done_at.is_(None),  # type: ignore[union-attr]
+    )
+    .group_by(ActionItem.log_id)
+)
 
 
-def _log_views(session: Session, logs: list[GuidanceLog]) -> list[LogView]:
-    """Authors, topics and action items of the logs: four queries whatever their number."""
+def _log_views(
+    session: Session, logs: list[GuidanceLog], *, whole: bool = False, changes: bool = True
+) -> list[LogView]:
+    """Authors, open action counts and corrections of the logs, and with ``whole`` (a
+    log's own page) their topics and action items: at most four queries, whatever their
+    number. A list shows neither topics nor items, so it reads only the counts."""
     if not logs:
         return []
     ids = [log.id for log in logs]
     author_ids = sorted({log.author_id for log in logs})
     authors = {u.id: u for u in session.exec(_AUTHORS, params={"ids": author_ids}).all()}
+    params = {"ids": ids}
     topics: dict[int, list] = defaultdict(list)
-    for log_id, skill, post in session.exec(_TOPICS, params={"ids": ids}).all():
-        topics[log_id].append((skill, post))
     actions: dict[int, list[ActionItem]] = defaultdict(list)
-    for item in session.exec(_ACTIONS, params={"ids": ids}).all():
-        actions[item.log_id].append(item)
-    changes = log_changes.changes_of(session, ids)
+    open_counts: dict[int, int] | None = None
+    if whole:
+        for log_id, skill, post in session.exec(_TOPICS, params=params).all():
+            topics[log_id].append((skill, post))
+        for item in session.exec(_ACTIONS, params=params).all():
+            actions[item.log_id].append(item)
+    else:
+        open_counts = dict(session.exec(_OPEN_ACTION_COUNTS, params=params).all())
+    edits = log_changes.changes_of(session, ids) if whole or changes else defaultdict(list)
     return [
-        LogView(log, authors[log.author_id], topics[log.id], actions[log.id], changes[log.id])
+        LogView(
+            log,
+            authors[log.author_id],
+            topics[log.id],
+            actions[log.id],
+            edits[log.id],
+            None if open_counts is None else open_counts.get(log.id, 0),
+        )
         for log in logs
     ]
 
@@ -296,7 +323,7 @@ def log_detail(session: Session, *, user: User, log_id: int) -> LogDetail:
     log, pairing = _readable_log(session, user=user, log_id=log_id)
     member = _is_team_member(session, team_id=pairing.team_id, user=user, current=True)
     return LogDetail(
-        view=_log_views(session, [log])[0],
+        view=_log_views(session, [log], whole=True)[0],
         pairing=pairing,
         team=session.get(Team, pairing.team_id),
         can_acknowledge=member and log.acknowledged_at is None,
@@ -356,7 +383,8 @@ def team_logs(session: Session, *, user: User, team_id: int, limit: int = 20) ->
     ):
         return []
     params = {"team_id": team_id, "limit": limit, "user_id": user.id}
-    return _log_views(session, list(session.exec(query, params=params).all()))
+    logs = list(session.exec(query, params=params).all())
+    return _log_views(session, logs, changes=False)  # the team page names only the author
 
 
 def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
