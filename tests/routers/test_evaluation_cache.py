@@ -133,3 +133,23 @@ def test_teachers_are_offered_only_the_cohorts_they_head(client, other_client, s
         second = other_client.get(f"/evaluation?{Q}").text
         assert f'value="{world["cohort_a"].id}"' in first and f'value="{own.id}"' not in first
         assert f'value="{own.id}"' in second and f'value="{world["cohort_a"].id}"' not in second
+
+
+def test_the_cohort_pages_kept_charts_and_top_lists_show_a_change_at_once(
+    client, session, statement_counter
+):
+    world = make_world(session)
+    admin = make_admin(session)
+    session.commit()
+    client.login_as(admin)
+    cohort_page = f"/evaluation/cohorts/{world['cohort_b'].id}?{Q}"
+    page = _kept_page(client, cohort_page, statement_counter)
+    tops = page[page.index("eval-top") :]
+    assert "123.45" in tops and 'id="distributions"' in page
+    live = _team_session(session, world["t2"])
+    live.income_fen = 22345
+    session.add(live)
+    session.commit()
+    page = client.get(cohort_page).text
+    tops = page[page.index("eval-top") :]
+    assert "223.45" in tops and "123.45" not in tops
