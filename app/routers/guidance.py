@@ -203,7 +203,7 @@ def _report_args(filters: ReportFilter) -> dict:
 @router.get("/report", dependencies=[Staff])
 def report_page(request: Request, session: SessionDep, filters: ReportFilters) -> Response:
     args = _report_args(filters)
-    report = mentoring_service.guidance_report(session, **args)
+    report = mentoring_service.kept_guidance_report(session, **args)
     query = f"weeks={report.weeks}&start={report.start}&end={report.last_day}"
     return render(request, "guidance/report.html", {"report": report, "query": query})
 

@@ -13,7 +13,6 @@ from app.schemas.live_sessions import PlanForm, ResultForm
 from app.services import compliance as compliance_service
 from app.services import reviews as review_service
 from app.services import teams as team_service
-from app.services.teams import money_chart
 from app.web import flash, redirect, render
 
 router = APIRouter(prefix="/teams", route_class=SessionRoute)
@@ -31,18 +30,13 @@ def sessions_page(
     request: Request, session: SessionDep, user: CurrentUser, paging: PageParams, team_id: PathId
 ) -> Response:
     team = team_service.get_visible_team(session, user=user, team_id=team_id)
-    page = team_service.list_sessions(
+    kept = team_service.sessions_page(
         session, team_id=team.id, page=paging.page, per_page=paging.per_page
     )
     context = {
         "team": team,
-        "page": page,
-        "row_metrics": team_service.metrics_by_session(page.items),
-        "row_hits": compliance_service.hit_counts(session, [live.id for live in page.items]),
-        "row_actions": review_service.action_counts(session, [live.id for live in page.items]),
-        "totals": team_service.team_totals(session, team_id=team.id),
-        "chart": money_chart(team_service.daily_figures(session, team_id=team.id)),
-        "has_project": team_service.team_project(session, team_id=team.id) is not None,
+        "kept": kept,
+        "has_project": kept.has_project,
         "can_edit": _can_edit(session, user, team.id),
     }
     return render(request, "teams/sessions.html", context)

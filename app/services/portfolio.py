@@ -5,9 +5,11 @@ A student sees their own; teachers and admins any student's; others get NotFound
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import bindparam, case, func, or_
 from sqlmodel import Session, select
 
 from app.errors import NotFound
@@ -95,47 +97,107 @@ def get_student(session: Session, *, viewer: User, student_id: int) -> User:
     return student
 
 
+# Built once, at import: building these joined statements cost more than running them
+# (the page is a student's most visited after the dashboard).
+_PROGRAMME = select(TrainingProgramme).where(
+    TrainingProgramme.major == bindparam("major"),
+    TrainingProgramme.intake_year == bindparam("intake_year"),
+)
+_PUBLISHED_VERSION = (
+    select(ProgrammeVersion.id)
+    .where(
+        ProgrammeVersion.programme_id == bindparam("programme_id"),
+        ProgrammeVersion.status == VersionStatus.published.value,
+    )
+    .order_by(ProgrammeVersion.number.desc())
+    .limit(1)
+)
+_PLACED_COURSES = (
+    select(Placement.semester, Course)
+    .join(Course, Course.id == Placement.course_id)
+    .where(Placement.version_id == bindparam("version_id"))
+    .order_by(Placement.semester, Course.code)
+)
+_ROLES = (
+    select(TeamMember, Team, Post)
+    .join(Team, Team.id == TeamMember.team_id)
+    .join(Post, Post.id == TeamMember.post_id)
+    .where(TeamMember.user_id == bindparam("student_id"))
+    .order_by(TeamMember.joined_on.desc())
+)
+_ENTRIES = (
+    select(Entry, Round, Edition, Competition)
+    .join(EntryMember, EntryMember.entry_id == Entry.id)
+    .join(Round, Round.id == Entry.round_id)
+    .join(Edition, Edition.id == Round.edition_id)
+    .join(Competition, Competition.id == Edition.competition_id)
+    .where(
+        EntryMember.user_id == bindparam("student_id"),
+        Entry.status == EntryStatus.registered.value,
+    )
+)
+_EXTERNAL = select(ExternalResult).where(
+    or_(
+        ExternalResult.student_id == bindparam("student_id"),
+        ExternalResult.team_id.in_(bindparam("team_ids", expanding=True)),  # type: ignore[union-attr]
+    )
+)
+_STUDIO = (
+    select(Booking.starts_at, Booking.ends_at).where(
+        Booking.user_id == bindparam("student_id"),
+        Booking.status.in_([BookingStatus.checked_in.value, BookingStatus.completed.value]),
+    )
+    if Booking is not None
+    else None
+)
+# A log counts while the student was a member of the pairing's team on its date.
+_WHILE_MEMBER = (
+    select(TeamMember.id)
+    .where(
+        TeamMember.team_id == Pairing.team_id,
+        TeamMember.user_id == bindparam("student_id"),
+        TeamMember.joined_on <= GuidanceLog.held_on,
+        or_(TeamMember.left_on.is_(None), TeamMember.left_on > GuidanceLog.held_on),  # type: ignore[union-attr,operator]
+    )
+    .exists()
+)
+_GUIDANCE_TOTALS = (
+    select(func.count(), func.coalesce(func.sum(GuidanceLog.minutes), 0))
+    .select_from(GuidanceLog)
+    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
+    .where(_WHILE_MEMBER)
+)
+_GUIDANCE_LATEST = (
+    select(GuidanceLog, Team, User.full_name)
+    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
+    .join(Team, Team.id == Pairing.team_id)
+    .join(User, User.id == GuidanceLog.author_id)
+    .where(_WHILE_MEMBER)
+    .order_by(GuidanceLog.held_on.desc())
+    .limit(12)
+)
+
+
 def _courses(session: Session, cohort: Cohort | None):
     if cohort is None:
         return None, {}
     programme = session.exec(
-        select(TrainingProgramme).where(
-            TrainingProgramme.major == cohort.major,
-            TrainingProgramme.intake_year == cohort.intake_year,
-        )
+        _PROGRAMME, params={"major": cohort.major, "intake_year": cohort.intake_year}
     ).first()
     if programme is None:
         return None, {}
-    version_id = session.exec(
-        select(ProgrammeVersion.id)
-        .where(
-            ProgrammeVersion.programme_id == programme.id,
-            ProgrammeVersion.status == VersionStatus.published.value,
-        )
-        .order_by(ProgrammeVersion.number.desc())
-    ).first()
+    version_id = session.exec(_PUBLISHED_VERSION, params={"programme_id": programme.id}).first()
     by_semester: dict[int, list[Course]] = {}
     if version_id is not None:
-        for placement, course in session.exec(
-            select(Placement, Course)
-            .join(Course, Course.id == Placement.course_id)
-            .where(Placement.version_id == version_id)
-            .order_by(Placement.semester, Course.code)
-        ).all():
-            by_semester.setdefault(placement.semester, []).append(course)
+        for semester, course in session.exec(_PLACED_COURSES, params={"version_id": version_id}):
+            by_semester.setdefault(semester, []).append(course)
     return programme, by_semester
 
 
 def _competitions(session: Session, student_id: int, stints) -> list[CompetitionLine]:
     lines = []
-    for entry, round_, edition, competition in session.exec(
-        select(Entry, Round, Edition, Competition)
-        .join(EntryMember, EntryMember.entry_id == Entry.id)
-        .join(Round, Round.id == Entry.round_id)
-        .join(Edition, Edition.id == Round.edition_id)
-        .join(Competition, Competition.id == Edition.competition_id)
-        .where(EntryMember.user_id == student_id, Entry.status == EntryStatus.registered.value)
-    ).all():
+    rows = session.exec(_ENTRIES, params={"student_id": student_id}).all()
+    for entry, round_, edition, competition in rows:
         published = round_.is_locked
         lines.append(
             CompetitionLine(
@@ -149,11 +211,9 @@ def _competitions(session: Session, student_id: int, stints) -> list[Competition
                 False,
             )
         )
-    team_ids = {m.team_id for m in stints}
-    condition = ExternalResult.student_id == student_id
-    if team_ids:
-        condition = or_(condition, ExternalResult.team_id.in_(team_ids))
-    for result in session.exec(select(ExternalResult).where(condition)).all():
+    team_ids = sorted({m.team_id for m in stints})
+    params = {"student_id": student_id, "team_ids": team_ids}
+    for result in session.exec(_EXTERNAL, params=params).all():
         if result.team_id is not None and not any(
             m.team_id == result.team_id
             and m.joined_on <= result.awarded_on
@@ -178,70 +238,68 @@ def _competitions(session: Session, student_id: int, stints) -> list[Competition
 
 
 def _studio(session: Session, student_id: int) -> tuple[float | None, int]:
-    if Booking is None:
+    if _STUDIO is None:
         return None, 0
-    rows = session.exec(
-        select(Booking.starts_at, Booking.ends_at).where(
-            Booking.user_id == student_id,
-            Booking.status.in_([BookingStatus.checked_in.value, BookingStatus.completed.value]),
-        )
-    ).all()
+    rows = session.exec(_STUDIO, params={"student_id": student_id}).all()
     hours = sum((end - start).total_seconds() for start, end in rows) / 3600
     return round(hours, 1), len(rows)
 
 
-def _guidance(session: Session, stints) -> tuple[list, int, int]:
+def _guidance(session: Session, student_id: int, stints) -> tuple[list, int, int]:
     if not stints:
         return [], 0, 0
-    periods = [
-        and_(
-            Pairing.team_id == m.team_id,
-            GuidanceLog.held_on >= m.joined_on,
-            *([GuidanceLog.held_on < m.left_on] if m.left_on else []),
-        )
-        for m in stints
-    ]
-    base = (
-        select(GuidanceLog, Team, User.full_name)
-        .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-        .join(Team, Team.id == Pairing.team_id)
-        .join(User, User.id == GuidanceLog.author_id)
-        .where(or_(*periods))
-    )
-    totals = session.exec(
-        select(func.count(), func.coalesce(func.sum(GuidanceLog.minutes), 0))
-        .select_from(GuidanceLog)
-        .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-        .where(or_(*periods))
-    ).one()
-    latest = session.exec(base.order_by(GuidanceLog.held_on.desc()).limit(12)).all()
-    return [(log, team, name) for log, team, name in latest], int(totals[1]), int(totals[0])
+    params = {"student_id": student_id}
+    count, minutes = session.exec(_GUIDANCE_TOTALS, params=params).one()
+    latest = session.exec(_GUIDANCE_LATEST, params=params).all()
+    return [(log, team, name) for log, team, name in latest], int(minutes), int(count)
 
 
-def _live(session: Session, student_id: int) -> LiveRecord:
+@dataclass(frozen=True)
+class _OpenPeriod:
+    """A period whose bounds are bound at run time (figures.session_shares reads these)."""
+
+    start: Any
+    end_exclusive: Any
+
+
+@cache
+def _live_statements():
+    """The live record's two statements, built on first use (the evaluation's figures
+    import this domain's neighbours, so they are not imported at module level)."""
     from app.services.evaluation import figures
-    from app.services.evaluation.scoring import Period
 
-    shares = figures.session_shares(Period(date(2000, 1, 1), today()), of_member=student_id)
-    mine = select(shares.c.sid, shares.c.share).where(shares.c.uid == student_id).subquery()
+    period = _OpenPeriod(bindparam("start"), bindparam("end"))
+    student = bindparam("student_id")
+    shares = figures.session_shares(period, of_member=student)  # type: ignore[arg-type]
+    mine = select(shares.c.sid, shares.c.share).where(shares.c.uid == student).subquery()
     counted = LiveSession.viewers > 0  # the sessions GPM and conversion can be worked out of
-    totals = session.exec(
-        select(
-            func.count(),
-            func.coalesce(func.sum(LiveSession.gmv_fen), 0),
-            func.coalesce(func.sum(mine.c.share), 0),
-            func.coalesce(func.sum(case((counted, LiveSession.gmv_fen), else_=0)), 0),
-            func.coalesce(func.sum(case((counted, LiveSession.orders), else_=0)), 0),
-            func.coalesce(func.sum(case((counted, LiveSession.viewers), else_=0)), 0),
-        ).join(LiveSession, LiveSession.id == mine.c.sid)
-    ).one()
-    latest = session.exec(
+    totals = select(
+        func.count(),
+        func.coalesce(func.sum(LiveSession.gmv_fen), 0),
+        func.coalesce(func.sum(mine.c.share), 0),
+        func.coalesce(func.sum(case((counted, LiveSession.gmv_fen), else_=0)), 0),
+        func.coalesce(func.sum(case((counted, LiveSession.orders), else_=0)), 0),
+        func.coalesce(func.sum(case((counted, LiveSession.viewers), else_=0)), 0),
+    ).join(LiveSession, LiveSession.id == mine.c.sid)
+    latest = (
         select(LiveSession, Team, mine.c.share)
         .join(LiveSession, LiveSession.id == mine.c.sid)
         .join(Team, Team.id == LiveSession.team_id)
         .order_by(LiveSession.session_date.desc(), LiveSession.id.desc())
         .limit(12)
-    ).all()
+    )
+    return totals, latest
+
+
+def _live(session: Session, student_id: int) -> LiveRecord:
+    totals_statement, latest_statement = _live_statements()
+    params = {
+        "start": date(2000, 1, 1),
+        "end": today() + timedelta(days=1),
+        "student_id": student_id,
+    }
+    totals = session.exec(totals_statement, params=params).one()
+    latest = session.exec(latest_statement, params=params).all()
     rows = [(live, team, int(share)) for live, team, share in latest]
     return LiveRecord(
         rows,
@@ -249,7 +307,11 @@ def _live(session: Session, student_id: int) -> LiveRecord:
         int(totals[1]),
         int(totals[2]),
         rates=_rates(int(totals[3]), int(totals[4]), int(totals[5])),
-        row_metrics=review_metrics.metrics_by_session(live for live, _t, _s in rows),
+        row_metrics={  # the list shows only each session's GPM
+            live.id: review_metrics.some_metrics([review_metrics.Figures.of(live)], ("gpm",))
+            for live, _t, _s in rows
+            if live.status == "completed"
+        },
     )
 
 
@@ -258,8 +320,7 @@ def _rates(gmv_fen: int, orders: int, viewers: int) -> dict:
     counted = review_metrics.Figures(
         gmv_fen=gmv_fen, orders=orders, refunds=0, new_followers=0, viewers=viewers or None
     )
-    every = review_metrics.metrics([counted])
-    return {key: every[key] for key in ("gpm", "conversion")}
+    return review_metrics.some_metrics([counted], ("gpm", "conversion"))
 
 
 def portfolio(session: Session, *, viewer: User, student_id: int) -> Portfolio:
@@ -268,18 +329,10 @@ def portfolio(session: Session, *, viewer: User, student_id: int) -> Portfolio:
     profile = session.get(StudentProfile, student.id)
     cohort = session.get(Cohort, profile.cohort_id) if profile and profile.cohort_id else None
     programme, courses = _courses(session, cohort)
-    roles = list(
-        session.exec(
-            select(TeamMember, Team, Post)
-            .join(Team, Team.id == TeamMember.team_id)
-            .join(Post, Post.id == TeamMember.post_id)
-            .where(TeamMember.user_id == student.id)
-            .order_by(TeamMember.joined_on.desc())
-        ).all()
-    )
+    roles = list(session.exec(_ROLES, params={"student_id": student.id}).all())
     stints = [m for m, _t, _p in roles]
     hours, sessions = _studio(session, student.id)
-    guidance, minutes, count = _guidance(session, stints)
+    guidance, minutes, count = _guidance(session, student.id, stints)
     return Portfolio(
         student=student,
         profile=profile,

@@ -5,10 +5,10 @@ a bulk statement or another connection, i.e. another worker) shows at once."""
 from sqlalchemy import update
 from sqlmodel import select
 
-from app.models import User
+from app.models import Cohort, User
 from app.models.teams import LiveSession
 from app.services.evaluation import views
-from tests.factories import make_admin
+from tests.factories import make_admin, make_cohort, make_teacher
 from tests.factories_evaluation import PERIOD, make_world
 
 Q = f"start={PERIOD.start}&end={PERIOD.end}"
@@ -97,3 +97,59 @@ def test_a_transaction_sees_its_own_change_and_a_rollback_restores_the_figure(se
     assert cohort_b_income() == 99999  # its own change, not the kept result
     session.rollback()
     assert cohort_b_income() == 12345  # the rolled-back figure was not kept
+
+
+def test_the_overview_renders_its_kept_comparison_and_cohort_picks_fresh_after_a_change(
+    client, session, statement_counter
+):
+    """The chart, table and export checkboxes render once per kept result; a renamed or a
+    new cohort shows in all of them at once."""
+    world = make_world(session)
+    admin = make_admin(session)
+    session.commit()
+    client.login_as(admin)
+    page = _kept_page(client, f"/evaluation?{Q}", statement_counter)
+    assert page.count("网络营销与直播电商 2024级") >= 3  # chart, table and export form
+    cohort = session.get(Cohort, world["cohort_b"].id)
+    cohort.major = "直播电商服务"
+    session.add(cohort)
+    make_cohort(session, major="跨境电商")
+    session.commit()
+    page = client.get(f"/evaluation?{Q}").text
+    label = f"直播电商服务 2024级 {cohort.class_number}班"
+    assert page.count(label) == 3, "the chart, the table and the export form"
+    assert 'name="cohort_ids"' in page and "跨境电商" in page[page.index('id="export-form"') :]
+
+
+def test_teachers_are_offered_only_the_cohorts_they_head(client, other_client, session):
+    world = make_world(session)
+    other_head = make_teacher(session)
+    own = make_cohort(session, head_teacher_id=other_head.id, major="其他专业")
+    session.commit()
+    client.login_as(session.get(User, world["cohort_a"].head_teacher_id))
+    other_client.login_as(other_head)
+    for _ in range(2):  # the second time from what each worker kept
+        first = client.get(f"/evaluation?{Q}").text
+        second = other_client.get(f"/evaluation?{Q}").text
+        assert f'value="{world["cohort_a"].id}"' in first and f'value="{own.id}"' not in first
+        assert f'value="{own.id}"' in second and f'value="{world["cohort_a"].id}"' not in second
+
+
+def test_the_cohort_pages_kept_charts_and_top_lists_show_a_change_at_once(
+    client, session, statement_counter
+):
+    world = make_world(session)
+    admin = make_admin(session)
+    session.commit()
+    client.login_as(admin)
+    cohort_page = f"/evaluation/cohorts/{world['cohort_b'].id}?{Q}"
+    page = _kept_page(client, cohort_page, statement_counter)
+    tops = page[page.index("eval-top") :]
+    assert "123.45" in tops and 'id="distributions"' in page
+    live = _team_session(session, world["t2"])
+    live.income_fen = 22345
+    session.add(live)
+    session.commit()
+    page = client.get(cohort_page).text
+    tops = page[page.index("eval-top") :]
+    assert "223.45" in tops and "123.45" not in tops

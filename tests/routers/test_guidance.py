@@ -297,3 +297,21 @@ def test_ticking_an_action_item_with_htmx_swaps_just_that_item(client, session, 
     assert 'name="done" value="0"' in html  # the button now reopens it
     session.expire_all()
     assert session.get(ActionItem, item.id).done_at is not None
+
+
+def test_the_pairing_page_issues_the_same_statements_for_more_logs(
+    client, session, statement_counter
+):
+    w = make_paired_world(session)
+    session.commit()
+    client.login(w["mentor_a"].username)
+    url = f"/guidance/pairings/{w['pairing_a'].id}"
+    with statement_counter() as few:
+        assert client.get(url).status_code == 200
+    for _ in range(10):
+        make_log(session, w["pairing_a"], actions=("a", "b"))
+    session.commit()
+    with statement_counter() as many:
+        page = client.get(url)
+    assert page.status_code == 200 and page.text.count("2 项待办未完成") == 10
+    assert len(many) == len(few)

@@ -202,3 +202,33 @@ def test_quotas_over_htmx_set_awards(client, world, session):
     assert response.status_code == 204, response.text[:500]
     session.expire_all()
     assert session.get(type(world["entry_a"]), world["entry_a"].id).award == "first"
+
+
+def test_the_score_sheet_issues_the_same_statements_for_more_criteria_and_scores(
+    client, world, session, statement_counter
+):
+    client.login_as(world["judge_a"])
+    url = f"/judging/{world['mine'].id}"
+    with statement_counter() as few:
+        page = client.get(url)
+    assert page.status_code == 200 and "甲队" in page.text and "节奏" in page.text
+    for n in range(6):
+        criterion = make_criterion(session, round_=world["round"], name_zh=f"标准{n}", max_score=5)
+        score(session, world["mine"], {criterion.id: 3})
+    session.commit()
+    with statement_counter() as many:
+        page = client.get(url)
+    assert page.status_code == 200 and "标准5" in page.text
+    assert len(many) == len(few)
+
+
+def test_a_recused_judge_no_longer_reaches_the_score_sheet(client, world, session):
+    from app.models.base import utcnow
+
+    assignment = session.get(JudgeAssignment, world["mine"].id)
+    assignment.recused_at = utcnow()
+    session.add(assignment)
+    session.commit()
+    client.login_as(world["judge_a"])
+    assert client.get(f"/judging/{world['mine'].id}").status_code == 404
+    assert client.get("/judging/999999").status_code == 404

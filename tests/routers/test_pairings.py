@@ -103,3 +103,31 @@ def test_practice_days_are_summarised_per_teacher_per_year(client, other_client,
     assert [r.days for r in rows] == [2]
     page = other_client.get("/pairings/enterprise")
     assert teacher.full_name not in page.text
+
+
+def test_the_list_shows_active_and_ended_pairings_in_the_same_statements_for_more(
+    client, session, statement_counter
+):
+    from datetime import timedelta
+
+    from app.services import clock
+    from tests.factories_teams import make_pairing, make_project
+
+    admin = make_admin(session)
+    ended_team = make_team(session, name="已结束的队")
+    make_pairing(session, ended_team, ends_on=clock.today() - timedelta(days=1))
+    session.commit()
+    client.login(admin.username)
+    with statement_counter() as few:
+        page = client.get("/pairings").text
+    assert "已结束的队" in page and 'class="badge"' in page and "/end" not in page
+    for n in range(10):
+        team = make_team(session, name=f"进行中的队{n}")
+        make_pairing(session, team, project_id=make_project(session, team).id)
+    session.commit()
+    with statement_counter() as many:
+        page = client.get("/pairings").text
+    assert page.count('/end"') == 10 and "进行中的队9的项目" in page
+    assert len(many) == len(few)
+    active = client.get("/pairings?active=1").text
+    assert "进行中的队0" in active and "已结束的队" not in active

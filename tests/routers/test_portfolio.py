@@ -109,3 +109,47 @@ def test_the_portfolio_states_gpm_and_conversion_over_sessions_with_viewers(clie
     rates = text[text.index('id="pf-live-rates"') :]
     assert "GPM ¥2,000.00" in rates[:400] and "conversion 2.50%" in rates[:400]
     assert text.count('<td class="num">—</td>') >= 1  # the session without viewers: GPM —
+
+
+def test_guidance_counts_only_while_the_student_was_in_the_team(client, session):
+    from sqlmodel import select
+
+    from app.models.teams import TeamMember
+
+    student = make_student(session, locale="en")
+    team = make_team(session, members=[(student, "anchor")])
+    stint = session.exec(select(TeamMember).where(TeamMember.user_id == student.id)).one()
+    stint.left_on = date(2026, 3, 1)
+    session.add(stint)
+    pairing = make_pairing(session, team)
+    make_log(session, pairing, held_on=date(2025, 8, 31), minutes=30)  # before joining
+    make_log(session, pairing, held_on=date(2025, 10, 1), minutes=90)  # while a member
+    make_log(session, pairing, held_on=date(2026, 3, 1), minutes=60)  # the day they left
+    session.commit()
+    client.login_as(student)
+    assert "1 guidance sessions, 1.5 hours in all." in client.get(f"/portfolio/{student.id}").text
+
+
+def test_the_portfolio_issues_the_same_statements_for_ten_times_the_history(
+    client, session, statement_counter
+):
+    from tests.factories_teams import make_live_session, make_project
+
+    student = make_student(session)
+    first = make_team(session, members=[(student, "anchor")])
+    make_log(session, make_pairing(session, first), held_on=date(2026, 3, 1))
+    make_live_session(session, first, make_project(session, first), on=date(2026, 5, 1))
+    session.commit()
+    client.login_as(student)
+    with statement_counter() as few:
+        assert client.get(f"/portfolio/{student.id}").status_code == 200
+    for n in range(10):
+        team = make_team(session, members=[(student, "traffic")])
+        make_log(session, make_pairing(session, team), held_on=date(2026, 3, 2 + n))
+        make_live_session(session, team, make_project(session, team), on=date(2026, 5, 2 + n))
+        make_external(session, student_id=student.id, awarded_on=date(2026, 4, 1 + n))
+    session.commit()
+    with statement_counter() as many:
+        page = client.get(f"/portfolio/{student.id}")
+    assert page.status_code == 200 and page.text.count("<li>2026-03-") == 11
+    assert len(many) == len(few)

@@ -290,3 +290,16 @@ def test_the_captain_withdraws_an_open_invitation(client, other_client, session)
     assert team.name not in other_client.get("/teams").text
     accept = other_client.post_form(f"/teams/invitations/{invitation.id}/accept")
     assert accept.status_code == 409
+
+
+def test_the_staff_team_list_pages_through_every_team_in_name_order(client, session):
+    teacher = make_teacher(session)
+    for n in range(7):
+        make_team(session, name=f"分页队{n}")
+    session.commit()
+    client.login(teacher.username)
+    first = client.get("/teams?per_page=5").text
+    second = client.get("/teams?per_page=5&page=2").text
+    assert all(f"分页队{n}" in first for n in range(5)) and "分页队5" not in first
+    assert "分页队5" in second and "分页队6" in second and "分页队0" not in second
+    assert 'href="/teams?page=2"' in first or "page=2" in first

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from app.models import Cohort, User
 from app.models.evaluation import EvaluationSnapshot
+from app.services import revisions
 from app.services.evaluation import access, cache, charts, method, records
 from app.services.evaluation import compute as evaluation
 from app.services.evaluation import jobs as job_service
@@ -39,32 +40,65 @@ def method_context(params: dict[str, Any], version: int, **kwargs) -> dict[str, 
     return {"method": method.rules(params, **kwargs), "method_version": version}
 
 
-def _evaluate(session: Session, cohort_ids: list[int], period: evaluation.Period):
-    """The pages' evaluation, kept per worker until its data changes (cache.py)."""
+@dataclass
+class OverviewFigures:
+    """The overview's cohort comparison, kept with its evaluation (so that its chart and
+    table render once per kept result and language: templates/evaluation/_comparison.html)."""
+
+    period: evaluation.Period
+    result: Any
+    comparison: charts.Comparison
+
+
+def _overview_figures(session: Session, cohort_ids: list[int], period: evaluation.Period):
     scheme = scheme_service.current_scheme(session)
     cohort_ids = sorted(set(cohort_ids))
-    return cache.kept_or_computed(
-        session,
-        (tuple(cohort_ids), period.start, period.end, scheme.version),
-        lambda: evaluation.evaluate(
+
+    def compute() -> OverviewFigures:
+        result = evaluation.evaluate(
             session,
             cohort_ids=cohort_ids,
             period=period,
             params=scheme.params,
             scheme_version=scheme.version,
-        ),
+        )
+        chart = charts.comparison([(c, c.means) for c in result.cohorts])
+        return OverviewFigures(period, result, chart)
+
+    key = ("overview", tuple(cohort_ids), period.start, period.end, scheme.version)
+    return cache.kept_or_computed(session, key, compute)
+
+
+@dataclass
+class CohortChoices:
+    """The cohorts a user may export, kept until a cohort changes (the export form's
+    checkboxes render once per kept list and language: templates/evaluation/_cohort_picks.html)."""
+
+    cohorts: list[Cohort]
+
+
+_CHOICES = revisions.Keeper(cache.REVISION, size=16)
+
+
+def _cohort_choices(session: Session, user: User) -> CohortChoices:
+    key = ("cohorts", user.role, None if user.role == "admin" else user.id)
+    return _CHOICES.get(
+        session, key, lambda: CohortChoices(access.visible_cohorts(session, user=user))
     )
 
 
 def overview(session: Session, *, user: User, period: evaluation.Period) -> dict[str, Any]:
     """Every visible cohort's figures side by side, and what the export form needs."""
-    cohorts = access.visible_cohorts(session, user=user)
-    result = _evaluate(session, [c.id for c in cohorts], period)
+    choices = _cohort_choices(session, user)
+    cohorts = choices.cohorts
+    figures = _overview_figures(session, [c.id for c in cohorts], period)
     return {
         "period": period,
         "cohorts": cohorts,
-        "result": result,
-        "comparison": charts.comparison([(c, c.means) for c in result.cohorts]),
+        "cohort_choices": choices,
+        "figures": figures,
+        "result": figures.result,
+        "comparison": figures.comparison,
         "jobs": job_service.recent_jobs(session, user=user, limit=5),
         **scheme_labels(),
     }
@@ -75,6 +109,45 @@ def _page(items: list, *, page: int, per_page: int, base_path: str, query: dict)
     number = min(page, pages)
     start = (number - 1) * per_page
     return Page(items[start : start + per_page], len(items), number, per_page, base_path, query)
+
+
+@dataclass
+class CohortFigures:
+    """A cohort's evaluation ranked, with its distributions and top lists: kept with its
+    evaluation, so that they are sorted and drawn once per kept result (their charts and
+    lists render once per language: templates/evaluation/_cohort_figures.html)."""
+
+    period: evaluation.Period
+    result: Any
+    summary: Any
+    ranked: list
+    histograms: list
+    top_students: list
+    top_teams: list
+
+
+def _cohort_figures(session: Session, cohort_id: int, period: evaluation.Period) -> CohortFigures:
+    scheme = scheme_service.current_scheme(session)
+
+    def compute() -> CohortFigures:
+        result = evaluation.evaluate(
+            session,
+            cohort_ids=[cohort_id],
+            period=period,
+            params=scheme.params,
+            scheme_version=scheme.version,
+        )
+        ranked = sorted(result.students, key=lambda s: (s.rank, s.student_number))
+        histograms = [
+            charts.histogram(d, [s.dimension(d) for s in result.students])
+            for d in (*DIMENSIONS, "total")
+        ]
+        return CohortFigures(
+            period, result, result.cohorts[0], ranked, histograms, ranked[:TOP], result.teams[:TOP]
+        )
+
+    key = ("cohort", cohort_id, period.start, period.end, scheme.version)
+    return cache.kept_or_computed(session, key, compute)
 
 
 def cohort_dashboard(
@@ -89,9 +162,8 @@ def cohort_dashboard(
 ) -> dict[str, Any]:
     """One cohort: distributions, radar, top students and teams, the ranked list."""
     cohort = access.check_cohort(session, user=user, cohort_id=cohort_id)
-    result = _evaluate(session, [cohort.id], period)
-    summary = result.cohorts[0]
-    ranked = sorted(result.students, key=lambda s: (s.rank, s.student_number))
+    figures = _cohort_figures(session, cohort.id, period)
+    summary, ranked = figures.summary, figures.ranked
     chosen = next((s for s in ranked if s.student_id == student_id), ranked[0] if ranked else None)
     series = [("cohort", summary.means)]
     if chosen is not None:
@@ -100,16 +172,14 @@ def cohort_dashboard(
     return {
         "cohort": cohort,
         "period": period,
-        "result": result,
+        "figures": figures,
+        "result": figures.result,
         "summary": summary,
-        "histograms": [
-            charts.histogram(d, [s.dimension(d) for s in result.students])
-            for d in (*DIMENSIONS, "total")
-        ],
+        "histograms": figures.histograms,
         "radar": charts.radar(series),
         "chosen": chosen,
-        "top_students": ranked[:TOP],
-        "top_teams": result.teams[:TOP],
+        "top_students": figures.top_students,
+        "top_teams": figures.top_teams,
         "page": _page(
             ranked,
             page=page,

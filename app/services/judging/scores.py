@@ -154,26 +154,39 @@ class ScoreSheet:
         return bool(self.criteria) and all(c.id in self.values for c in self.criteria)
 
 
+# Built once: a judge opens the sheet of every entry they judge. The assignment, its
+# entry, round, edition, team and competition come in one statement, not six.
+_SHEET = (
+    select(JudgeAssignment, Entry, Round, Edition, Team, Competition)
+    .join(Entry, Entry.id == JudgeAssignment.entry_id)
+    .join(Round, Round.id == Entry.round_id)
+    .join(Edition, Edition.id == Round.edition_id)
+    .join(Competition, Competition.id == Edition.competition_id)
+    .outerjoin(Team, Team.id == Entry.team_id)
+    .where(JudgeAssignment.id == bindparam("assignment_id"))
+)
+_CRITERIA = (
+    select(RubricCriterion)
+    .where(RubricCriterion.round_id == bindparam("round_id"))
+    .order_by(RubricCriterion.sort_order, RubricCriterion.id)
+)
+_SCORES = select(Score.criterion_id, Score.value).where(
+    Score.assignment_id == bindparam("assignment_id")
+)
+
+
 def score_sheet(session: Session, *, judge: User, assignment_id: int) -> ScoreSheet:
-    assignment = get_own_assignment(session, judge=judge, assignment_id=assignment_id)
-    entry = session.get(Entry, assignment.entry_id)
-    round_ = session.get(Round, entry.round_id)
-    edition = session.get(Edition, round_.edition_id)
-    rubric = criteria(session, round_.id)
-    values = {
-        s.criterion_id: s.value
-        for s in session.exec(select(Score).where(Score.assignment_id == assignment.id))
-    }
+    _require_judge(judge)
+    row = session.exec(_SHEET, params={"assignment_id": assignment_id}).first()
+    assignment = row[0] if row is not None else None
+    if assignment is None or assignment.judge_id != judge.id or assignment.recused_at:
+        raise NotFound("This entry is not assigned to you.")
+    _assignment, entry, round_, edition, team, competition = row
+    rubric = list(session.exec(_CRITERIA, params={"round_id": round_.id}).all())
+    values = dict(session.exec(_SCORES, params={"assignment_id": assignment.id}).all())
     weights = {c.id: c.weight for c in rubric}
     task = JudgeTask(
-        assignment,
-        entry,
-        session.get(Team, entry.team_id),
-        round_,
-        session.get(Competition, edition.competition_id),
-        edition,
-        len(values),
-        len(rubric),
+        assignment, entry, team, round_, competition, edition, len(values), len(rubric)
     )
     return ScoreSheet(
         task,

@@ -28,7 +28,7 @@ from .pairings import (
     recent_practice,
     record_practice,
 )
-from .report import MAX_WEEKS, GuidanceReport, guidance_report
+from .report import MAX_WEEKS, GuidanceReport, guidance_report, kept_guidance_report
 
 __all__ = [
     "CHANGE_LABELS",
@@ -42,6 +42,7 @@ __all__ = [
     "delete_log",
     "end_pairing",
     "guidance_report",
+    "kept_guidance_report",
     "list_enterprise_pairings",
     "list_pairings",
     "log_detail",

@@ -6,9 +6,9 @@ pairing, so another mentor's pairing, log or action item looks exactly like a mi
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import Integer, bindparam, func, or_
 from sqlmodel import Session, select
 
 from app.errors import Forbidden, FormErrors, NotFound
@@ -29,6 +29,8 @@ from app.schemas.base import FormValues
 from app.schemas.mentoring import LogForm
 from app.services import notifications as notification_service
 from app.services.mentoring import log_changes
+from app.services.mentoring.log_views import LogView
+from app.services.mentoring.log_views import log_views as _log_views
 from app.services.mentoring.pairings import PairingRow, pairing_rows_query
 
 MODES = [mode.value for mode in GuidanceMode]
@@ -59,15 +61,18 @@ def readable_pairing(session: Session, *, user: User, pairing_id: int) -> Pairin
     return pairing
 
 
+_MEMBER_OF = select(TeamMember.id).where(
+    TeamMember.team_id == bindparam("team_id"), TeamMember.user_id == bindparam("user_id")
+)
+_CURRENT_MEMBER_OF = _MEMBER_OF.where(TeamMember.left_on.is_(None)).limit(1)  # type: ignore[union-attr]
+_MEMBER_OF = _MEMBER_OF.limit(1)
+
+
 def _is_team_member(session: Session, *, team_id: int, user: User, current: bool) -> bool:
     if user.role != Role.student:
         return False
-    query = select(TeamMember.id).where(
-        TeamMember.team_id == team_id, TeamMember.user_id == user.id
-    )
-    if current:
-        query = query.where(TeamMember.left_on.is_(None))  # type: ignore[union-attr]
-    return session.exec(query.limit(1)).first() is not None
+    query = _CURRENT_MEMBER_OF if current else _MEMBER_OF
+    return session.exec(query, params={"team_id": team_id, "user_id": user.id}).first() is not None
 
 
 def _readable_log(session: Session, *, user: User, log_id: int) -> tuple[GuidanceLog, Pairing]:
@@ -225,59 +230,6 @@ def set_action_done(session: Session, *, user: User, action_id: int, done: bool)
 
 
 @dataclass
-class LogView:
-    log: GuidanceLog
-    author: User
-    topics: list[tuple[Skill, Post]] = field(default_factory=list)
-    actions: list[ActionItem] = field(default_factory=list)
-    changes: list[log_changes.LogChange] = field(default_factory=list)
-
-    @property
-    def other_editors(self) -> list[str]:
-        """Who besides the author changed the log (shown beside the author's name)."""
-        names = [c.editor for c in self.changes if c.editor_id != self.log.author_id]
-        return sorted(set(names))
-
-    @property
-    def open_actions(self) -> int:
-        return sum(1 for item in self.actions if item.done_at is None)
-
-
-def _log_views(session: Session, logs: list[GuidanceLog]) -> list[LogView]:
-    """Authors, topics and action items of the logs: three queries whatever their number."""
-    if not logs:
-        return []
-    ids = [log.id for log in logs]
-    authors = {
-        u.id: u
-        for u in session.exec(
-            select(User).where(User.id.in_({log.author_id for log in logs}))  # type: ignore[union-attr]
-        ).all()
-    }
-    topics: dict[int, list] = defaultdict(list)
-    for log_id, skill, post in session.exec(
-        select(GuidanceTopic.log_id, Skill, Post)
-        .join(Skill, Skill.id == GuidanceTopic.skill_id)
-        .join(Post, Post.id == Skill.post_id)
-        .where(GuidanceTopic.log_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(Post.sort_order, Skill.sort_order)
-    ).all():
-        topics[log_id].append((skill, post))
-    actions: dict[int, list[ActionItem]] = defaultdict(list)
-    for item in session.exec(
-        select(ActionItem)
-        .where(ActionItem.log_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(ActionItem.sort_order, ActionItem.id)
-    ).all():
-        actions[item.log_id].append(item)
-    changes = log_changes.changes_of(session, ids)
-    return [
-        LogView(log, authors[log.author_id], topics[log.id], actions[log.id], changes[log.id])
-        for log in logs
-    ]
-
-
-@dataclass
 class LogDetail:
     view: LogView
     pairing: Pairing
@@ -291,7 +243,7 @@ def log_detail(session: Session, *, user: User, log_id: int) -> LogDetail:
     log, pairing = _readable_log(session, user=user, log_id=log_id)
     member = _is_team_member(session, team_id=pairing.team_id, user=user, current=True)
     return LogDetail(
-        view=_log_views(session, [log])[0],
+        view=_log_views(session, [log], whole=True)[0],
         pairing=pairing,
         team=session.get(Team, pairing.team_id),
         can_acknowledge=member and log.acknowledged_at is None,
@@ -308,41 +260,51 @@ class PairingPage:
     can_write: bool
 
 
+_PAIRING_ROW = pairing_rows_query().where(Pairing.id == bindparam("pairing_id"))
+_PAIRING_LOGS = (
+    select(GuidanceLog)
+    .where(GuidanceLog.pairing_id == bindparam("pairing_id"))
+    .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
+    .limit(100)
+)
+_PAIRING_MINUTES = select(func.coalesce(func.sum(GuidanceLog.minutes), 0)).where(
+    GuidanceLog.pairing_id == bindparam("pairing_id")
+)
+
+
 def pairing_page(session: Session, *, user: User, pairing_id: int) -> PairingPage:
     pairing = readable_pairing(session, user=user, pairing_id=pairing_id)
-    row = PairingRow(*session.exec(pairing_rows_query().where(Pairing.id == pairing.id)).one())
-    logs = list(
-        session.exec(
-            select(GuidanceLog)
-            .where(GuidanceLog.pairing_id == pairing.id)
-            .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
-            .limit(100)
-        ).all()
-    )
-    minutes = session.exec(
-        select(func.coalesce(func.sum(GuidanceLog.minutes), 0)).where(
-            GuidanceLog.pairing_id == pairing.id
-        )
-    ).one()
+    params = {"pairing_id": pairing.id}
+    row = PairingRow(*session.exec(_PAIRING_ROW, params=params).one())
+    logs = list(session.exec(_PAIRING_LOGS, params=params).all())
+    minutes = session.exec(_PAIRING_MINUTES, params=params).one()
     return PairingPage(row, _log_views(session, logs), int(minutes), _is_author_side(pairing, user))
+
+
+_TEAM_LOGS = (
+    select(GuidanceLog)
+    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
+    .where(Pairing.team_id == bindparam("team_id"))
+    .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
+    .limit(bindparam("limit", type_=Integer))
+)
+_OWN_TEAM_LOGS = _TEAM_LOGS.where(
+    or_(Pairing.mentor_id == bindparam("user_id"), Pairing.teacher_id == bindparam("user_id"))
+)
 
 
 def team_logs(session: Session, *, user: User, team_id: int, limit: int = 20) -> list[LogView]:
     """The team's guidance logs that ``user`` may read (for the team page)."""
-    query = (
-        select(GuidanceLog)
-        .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-        .where(Pairing.team_id == team_id)
-        .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
-        .limit(limit)
-    )
+    query = _TEAM_LOGS
     if user.role in (Role.mentor, Role.teacher):
-        query = query.where(or_(Pairing.mentor_id == user.id, Pairing.teacher_id == user.id))
+        query = _OWN_TEAM_LOGS
     elif user.role == Role.student and not _is_team_member(
         session, team_id=team_id, user=user, current=False
     ):
         return []
-    return _log_views(session, list(session.exec(query).all()))
+    params = {"team_id": team_id, "limit": limit, "user_id": user.id}
+    logs = list(session.exec(query, params=params).all())
+    return _log_views(session, logs, changes=False)  # the team page names only the author
 
 
 def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
@@ -360,13 +322,16 @@ def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
     return [(posts[post_id], skills) for post_id, skills in grouped.items()]
 
 
+_TEAM_PAIRINGS = (
+    pairing_rows_query()
+    .where(Pairing.team_id == bindparam("team_id"))
+    .order_by(Pairing.starts_on.desc(), Pairing.id.desc())  # type: ignore[attr-defined]
+)
+_MENTORS_TEAM_PAIRINGS = _TEAM_PAIRINGS.where(Pairing.mentor_id == bindparam("user_id"))
+
+
 def team_pairings(session: Session, *, user: User, team_id: int) -> list[PairingRow]:
     """The team's pairings for its page (a mentor sees only their own); one query."""
-    query = (
-        pairing_rows_query()
-        .where(Pairing.team_id == team_id)
-        .order_by(Pairing.starts_on.desc(), Pairing.id.desc())  # type: ignore[attr-defined]
-    )
-    if user.role == Role.mentor:
-        query = query.where(Pairing.mentor_id == user.id)
-    return [PairingRow(*row) for row in session.exec(query).all()]
+    query = _MENTORS_TEAM_PAIRINGS if user.role == Role.mentor else _TEAM_PAIRINGS
+    params = {"team_id": team_id, "user_id": user.id}
+    return [PairingRow(*row) for row in session.exec(query, params=params).all()]

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.i18n import N_
@@ -59,15 +60,18 @@ def record(session: Session, *, log: GuidanceLog, editor: User, changes: list[li
     session.add(GuidanceLogChange(log_id=log.id, editor_id=editor.id, summary=json.dumps(changes)))
 
 
+_CHANGES_OF = (  # built once: every list of logs shows their corrections
+    select(GuidanceLogChange, User.full_name)
+    .outerjoin(User, User.id == GuidanceLogChange.editor_id)
+    .where(GuidanceLogChange.log_id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+    .order_by(GuidanceLogChange.changed_at, GuidanceLogChange.id)
+)
+
+
 def changes_of(session: Session, log_ids: list[int]) -> dict[int, list[LogChange]]:
     """Each log's corrections, oldest first (one query)."""
     found: dict[int, list[LogChange]] = defaultdict(list)
-    for change, name in session.exec(
-        select(GuidanceLogChange, User.full_name)
-        .outerjoin(User, User.id == GuidanceLogChange.editor_id)
-        .where(GuidanceLogChange.log_id.in_(log_ids))  # type: ignore[attr-defined]
-        .order_by(GuidanceLogChange.changed_at, GuidanceLogChange.id)
-    ).all():
+    for change, name in session.exec(_CHANGES_OF, params={"ids": list(log_ids)}).all():
         items = [tuple(item) for item in json.loads(change.summary or "[]")]
         found[change.log_id].append(
             LogChange(change.changed_at, change.editor_id, name or "—", items)

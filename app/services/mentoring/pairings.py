@@ -2,8 +2,10 @@
 and teachers' enterprise-practice days, summarised per teacher per year."""
 
 from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import extract, func
+from sqlalchemy import Integer, bindparam, extract, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -49,16 +51,84 @@ def pairing_rows_query():
     )
 
 
+class _TeamCell(NamedTuple):
+    id: int
+    name: str
+
+
+class _PersonCell(NamedTuple):
+    full_name: str
+
+
+class _ProjectCell(NamedTuple):
+    title: str
+
+
+class _PairingCell(NamedTuple):
+    id: int
+    starts_on: date
+    ends_on: date | None
+
+
+@dataclass
+class PairingListRow:
+    """One line of the pairings list: only the columns it shows (no entities to load)."""
+
+    pairing: _PairingCell
+    team: _TeamCell
+    teacher: _PersonCell
+    mentor: _PersonCell
+    project: _ProjectCell | None
+    active: bool
+
+
+# Built once: the list and its count, all pairings or the active ones (ending today or later).
+_LIST_COLUMNS = select(
+    Pairing.id,
+    Pairing.starts_on,
+    Pairing.ends_on,
+    Team.id,
+    Team.name,
+    Teacher.full_name,
+    Mentor.full_name,
+    Project.title,
+).select_from(Pairing)
+_LIST = (
+    _LIST_COLUMNS.join(Team, Team.id == Pairing.team_id)
+    .join(Teacher, Teacher.id == Pairing.teacher_id)
+    .join(Mentor, Mentor.id == Pairing.mentor_id)
+    .outerjoin(Project, Project.id == Pairing.project_id)
+)
+_ACTIVE = (Pairing.ends_on.is_(None)) | (Pairing.ends_on >= bindparam("today"))  # type: ignore[union-attr,operator]
+_ORDER = (Pairing.starts_on.desc(), Pairing.id.desc())  # type: ignore[union-attr]
+_PAGE = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+_ALL_PAGE = _LIST.order_by(*_ORDER).limit(_PAGE[0]).offset(_PAGE[1])
+_ACTIVE_PAGE = _LIST.where(_ACTIVE).order_by(*_ORDER).limit(_PAGE[0]).offset(_PAGE[1])
+_ALL_COUNT = select(func.count(Pairing.id))
+_ACTIVE_COUNT = _ALL_COUNT.where(_ACTIVE)
+
+
 def list_pairings(
     session: Session, *, page: int, per_page: int, active_only: bool = False
-) -> Page[PairingRow]:
-    query = pairing_rows_query().order_by(Pairing.starts_on.desc(), Pairing.id.desc())  # type: ignore[union-attr]
-    if active_only:
-        query = query.where((Pairing.ends_on.is_(None)) | (Pairing.ends_on >= today()))  # type: ignore[union-attr,operator]
-    rows, total = paginate(session, query, page=page, per_page=per_page)
+) -> Page[PairingListRow]:
+    on = today()
+    params = {"today": on}
+    total = session.exec(_ACTIVE_COUNT if active_only else _ALL_COUNT, params=params).one()
     page = min(page, max(1, -(-total // per_page)))
+    params.update(limit=per_page, offset=(page - 1) * per_page)
+    rows = session.exec(_ACTIVE_PAGE if active_only else _ALL_PAGE, params=params).all()
     return Page(
-        items=[PairingRow(*row) for row in rows],
+        items=[
+            PairingListRow(
+                _PairingCell(pid, starts_on, ends_on),
+                _TeamCell(team_id, team_name),
+                _PersonCell(teacher),
+                _PersonCell(mentor),
+                None if title is None else _ProjectCell(title),
+                ends_on is None or ends_on >= on,
+            )
+            for pid, starts_on, ends_on, team_id, team_name, teacher, mentor, title in rows
+        ],
         total=total,
         number=page,
         per_page=per_page,

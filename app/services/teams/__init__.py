@@ -33,6 +33,7 @@ from .projects import (
     team_project,
 )
 from .review_metrics import metrics_by_session, session_review, team_review
+from .sessions_page import SessionsPage, TeamFigures, sessions_page, team_figures
 from .standing import MIN_COMPARED
 from .teams import (
     STAGE_LABELS,
@@ -52,6 +53,10 @@ from .teams import (
 )
 
 __all__ = [
+    "SessionsPage",
+    "sessions_page",
+    "TeamFigures",
+    "team_figures",
     "MIN_COMPARED",
     "PLATFORMS",
     "STAGE_LABELS",

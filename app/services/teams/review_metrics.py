@@ -205,6 +205,16 @@ def metrics(rows: Iterable[Figures]) -> dict[str, Metric]:
     return {d.key: Metric(d.key, d.label, d.formula, d.kind, _value(d, rows)) for d in DEFINITIONS}
 
 
+def some_metrics(rows: Iterable[Figures], keys: Iterable[str]) -> dict[str, Metric]:
+    """Only the metrics named by ``keys`` (a list that shows one or two of them)."""
+    rows = list(rows)
+    found = {}
+    for key in keys:
+        d = BY_KEY[key]
+        found[key] = Metric(d.key, d.label, d.formula, d.kind, _value(d, rows))
+    return found
+
+
 def session_metrics(live) -> dict[str, Metric]:
     """The metrics of one completed session."""
     return metrics([Figures.of(live)])

@@ -8,7 +8,7 @@ existence is not revealed by guessing ids.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import Integer, bindparam, func
 from sqlmodel import Session, select
 
 from app.errors import Forbidden, FormErrors, NotFound
@@ -45,14 +45,28 @@ def is_staff(user: User) -> bool:
     return user.role in STAFF
 
 
+# Built once, at import: the team pages run these on every visit, and building a
+# statement costs more than running it.
+_CURRENT_MEMBER = select(TeamMember).where(
+    TeamMember.team_id == bindparam("team_id"),
+    TeamMember.user_id == bindparam("user_id"),
+    TeamMember.left_on.is_(None),  # type: ignore[union-attr]
+)
+_STUDENT_IN_TEAM = (
+    select(TeamMember.id)
+    .where(TeamMember.team_id == bindparam("team_id"), TeamMember.user_id == bindparam("user_id"))
+    .limit(1)
+)
+_MENTOR_OF_TEAM = (
+    select(Pairing.id)
+    .where(Pairing.team_id == bindparam("team_id"), Pairing.mentor_id == bindparam("user_id"))
+    .limit(1)
+)
+
+
 def current_member(session: Session, *, team_id: int, user_id: int) -> TeamMember | None:
-    return session.exec(
-        select(TeamMember).where(
-            TeamMember.team_id == team_id,
-            TeamMember.user_id == user_id,
-            TeamMember.left_on.is_(None),  # type: ignore[union-attr]
-        )
-    ).first()
+    params = {"team_id": team_id, "user_id": user_id}
+    return session.exec(_CURRENT_MEMBER, params=params).first()
 
 
 def visible_team_ids(user: User):
@@ -78,14 +92,13 @@ def get_visible_team(session: Session, *, user: User, team_id: int) -> Team:
 
 def _in_scope(session: Session, *, user: User, team_id: int) -> bool:
     if user.role == Role.student:
-        query = select(TeamMember.id).where(
-            TeamMember.team_id == team_id, TeamMember.user_id == user.id
-        )
+        query = _STUDENT_IN_TEAM
     elif user.role == Role.mentor:
-        query = select(Pairing.id).where(Pairing.team_id == team_id, Pairing.mentor_id == user.id)
+        query = _MENTOR_OF_TEAM
     else:
         return is_staff(user)
-    return session.exec(query.limit(1)).first() is not None
+    params = {"team_id": team_id, "user_id": user.id}
+    return session.exec(query, params=params).first() is not None
 
 
 def get_editable_team(session: Session, *, user: User, team_id: int) -> Team:
@@ -105,36 +118,38 @@ class TeamRow:
     uncovered: list[Post] = field(default_factory=list)
 
 
+_TEAM_COHORTS = (
+    select(TeamCohort.team_id, Cohort)
+    .join(Cohort, Cohort.id == TeamCohort.cohort_id)
+    .where(TeamCohort.team_id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
+    .order_by(Cohort.intake_year, Cohort.class_number)
+)
+_TEAM_POSTS = select(TeamMember.team_id, TeamMember.post_id).where(
+    TeamMember.team_id.in_(bindparam("ids", expanding=True)),  # type: ignore[attr-defined]
+    TeamMember.left_on.is_(None),  # type: ignore[union-attr]
+)
+_USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))  # type: ignore[union-attr]
+_CORE_POSTS = select(Post).where(Post.is_core).order_by(Post.sort_order)  # type: ignore[arg-type]
+_ALL_POSTS = select(Post).order_by(Post.sort_order)
+
+
 def _team_rows(session: Session, teams: list[Team]) -> list[TeamRow]:
     """Cohorts, member counts, captains and uncovered core posts: four queries in all."""
     if not teams:
         return []
     ids = [team.id for team in teams]
     cohorts: dict[int, list[Cohort]] = defaultdict(list)
-    for team_id, cohort in session.exec(
-        select(TeamCohort.team_id, Cohort)
-        .join(Cohort, Cohort.id == TeamCohort.cohort_id)
-        .where(TeamCohort.team_id.in_(ids))  # type: ignore[attr-defined]
-        .order_by(Cohort.intake_year, Cohort.class_number)
-    ).all():
+    for team_id, cohort in session.exec(_TEAM_COHORTS, params={"ids": ids}).all():
         cohorts[team_id].append(cohort)
     covered: dict[int, set[int]] = defaultdict(set)
     counts: dict[int, int] = defaultdict(int)
-    for team_id, post_id in session.exec(
-        select(TeamMember.team_id, TeamMember.post_id).where(
-            TeamMember.team_id.in_(ids),  # type: ignore[attr-defined]
-            TeamMember.left_on.is_(None),  # type: ignore[union-attr]
-        )
-    ).all():
+    for team_id, post_id in session.exec(_TEAM_POSTS, params={"ids": ids}).all():
         covered[team_id].add(post_id)
         counts[team_id] += 1
-    captain_ids = {team.captain_id for team in teams if team.captain_id}
+    captain_ids = sorted({team.captain_id for team in teams if team.captain_id})
     captains = {}
     if captain_ids:
-        captains = {
-            u.id: u
-            for u in session.exec(select(User).where(User.id.in_(captain_ids))).all()  # type: ignore[union-attr]
-        }
+        captains = {u.id: u for u in session.exec(_USERS, params={"ids": captain_ids}).all()}
     core = core_posts(session)
     return [
         TeamRow(
@@ -149,26 +164,40 @@ def _team_rows(session: Session, teams: list[Team]) -> list[TeamRow]:
 
 
 def core_posts(session: Session) -> list[Post]:
-    return list(
-        session.exec(select(Post).where(Post.is_core).order_by(Post.sort_order)).all()  # type: ignore[arg-type]
-    )
+    return list(session.exec(_CORE_POSTS).all())
 
 
 def all_posts(session: Session) -> list[Post]:
-    return list(session.exec(select(Post).order_by(Post.sort_order)).all())
+    return list(session.exec(_ALL_POSTS).all())
+
+
+_TEAM_COUNT = select(func.count(Team.id))
+_TEAM_PAGE = (
+    select(Team)
+    .order_by(Team.name, Team.id)
+    .limit(bindparam("limit", type_=Integer))
+    .offset(bindparam("offset", type_=Integer))
+)
 
 
 def list_teams(
     session: Session, *, user: User, stage: str = "", q: str = "", page: int, per_page: int
 ) -> Page[TeamRow]:
     """The teams ``user`` may see, one page, with what the list shows about each."""
-    query = select(Team)
+    q = q.replace("\x00", "").strip()[:100]
     scope = visible_team_ids(user)
+    if scope is None and not q and stage not in STAGES:  # staff's unfiltered list: prebuilt
+        total = session.exec(_TEAM_COUNT).one()
+        number = min(page, max(1, -(-total // per_page)))
+        params = {"limit": per_page, "offset": (number - 1) * per_page}
+        items = list(session.exec(_TEAM_PAGE, params=params).all())
+        filters = {"stage": "", "q": ""}
+        return Page(_team_rows(session, items), total, number, per_page, "/teams", filters)
+    query = select(Team)
     if scope is not None:
         query = query.where(Team.id.in_(scope))  # type: ignore[union-attr]
     if stage in STAGES:
         query = query.where(Team.stage == stage)
-    q = q.replace("\x00", "").strip()[:100]
     if q:
         query = query.where(Team.name.contains(q, autoescape=True))  # type: ignore[attr-defined]
     query = query.order_by(Team.name, Team.id)
@@ -206,41 +235,43 @@ class TeamDetail:
     is_captain: bool
 
 
+_MEMBERS = (
+    select(TeamMember, User, Post)
+    .join(User, User.id == TeamMember.user_id)
+    .join(Post, Post.id == TeamMember.post_id)
+    .where(TeamMember.team_id == bindparam("team_id"))
+    .order_by(Post.sort_order, TeamMember.joined_on, TeamMember.id)
+)
+_STAGES = (
+    select(TeamStageChange)
+    .where(TeamStageChange.team_id == bindparam("team_id"))
+    .order_by(TeamStageChange.changed_on.desc(), TeamStageChange.id.desc())  # type: ignore[union-attr]
+)
+_PENDING_INVITATIONS = (
+    select(TeamInvitation, User, Post)
+    .join(User, User.id == TeamInvitation.user_id)
+    .join(Post, Post.id == TeamInvitation.post_id)
+    .where(
+        TeamInvitation.team_id == bindparam("team_id"),
+        TeamInvitation.status == InvitationStatus.pending.value,
+    )
+    .order_by(TeamInvitation.id)
+)
+_PROJECT = select(Project).where(Project.team_id == bindparam("team_id"))
+
+
 def team_detail(session: Session, *, user: User, team_id: int) -> TeamDetail:
     """Everything the team page shows, for a user allowed to see the team."""
     team = get_visible_team(session, user=user, team_id=team_id)
     row = _team_rows(session, [team])[0]
+    params = {"team_id": team.id}
     members, former = [], []
-    for member, person, post in session.exec(
-        select(TeamMember, User, Post)
-        .join(User, User.id == TeamMember.user_id)
-        .join(Post, Post.id == TeamMember.post_id)
-        .where(TeamMember.team_id == team.id)
-        .order_by(Post.sort_order, TeamMember.joined_on, TeamMember.id)
-    ).all():
+    for member, person, post in session.exec(_MEMBERS, params=params).all():
         (members if member.left_on is None else former).append(MemberView(member, person, post))
     former.sort(key=lambda view: (view.member.left_on, view.member.id), reverse=True)
-    stages = list(
-        session.exec(
-            select(TeamStageChange)
-            .where(TeamStageChange.team_id == team.id)
-            .order_by(TeamStageChange.changed_on.desc(), TeamStageChange.id.desc())  # type: ignore[union-attr]
-        ).all()
-    )
-    invitations = [
-        (inv, person, post)
-        for inv, person, post in session.exec(
-            select(TeamInvitation, User, Post)
-            .join(User, User.id == TeamInvitation.user_id)
-            .join(Post, Post.id == TeamInvitation.post_id)
-            .where(
-                TeamInvitation.team_id == team.id,
-                TeamInvitation.status == InvitationStatus.pending.value,
-            )
-            .order_by(TeamInvitation.id)
-        ).all()
-    ]
-    project = session.exec(select(Project).where(Project.team_id == team.id)).first()
+    stages = list(session.exec(_STAGES, params=params).all())
+    invitations = [tuple(row) for row in session.exec(_PENDING_INVITATIONS, params=params).all()]
+    project = session.exec(_PROJECT, params=params).first()
     is_member = any(view.user.id == user.id for view in members)
     return TeamDetail(
         team=team,
