@@ -10,9 +10,7 @@ from sqlalchemy.engine import make_url
 
 from app import db
 from app.config import settings
-from app.services.curriculum import kept as _curriculum_revision  # noqa: F401  (tracked tables)
-from app.services.evaluation import cache as _evaluation_revision  # noqa: F401  (listeners)
-from app.services.roster import kept as _roster_revision  # noqa: F401  (tracked tables)
+from app.services import kept_results  # noqa: F401  (its writes renew the data tokens)
 
 cli = typer.Typer(
     help="Chanjiao administration commands.", no_args_is_help=True, pretty_exceptions_enable=False

@@ -19,6 +19,7 @@ from app.deps import LoginRequired, PasswordChangeRequired, auth_state, csrf_pro
 from app.errors import DomainError, FormErrors
 from app.i18n import activate, gettext
 from app.security import SecurityHeadersMiddleware
+from app.services import kept_results  # noqa: F401  (its writes renew the data tokens)
 from app.web import is_htmx, redirect, render
 
 log = logging.getLogger("chanjiao")

@@ -162,3 +162,21 @@ def test_the_readme_says_how_to_choose_the_port_and_address():
     for name in ("PORT", "HOST"):
         assert re.search(rf"^{name} \?=", makefile, re.MULTILINE)
         assert f"{name}=" in readme, name
+
+
+def test_the_command_line_renews_every_data_token_the_web_app_keeps_results_under():
+    """A kept page is renewed only by a process that registered its tables: the command
+    line (seed, tick, imports) must register every one the web app does."""
+    import json
+    import subprocess
+    import sys
+
+    def tracked(module: str) -> set[str]:
+        code = f"import json, {module}; from app.services import revisions as r"
+        code += "; print(json.dumps(sorted(r._tables)))"
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        return set(json.loads(run.stdout))
+
+    web = tracked("app.main")
+    assert web and tracked("app.cli") == web
