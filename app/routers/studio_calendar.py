@@ -166,10 +166,14 @@ def book_page(
     )
 
 
-def _foreseen_refusal(user: User, studio_id: int, form):
+def _foreseen_refusal(session, user: User, studio_id: int, form):
     """(read session, refusal) when the booking is certainly refused, read without the
-    write lock (booking_service.foresee_refusal); None to book through the write path."""
-    read = db.open_session()
+    write lock (booking_service.foresee_refusal); None to book through the write path.
+
+    SQLite has one write lock, taken by the request's session at its first statement: the
+    reads go through a session of their own. PostgreSQL locks rows, not the database: the
+    request's session reads, saving a second connection and transaction per press."""
+    read = db.open_session() if settings.is_sqlite else session
     try:
         refusal = booking_service.foresee_refusal(
             read, actor=user, studio_id=studio_id, form=form.valid()
@@ -177,7 +181,10 @@ def _foreseen_refusal(user: User, studio_id: int, form):
     except (FormErrors, booking_service.BookingRefused):
         refusal = None  # the write path answers these as it always has
     if refusal is None:
-        read.close()
+        if read is not session:
+            read.close()
+        else:
+            session.rollback()  # the write path starts afresh
         return None
     return read, refusal
 
@@ -194,7 +201,7 @@ def book(
     monday = _week_of(form.values.date)
     page = partial(_calendar_page, request, session, user, studio_id, monday=monday)
     if is_htmx(request):
-        foreseen = _foreseen_refusal(user, studio_id, form)
+        foreseen = _foreseen_refusal(session, user, studio_id, form)
         if foreseen is not None:
             read, refusal = foreseen
             return _refused_panel(request, read, session, user, studio_id, monday, form, refusal)

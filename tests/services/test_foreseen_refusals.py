@@ -2,6 +2,8 @@
 refusals that nothing the write path does first could change; anything else (a clash
 that is a no-show or a lapsed offer not written yet, a quota) goes through the lock."""
 
+import pytest
+
 from app.models.studios import BookingStatus
 from app.schemas.bookings import BookingForm
 from app.services.bookings import create
@@ -92,3 +94,26 @@ def test_a_free_time_or_a_quota_is_not_foreseen(session):
         )
         is None
     )  # the weekly quota: a no-show among them would free hours
+
+
+@pytest.mark.commits
+def test_the_next_free_time_offered_follows_a_booking_committed_meanwhile(session):
+    """The suggestion is kept for the presses that follow (a rush asks for the same few
+    times), until the studio's bookings change."""
+    studio, owner, late = make_studio(session), make_student(session), make_student(session)
+    other = make_student(session)
+    make_booking(session, studio=studio, user=owner, starts_at=local(MONDAY, "10:00"))
+    session.commit()
+    now = local(MONDAY, "07:00")
+
+    def suggested():
+        refusal = create.foresee_refusal(
+            session, actor=late, studio_id=studio.id, form=form("10:00"), now=now
+        )
+        session.commit()  # each press is its own request
+        return refusal.next_free.starts_at
+
+    assert suggested() == suggested() == local(MONDAY, "11:00")
+    create.book_from_form(session, actor=other, studio_id=studio.id, form=form("11:00"), now=now)
+    session.commit()
+    assert suggested() == local(MONDAY, "12:00")

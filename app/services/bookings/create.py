@@ -16,7 +16,7 @@ from app.models import User
 from app.models.base import utcnow
 from app.models.studios import ACTIVE_STATUSES, Booking, BookingRefusal, BookingStatus, Studio
 from app.schemas.bookings import BookingForm
-from app.services.bookings import offers
+from app.services.bookings import kept, offers
 from app.services.bookings.rules import (
     DEMAND_RULES,
     BookingRefused,
@@ -157,7 +157,7 @@ def foresee_refusal(
         ):
             return None  # the clash is due to end (a no-show, a lapsed offer): write first
         if refusal.rule in NEXT_FREE_RULES:
-            refusal.next_free = next_free_slot(
+            refusal.next_free = kept.next_free_slot(
                 session,
                 studio=studio,
                 hours=hours,

@@ -41,6 +41,7 @@ _READS = {Studio, StudioHours, StudioBlackout, Booking, CalendarFeed}
 revisions.track(REVISION, _READS, user_fields=("full_name",))  # names: staff see who booked
 
 _WEEKS = revisions.Keeper(REVISION, size=64)  # studios × weeks being looked at
+_NEXT_FREE = revisions.Keeper(REVISION, size=256)  # studios × times pressed for
 _BOARDS = revisions.Keeper(REVISION, size=16)
 _GRIDS_PER_ROWS = 16  # audiences of one week (roles × students' booked hours)
 
@@ -158,3 +159,22 @@ def columns_of_week(rows: KeptRows, monday: date) -> list[Column]:
     hours = rows.hours.get(studio.id, {})
     days = [monday + timedelta(days=n) for n in range(7)]
     return [Column(day, studio, hours.get(day.weekday())) for day in days]
+
+
+def next_free_slot(
+    session, *, studio: Studio, hours, after: datetime, minutes: int, now: datetime
+) -> clock.Slot | None:
+    """The next free time offered with a refusal, kept until the studio's bookings change:
+    when a week's booking opens, hundreds of presses are refused for the same few times,
+    and each searched the studio's bookings up to its horizon (the day is in the key: the
+    horizon moves at midnight)."""
+    from app.services.bookings import slots
+
+    key = ("next_free", studio.id, after, minutes, clock.local_date(now))
+    return _NEXT_FREE.get(
+        session,
+        key,
+        lambda: slots.next_free_slot(
+            session, studio=studio, hours=hours, after=after, minutes=minutes, now=now
+        ),
+    )
