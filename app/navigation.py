@@ -20,7 +20,7 @@ class NavGroup:
     items: list[NavItem]
 
     def is_current(self, path: str) -> bool:
-        return any(_matches(item.url, path) for item in self.items)
+        return any(is_current(item.url, path) for item in self.items)
 
 
 TEACHING, CONTESTS, PRACTICE, TEAMWORK, ADMIN = (
@@ -89,12 +89,19 @@ def nav_groups(role: str) -> list[NavGroup]:
 
 
 def is_current(url: str, path: str) -> bool:
-    return _matches(url, path)
+    """Whether ``url`` is the menu entry of ``path``: the longest entry it lies under, so
+    /bookings/strikes marks "Missed check-ins", not "My bookings" as well."""
+    return url in current_urls(path)
 
 
 def current_urls(path: str) -> tuple[str, ...]:
-    """The menu entries a path belongs to: with the role and language, all the menu varies by."""
-    return tuple(item.url for item in NAV if _matches(item.url, path))
+    """The menu entry a path belongs to (the longest that matches): with the role and
+    language, all the menu varies by."""
+    matching = [item.url for item in NAV if _matches(item.url, path)]
+    if not matching:
+        return ()
+    longest = max(len(url) for url in matching)
+    return tuple(url for url in matching if len(url) == longest)
 
 
 ROLE_LABELS = {

@@ -1,6 +1,7 @@
 """Missed check-ins on the pages: the student's notice and refusal, the staff's strikes page
 and forgiveness, and who may not reach it."""
 
+import re
 from datetime import timedelta
 
 from sqlmodel import select
@@ -129,3 +130,15 @@ def test_students_and_mentors_may_not_reach_the_strikes_page(client, session):
         url = f"/bookings/strikes/{strike.id}/forgive"
         assert client.post_form(url, {"reason": "自己免除"}).status_code == 403
     assert session.exec(select(StrikeForgiveness)).all() == []
+
+
+def test_the_menu_marks_only_the_strikes_entry_on_the_strikes_page(client, session):
+    teacher = make_teacher(session)
+    session.commit()
+    client.login(teacher.username)
+    page = client.get("/bookings/strikes").text
+    current = re.findall(r'<a href="([^"]+)" aria-current="page"', page)
+    assert current == ["/bookings/strikes"]
+    assert re.findall(r'<a href="([^"]+)" aria-current="page"', client.get("/bookings").text) == [
+        "/bookings"
+    ]
