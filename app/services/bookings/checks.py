@@ -58,6 +58,8 @@ class BookingRefused(DomainError):
         self.studio_id = studio_id
         self.starts_at = starts_at
         self.ends_at = ends_at
+        # "taken" and "buffer": the studio's active bookings near the time, as read
+        self.near: list = []
         self.next_free: clock.Slot | None = None
 
     @property

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.config import settings
 from app.models import User
 from app.models.base import utcnow
-from app.models.studios import ACTIVE_STATUSES, Booking, BookingRefusal, BookingStatus, Studio
+from app.models.studios import Booking, BookingRefusal, BookingStatus, Studio
 from app.schemas.bookings import BookingForm
 from app.services.bookings import kept, offers
 from app.services.bookings.rules import (
@@ -152,9 +152,7 @@ def foresee_refusal(
     except BookingRefused as refusal:
         if refusal.rule not in CERTAIN_RULES:
             return None
-        if refusal.rule in ("taken", "buffer") and not _clash_holds(
-            session, studio, starts_at, ends_at, now
-        ):
+        if refusal.rule in ("taken", "buffer") and not _clash_holds(refusal.near, now):
             return None  # the clash is due to end (a no-show, a lapsed offer): write first
         if refusal.rule in NEXT_FREE_RULES:
             refusal.next_free = kept.next_free_slot(
@@ -169,25 +167,17 @@ def foresee_refusal(
     return None
 
 
-def _clash_holds(session: Session, studio: Studio, starts_at, ends_at, now) -> bool:
-    """Whether every booking near [starts_at, ends_at) still holds the room as of ``now``
-    (none of them is a no-show, an expired request or a lapsed offer not written yet)."""
-    blocked_until = ends_at + timedelta(minutes=studio.buffer_minutes)
-    near = session.exec(
-        select(Booking.status, Booking.starts_at, Booking.offer_expires_at).where(
-            Booking.studio_id == studio.id,
-            Booking.status.in_(ACTIVE_STATUSES),
-            Booking.starts_at < blocked_until,
-            Booking.blocked_until > starts_at,
-        )
-    ).all()
+def _clash_holds(near: list[Booking], now: datetime) -> bool:
+    """Whether every booking near the time (as the clash check read them) still holds the
+    room as of ``now``: none is a no-show, an expired request or a lapsed offer that is
+    not written yet."""
     cutoff = now - timedelta(minutes=settings.booking_checkin_after_minutes)
-    for status, start, offer_expires_at in near:
-        if status == BookingStatus.approved and start < cutoff:
+    for booking in near:
+        if booking.status == BookingStatus.approved and booking.starts_at < cutoff:
             return False
-        if status == BookingStatus.pending and start <= now:
+        if booking.status == BookingStatus.pending and booking.starts_at <= now:
             return False
-        if status == BookingStatus.offered and (offer_expires_at or now) <= now:
+        if booking.status == BookingStatus.offered and (booking.offer_expires_at or now) <= now:
             return False
     return True
 

@@ -203,6 +203,7 @@ def check_rules(
     ).all()
     refusal = clash_refusal(studio, near, starts_at, ends_at)
     if refusal is not None:
+        refusal.near = list(near)
         raise refusal
 
 
