@@ -159,33 +159,54 @@ def commit_series(
     """Book every free occurrence the teacher saw in the preview, or none of them."""
     now = now or utcnow()
     preview = preview_series(session, actor=actor, form=form, now=now)
+    chosen = chosen_free(
+        preview,
+        expected,
+        nothing_free=N_("No free occurrence to book: change the days, time or dates."),
+    )
+    series = new_series(
+        session,
+        actor=actor,
+        studio_id=preview.studio.id,
+        form=form,
+        first_date=form.first_date.isoformat(),
+        last_date=form.last_date.isoformat(),
+    )
+    bookings = book_occurrences(
+        session, actor=actor, series=series, occurrences=chosen, team_id=form.team_id, now=now
+    )
+    return series, bookings
+
+
+def chosen_free(preview, expected: list[str], *, nothing_free: str) -> list:
+    """The free occurrences of ``preview`` the teacher saw and chose (``expected`` keys):
+    Invalid when there are none, SeriesChanged when one is no longer free."""
     free = {o.key for o in preview.free}
     if not expected or not free:
-        raise Invalid("No free occurrence to book: change the days, time or dates.")
+        raise Invalid(nothing_free)
     if not set(expected) <= free:
         raise SeriesChanged(SERIES_CHANGED)
+    return [o for o in preview.free if o.key in expected]
+
+
+def new_series(
+    session: Session, *, actor: User, studio_id: int, form, first_date: str, last_date: str
+) -> BookingSeries:
+    """The series row of a recurring booking (weekdays, time and length from ``form``)."""
     series = BookingSeries(
-        studio_id=preview.studio.id,
+        studio_id=studio_id,
         user_id=actor.id,
         purpose=form.purpose,
         title=form.title,
         weekdays=",".join(str(d) for d in form.days()),
         start_minute=form.time,
         minutes=form.minutes,
-        first_date=form.first_date.isoformat(),
-        last_date=form.last_date.isoformat(),
+        first_date=first_date,
+        last_date=last_date,
     )
     session.add(series)
     session.flush()
-    bookings = book_occurrences(
-        session,
-        actor=actor,
-        series=series,
-        occurrences=[o for o in preview.free if o.key in expected],
-        team_id=form.team_id,
-        now=now,
-    )
-    return series, bookings
+    return series
 
 
 def book_occurrences(

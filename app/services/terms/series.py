@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.errors import FormErrors, Invalid
+from app.errors import FormErrors
 from app.i18n import N_
 from app.i18n import lazy_gettext as _l
 from app.models import User
@@ -138,25 +138,20 @@ def commit_term_series(
     """Book every free occurrence the teacher saw in the preview, or none of them."""
     now = now or utcnow()
     preview = preview_term_series(session, actor=actor, form=form, now=now)
-    free = {o.key for o in preview.free}
-    if not expected or not free:
-        raise Invalid("No free occurrence to book: change the weeks, days or time.")
-    if not set(expected) <= free:
-        raise recurring.SeriesChanged(recurring.SERIES_CHANGED)
+    chosen = recurring.chosen_free(
+        preview,
+        expected,
+        nothing_free=N_("No free occurrence to book: change the weeks, days or time."),
+    )
     first, last = _span(preview.occurrences, preview.term.starts_on)
-    series = BookingSeries(
+    series = recurring.new_series(
+        session,
+        actor=actor,
         studio_id=preview.studio.id,
-        user_id=actor.id,
-        purpose=form.purpose,
-        title=form.title,
-        weekdays=",".join(str(d) for d in form.days()),
-        start_minute=form.time,
-        minutes=form.minutes,
+        form=form,
         first_date=first,
         last_date=last,
     )
-    session.add(series)
-    session.flush()
     session.add(
         TermSeries(
             series_id=series.id,
@@ -166,12 +161,7 @@ def commit_term_series(
         )
     )
     bookings = recurring.book_occurrences(
-        session,
-        actor=actor,
-        series=series,
-        occurrences=[o for o in preview.free if o.key in expected],
-        team_id=form.team_id,
-        now=now,
+        session, actor=actor, series=series, occurrences=chosen, team_id=form.team_id, now=now
     )
     return series, bookings
 
