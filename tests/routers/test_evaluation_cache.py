@@ -12,7 +12,7 @@ from tests.factories import make_admin, make_cohort, make_teacher
 from tests.factories_evaluation import PERIOD, make_world
 
 Q = f"start={PERIOD.start}&end={PERIOD.end}"
-SHARES = "row_number"  # the window function that splits each session's income
+SHARES = "ORDER BY live_session.team_id"  # the sessions whose income the evaluation splits
 
 
 def _team_session(session, team) -> LiveSession:

@@ -29,7 +29,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app.models import Cohort
-from app.services.evaluation import figures
+from app.services.evaluation import figures, income
 from app.services.evaluation.scheme import DIMENSIONS, complete
 from app.services.evaluation.scoring import (
     HUNDRED,
@@ -154,9 +154,9 @@ def _add_records(
             facts[uid].extend([(contest, level, award)] * int(count))
     for uid, student_facts in facts.items():
         _add_awards(by_id[uid], student_facts, params)
-    incomes, cohort_sessions = figures.income_sums(session, cohort_ids, period)
-    for uid, sessions, income in incomes:
-        by_id[uid].sessions, by_id[uid].income_fen = int(sessions), int(income or 0)
+    incomes, cohort_sessions = income.income_sums(session, cohort_ids, period)
+    for uid, sessions, fen in incomes:
+        by_id[uid].sessions, by_id[uid].income_fen = int(sessions), int(fen or 0)
     for uid, followers, growth in figures.follower_sums(session, cohort_ids, period):
         by_id[uid].followers, by_id[uid].growth = int(followers or 0), int(growth or 0)
     outcome_dates = params["outcome_dates"]
@@ -184,9 +184,16 @@ def _score(students: list[StudentScore], params: dict[str, Any]) -> None:
     bases = {cohort: percentile_base(sorted(values), params) for cohort, values in incomes.items()}
     by_threshold = params["income_mode"] == "thresholds"
     cap, influence_cap = int(params["competition_cap"]), Decimal(params["influence_cap"])
+    # Members of one team share their followers, and most students share an award tally:
+    # each distinct input is scored once (the scores are pure functions of these inputs).
+    competition: dict[int, Decimal] = {}
+    influence: dict[tuple, tuple[Decimal, Decimal]] = {}
     for student in students:
-        student.competition = competition_score(student.award_points, params)
-        student.competition_capped = student.award_points > cap
+        points = student.award_points
+        if points not in competition:
+            competition[points] = competition_score(points, params)
+        student.competition = competition[points]
+        student.competition_capped = points > cap
         base = bases[student.cohort_id]
         student.income_base = len(base)
         student.income_at_most = percentile_rank(student.income_fen, base)
@@ -196,11 +203,14 @@ def _score(students: list[StudentScore], params: dict[str, Any]) -> None:
             else percentile_score(student.income_fen, base)
         )
         student.outcome_points = outcome_points(student.outcome, params)
-        student.reach = reach_points(student.followers, student.growth, params)
+        reach_of = (student.outcome, student.followers, student.growth)
+        if reach_of not in influence:
+            influence[reach_of] = (
+                reach_points(student.followers, student.growth, params),
+                influence_score(*reach_of, params),
+            )
+        student.reach, student.influence = influence[reach_of]
         student.reach_capped = student.reach > influence_cap
-        student.influence = influence_score(
-            student.outcome, student.followers, student.growth, params
-        )
         student.influence_capped = student.outcome_points + min(student.reach, influence_cap) > 100
         student.total = total_score({d: student.dimension(d) for d in DIMENSIONS}, params)
 

@@ -2,7 +2,7 @@
 queries whatever the number of students (award facts, income shares of live sessions,
 followers of the teams' accounts, graduate outcomes, team memberships)."""
 
-from sqlalchemy import and_, case, func, literal, or_, union_all
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
 
 from app.models import StudentProfile, User
@@ -61,7 +61,8 @@ def session_shares(period: Period, *, of_member: int | None = None):
     A session's income is split equally among its n members in whole fen, and the fen
     left over (income mod n) go one each to the first members by student number, so the
     shares of a session always add up to its income (largest remainder: every remainder is
-    equal, the order decides)."""
+    equal, the order decides). The evaluation of whole cohorts sums the same split in one
+    pass in Python (``income.income_sums``); a test holds the two to the same figures."""
     pairs = (
         select(
             LiveSession.id.label("sid"),  # type: ignore[union-attr]
@@ -110,34 +111,6 @@ def _teams_of(user_id: int | None) -> list:
         return []
     teams = select(TeamMember.team_id).where(TeamMember.user_id == user_id)
     return [LiveSession.team_id.in_(teams)]  # type: ignore[attr-defined]
-
-
-def income_sums(session: Session, cohort_ids: list[int], period: Period):
-    """Each student's (user_id, sessions, income share in fen), and per cohort the distinct
-    sessions whose income was shared to its students: ``(students, {cohort_id: n})``.
-
-    One statement over one computed set of shares (a CTE used twice, which both databases
-    compute once): splitting every session's income among its members is the dearest
-    part of the evaluation, and asking for the two sums apart computed it twice."""
-    shares = session_shares(period).element.cte("shares")
-    per_student = (
-        select(literal(0).label("kind"), shares.c.uid, func.count(), func.sum(shares.c.share))
-        .where(shares.c.uid.in_(student_ids(cohort_ids)))
-        .group_by(shares.c.uid)
-    )
-    per_cohort = (
-        select(literal(1), StudentProfile.cohort_id, func.count(func.distinct(shares.c.sid)), 0)
-        .join(StudentProfile, StudentProfile.user_id == shares.c.uid)
-        .where(StudentProfile.cohort_id.in_(cohort_ids))  # type: ignore[union-attr]
-        .group_by(StudentProfile.cohort_id)
-    )
-    students, cohorts = [], {}
-    for kind, key, count, income in session.exec(union_all(per_student, per_cohort)).all():
-        if kind == 0:
-            students.append((key, count, income))
-        else:
-            cohorts[key] = count
-    return students, cohorts
 
 
 def account_figures(period: Period):
