@@ -10,6 +10,7 @@ from urllib.parse import quote
 from cachetools import TTLCache
 from fastapi import Depends, Path, Query, Request
 from pydantic import AfterValidator
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app import db
@@ -30,6 +31,7 @@ from app.security import (
     unsign,
 )
 from app.services import accounts as account_service
+from app.services import revisions
 
 # Pages a user who must change their password may still reach.
 PASSWORD_CHANGE_EXEMPT = ("/account/password", "/logout", "/language")
@@ -53,12 +55,24 @@ class PasswordChangeRequired(Exception):
     """Raised while a one-time password is still in use."""
 
 
-def _active_session(request: Request) -> account_service.ActiveSession | None:
+def _session_token(request: Request) -> str | None:
     token = unsign(request.cookies.get(SESSION_COOKIE), purpose="session")
-    if not isinstance(token, str):
-        return None
+    return token if isinstance(token, str) else None
+
+
+def _active_session(token: str) -> account_service.ActiveSession | None:
     with db.engine.connect() as connection:
         return account_service.resolve_session(connection, token)
+
+
+def _active_session_in(session: Session, token: str) -> account_service.ActiveSession | None:
+    """The lookup in the page's own read transaction, with the data tokens of the kept
+    results: a page then opens one connection and one transaction, not two, and a kept
+    page reads nothing else to know its kept result still holds."""
+    active = account_service.resolve_session(session.connection(), token, with_tokens=True)
+    if active is not None:
+        revisions.remember_tokens(session, active.data_tokens)
+    return active
 
 
 def _needs_touch(active: account_service.ActiveSession | None) -> bool:
@@ -103,12 +117,27 @@ def _state_for(request: Request, active: account_service.ActiveSession | None) -
     return AuthState(None, None, new_token(), locale, issue_anon_csrf=True)
 
 
-async def auth_state(request: Request) -> AuthState:
-    """The request's AuthState: one indexed read, and a write at most once a minute."""
+async def auth_state(request: Request, session: db.SessionDep) -> AuthState:
+    """The request's AuthState: one indexed read, and a write at most once a minute.
+
+    A page that changes nothing (GET) reads it in its own session's transaction; a change
+    looks it up apart, so that on SQLite its write transaction (BEGIN IMMEDIATE) does not
+    take the write lock before the form is even read."""
+    return await resolve_auth(request, session if request.method in db.SAFE_METHODS else None)
+
+
+async def resolve_auth(request: Request, session: Session | None = None) -> AuthState:
+    """The request's AuthState (see ``auth_state``); without ``session``, on a connection
+    of its own (error pages, the CSRF check)."""
     cached = getattr(request.state, "auth", None)
     if cached is not None:
         return cached
-    active = await db.call_db(_active_session, request)
+    token = _session_token(request)
+    active = None
+    if token is not None and session is not None:
+        active = await db.call_db(_active_session_in, session, token)
+    elif token is not None:
+        active = await db.call_db(_active_session, token)
     if _needs_touch(active) and _claim_touch(active):
         await run_in_threadpool(_touch, active)  # a write: never on the event loop
     request.state.auth = _state_for(request, active)
@@ -122,7 +151,7 @@ async def csrf_protect(request: Request) -> None:
     """Every POST/PUT/PATCH/DELETE must carry the session's CSRF token (form or header)."""
     if request.method in db.SAFE_METHODS:
         return
-    state = await auth_state(request)
+    state = await resolve_auth(request)
     sent = request.headers.get(CSRF_HEADER)
     if not sent:
         content_type = request.headers.get("content-type", "")

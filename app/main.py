@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import db
 from app.config import settings
-from app.deps import LoginRequired, PasswordChangeRequired, auth_state, csrf_protect
+from app.deps import LoginRequired, PasswordChangeRequired, csrf_protect, resolve_auth
 from app.errors import DomainError, FormErrors
 from app.i18n import activate, gettext
 from app.security import SecurityHeadersMiddleware
@@ -37,7 +37,7 @@ async def _error_page(
     headers = dict(headers or {})
     if status != 503:  # with the database unavailable, the page shows who is asking only if
         try:  # that was known before it failed
-            await auth_state(request)
+            await resolve_auth(request)
         except Exception:  # the error page must render even when the database is down
             log.exception("could not load the session for an error page")
     if not _wants_html(request):

@@ -54,7 +54,14 @@ def token_digest(token: str) -> str:
 
 
 def _serializer(salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(settings.secret_key, salt=salt)
+    return _serializer_for(settings.secret_key, salt)
+
+
+@lru_cache(maxsize=32)
+def _serializer_for(secret_key: str, salt: str) -> URLSafeSerializer:
+    """Built once per key and purpose: every request unsigns its session cookie, and a
+    new serializer derives its signing key again each time."""
+    return URLSafeSerializer(secret_key, salt=salt)
 
 
 def sign(value, *, purpose: str) -> str:

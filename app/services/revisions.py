@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, func, inspect, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session as OrmSession
@@ -37,6 +37,16 @@ NEVER = "never-changed"  # the token of a name before its first recorded change
 CHANGED = "revisions_changed"  # session.info: the names this transaction changed
 # Set in a session's info for a database at an older schema, before the token's table.
 UNTRACKED = "revisions_untracked"
+
+# session.info: every name's token, read by the login check in the same transaction as the
+# page's reads (``remember_tokens``), so that a kept page needs no statement of its own.
+TOKENS = "revisions_tokens"
+_PAIR = DataRevision.__table__.c.name + literal("=") + DataRevision.__table__.c.token
+ALL_TOKENS = (
+    select(func.aggregate_strings(_PAIR, ",")).select_from(DataRevision.__table__)
+).scalar_subquery()
+"""Every name's token packed as ``name=token,...``: a column for a statement a request
+reads anyway (the session lookup); unpack it with ``remember_tokens``."""
 
 _tables: dict[str, frozenset[type]] = {}  # name -> the models it reads
 _user_fields: dict[str, frozenset[str]] = {}  # name -> the User columns it reads
@@ -132,6 +142,16 @@ def _write_on_commit(session) -> None:
 def _forget_changes(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(CHANGED, None)
+        session.info.pop(TOKENS, None)  # read in that transaction: not valid after it
+
+
+def remember_tokens(session: OrmSession, packed: str | None) -> None:
+    """Keep the tokens read (as ``ALL_TOKENS``) in the session's open transaction for the
+    Keepers that run in it; they are forgotten when that transaction ends."""
+    if not session.in_transaction():
+        raise RuntimeError("tokens read outside the session's transaction would go stale")
+    pairs = (pair.split("=", 1) for pair in packed.split(",")) if packed else ()
+    session.info[TOKENS] = dict(pairs)
 
 
 class Keeper:
@@ -154,7 +174,9 @@ class Keeper:
         changed = session.info.get(CHANGED, ())
         if any(name in changed for name in self.names):
             return None  # its own change: the token is written at commit
-        found = dict(session.connection().execute(self._tokens).all())
+        found = session.info.get(TOKENS)
+        if found is None:
+            found = dict(session.connection().execute(self._tokens).all())
         return tuple(found.get(name, NEVER) for name in self.names)
 
     def get(self, session: Session, key: tuple, compute: Callable[[], Any]) -> Any:

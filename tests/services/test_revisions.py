@@ -8,6 +8,7 @@ from sqlmodel import select
 from app.models import Cohort
 from app.models.studios import Studio
 from app.services import revisions
+from tests.conftest import count_statements
 from tests.factories import make_cohort
 from tests.factories_studios import make_studio
 
@@ -59,3 +60,31 @@ def test_an_uncommitted_change_is_computed_afresh_and_not_kept(session):
     assert _computed(session, calls) == "直播间 丁,直播间 丙"  # its own change, flushed
     session.rollback()
     assert _computed(session, calls) == "直播间 丙" and len(calls) == 2  # kept from before
+
+
+def _packed_tokens(session) -> str:
+    return session.exec(select(revisions.ALL_TOKENS)).one()
+
+
+def test_tokens_read_with_the_login_check_hold_only_for_their_transaction(session):
+    KEEPER.clear()
+    studio = make_studio(session, name="直播间 丙")
+    session.commit()
+    calls: list = []
+    revisions.remember_tokens(session, _packed_tokens(session))
+    assert _computed(session, calls) == "直播间 丙" and len(calls) == 1
+    studio.name = "直播间 丁"
+    session.add(studio)
+    session.commit()  # a new token; the remembered ones belonged to the ended transaction
+    assert _computed(session, calls) == "直播间 丁" and len(calls) == 2
+    revisions.remember_tokens(session, _packed_tokens(session))
+    with count_statements() as statements:
+        assert _computed(session, calls) == "直播间 丁" and len(calls) == 2  # kept
+    assert statements == []  # the remembered tokens served: nothing read
+
+
+def test_tokens_cannot_be_remembered_outside_a_transaction(session):
+    session.commit()
+    session.close()
+    with pytest.raises(RuntimeError):
+        revisions.remember_tokens(session, "")

@@ -26,6 +26,7 @@ from app.security import (
     token_digest,
     verify_password,
 )
+from app.services.revisions import ALL_TOKENS
 
 MIN_PASSWORD_LENGTH = 8
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -42,6 +43,7 @@ class ActiveSession:
     last_seen_at: datetime
     user: User
     unread_notifications: int = 0  # the bell in the top bar
+    data_tokens: str | None = None  # revisions.ALL_TOKENS, when asked for with the lookup
 
 
 def find_user_by_login(session: Session, login: str) -> User | None:
@@ -231,6 +233,9 @@ _SESSION_LOOKUP = (
     .join_from(UserSession, User, User.id == UserSession.user_id)
     .where(UserSession.token_hash == bindparam("token_hash"))
 )
+# The same, with every kept result's data token: a page read in the lookup's transaction
+# then needs no statement of its own to know whether its kept results still hold.
+_SESSION_LOOKUP_WITH_TOKENS = _SESSION_LOOKUP.add_columns(ALL_TOKENS.label("data_tokens"))
 _USER_COLUMNS = tuple(column.key for column in User.__table__.columns)
 _USER_CLASS = sa_inspect(User).class_manager
 
@@ -244,11 +249,17 @@ def _detached_user(row) -> User:
 
 
 def resolve_session(
-    connection: Connection, token: str, *, now: datetime | None = None
+    connection: Connection,
+    token: str,
+    *,
+    now: datetime | None = None,
+    with_tokens: bool = False,
 ) -> ActiveSession | None:
-    """The live session for a cookie token, found by one indexed lookup, or None."""
+    """The live session for a cookie token, found by one indexed lookup, or None;
+    ``with_tokens`` reads the data tokens of the kept results along (``data_tokens``)."""
     now = now or utcnow()
-    row = connection.execute(_SESSION_LOOKUP, {"token_hash": token_digest(token)}).first()
+    lookup = _SESSION_LOOKUP_WITH_TOKENS if with_tokens else _SESSION_LOOKUP
+    row = connection.execute(lookup, {"token_hash": token_digest(token)}).first()
     if row is None:
         return None
     idle_limit = timedelta(minutes=settings.session_idle_minutes)
@@ -265,6 +276,7 @@ def resolve_session(
         row.last_seen_at,
         _detached_user(row),
         row.unread_notifications or 0,
+        row.data_tokens if with_tokens else None,
     )
 
 
