@@ -122,7 +122,13 @@ def create_booking(
 
 
 def foresee_refusal(
-    session: Session, *, actor: User, studio_id: int, form: BookingForm, now: datetime | None = None
+    session: Session,
+    *,
+    actor: User,
+    studio_id: int,
+    form: BookingForm,
+    now: datetime | None = None,
+    press: kept.KeptPress | None = None,
 ) -> BookingRefused | None:
     """The refusal a booking would certainly meet, read without writing; None when it may
     succeed or the answer depends on what the write path changes first.
@@ -130,13 +136,16 @@ def foresee_refusal(
     When a week's booking opens, hundreds press at once for the same few slots and most
     are refused. On SQLite every booking attempt holds the database's one write lock from
     its first statement to its commit; deciding the certain refusals on a read session
-    leaves the lock to the attempts that can succeed (each checks everything again)."""
+    leaves the lock to the attempts that can succeed (each checks everything again).
+    What is the same for every press of the studio (``press``: the studio, its hours, the
+    term, the next free times) is kept (``kept.kept_press``); the booker's own rows are
+    read in one statement (``check_rules``)."""
     now = now or utcnow()
-    studio = get_studio(session, studio_id=studio_id)
+    press = press or kept.kept_press(session, studio_id=studio_id, now=now)
+    studio, hours = press.studio, press.hours
     check_purpose(actor, form.purpose)
     (starts_at, ends_at), purpose, team_id = form.span(), form.purpose, form.team_id
     check_team(session, user=actor, purpose=purpose, team_id=team_id)
-    hours = studio_hours(session, studio_id=studio.id)
     try:
         check_rules(
             session,
@@ -148,6 +157,7 @@ def foresee_refusal(
             now=now,
             hours=hours,
             team_id=team_id,
+            strikes_since=press.term_start,
         )
     except BookingRefused as refusal:
         if refusal.rule not in CERTAIN_RULES:
@@ -155,10 +165,8 @@ def foresee_refusal(
         if refusal.rule in ("taken", "buffer") and not _clash_holds(refusal.near, now):
             return None  # the clash is due to end (a no-show, a lapsed offer): write first
         if refusal.rule in NEXT_FREE_RULES:
-            refusal.next_free = kept.next_free_slot(
+            refusal.next_free = press.next_free_slot(
                 session,
-                studio=studio,
-                hours=hours,
                 after=max(starts_at, now),
                 minutes=round((ends_at - starts_at).total_seconds() / 60),
                 now=now,
@@ -167,7 +175,7 @@ def foresee_refusal(
     return None
 
 
-def _clash_holds(near: list[Booking], now: datetime) -> bool:
+def _clash_holds(near: list, now: datetime) -> bool:
     """Whether every booking near the time (as the clash check read them) still holds the
     room as of ``now``: none is a no-show, an expired request or a lapsed offer that is
     not written yet."""
