@@ -71,14 +71,16 @@ def create_booking(
     check_quota: bool = True,
     suggest: bool = True,
     team_id: int | None = None,
+    press: kept.KeptPress | None = None,
 ) -> Booking:
-    """Book a studio if every rule allows; pending when the studio needs approval."""
+    """Book a studio if every rule allows; pending when the studio needs approval.
+    ``press``: the studio's kept press, read in this transaction (``kept.kept_press``)."""
     now = now or utcnow()
-    studio = get_studio(session, studio_id=studio_id)
+    studio = get_studio(session, studio_id=studio_id) if press is None else press.studio
     check_team(session, user=actor, purpose=purpose, team_id=team_id)
     apply_due_statuses(session, now=now, studio_id=studio.id)  # a no-show frees its room
     offers.release_due_offers(session, now=now, studio_id=studio.id)  # so does a lapsed offer
-    hours = studio_hours(session, studio_id=studio.id)
+    hours = studio_hours(session, studio_id=studio.id) if press is None else press.hours
     try:
         check_rules(
             session,
@@ -91,6 +93,7 @@ def create_booking(
             hours=hours,
             check_quota=check_quota,
             team_id=team_id,
+            strikes_since=None if press is None else press.term_start,
         )
         needs_approval = studio.requires_approval and not may_decide(actor, studio)
         booking = Booking(
@@ -193,8 +196,13 @@ def _clash_holds(near: list, now: datetime) -> bool:
 def book_from_form(
     session: Session, *, actor: User, studio_id: int, form: BookingForm, now: datetime | None = None
 ) -> Booking:
-    """Book what the form asks for (FormErrors or BookingRefused on failure)."""
-    studio = get_studio(session, studio_id=studio_id)
+    """Book what the form asks for (FormErrors or BookingRefused on failure).
+
+    The studio, its hours and the term come from the kept press, its token read in this
+    transaction (on SQLite, under the write lock): three statements fewer per press."""
+    now = now or utcnow()
+    press = kept.kept_press(session, studio_id=studio_id, now=now)
+    studio = press.studio
     check_purpose(actor, form.purpose)
     starts_at, ends_at = form.span()
     return create_booking(
@@ -207,6 +215,7 @@ def book_from_form(
         title=form.title,
         now=now,
         team_id=form.team_id,
+        press=press,
     )
 
 

@@ -18,7 +18,7 @@ differently (``valid_until``) and is drawn again from the kept rows after it.
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from types import SimpleNamespace
@@ -44,11 +44,39 @@ _READS = {Studio, StudioHours, StudioBlackout, Booking, CalendarFeed}
 revisions.track(REVISION, _READS, user_fields=("full_name",))  # names: staff see who booked
 
 _WEEKS = revisions.Keeper(REVISION, size=64)  # studios × weeks being looked at
-# What a press reads besides the bookings: the term calendar and the kits lent.
+# What a booking press reads that no booking changes: a studio's settings and hours, the
+# term calendar and the kits lent (KeptPress).
 PRESS_REVISION = "studio_press"
-revisions.track(PRESS_REVISION, {Term, EquipmentItem})
-_PRESSES = revisions.Keeper(REVISION, PRESS_REVISION, size=64)  # studios × days
-_NEXT_FREE_PER_PRESS = 256  # times pressed for
+revisions.track(PRESS_REVISION, {Studio, StudioHours, Term, EquipmentItem})
+_NEXT_FREE_PER_PRESS = 256  # (bookings' token, time pressed for, length)
+
+
+class _PressKeeper(revisions.Keeper):
+    """Keeps a studio's KeptPress under the press token alone, reading both tokens in one
+    statement: every booking renews the bookings' token, and a press in a rush would
+    read the studio, its hours, the term and the kits again after each one."""
+
+    def press(self, session, key: tuple, load: Callable[[], "KeptPress"]) -> "KeptPress":
+        tokens = self.tokens(session)  # names sorted: (studio_bookings, studio_press)
+        if tokens is None:
+            return load()  # this transaction's own change: computed afresh, kept nowhere
+        bookings_token, press_token = tokens
+        full_key = (press_token, *key)
+        with self._lock:
+            press = self._kept.get(full_key)
+            if press is not None:
+                self._kept.move_to_end(full_key)
+        if press is None:
+            press = load()
+            with self._lock:
+                self._kept[full_key] = press
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        # A copy per press (sharing the kept next free times): the token is this read's.
+        return replace(press, bookings_token=bookings_token)
+
+
+_PRESSES = _PressKeeper(REVISION, PRESS_REVISION, size=64)  # studios × days
 _BOARDS = revisions.Keeper(REVISION, size=16)
 _GRIDS_PER_ROWS = 16  # audiences of one week (roles × students' booked hours)
 
@@ -179,6 +207,7 @@ class KeptPress:
     hours: dict[int, StudioHours]
     term_start: datetime
     kit_items: list
+    bookings_token: str | None = None  # as this press read it; None: not kept
     _next_free: OrderedDict = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -187,13 +216,15 @@ class KeptPress:
         the same few times, and each searched the studio's bookings up to its horizon."""
         from app.services.bookings import slots
 
-        key = (after, minutes)
+        key = (self.bookings_token, after, minutes)
         with self.lock:
-            if key in self._next_free:
+            if self.bookings_token is not None and key in self._next_free:
                 return self._next_free[key]
         found = slots.next_free_slot(
             session, studio=self.studio, hours=self.hours, after=after, minutes=minutes, now=now
         )
+        if self.bookings_token is None:
+            return found
         with self.lock:
             self._next_free[key] = found
             while len(self._next_free) > _NEXT_FREE_PER_PRESS:
@@ -224,4 +255,4 @@ def kept_press(session, *, studio_id: int, now: datetime | None = None) -> KeptP
             session.expunge(obj)
         return press
 
-    return _PRESSES.get(session, ("press", studio_id, clock.local_date(now)), load)
+    return _PRESSES.press(session, (studio_id, clock.local_date(now)), load)
