@@ -102,14 +102,16 @@ def _refused_panel(
     When a week's booking opens, hundreds of students press at once and most are refused:
     answering each with the whole week (a calendar query and a large render) made the rush
     slow for everyone. The week itself is unchanged by a refusal. What the panel shows is
-    read first (``read``; the studio and its kits kept in ``press`` when the refusal was
-    foreseen), so that the write (the refusal, for the utilisation report) holds the write
-    lock only for its own insert and commit."""
+    read first (``read``; the studio and its kits kept in ``press``, and the booker's
+    teams read with the rules, when the refusal was foreseen), so that the write (the
+    refusal, for the utilisation report) holds the write lock only for its own insert and
+    commit."""
     if press is None:
         studio = studio_service.get_studio(read, studio_id=studio_id)
         kit_items = kit_service.offered_with_studio(read, studio_id=studio_id)
+        teams = booking_service.team_choices(read, user=user)
     else:
-        studio, kit_items = press.studio, press.kit_items
+        studio, kit_items, teams = press.studio, press.kit_items, press.teams
     context = {
         "cal": SimpleNamespace(studio=studio, monday=monday),
         "view": "grid",
@@ -119,7 +121,7 @@ def _refused_panel(
         "lengths": list(range(studio.min_minutes, studio.max_minutes + 1, studio.slot_minutes)),
         "purposes": booking_service.purposes_for(user),
         "purpose_labels": booking_service.PURPOSE_LABELS,
-        "teams": booking_service.team_choices(read, user=user),
+        "teams": teams,
         "kit_items": kit_items,
     }
     booking_service.record_refusal(write, refusal=refusal, user=user)

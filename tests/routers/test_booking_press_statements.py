@@ -1,8 +1,8 @@
 """What one booking press costs in statements, and that what it keeps changes at once.
 
 In a booking rush almost every press is refused, and on PostgreSQL a press costs per
-statement: a refused press reads its tokens, the booker's rows (one statement: strikes,
-blackouts, quotas, the clash), the booker's teams for the form, and writes its refusal.
+statement: a refused press reads its tokens and the booker's rows (one statement: strikes,
+blackouts, quotas, the clash, and the booker's teams for the form), and writes its refusal.
 The studio, its hours, the term and its kits are kept (bookings.kept.kept_press)."""
 
 from datetime import timedelta
@@ -12,9 +12,10 @@ from sqlmodel import select
 from app.models.studios import Studio, StudioHours
 from app.models.terms import Term
 from app.services import clock
-from tests.factories import make_student
+from tests.factories import make_student, make_teacher
 from tests.factories_kits import make_item
 from tests.factories_studios import local, make_blackout, make_booking, make_studio, next_weekday
+from tests.factories_teams import make_team
 
 DAY = next_weekday(2)
 HX = {"HX-Request": "true"}
@@ -46,8 +47,8 @@ def test_a_refused_press_reads_tokens_its_rows_and_teams_and_writes_its_refusal(
     assert "11:00" in response.text  # the next free time, kept too
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     writes = [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
-    # the login, the tokens, the booker's rows, the booker's teams: no more
-    assert len(reads) == 4, reads
+    # the login, the tokens, the booker's rows and teams (one statement): no more
+    assert len(reads) == 3, reads
     assert len(writes) == 1 and "booking_refusal" in writes[0]
     assert not [s for s in reads if any(kept in s for kept in KEPT_READS)]
 
@@ -120,3 +121,29 @@ def test_a_term_starting_later_forgives_earlier_missed_check_ins_at_once(client,
     session.add(Term(name="新学期", starts_on=starts_on, ends_on=DAY + timedelta(days=60)))
     session.commit()
     assert press(client, studio).status_code == 409  # not suspended: the clash refuses
+
+
+def test_a_refused_panel_lists_the_bookers_current_teams_only(client, session):
+    studio, late = _taken_studio(session)
+    mine = make_team(session, members=[(late, "anchor")], name="甲队")
+    make_team(session, members=[(make_student(session), "anchor")], name="乙队")
+    session.commit()
+    client.login(late.username)
+    for _ in range(2):  # the first press keeps the studio's, the second reads only its own
+        text = press(client, studio).text
+        assert f'value="{mine.id}"' in text and "甲队" in text and "乙队" not in text
+
+
+def test_a_refused_panel_lists_every_team_for_staff_by_name(client, session):
+    studio, _late = _taken_studio(session)
+    make_team(session, name="乙队")
+    make_team(session, name="甲队")
+    teacher = make_teacher(session)
+    session.commit()
+    client.login(teacher.username)
+    for _ in range(2):
+        response = press(client, studio)
+        assert response.status_code == 409
+        assert response.text.index("乙队") < response.text.index(
+            "甲队"
+        )  # by name (code points in the tests' databases)

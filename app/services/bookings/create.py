@@ -141,11 +141,12 @@ def foresee_refusal(
     its first statement to its commit; deciding the certain refusals on a read session
     leaves the lock to the attempts that can succeed (each checks everything again).
     What is the same for every press of the studio (``press``: the studio, its hours, the
-    term, the next free times) is kept (``kept.kept_press``); the booker's own rows are
-    read in one statement (``check_rules``)."""
+    term, the next free times) is kept (``kept.kept_press``); the booker's own rows, and
+    the teams the form showing the refusal lists (``press.teams``), are read in one
+    statement (``check_rules``)."""
     now = now or utcnow()
     press = press or kept.kept_press(session, studio_id=studio_id, now=now)
-    studio, hours = press.studio, press.hours
+    studio, hours, teams = press.studio, press.hours, []
     check_purpose(actor, form.purpose)
     (starts_at, ends_at), purpose, team_id = form.span(), form.purpose, form.team_id
     check_team(session, user=actor, purpose=purpose, team_id=team_id)
@@ -161,8 +162,10 @@ def foresee_refusal(
             hours=hours,
             team_id=team_id,
             strikes_since=press.term_start,
+            team_choices=teams,
         )
     except BookingRefused as refusal:
+        press.teams = teams  # the form showing the refusal lists them
         if refusal.rule not in CERTAIN_RULES:
             return None
         if refusal.rule in ("taken", "buffer") and not _clash_holds(refusal.near, now):

@@ -11,11 +11,13 @@ rows are tagged by what they are for; the rules themselves stay in ``checks`` an
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Integer, String, bindparam, literal, null, union_all
+from sqlalchemy import Integer, String, bindparam, literal, literal_column, null, union_all
 from sqlmodel import Session, select
 
 from app.models.studios import ACTIVE_STATUSES, Booking, StudioBlackout
+from app.models.teams import Team, TeamMember
 from app.services import clock
 from app.services.bookings import strikes
 
@@ -42,6 +44,14 @@ class Blackout:
     reason: str
 
 
+@dataclass(frozen=True)
+class TeamChoice:
+    """A team the booker may book for, as the booking form lists it."""
+
+    id: int
+    name: str
+
+
 @dataclass
 class AttemptFacts:
     """The rows one booking attempt is judged on (what ``read_facts`` was asked for)."""
@@ -51,6 +61,7 @@ class AttemptFacts:
     week: list[tuple[int, datetime, datetime]] = field(default_factory=list)  # the booker's
     team_week: list[tuple[datetime, datetime]] = field(default_factory=list)
     near: list[NearBooking] = field(default_factory=list)
+    teams: list["TeamChoice"] = field(default_factory=list)  # by name
 
     def week_hours(self, exclude_id: int | None = None) -> float:
         return sum((e - s).total_seconds() / 3600 for i, s, e in self.week if i != exclude_id)
@@ -82,7 +93,9 @@ def _row(kind, id_, studio_id, user_id, starts, ends, blocked, status, expires, 
     )
 
 
-def _statement(*, strikes_too: bool, week_too: bool, team_too: bool):
+@cache
+def _statement(*, strikes_too: bool, week_too: bool, team_too: bool, choices: str | None):
+    """Built once per shape: every booking attempt runs one of them."""
     # The near bookings come first: their typed columns type the union's result.
     parts = [
         _row(
@@ -124,16 +137,25 @@ def _statement(*, strikes_too: bool, week_too: bool, team_too: bool):
                 _NO_TIME, _NO_TEXT, _NO_TIME, _NO_TEXT,
             ).where(_C.team_id == bindparam("team_id"), _ACTIVE, *_WEEK)
         )  # fmt: skip
-    return union_all(*parts)
+    if choices is not None:  # the form showing the answer lists them: every team for staff
+        team = select(Team.id, Team.name)
+        if choices == "mine":
+            team = team.where(Team.id.in_(_MY_TEAMS))  # type: ignore[union-attr]
+        team = team.subquery()
+        parts.append(
+            _row(
+                "choice", team.c.id, _NO_INT, _NO_INT, _NO_TIME, _NO_TIME,
+                _NO_TIME, _NO_TEXT, _NO_TIME, team.c.name,
+            )
+        )  # fmt: skip
+    # By the team's name, as the database orders it (the other rows' order is immaterial).
+    return union_all(*parts).order_by(literal_column("reason"))
 
 
-# Built once per shape: every booking attempt runs one of them.
-_STATEMENTS = {
-    (s, w, t): _statement(strikes_too=s, week_too=w, team_too=t)
-    for s in (False, True)
-    for w in (False, True)
-    for t in (False, True)
-}
+_MY_TEAMS = select(TeamMember.team_id).where(
+    TeamMember.user_id == bindparam("user_id"),
+    TeamMember.left_on.is_(None),  # type: ignore[union-attr]
+)
 
 
 def read_facts(
@@ -148,9 +170,11 @@ def read_facts(
     strikes_since: datetime | None = None,
     week: bool = False,
     team_id: int | None = None,
+    team_choices: str | None = None,
 ) -> AttemptFacts:
     """The rows the rules judge an attempt on: strikes when ``strikes_since`` (the term's
-    first instant) is given, the booker's week when ``week``, the team's with ``team_id``."""
+    first instant) is given, the booker's week when ``week``, the team's with ``team_id``;
+    with ``team_choices`` ("all" or "mine"), the teams the booking form lists."""
     week_start, week_end = clock.week_range(clock.monday_of(clock.local_date(starts_at)))
     params = {
         "studio_id": studio_id,
@@ -164,9 +188,14 @@ def read_facts(
         "term_start": strikes_since,
         "cutoff": strikes.missed_cutoff(now),
     }
-    shape = (strikes_since is not None, week, team_id is not None)
+    statement = _statement(
+        strikes_too=strikes_since is not None,
+        week_too=week,
+        team_too=team_id is not None,
+        choices=team_choices,
+    )
     facts = AttemptFacts()
-    for row in session.connection().execute(_STATEMENTS[shape], params):
+    for row in session.connection().execute(statement, params):
         if row.kind == "near":
             facts.near.append(
                 NearBooking(
@@ -180,7 +209,9 @@ def read_facts(
             facts.strike_starts.append((row.starts_at, row.id))
         elif row.kind == "week":
             facts.week.append((row.id, row.starts_at, row.ends_at))
-        else:
+        elif row.kind == "team":
             facts.team_week.append((row.starts_at, row.ends_at))
+        else:
+            facts.teams.append(TeamChoice(row.id, row.reason))
     facts.strike_starts = [start for start, _id in sorted(facts.strike_starts)]
     return facts

@@ -208,6 +208,7 @@ class KeptPress:
     term_start: datetime
     kit_items: list
     bookings_token: str | None = None  # as this press read it; None: not kept
+    teams: list | None = None  # the booker's team choices, as this press read them
     _next_free: OrderedDict = field(default_factory=OrderedDict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 

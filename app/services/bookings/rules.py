@@ -146,12 +146,14 @@ def check_rules(
     team_id: int | None = None,
     planned_team_hours: float = 0.0,
     strikes_since: datetime | None = None,
+    team_choices: list | None = None,
 ) -> None:
     """Raise BookingRefused for the first rule the booking breaks. ``planned_team_hours``:
     hours the same request already books for the team in that week (a series' earlier
     occurrences, not stored yet); ``strikes_since``: the term's first instant, when the
     caller has it (``strikes.term_start``). What the rules judge is read in one statement
-    (``facts``)."""
+    (``facts``); given ``team_choices``, the teams the booking form lists for ``user``
+    (``team_choices()``) are read in it too and put in that list."""
     hours = studio_hours(session, studio_id=studio.id) if hours is None else hours
 
     def refuse(rule: str, message: str, status: int = 409, **params):
@@ -176,7 +178,10 @@ def check_rules(
         strikes_since=strikes_since if student else None,
         week=check_quota and student,
         team_id=team_id if check_quota else None,
+        team_choices=None if team_choices is None else ("all" if is_staff(user) else "mine"),
     )
+    if team_choices is not None:
+        team_choices.extend(facts.teams)
     if student:  # suspended for missed check-ins: nothing else matters
         summary = strikes.summarise(facts.strike_starts, now)
         refusal = suspension_refusal(studio, summary, starts_at, ends_at)
