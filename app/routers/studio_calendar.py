@@ -94,15 +94,24 @@ def _calendar_page(
     return render(request, "studios/week.html", context, block="calendar", status_code=status_code)
 
 
-def _refused_panel(request, read, write, user: User, studio_id: int, monday: date, form, refusal):
+def _refused_panel(
+    request, read, write, user: User, studio_id: int, monday: date, form, refusal, press=None
+):
     """Only the booking form with the refusal, swapped over the panel it came from.
 
     When a week's booking opens, hundreds of students press at once and most are refused:
     answering each with the whole week (a calendar query and a large render) made the rush
     slow for everyone. The week itself is unchanged by a refusal. What the panel shows is
-    read first (``read``), so that the write (the refusal, for the utilisation report)
-    holds the write lock only for its own insert and commit."""
-    studio = studio_service.get_studio(read, studio_id=studio_id)
+    read first (``read``; the studio and its kits kept in ``press``, and the booker's
+    teams read with the rules, when the refusal was foreseen), so that the write (the
+    refusal, for the utilisation report) holds the write lock only for its own insert and
+    commit."""
+    if press is None:
+        studio = studio_service.get_studio(read, studio_id=studio_id)
+        kit_items = kit_service.offered_with_studio(read, studio_id=studio_id)
+        teams = booking_service.team_choices(read, user=user)
+    else:
+        studio, kit_items, teams = press.studio, press.kit_items, press.teams
     context = {
         "cal": SimpleNamespace(studio=studio, monday=monday),
         "view": "grid",
@@ -112,8 +121,8 @@ def _refused_panel(request, read, write, user: User, studio_id: int, monday: dat
         "lengths": list(range(studio.min_minutes, studio.max_minutes + 1, studio.slot_minutes)),
         "purposes": booking_service.purposes_for(user),
         "purpose_labels": booking_service.PURPOSE_LABELS,
-        "teams": booking_service.team_choices(read, user=user),
-        "kit_items": kit_service.offered_with_studio(read, studio_id=studio_id),
+        "teams": teams,
+        "kit_items": kit_items,
     }
     booking_service.record_refusal(write, refusal=refusal, user=user)
     write.commit()
@@ -167,16 +176,18 @@ def book_page(
 
 
 def _foreseen_refusal(session, user: User, studio_id: int, form):
-    """(read session, refusal) when the booking is certainly refused, read without the
-    write lock (booking_service.foresee_refusal); None to book through the write path.
+    """(read session, refusal, kept press) when the booking is certainly refused, read
+    without the write lock (booking_service.foresee_refusal); None to book through the
+    write path.
 
     SQLite has one write lock, taken by the request's session at its first statement: the
     reads go through a session of their own. PostgreSQL locks rows, not the database: the
     request's session reads, saving a second connection and transaction per press."""
     read = db.open_session() if settings.is_sqlite else session
+    press = booking_service.kept_press(read, studio_id=studio_id)
     try:
         refusal = booking_service.foresee_refusal(
-            read, actor=user, studio_id=studio_id, form=form.valid()
+            read, actor=user, studio_id=studio_id, form=form.valid(), press=press
         )
     except (FormErrors, booking_service.BookingRefused):
         refusal = None  # the write path answers these as it always has
@@ -186,7 +197,7 @@ def _foreseen_refusal(session, user: User, studio_id: int, form):
         else:
             session.rollback()  # the write path starts afresh
         return None
-    return read, refusal
+    return read, refusal, press
 
 
 @router.post("/{studio_id:int}/book")
@@ -203,8 +214,10 @@ def book(
     if is_htmx(request):
         foreseen = _foreseen_refusal(session, user, studio_id, form)
         if foreseen is not None:
-            read, refusal = foreseen
-            return _refused_panel(request, read, session, user, studio_id, monday, form, refusal)
+            read, refusal, press = foreseen
+            return _refused_panel(
+                request, read, session, user, studio_id, monday, form, refusal, press
+            )
     try:
         booking = booking_service.book_from_form(
             session, actor=user, studio_id=studio_id, form=form.valid()

@@ -3,6 +3,7 @@
 from . import door_codes
 from .create import book_from_form, foresee_refusal, record_refusal
 from .feeds import feed_for, feed_ics, regenerate_feed, studio_feed_token
+from .kept import KeptPress, kept_press
 from .lifecycle import (
     approve_booking,
     cancel_booking,
@@ -37,6 +38,8 @@ __all__ = [
     "approve_booking",
     "book_from_form",
     "foresee_refusal",
+    "KeptPress",
+    "kept_press",
     "cancel_booking",
     "check_in",
     "commit_series",

@@ -18,13 +18,15 @@ differently (``valid_until``) and is drawn again from the kept rows after it.
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from types import SimpleNamespace
 
 from app.config import settings
 from app.models import User
+from app.models.base import utcnow
+from app.models.kits import EquipmentItem
 from app.models.studios import (
     Booking,
     BookingStatus,
@@ -33,6 +35,7 @@ from app.models.studios import (
     StudioBlackout,
     StudioHours,
 )
+from app.models.terms import Term
 from app.services import clock, revisions
 from app.services.bookings.grid import Column, Grid
 
@@ -41,7 +44,39 @@ _READS = {Studio, StudioHours, StudioBlackout, Booking, CalendarFeed}
 revisions.track(REVISION, _READS, user_fields=("full_name",))  # names: staff see who booked
 
 _WEEKS = revisions.Keeper(REVISION, size=64)  # studios × weeks being looked at
-_NEXT_FREE = revisions.Keeper(REVISION, size=256)  # studios × times pressed for
+# What a booking press reads that no booking changes: a studio's settings and hours, the
+# term calendar and the kits lent (KeptPress).
+PRESS_REVISION = "studio_press"
+revisions.track(PRESS_REVISION, {Studio, StudioHours, Term, EquipmentItem})
+_NEXT_FREE_PER_PRESS = 256  # (bookings' token, time pressed for, length)
+
+
+class _PressKeeper(revisions.Keeper):
+    """Keeps a studio's KeptPress under the press token alone, reading both tokens in one
+    statement: every booking renews the bookings' token, and a press in a rush would
+    read the studio, its hours, the term and the kits again after each one."""
+
+    def press(self, session, key: tuple, load: Callable[[], "KeptPress"]) -> "KeptPress":
+        tokens = self.tokens(session)  # names sorted: (studio_bookings, studio_press)
+        if tokens is None:
+            return load()  # this transaction's own change: computed afresh, kept nowhere
+        bookings_token, press_token = tokens
+        full_key = (press_token, *key)
+        with self._lock:
+            press = self._kept.get(full_key)
+            if press is not None:
+                self._kept.move_to_end(full_key)
+        if press is None:
+            press = load()
+            with self._lock:
+                self._kept[full_key] = press
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        # A copy per press (sharing the kept next free times): the token is this read's.
+        return replace(press, bookings_token=bookings_token)
+
+
+_PRESSES = _PressKeeper(REVISION, PRESS_REVISION, size=64)  # studios × days
 _BOARDS = revisions.Keeper(REVISION, size=16)
 _GRIDS_PER_ROWS = 16  # audiences of one week (roles × students' booked hours)
 
@@ -161,20 +196,64 @@ def columns_of_week(rows: KeptRows, monday: date) -> list[Column]:
     return [Column(day, studio, hours.get(day.weekday())) for day in days]
 
 
-def next_free_slot(
-    session, *, studio: Studio, hours, after: datetime, minutes: int, now: datetime
-) -> clock.Slot | None:
-    """The next free time offered with a refusal, kept until the studio's bookings change:
-    when a week's booking opens, hundreds of presses are refused for the same few times,
-    and each searched the studio's bookings up to its horizon (the day is in the key: the
-    horizon moves at midnight)."""
-    from app.services.bookings import slots
+@dataclass(eq=False)
+class KeptPress:
+    """What every press of one studio on one day reads that is the same for everyone: the
+    studio, its hours, the first instant of the term (strikes count from it), the kits
+    lent with it, and the next free times offered with refusals. Kept under one token
+    read: a press in a rush read each of them on a round trip of its own."""
 
-    key = ("next_free", studio.id, after, minutes, clock.local_date(now))
-    return _NEXT_FREE.get(
-        session,
-        key,
-        lambda: slots.next_free_slot(
-            session, studio=studio, hours=hours, after=after, minutes=minutes, now=now
-        ),
-    )
+    studio: Studio
+    hours: dict[int, StudioHours]
+    term_start: datetime
+    kit_items: list
+    bookings_token: str | None = None  # as this press read it; None: not kept
+    teams: list | None = None  # the booker's team choices, as this press read them
+    _next_free: OrderedDict = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_free_slot(self, session, *, after: datetime, minutes: int, now: datetime):
+        """The next free time offered with a refusal: hundreds of presses are refused for
+        the same few times, and each searched the studio's bookings up to its horizon."""
+        from app.services.bookings import slots
+
+        key = (self.bookings_token, after, minutes)
+        with self.lock:
+            if self.bookings_token is not None and key in self._next_free:
+                return self._next_free[key]
+        found = slots.next_free_slot(
+            session, studio=self.studio, hours=self.hours, after=after, minutes=minutes, now=now
+        )
+        if self.bookings_token is None:
+            return found
+        with self.lock:
+            self._next_free[key] = found
+            while len(self._next_free) > _NEXT_FREE_PER_PRESS:
+                self._next_free.popitem(last=False)
+        return found
+
+
+def kept_press(session, *, studio_id: int, now: datetime | None = None) -> KeptPress:
+    """The studio's ``KeptPress`` for the college's day of ``now`` (the term and the
+    booking horizon move at midnight); NotFound for a studio that does not exist. Its
+    objects are detached from ``session``: a rollback of the request leaves them whole."""
+    from app.services.bookings import strikes
+    from app.services.kits import offered_with_studio
+    from app.services.studios import get_studio, studio_hours
+
+    now = now or utcnow()
+
+    def load() -> KeptPress:
+        studio = get_studio(session, studio_id=studio_id)
+        hours = studio_hours(session, studio_id=studio_id)
+        press = KeptPress(
+            studio,
+            hours,
+            strikes.term_start(session, now),
+            offered_with_studio(session, studio_id=studio_id),
+        )
+        for obj in (studio, *hours.values(), *press.kit_items):
+            session.expunge(obj)
+        return press
+
+    return _PRESSES.press(session, (studio_id, clock.local_date(now)), load)

@@ -29,11 +29,11 @@ from app.models.studios import (
     BookingStatus,
     Purpose,
     Studio,
-    StudioBlackout,
     StudioHours,
 )
 from app.models.teams import Team, TeamMember
 from app.services import clock
+from app.services.bookings import strikes
 from app.services.bookings.checks import (  # noqa: F401 (re-exported: BookingRefused, ...)
     RULE_NAMES,
     BookingRefused,
@@ -46,7 +46,7 @@ from app.services.bookings.checks import (  # noqa: F401 (re-exported: BookingRe
     time_refusal,
 )
 from app.services.bookings.checks import refuse as _refuse
-from app.services.bookings.strikes import strike_summary
+from app.services.bookings.facts import read_facts
 from app.services.studios import studio_hours
 
 # Refusals that show demand the studios could not meet (counted in the utilisation report).
@@ -145,10 +145,15 @@ def check_rules(
     check_quota: bool = True,
     team_id: int | None = None,
     planned_team_hours: float = 0.0,
+    strikes_since: datetime | None = None,
+    team_choices: list | None = None,
 ) -> None:
     """Raise BookingRefused for the first rule the booking breaks. ``planned_team_hours``:
     hours the same request already books for the team in that week (a series' earlier
-    occurrences, not stored yet)."""
+    occurrences, not stored yet); ``strikes_since``: the term's first instant, when the
+    caller has it (``strikes.term_start``). What the rules judge is read in one statement
+    (``facts``); given ``team_choices``, the teams the booking form lists for ``user``
+    (``team_choices()``) are read in it too and put in that list."""
     hours = studio_hours(session, studio_id=studio.id) if hours is None else hours
 
     def refuse(rule: str, message: str, status: int = 409, **params):
@@ -158,32 +163,41 @@ def check_rules(
         raise refuse("inactive", N_("This studio is out of service."), 422)
     if purpose in STAFF_ONLY_PURPOSES and not is_staff(user):
         raise refuse("purpose", N_("Only teachers book studios for course practice."), 422)
-    if user.role == Role.student:  # suspended for missed check-ins: nothing else matters
-        refusal = suspension_refusal(
-            studio, strike_summary(session, user=user, now=now), starts_at, ends_at
-        )
+    student = user.role == Role.student
+    if strikes_since is None and student:
+        strikes_since = strikes.term_start(session, now)
+    session.flush()  # the facts are read on the connection, past the ORM's autoflush
+    facts = read_facts(
+        session,
+        studio_id=studio.id,
+        buffer_minutes=studio.buffer_minutes,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        now=now,
+        user_id=user.id,
+        strikes_since=strikes_since if student else None,
+        week=check_quota and student,
+        team_id=team_id if check_quota else None,
+        team_choices=None if team_choices is None else ("all" if is_staff(user) else "mine"),
+    )
+    if team_choices is not None:
+        team_choices.extend(facts.teams)
+    if student:  # suspended for missed check-ins: nothing else matters
+        summary = strikes.summarise(facts.strike_starts, now)
+        refusal = suspension_refusal(studio, summary, starts_at, ends_at)
         if refusal is not None:
             raise refusal
     refusal = time_refusal(studio, hours, user, starts_at, ends_at, now)
     if refusal is None:
-        blackouts = session.exec(
-            select(StudioBlackout).where(
-                StudioBlackout.studio_id == studio.id,
-                StudioBlackout.starts_at < ends_at,
-                StudioBlackout.ends_at > starts_at,
-            )
-        ).all()
-        refusal = blackout_refusal(studio, blackouts, starts_at, ends_at)
+        refusal = blackout_refusal(studio, facts.blackouts, starts_at, ends_at)
     if refusal is None and check_quota:
-        day = clock.local_date(starts_at)
-        used = weekly_hours(session, user_id=user.id, day=day) if user.role == Role.student else 0
+        used = facts.week_hours() if student else 0
         refusal = quota_refusal(studio, user, used, starts_at, ends_at)
     if refusal is not None:
         raise refusal
     minutes = round((ends_at - starts_at).total_seconds() / 60)
     if check_quota and team_id is not None:
-        used = team_weekly_hours(session, team_id=team_id, day=clock.local_date(starts_at))
-        used += planned_team_hours
+        used = facts.team_week_hours() + planned_team_hours
         quota = settings.booking_team_weekly_hours
         if used + minutes / 60 > quota + 1e-9:
             raise refuse(
@@ -192,18 +206,9 @@ def check_rules(
                 quota=quota,
                 used=f"{used:g}",
             )
-    blocked_until = ends_at + timedelta(minutes=studio.buffer_minutes)
-    near = session.exec(
-        select(Booking).where(
-            Booking.studio_id == studio.id,
-            Booking.status.in_(ACTIVE_STATUSES),
-            Booking.starts_at < blocked_until,
-            Booking.blocked_until > starts_at,
-        )
-    ).all()
-    refusal = clash_refusal(studio, near, starts_at, ends_at)
+    refusal = clash_refusal(studio, facts.near, starts_at, ends_at)
     if refusal is not None:
-        refusal.near = list(near)
+        refusal.near = list(facts.near)
         raise refusal
 
 

@@ -35,24 +35,32 @@ from app.services.pagination import Page, paginate
 
 # A booking is a missed check-in once its start is before ``cutoff`` (now minus the
 # check-in minutes) while it is still approved or already marked no-show.
-_MISSED = (
+MISSED = (
     Booking.status.in_((BookingStatus.no_show, BookingStatus.approved)),
     Booking.starts_at >= bindparam("term_start"),
     Booking.starts_at < bindparam("cutoff"),
 )
-_FORGIVEN = exists().where(StrikeForgiveness.booking_id == Booking.id)
+FORGIVEN = exists().where(StrikeForgiveness.booking_id == Booking.id)
 # What every booking attempt of a student asks (built once: it runs in the booking rush).
 _STRIKE_STARTS = (
     select(Booking.starts_at)
-    .where(Booking.user_id == bindparam("user_id"), *_MISSED, ~_FORGIVEN)
+    .where(Booking.user_id == bindparam("user_id"), *MISSED, ~FORGIVEN)
     .order_by(Booking.starts_at, Booking.id)
 )
 
 
+def term_start(session: Session, now: datetime) -> datetime:
+    """The first instant of the term ``now`` is in: strikes count from it."""
+    return clock.day_start(clock.term_bounds(clock.local_date(now), session)[0])
+
+
+def missed_cutoff(now: datetime) -> datetime:
+    """A booking that started before this and is not checked in is a missed check-in."""
+    return now - timedelta(minutes=settings.booking_checkin_after_minutes)
+
+
 def _params(session: Session, now: datetime, **extra) -> dict:
-    term_start, _end = clock.term_bounds(clock.local_date(now), session)
-    after = timedelta(minutes=settings.booking_checkin_after_minutes)
-    return {"term_start": clock.day_start(term_start), "cutoff": now - after, **extra}
+    return {"term_start": term_start(session, now), "cutoff": missed_cutoff(now), **extra}
 
 
 def missed_at(booking_start: datetime) -> datetime:
@@ -133,7 +141,7 @@ _HISTORY = (
     .join(Studio, Studio.id == Booking.studio_id)
     .outerjoin(StrikeForgiveness, StrikeForgiveness.booking_id == Booking.id)
     .outerjoin(_FORGIVER, _FORGIVER.id == StrikeForgiveness.forgiven_by_id)
-    .where(Booking.user_id.in_(bindparam("user_ids", expanding=True)), *_MISSED)
+    .where(Booking.user_id.in_(bindparam("user_ids", expanding=True)), *MISSED)
     .order_by(Booking.starts_at, Booking.id)
 )
 
@@ -171,7 +179,7 @@ def strikes_overview(
         select(User, counted.label("strikes"))
         .join(Booking, Booking.user_id == User.id)
         .outerjoin(StrikeForgiveness, StrikeForgiveness.booking_id == Booking.id)
-        .where(User.role == Role.student, *_MISSED)
+        .where(User.role == Role.student, *MISSED)
         .group_by(User.id)
         .order_by(counted.desc(), User.full_name, User.id)
         .params(params)
