@@ -130,8 +130,8 @@ def _note_bulk_change(state):
 
 @event.listens_for(OrmSession, "before_commit")
 def _write_on_commit(session) -> None:
-    if session.info.get(UNTRACKED):
-        return
+    if session.info.get(UNTRACKED) or session.in_nested_transaction():
+        return  # a savepoint's release: the outermost commit writes the tokens, once
     # Changes not flushed yet are flushed after this hook, inside the same commit.
     names = set(session.info.get(CHANGED, ())) | _changed_names(session)
     if names:

@@ -88,3 +88,30 @@ def test_tokens_cannot_be_remembered_outside_a_transaction(session):
     session.close()
     with pytest.raises(RuntimeError):
         revisions.remember_tokens(session, "")
+
+
+def test_a_change_in_a_savepoint_writes_its_tokens_once_at_the_commit(session):
+    studio = make_studio(session, name="直播间 戊")
+    session.commit()
+
+    def token_writes(rename, *, savepoint: bool) -> int:
+        with count_statements() as statements:
+            if savepoint:
+                with session.begin_nested():
+                    rename()
+            else:
+                rename()
+            session.commit()
+        return sum("data_revision" in s for s in statements)
+
+    def rename(name):
+        def change():
+            studio.name = name
+            session.add(studio)
+            session.flush()
+
+        return change
+
+    plain = token_writes(rename("直播间 己"), savepoint=False)
+    assert plain >= 1
+    assert token_writes(rename("直播间 庚"), savepoint=True) == plain
