@@ -2,7 +2,7 @@
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from cachetools import TTLCache
@@ -27,6 +27,7 @@ from app.models.base import utcnow
 from app.services import bookings as booking_service
 from app.services import certificates as certificate_service
 from app.services import curriculum as curriculum_service
+from app.services import dashboard_kept
 from app.services import evaluation as evaluation_service
 from app.services import judging as judging_service
 from app.services import mentoring as mentoring_service
@@ -41,6 +42,8 @@ class Dashboard:
     posts: list[Post] = field(default_factory=list)
     sections: dict[str, object] = field(default_factory=dict)  # other domains' panels
     as_of: datetime | None = None  # when the figures were counted
+    # A personal dashboard's kept part (dashboard_kept): its fragments render once.
+    kept: "Dashboard | None" = None
 
 
 _COHORT_SIZES = (
@@ -221,11 +224,8 @@ def institution_dashboard(session: Session, *, user: User) -> Dashboard:
     return data
 
 
-def dashboard_for(session: Session, *, user: User) -> Dashboard:
-    """The dashboard of the user's role, with the studio panel for those who book."""
-
-    if user.role == Role.admin:
-        return institution_dashboard(session, user=user)
+def _personal_part(session: Session, user: User) -> Dashboard:
+    """Everything of a personal dashboard but the studio bookings (kept: dashboard_kept)."""
     if user.role == Role.teacher:
         data = teacher_dashboard(session, user=user)
         data.sections["judge_tasks"] = judging_service.open_assignments(session, judge=user)
@@ -238,6 +238,19 @@ def dashboard_for(session: Session, *, user: User) -> Dashboard:
     else:
         data = mentor_dashboard(session, user=user)
         data.sections["judge_tasks"] = judging_service.open_assignments(session, judge=user)
-        return data
-    data.sections["bookings"] = booking_service.dashboard_bookings(session, user=user)
     return data
+
+
+def dashboard_for(session: Session, *, user: User) -> Dashboard:
+    """The dashboard of the user's role, with the studio panel for those who book."""
+
+    if user.role == Role.admin:
+        return institution_dashboard(session, user=user)
+    kept = dashboard_kept.personal_part(
+        session, user=user, compute=lambda: _personal_part(session, user)
+    )
+    if user.role == Role.mentor:  # mentors do not book studios
+        return replace(kept, kept=kept)
+    # The kept part is shared by this person's visits: each gets its own sections.
+    bookings = booking_service.dashboard_bookings(session, user=user)
+    return replace(kept, sections={**kept.sections, "bookings": bookings}, kept=kept)
