@@ -81,8 +81,9 @@ def _models(tables: frozenset[str]) -> set[type]:
 
 # Course owners are read as accounts: a renamed, added or removed account renews the token.
 revisions.track(REVISION, _models(READ_TABLES), user_fields=("full_name",))
-# People × days: a worker keeps the dashboards of the people it has served today.
-_KEPT = revisions.Keeper(REVISION, size=2048)
+# People (× days): a worker keeps the dashboards of the last people it served, each with
+# its rendered fragments (a few KiB per language): some 20 MiB at most.
+_KEPT = revisions.Keeper(REVISION, size=1024)
 
 
 def personal_part(session: Session, *, user: User, compute: Callable[[], Any]) -> Any:
