@@ -7,10 +7,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import select
 
 from app.models import MentorExpertise
 from app.models.base import utcnow
+from app.models.curriculum import Course
 from app.models.teams import ActionItem
 from app.services import clock
 from app.services import dashboard as dashboard_service
@@ -166,3 +168,12 @@ def test_each_person_sees_only_their_own_kept_part(client, other_client, session
     other_client.login(second.username)
     assert "甲的队" in client.get("/").text
     assert "甲的队" not in other_client.get("/").text
+
+
+def test_a_bulk_update_shows_at_once(client, session, statement_counter):
+    teacher = _world(session)["teacher"]
+    client.login(teacher.username)
+    _visit_twice(client, statement_counter)
+    session.exec(update(Course).values(title_zh="批量改名的课程"))
+    session.commit()
+    assert "批量改名的课程" in client.get("/").text
