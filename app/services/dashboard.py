@@ -3,7 +3,7 @@
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from cachetools import TTLCache
 from sqlalchemy import bindparam, event, func
@@ -26,8 +26,8 @@ from app.models import (
 from app.models.base import utcnow
 from app.services import bookings as booking_service
 from app.services import certificates as certificate_service
+from app.services import clock, dashboard_kept
 from app.services import curriculum as curriculum_service
-from app.services import dashboard_kept
 from app.services import evaluation as evaluation_service
 from app.services import judging as judging_service
 from app.services import mentoring as mentoring_service
@@ -44,6 +44,7 @@ class Dashboard:
     as_of: datetime | None = None  # when the figures were counted
     # A personal dashboard's kept part (dashboard_kept): its fragments render once.
     kept: "Dashboard | None" = None
+    term: tuple[date, date] | None = None  # a student's (today, its term's first day)
 
 
 _COHORT_SIZES = (
@@ -235,6 +236,8 @@ def _personal_part(session: Session, user: User) -> Dashboard:
         data.sections["my_certificates"] = certificate_service.awards_of(
             session, student_id=user.id
         )
+        day = clock.today()  # for the strikes panel: the term changes with the date only
+        data.term = (day, clock.term_bounds(day, session)[0])
     else:
         data = mentor_dashboard(session, user=user)
         data.sections["judge_tasks"] = judging_service.open_assignments(session, judge=user)
@@ -252,5 +255,5 @@ def dashboard_for(session: Session, *, user: User) -> Dashboard:
     if user.role == Role.mentor:  # mentors do not book studios
         return replace(kept, kept=kept)
     # The kept part is shared by this person's visits: each gets its own sections.
-    bookings = booking_service.dashboard_bookings(session, user=user)
+    bookings = booking_service.dashboard_bookings(session, user=user, term=kept.term)
     return replace(kept, sections={**kept.sections, "bookings": bookings}, kept=kept)

@@ -14,6 +14,7 @@ from app.models import MentorExpertise
 from app.models.base import utcnow
 from app.models.curriculum import Course
 from app.models.teams import ActionItem
+from app.models.terms import Term
 from app.services import clock
 from app.services import dashboard as dashboard_service
 from app.services.dashboard_kept import READ_TABLES
@@ -27,6 +28,7 @@ from tests.factories_contests import (
     make_round,
 )
 from tests.factories_curriculum import make_certificate, make_course, make_post
+from tests.factories_studios import make_booking, make_studio
 from tests.factories_teams import make_log, make_pairing, make_project, make_team
 
 
@@ -177,3 +179,27 @@ def test_a_bulk_update_shows_at_once(client, session, statement_counter):
     session.exec(update(Course).values(title_zh="批量改名的课程"))
     session.commit()
     assert "批量改名的课程" in client.get("/").text
+
+
+def test_the_strikes_panel_counts_in_the_term_configured_since_the_last_visit(
+    client, session, statement_counter
+):
+    """The term the strikes are counted in is kept with the day's part: a term configured
+    (or changed) renews it at once."""
+    today = clock.today()
+    missed_on = today - timedelta(days=2)
+    if missed_on < clock.fixed_term_bounds(today)[0]:
+        pytest.skip("today is too close to the start of the default term")
+    student = make_student(session, locale="en")
+    start = clock.day_start(missed_on) + timedelta(hours=10)
+    make_booking(
+        session, studio=make_studio(session), user=student, starts_at=start, status="no_show"
+    )
+    session.commit()
+    client.login(student.username)
+    _first, second, page = _visit_twice(client, statement_counter)
+    assert "You have missed 1 check-ins this term" in page
+    assert not any("FROM term" in sql for sql in second)  # kept with the day's part
+    session.add(Term(name="新学期", starts_on=today, ends_on=today + timedelta(days=100)))
+    session.commit()
+    assert "You have missed" not in client.get("/").text

@@ -49,8 +49,14 @@ _STRIKE_STARTS = (
 )
 
 
-def _params(session: Session, now: datetime, **extra) -> dict:
-    term_start, _end = clock.term_bounds(clock.local_date(now), session)
+def _params(session: Session, now: datetime, *, term: tuple | None = None, **extra) -> dict:
+    """``term``: (a college date, the first day of its term) a caller has already read (the
+    dashboard keeps it with the day's data); used only if it is ``now``'s date."""
+    day = clock.local_date(now)
+    if term is not None and term[0] == day:
+        term_start = term[1]
+    else:
+        term_start, _end = clock.term_bounds(day, session)
     after = timedelta(minutes=settings.booking_checkin_after_minutes)
     return {"term_start": clock.day_start(term_start), "cutoff": now - after, **extra}
 
@@ -90,12 +96,16 @@ def summarise(starts: list[datetime], now: datetime) -> StrikeSummary:
     return StrikeSummary(count, limit, missed_at(starts[limit - 1]), until)
 
 
-def strike_summary(session: Session, *, user: User, now: datetime | None = None) -> StrikeSummary:
-    """A student's strikes this term and suspension (one query; empty for staff)."""
+def strike_summary(
+    session: Session, *, user: User, now: datetime | None = None, term: tuple | None = None
+) -> StrikeSummary:
+    """A student's strikes this term and suspension (one query, and the term's unless
+    ``term`` is given, see _params; empty for staff)."""
     now = now or utcnow()
     if user.role != Role.student:
         return StrikeSummary(limit=settings.booking_strike_limit)
-    starts = session.exec(_STRIKE_STARTS, params=_params(session, now, user_id=user.id)).all()
+    params = _params(session, now, term=term, user_id=user.id)
+    starts = session.exec(_STRIKE_STARTS, params=params).all()
     return summarise(list(starts), now)
 
 

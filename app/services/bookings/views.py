@@ -270,9 +270,11 @@ _PENDING_FOR_APPROVER = (
 )
 
 
-def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDashboard:
+def dashboard_bookings(
+    session: Session, *, user: User, now=None, term: tuple | None = None
+) -> BookingDashboard:
     """A user's next bookings, waitlist slots they got or are offered, and decisions
-    waiting for them."""
+    waiting for them. ``term``: today's term as strikes._params takes it, if already read."""
     now = now or utcnow()
     data = BookingDashboard()
     if user.role == Role.mentor:
@@ -304,7 +306,7 @@ def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDash
     data.promoted = [(e, s) for e, s, _ in rows if e.status == WaitlistStatus.promoted]
     data.offers = _offers(rows)
     if user.role == Role.student:
-        data.strike = strike_summary(session, user=user, now=now)
+        data.strike = strike_summary(session, user=user, now=now, term=term)
     if user.role == Role.teacher:
         data.pending_decisions = session.exec(
             _PENDING_FOR_APPROVER, params={"user_id": user.id, "now": now}
