@@ -73,14 +73,15 @@ def term_bounds(day: date, session=None) -> tuple[date, date]:
     from app.services.terms import calendar  # the calendar's models import this module
 
     if session is not None:
-        term = calendar.term_containing(session, day=day)
+        term = calendar.term_dates_containing(session, day=day)
     else:
         from app import db
 
         with db.open_session() as own:
-            term = calendar.term_containing(own, day=day)
+            term = calendar.term_dates_containing(own, day=day)
     if term is not None:
-        return term.starts_on, term.ends_on + timedelta(days=1)
+        starts_on, ends_on = term
+        return starts_on, ends_on + timedelta(days=1)
     return fixed_term_bounds(day)
 
 

@@ -2,8 +2,8 @@
 
 import threading
 import time
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
 from cachetools import TTLCache
 from sqlalchemy import bindparam, event, func
@@ -26,6 +26,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.services import bookings as booking_service
 from app.services import certificates as certificate_service
+from app.services import clock, dashboard_kept
 from app.services import curriculum as curriculum_service
 from app.services import evaluation as evaluation_service
 from app.services import judging as judging_service
@@ -41,6 +42,9 @@ class Dashboard:
     posts: list[Post] = field(default_factory=list)
     sections: dict[str, object] = field(default_factory=dict)  # other domains' panels
     as_of: datetime | None = None  # when the figures were counted
+    # A personal dashboard's kept part (dashboard_kept): its fragments render once.
+    kept: "Dashboard | None" = None
+    term: tuple[date, date] | None = None  # a student's (today, its term's first day)
 
 
 _COHORT_SIZES = (
@@ -221,11 +225,8 @@ def institution_dashboard(session: Session, *, user: User) -> Dashboard:
     return data
 
 
-def dashboard_for(session: Session, *, user: User) -> Dashboard:
-    """The dashboard of the user's role, with the studio panel for those who book."""
-
-    if user.role == Role.admin:
-        return institution_dashboard(session, user=user)
+def _personal_part(session: Session, user: User) -> Dashboard:
+    """Everything of a personal dashboard but the studio bookings (kept: dashboard_kept)."""
     if user.role == Role.teacher:
         data = teacher_dashboard(session, user=user)
         data.sections["judge_tasks"] = judging_service.open_assignments(session, judge=user)
@@ -235,9 +236,24 @@ def dashboard_for(session: Session, *, user: User) -> Dashboard:
         data.sections["my_certificates"] = certificate_service.awards_of(
             session, student_id=user.id
         )
+        day = clock.today()  # for the strikes panel: the term changes with the date only
+        data.term = (day, clock.term_bounds(day, session)[0])
     else:
         data = mentor_dashboard(session, user=user)
         data.sections["judge_tasks"] = judging_service.open_assignments(session, judge=user)
-        return data
-    data.sections["bookings"] = booking_service.dashboard_bookings(session, user=user)
     return data
+
+
+def dashboard_for(session: Session, *, user: User) -> Dashboard:
+    """The dashboard of the user's role, with the studio panel for those who book."""
+
+    if user.role == Role.admin:
+        return institution_dashboard(session, user=user)
+    kept = dashboard_kept.personal_part(
+        session, user=user, compute=lambda: _personal_part(session, user)
+    )
+    if user.role == Role.mentor:  # mentors do not book studios
+        return replace(kept, kept=kept)
+    # The kept part is shared by this person's visits: each gets its own sections.
+    bookings = booking_service.dashboard_bookings(session, user=user, term=kept.term)
+    return replace(kept, sections={**kept.sections, "bookings": bookings}, kept=kept)

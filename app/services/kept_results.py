@@ -7,6 +7,7 @@ a change made by either renews the tokens every worker reads; a kept page is nev
 stale because the process that changed its data did not happen to import its module.
 """
 
+from app.services import dashboard_kept as _dashboards  # noqa: F401
 from app.services.bookings import kept as _bookings  # noqa: F401
 from app.services.curriculum import course_pages as _courses  # noqa: F401
 from app.services.curriculum import kept as _curriculum  # noqa: F401

@@ -49,9 +49,16 @@ _STRIKE_STARTS = (
 )
 
 
-def term_start(session: Session, now: datetime) -> datetime:
-    """The first instant of the term ``now`` is in: strikes count from it."""
-    return clock.day_start(clock.term_bounds(clock.local_date(now), session)[0])
+def term_start(session: Session, now: datetime, *, term: tuple | None = None) -> datetime:
+    """The first instant of the term ``now`` is in: strikes count from it. ``term``: (a
+    college date, the first day of its term) a caller has already read (the dashboard keeps
+    it with the day's data); used only if it is ``now``'s date."""
+    day = clock.local_date(now)
+    if term is not None and term[0] == day:
+        first_day = term[1]
+    else:
+        first_day, _end = clock.term_bounds(day, session)
+    return clock.day_start(first_day)
 
 
 def missed_cutoff(now: datetime) -> datetime:
@@ -59,8 +66,12 @@ def missed_cutoff(now: datetime) -> datetime:
     return now - timedelta(minutes=settings.booking_checkin_after_minutes)
 
 
-def _params(session: Session, now: datetime, **extra) -> dict:
-    return {"term_start": term_start(session, now), "cutoff": missed_cutoff(now), **extra}
+def _params(session: Session, now: datetime, *, term: tuple | None = None, **extra) -> dict:
+    return {
+        "term_start": term_start(session, now, term=term),
+        "cutoff": missed_cutoff(now),
+        **extra,
+    }
 
 
 def missed_at(booking_start: datetime) -> datetime:
@@ -98,12 +109,16 @@ def summarise(starts: list[datetime], now: datetime) -> StrikeSummary:
     return StrikeSummary(count, limit, missed_at(starts[limit - 1]), until)
 
 
-def strike_summary(session: Session, *, user: User, now: datetime | None = None) -> StrikeSummary:
-    """A student's strikes this term and suspension (one query; empty for staff)."""
+def strike_summary(
+    session: Session, *, user: User, now: datetime | None = None, term: tuple | None = None
+) -> StrikeSummary:
+    """A student's strikes this term and suspension (one query, and the term's unless
+    ``term`` is given, see _params; empty for staff)."""
     now = now or utcnow()
     if user.role != Role.student:
         return StrikeSummary(limit=settings.booking_strike_limit)
-    starts = session.exec(_STRIKE_STARTS, params=_params(session, now, user_id=user.id)).all()
+    params = _params(session, now, term=term, user_id=user.id)
+    starts = session.exec(_STRIKE_STARTS, params=params).all()
     return summarise(list(starts), now)
 
 

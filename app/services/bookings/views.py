@@ -48,6 +48,8 @@ def _offers(rows) -> list[tuple[WaitlistEntry, Booking, Studio]]:
 
 @dataclass
 class MyBookings:
+    # The views' bookings, studios and teams are rows of the columns shown (bundles with
+    # the models' attribute names), not model objects.
     upcoming: list[BookingView]
     past: Page
     waitlist: list[tuple[WaitlistEntry, Studio]]
@@ -73,8 +75,23 @@ def _upcoming_params(now) -> dict:
 
 # The own bookings page's statements, built once (bind parameters: user_id and
 # _upcoming_params; the past page's limit and offset; since for the waitlist).
+# The page shows a few columns of each booking and studio (and describe() asks no more):
+# bundles with the models' attribute names, a fraction of the cost of model objects.
+_BOOKING_LISTED = Bundle(
+    "booking",
+    Booking.id,
+    Booking.user_id,
+    Booking.purpose,
+    Booking.title,
+    Booking.status,
+    Booking.starts_at,
+    Booking.ends_at,
+    Booking.team_id,
+)
+_STUDIO_LISTED = Bundle("studio", Studio.id, Studio.name, Studio.approver_id)
 _MY_UPCOMING = (
-    select(Booking, Studio)
+    select(_BOOKING_LISTED, _STUDIO_LISTED)
+    .select_from(Booking)
     .join(Studio, Studio.id == Booking.studio_id)
     .where(Booking.user_id == bindparam("user_id"), _UPCOMING)
     .order_by(Booking.starts_at)
@@ -86,16 +103,38 @@ _MY_PAST_WHERE = (
     Booking.status != BookingStatus.offered,  # offers are listed apart, while open
 )
 _MY_PAST_COUNT = select(func.count()).select_from(Booking).where(*_MY_PAST_WHERE)
+# A page of past bookings with the count of all of them (one statement; the count alone
+# only when the page asked for is past the last).
 _MY_PAST = (
-    select(Booking, Studio)
+    select(
+        _BOOKING_LISTED,
+        _STUDIO_LISTED,
+        _MY_PAST_COUNT.correlate(None).scalar_subquery(),  # once, not per row
+    )
+    .select_from(Booking)
     .join(Studio, Studio.id == Booking.studio_id)
     .where(*_MY_PAST_WHERE)
     .order_by(Booking.starts_at.desc(), Booking.id.desc())
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
+# The waitlist rows show a few columns: bundles with the models' attribute names.
+_ENTRY_SHOWN = Bundle(
+    "entry",
+    WaitlistEntry.id,
+    WaitlistEntry.status,
+    WaitlistEntry.booking_id,
+    WaitlistEntry.starts_at,
+    WaitlistEntry.ends_at,
+)
+_WAITLIST_COLUMNS = (
+    _ENTRY_SHOWN,
+    Bundle("studio", Studio.id, Studio.name),
+    Bundle("hold", Booking.id, Booking.offer_expires_at),
+)
 _MY_WAITLIST = (
-    select(WaitlistEntry, Studio, Booking)
+    select(*_WAITLIST_COLUMNS)
+    .select_from(WaitlistEntry)
     .join(Studio, Studio.id == WaitlistEntry.studio_id)
     .outerjoin(Booking, Booking.id == WaitlistEntry.booking_id)
     .where(
@@ -110,24 +149,37 @@ _MY_WAITLIST = (
     )
     .order_by(WaitlistEntry.starts_at)
 )
-_TEAMS = select(Team).where(Team.id.in_(bindparam("team_ids", expanding=True)))
+_TEAMS = select(Bundle("team", Team.id, Team.name)).where(
+    Team.id.in_(bindparam("team_ids", expanding=True))
+)
+
+
+def _page_params(params: dict, number: int, per_page: int) -> dict:
+    return {**params, "limit": per_page, "offset": (number - 1) * per_page}
 
 
 def my_bookings(
     session: Session, *, user: User, page: int = 1, per_page: int = 20, now=None
 ) -> MyBookings:
-    """Upcoming and past bookings of a user, their teams and waitlist (five queries)."""
+    """Upcoming and past bookings of a user, their teams and waitlist (three or four queries;
+    one more for a page past the last)."""
     now = now or utcnow()
     params = {"user_id": user.id, **_upcoming_params(now), "since": now - timedelta(days=7)}
     upcoming = [
         describe(b, s, user, user, now) for b, s in session.exec(_MY_UPCOMING, params=params).all()
     ]
-    total = session.exec(_MY_PAST_COUNT, params=params).one()
-    number = min(max(page, 1), max(1, ceil(total / per_page)))
-    past_params = {**params, "limit": per_page, "offset": (number - 1) * per_page}
-    past_views = [
-        describe(b, s, user, user, now) for b, s in session.exec(_MY_PAST, params=past_params).all()
-    ]
+    number = max(page, 1)
+    rows = session.exec(_MY_PAST, params=_page_params(params, number, per_page)).all()
+    if rows:
+        total = rows[0][2]
+    else:  # none on the first page: none at all; past the last page: count them
+        total = session.exec(_MY_PAST_COUNT, params=params).one() if number > 1 else 0
+    last = max(1, ceil(total / per_page))
+    if number > last:  # past the last page: show the last
+        number = last
+        if total:
+            rows = session.exec(_MY_PAST, params=_page_params(params, number, per_page)).all()
+    past_views = [describe(b, s, user, user, now) for b, s, _total in rows]
     past = Page(
         items=past_views,
         total=total,
@@ -242,9 +294,11 @@ _PENDING_FOR_APPROVER = (
 )
 
 
-def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDashboard:
+def dashboard_bookings(
+    session: Session, *, user: User, now=None, term: tuple | None = None
+) -> BookingDashboard:
     """A user's next bookings, waitlist slots they got or are offered, and decisions
-    waiting for them."""
+    waiting for them. ``term``: today's term as strikes._params takes it, if already read."""
     now = now or utcnow()
     data = BookingDashboard()
     if user.role == Role.mentor:
@@ -276,7 +330,7 @@ def dashboard_bookings(session: Session, *, user: User, now=None) -> BookingDash
     data.promoted = [(e, s) for e, s, _ in rows if e.status == WaitlistStatus.promoted]
     data.offers = _offers(rows)
     if user.role == Role.student:
-        data.strike = strike_summary(session, user=user, now=now)
+        data.strike = strike_summary(session, user=user, now=now, term=term)
     if user.role == Role.teacher:
         data.pending_decisions = session.exec(
             _PENDING_FOR_APPROVER, params={"user_id": user.id, "now": now}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.errors import FormErrors, NotFound
@@ -91,6 +92,23 @@ _TERM_CONTAINING = select(Term).where(Term.starts_on <= _DAY, Term.ends_on >= _D
 def term_containing(session: Session, *, day: date) -> Term | None:
     """The configured term that ``day`` falls in, if any."""
     return session.exec(_TERM_CONTAINING, params={"day": day}).first()
+
+
+# The same, for its first and last day only: every count of a student's strikes (the
+# bookings page, the booking press) asks it, and loading a Term object through the ORM
+# cost several times more than this Core statement on the session's connection.
+_TERMS = Term.__table__
+_TERM_DATES = sa_select(_TERMS.c.starts_on, _TERMS.c.ends_on).where(
+    _TERMS.c.starts_on <= _DAY, _TERMS.c.ends_on >= _DAY
+)
+
+
+def term_dates_containing(session: Session, *, day: date) -> tuple[date, date] | None:
+    """(first day, last day) of the configured term that ``day`` falls in, if any."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the ORM's autoflush would do: a term just added counts
+    row = session.connection().execute(_TERM_DATES, {"day": day}).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def current_term(session: Session, *, today: date | None = None) -> Term | None:
