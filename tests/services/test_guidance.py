@@ -13,6 +13,7 @@ from app.services.clock import today
 from app.services.mentoring import guidance as guidance_service
 from app.services.mentoring import overview as guidance_overview
 from app.services.mentoring import report as guidance_report
+from app.services.mentoring import team_guidance
 from tests.factories import make_student
 from tests.factories_teams import make_log, make_paired_world, make_team
 
@@ -58,7 +59,7 @@ def test_another_mentors_pairing_is_not_found_for_every_operation(session):
         guidance_service.log_detail(session, user=bob, log_id=w["log_a"].id)
     with pytest.raises(NotFound):
         guidance_service.delete_log(session, user=bob, log_id=w["log_a"].id)
-    assert guidance_service.team_logs(session, user=bob, team_id=w["team_a"].id) == []
+    assert team_guidance.team_logs(session, user=bob, team_id=w["team_a"].id) == []
 
 
 def test_bad_input_is_refused_beside_each_field(session):

@@ -11,8 +11,6 @@ from .guidance import (
     pairing_page,
     set_action_done,
     skill_choices,
-    team_logs,
-    team_pairings,
     update_log,
 )
 from .log_changes import FIELD_LABELS as CHANGE_LABELS
@@ -29,6 +27,7 @@ from .pairings import (
     record_practice,
 )
 from .report import MAX_WEEKS, GuidanceReport, guidance_report, kept_guidance_report
+from .team_guidance import team_logs, team_pairings
 
 __all__ = [
     "CHANGE_LABELS",

@@ -8,7 +8,7 @@ pairing, so another mentor's pairing, log or action item looks exactly like a mi
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, bindparam, func, or_
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from app.errors import Forbidden, FormErrors, NotFound
@@ -281,32 +281,6 @@ def pairing_page(session: Session, *, user: User, pairing_id: int) -> PairingPag
     return PairingPage(row, _log_views(session, logs), int(minutes), _is_author_side(pairing, user))
 
 
-_TEAM_LOGS = (
-    select(GuidanceLog)
-    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-    .where(Pairing.team_id == bindparam("team_id"))
-    .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
-    .limit(bindparam("limit", type_=Integer))
-)
-_OWN_TEAM_LOGS = _TEAM_LOGS.where(
-    or_(Pairing.mentor_id == bindparam("user_id"), Pairing.teacher_id == bindparam("user_id"))
-)
-
-
-def team_logs(session: Session, *, user: User, team_id: int, limit: int = 20) -> list[LogView]:
-    """The team's guidance logs that ``user`` may read (for the team page)."""
-    query = _TEAM_LOGS
-    if user.role in (Role.mentor, Role.teacher):
-        query = _OWN_TEAM_LOGS
-    elif user.role == Role.student and not _is_team_member(
-        session, team_id=team_id, user=user, current=False
-    ):
-        return []
-    params = {"team_id": team_id, "limit": limit, "user_id": user.id}
-    logs = list(session.exec(query, params=params).all())
-    return _log_views(session, logs, changes=False)  # the team page names only the author
-
-
 def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
     """Posts with their current skills, for choosing a log's topics."""
     grouped: dict[int, list[Skill]] = defaultdict(list)
@@ -320,18 +294,3 @@ def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
         posts[post.id] = post
         grouped[post.id].append(skill)
     return [(posts[post_id], skills) for post_id, skills in grouped.items()]
-
-
-_TEAM_PAIRINGS = (
-    pairing_rows_query()
-    .where(Pairing.team_id == bindparam("team_id"))
-    .order_by(Pairing.starts_on.desc(), Pairing.id.desc())  # type: ignore[attr-defined]
-)
-_MENTORS_TEAM_PAIRINGS = _TEAM_PAIRINGS.where(Pairing.mentor_id == bindparam("user_id"))
-
-
-def team_pairings(session: Session, *, user: User, team_id: int) -> list[PairingRow]:
-    """The team's pairings for its page (a mentor sees only their own); one query."""
-    query = _MENTORS_TEAM_PAIRINGS if user.role == Role.mentor else _TEAM_PAIRINGS
-    params = {"team_id": team_id, "user_id": user.id}
-    return [PairingRow(*row) for row in session.exec(query, params=params).all()]
