@@ -12,8 +12,8 @@ from app.services import clock
 from app.services.clock import today
 from app.services.mentoring import guidance as guidance_service
 from app.services.mentoring import overview as guidance_overview
+from app.services.mentoring import pairing_page, team_guidance
 from app.services.mentoring import report as guidance_report
-from app.services.mentoring import team_guidance
 from tests.factories import make_student
 from tests.factories_teams import make_log, make_paired_world, make_team
 
@@ -54,7 +54,7 @@ def test_another_mentors_pairing_is_not_found_for_every_operation(session):
     with pytest.raises(NotFound):
         guidance_service.create_log(session, user=bob, pairing_id=w["pairing_a"].id, form=_form())
     with pytest.raises(NotFound):
-        guidance_service.pairing_page(session, user=bob, pairing_id=w["pairing_a"].id)
+        pairing_page(session, user=bob, pairing_id=w["pairing_a"].id)
     with pytest.raises(NotFound):
         guidance_service.log_detail(session, user=bob, log_id=w["log_a"].id)
     with pytest.raises(NotFound):

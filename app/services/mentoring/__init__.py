@@ -8,13 +8,13 @@ from .guidance import (
     log_detail,
     log_form,
     own_pairing,
-    pairing_page,
     set_action_done,
     skill_choices,
     update_log,
 )
 from .log_changes import FIELD_LABELS as CHANGE_LABELS
 from .overview import my_pairings_overview, student_overview
+from .pairing_page import pairing_page
 from .pairings import (
     create_enterprise_pairing,
     create_pairing,

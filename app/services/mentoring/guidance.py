@@ -8,7 +8,7 @@ pairing, so another mentor's pairing, log or action item looks exactly like a mi
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.errors import Forbidden, FormErrors, NotFound
@@ -31,7 +31,6 @@ from app.services import notifications as notification_service
 from app.services.mentoring import log_changes
 from app.services.mentoring.log_views import LogView
 from app.services.mentoring.log_views import log_views as _log_views
-from app.services.mentoring.pairings import PairingRow, pairing_rows_query
 
 MODES = [mode.value for mode in GuidanceMode]
 NOT_FOUND = N_("This pairing does not exist or is not yours.")
@@ -250,35 +249,6 @@ def log_detail(session: Session, *, user: User, log_id: int) -> LogDetail:
         can_tick=member,
         can_delete=log.author_id == user.id or user.role == Role.admin,
     )
-
-
-@dataclass
-class PairingPage:
-    row: PairingRow
-    logs: list[LogView]
-    minutes: int
-    can_write: bool
-
-
-_PAIRING_ROW = pairing_rows_query().where(Pairing.id == bindparam("pairing_id"))
-_PAIRING_LOGS = (
-    select(GuidanceLog)
-    .where(GuidanceLog.pairing_id == bindparam("pairing_id"))
-    .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
-    .limit(100)
-)
-_PAIRING_MINUTES = select(func.coalesce(func.sum(GuidanceLog.minutes), 0)).where(
-    GuidanceLog.pairing_id == bindparam("pairing_id")
-)
-
-
-def pairing_page(session: Session, *, user: User, pairing_id: int) -> PairingPage:
-    pairing = readable_pairing(session, user=user, pairing_id=pairing_id)
-    params = {"pairing_id": pairing.id}
-    row = PairingRow(*session.exec(_PAIRING_ROW, params=params).one())
-    logs = list(session.exec(_PAIRING_LOGS, params=params).all())
-    minutes = session.exec(_PAIRING_MINUTES, params=params).one()
-    return PairingPage(row, _log_views(session, logs), int(minutes), _is_author_side(pairing, user))
 
 
 def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
