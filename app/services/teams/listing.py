@@ -4,6 +4,7 @@ the number of teams)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import Integer, bindparam, func
 from sqlmodel import Session, select
@@ -15,22 +16,42 @@ from app.services.teams.detail import Person
 from app.services.teams.teams import STAGES, visible_team_ids
 
 
+class TeamCell(NamedTuple):
+    id: int
+    name: str
+    stage: str
+
+
+class CohortCell(NamedTuple):
+    major: str
+    intake_year: int
+    class_number: int
+
+    def label(self, locale: str = "zh_CN") -> str:
+        return Cohort.label(self, locale)  # type: ignore[arg-type]
+
+
 @dataclass
 class TeamRow:
-    team: Team
-    cohorts: list[Cohort] = field(default_factory=list)
+    team: TeamCell
+    cohorts: list[CohortCell] = field(default_factory=list)
     member_count: int = 0
     captain: Person | None = None
     uncovered: list[Post] = field(default_factory=list)
 
 
 _CAPTAIN = User.__table__.alias("captain")
-# The team with its captain's name (an outer join: no second statement for the captains).
-_TEAMS = select(Team, _CAPTAIN.c.full_name.label("captain_name")).outerjoin(
-    _CAPTAIN, _CAPTAIN.c.id == Team.captain_id
-)
+# The columns the list shows, with the captain's name (an outer join: no second statement
+# for the captains); no entities.
+_TEAMS = select(
+    Team.id,
+    Team.name,
+    Team.stage,
+    Team.captain_id,
+    _CAPTAIN.c.full_name.label("captain_name"),
+).outerjoin(_CAPTAIN, _CAPTAIN.c.id == Team.captain_id)
 _TEAM_COHORTS = (
-    select(TeamCohort.team_id, Cohort)
+    select(TeamCohort.team_id, Cohort.major, Cohort.intake_year, Cohort.class_number)
     .join(Cohort, Cohort.id == TeamCohort.cohort_id)
     .where(TeamCohort.team_id.in_(bindparam("ids", expanding=True)))  # type: ignore[attr-defined]
     .order_by(Cohort.intake_year, Cohort.class_number)
@@ -58,10 +79,10 @@ def _team_rows(session: Session, rows) -> list[TeamRow]:
     """Cohorts, member counts and uncovered core posts of (team, captain name) rows."""
     if not rows:
         return []
-    ids = [row.Team.id for row in rows]
-    cohorts: dict[int, list[Cohort]] = defaultdict(list)
-    for team_id, cohort in session.exec(_TEAM_COHORTS, params={"ids": ids}).all():
-        cohorts[team_id].append(cohort)
+    ids = [row.id for row in rows]
+    cohorts: dict[int, list[CohortCell]] = defaultdict(list)
+    for team_id, *cohort in session.exec(_TEAM_COHORTS, params={"ids": ids}).all():
+        cohorts[team_id].append(CohortCell(*cohort))
     covered: dict[int, set[int]] = defaultdict(set)
     counts: dict[int, int] = defaultdict(int)
     for team_id, post_id in session.exec(_TEAM_POSTS, params={"ids": ids}).all():
@@ -70,13 +91,11 @@ def _team_rows(session: Session, rows) -> list[TeamRow]:
     core = core_posts(session)
     return [
         TeamRow(
-            team=row.Team,
-            cohorts=cohorts[row.Team.id],
-            member_count=counts[row.Team.id],
-            captain=None
-            if row.captain_name is None
-            else Person(row.Team.captain_id, row.captain_name),
-            uncovered=[post for post in core if post.id not in covered[row.Team.id]],
+            team=TeamCell(row.id, row.name, row.stage),
+            cohorts=cohorts[row.id],
+            member_count=counts[row.id],
+            captain=None if row.captain_name is None else Person(row.captain_id, row.captain_name),
+            uncovered=[post for post in core if post.id not in covered[row.id]],
         )
         for row in rows
     ]
