@@ -43,10 +43,13 @@ def _team_context(session, *, user, team_id: int) -> dict:
     detail = team_service.team_detail(session, user=user, team_id=team_id)
     return {
         "detail": detail,
-        "posts": team_service.all_posts(session),
+        "posts": detail.posts,
         "stages": team_service.STAGES,
         "figures": team_service.team_figures(session, team_id=team_id),
-        "logs": mentoring_service.team_logs(session, user=user, team_id=team_id, limit=10),
+        # team_detail has checked that the user may see the team (a student: was a member)
+        "logs": mentoring_service.team_logs(
+            session, user=user, team_id=team_id, limit=10, visible=True
+        ),
         "pairings": mentoring_service.team_pairings(session, user=user, team_id=team_id),
         "today": today(),
         "errors": {},

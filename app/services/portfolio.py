@@ -2,6 +2,10 @@
 awards, certificates, studio hours and guidance received — one page, also as PDF.
 
 A student sees their own; teachers and admins any student's; others get NotFound.
+
+The page reads columns, not entities, with statements built once at import; each list's
+totals ride on its rows as window aggregates (computed before the LIMIT), so the page
+issues the same ten statements whatever the history.
 """
 
 from dataclasses import dataclass, field
@@ -58,7 +62,7 @@ class LiveRecord:
     """The completed live sessions of the student's teams while a member, with the
     student's share of each one's income (split as the evaluation splits it)."""
 
-    latest: list[tuple[LiveSession, Team, int]] = field(default_factory=list)  # share in fen
+    latest: list = field(default_factory=list)  # rows: session_date, team_name, theme, share...
     sessions: int = 0
     gmv_fen: int = 0  # the teams' GMV in those sessions
     income_fen: int = 0  # the student's shares
@@ -68,17 +72,16 @@ class LiveRecord:
 
 @dataclass
 class Portfolio:
-    student: User
-    profile: StudentProfile | None
+    student: Any  # a row: id, full_name, role
+    profile: Any  # a row with student_number, or None
     cohort: Cohort | None
-    programme: TrainingProgramme | None
-    courses_by_semester: dict[int, list[Course]]
-    roles: list[tuple[TeamMember, Team, Post]]
+    courses_by_semester: dict[int, list]  # rows: title_zh, title_en
+    roles: list  # rows: team_id, team_name, name_zh, name_en (the post), joined_on, left_on
     competitions: list[CompetitionLine]
     certificates: list
     studio_hours: float | None  # None: the studios part is not installed
     studio_sessions: int
-    guidance: list[tuple[GuidanceLog, Team, str]]
+    guidance: list  # rows: held_on, minutes, team_name, author
     guidance_minutes: int
     guidance_count: int
     live: "LiveRecord" = field(default_factory=lambda: LiveRecord())
@@ -89,44 +92,67 @@ class Portfolio:
         return sum(len(v) for v in self.courses_by_semester.values())
 
 
-def get_student(session: Session, *, viewer: User, student_id: int) -> User:
-    student = session.get(User, student_id)
-    allowed = viewer.role in (Role.admin, Role.teacher) or viewer.id == student_id
-    if student is None or student.role != Role.student or not allowed:
-        raise NotFound("This portfolio does not exist.")
-    return student
-
-
 # Built once, at import: building these joined statements cost more than running them
 # (the page is a student's most visited after the dashboard).
-_PROGRAMME = select(TrainingProgramme).where(
-    TrainingProgramme.major == bindparam("major"),
-    TrainingProgramme.intake_year == bindparam("intake_year"),
+_STUDENT = (
+    select(
+        User.id,
+        User.full_name,
+        User.role,
+        StudentProfile.user_id.label("profile_id"),  # type: ignore[attr-defined]
+        StudentProfile.student_number,
+        Cohort,
+    )
+    .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
+    .outerjoin(Cohort, Cohort.id == StudentProfile.cohort_id)
+    .where(User.id == bindparam("student_id"))
 )
+# The latest published version of the programme of the cohort's major and intake year.
 _PUBLISHED_VERSION = (
     select(ProgrammeVersion.id)
+    .join(TrainingProgramme, TrainingProgramme.id == ProgrammeVersion.programme_id)
     .where(
-        ProgrammeVersion.programme_id == bindparam("programme_id"),
+        TrainingProgramme.major == bindparam("major"),
+        TrainingProgramme.intake_year == bindparam("intake_year"),
         ProgrammeVersion.status == VersionStatus.published.value,
     )
     .order_by(ProgrammeVersion.number.desc())
     .limit(1)
+    .scalar_subquery()
 )
 _PLACED_COURSES = (
-    select(Placement.semester, Course)
+    select(Placement.semester, Course.title_zh, Course.title_en)
     .join(Course, Course.id == Placement.course_id)
-    .where(Placement.version_id == bindparam("version_id"))
+    .where(Placement.version_id == _PUBLISHED_VERSION)
     .order_by(Placement.semester, Course.code)
 )
 _ROLES = (
-    select(TeamMember, Team, Post)
+    select(
+        TeamMember.team_id,
+        TeamMember.joined_on,
+        TeamMember.left_on,
+        Team.name.label("team_name"),
+        Post.name_zh,
+        Post.name_en,
+    )
     .join(Team, Team.id == TeamMember.team_id)
     .join(Post, Post.id == TeamMember.post_id)
     .where(TeamMember.user_id == bindparam("student_id"))
     .order_by(TeamMember.joined_on.desc())
 )
 _ENTRIES = (
-    select(Entry, Round, Edition, Competition)
+    select(
+        Competition.name_zh,
+        Competition.name_en,
+        Edition.year,
+        Round.level,
+        Round.published_at,
+        Round.results_on,
+        Round.held_on,
+        Entry.title,
+        Entry.award,
+    )
+    .select_from(Entry)
     .join(EntryMember, EntryMember.entry_id == Entry.id)
     .join(Round, Round.id == Entry.round_id)
     .join(Edition, Edition.id == Round.edition_id)
@@ -136,7 +162,15 @@ _ENTRIES = (
         Entry.status == EntryStatus.registered.value,
     )
 )
-_EXTERNAL = select(ExternalResult).where(
+_EXTERNAL = select(  # columns: the row also holds the evidence file
+    ExternalResult.team_id,
+    ExternalResult.competition_name,
+    ExternalResult.edition,
+    ExternalResult.level,
+    ExternalResult.round_name,
+    ExternalResult.award,
+    ExternalResult.awarded_on,
+).where(
     or_(
         ExternalResult.student_id == bindparam("student_id"),
         ExternalResult.team_id.in_(bindparam("team_ids", expanding=True)),  # type: ignore[union-attr]
@@ -161,64 +195,70 @@ _WHILE_MEMBER = (
     )
     .exists()
 )
-_GUIDANCE_TOTALS = (
-    select(func.count(), func.coalesce(func.sum(GuidanceLog.minutes), 0))
-    .select_from(GuidanceLog)
-    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-    .where(_WHILE_MEMBER)
-)
-_GUIDANCE_LATEST = (
-    select(GuidanceLog, Team, User.full_name)
+_GUIDANCE = (
+    select(
+        GuidanceLog.held_on,
+        GuidanceLog.minutes,
+        Team.name.label("team_name"),
+        User.full_name.label("author"),
+        func.count().over().label("total_count"),
+        func.sum(GuidanceLog.minutes).over().label("total_minutes"),
+    )
     .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
     .join(Team, Team.id == Pairing.team_id)
     .join(User, User.id == GuidanceLog.author_id)
     .where(_WHILE_MEMBER)
-    .order_by(GuidanceLog.held_on.desc())
+    .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())
     .limit(12)
 )
 
 
-def _courses(session: Session, cohort: Cohort | None):
+def _student(session: Session, *, viewer: User, student_id: int):
+    row = session.exec(_STUDENT, params={"student_id": student_id}).first()
+    allowed = viewer.role in (Role.admin, Role.teacher) or viewer.id == student_id
+    if row is None or row.role != Role.student or not allowed:
+        raise NotFound("This portfolio does not exist.")
+    return row
+
+
+def _courses(session: Session, cohort: Cohort | None) -> dict[int, list]:
     if cohort is None:
-        return None, {}
-    programme = session.exec(
-        _PROGRAMME, params={"major": cohort.major, "intake_year": cohort.intake_year}
-    ).first()
-    if programme is None:
-        return None, {}
-    version_id = session.exec(_PUBLISHED_VERSION, params={"programme_id": programme.id}).first()
-    by_semester: dict[int, list[Course]] = {}
-    if version_id is not None:
-        for semester, course in session.exec(_PLACED_COURSES, params={"version_id": version_id}):
-            by_semester.setdefault(semester, []).append(course)
-    return programme, by_semester
+        return {}
+    params = {"major": cohort.major, "intake_year": cohort.intake_year}
+    by_semester: dict[int, list] = {}
+    for row in session.exec(_PLACED_COURSES, params=params):
+        by_semester.setdefault(row.semester, []).append(row)
+    return by_semester
+
+
+def _while_member(stints, team_id: int, on: date) -> bool:
+    return any(
+        m.team_id == team_id and m.joined_on <= on and (m.left_on is None or m.left_on > on)
+        for m in stints
+    )
 
 
 def _competitions(session: Session, student_id: int, stints) -> list[CompetitionLine]:
     lines = []
-    rows = session.exec(_ENTRIES, params={"student_id": student_id}).all()
-    for entry, round_, edition, competition in rows:
-        published = round_.is_locked
+    for row in session.exec(_ENTRIES, params={"student_id": student_id}):
+        published = row.published_at is not None
         lines.append(
             CompetitionLine(
-                competition.name_zh,
-                competition.name_en,
-                str(edition.year),
-                round_.level,
-                entry.title,
-                entry.award if published else None,
-                round_.results_on if published else round_.held_on,
+                row.name_zh,
+                row.name_en,
+                str(row.year),
+                row.level,
+                row.title,
+                row.award if published else None,
+                row.results_on if published else row.held_on,
                 False,
             )
         )
     team_ids = sorted({m.team_id for m in stints})
     params = {"student_id": student_id, "team_ids": team_ids}
-    for result in session.exec(_EXTERNAL, params=params).all():
-        if result.team_id is not None and not any(
-            m.team_id == result.team_id
-            and m.joined_on <= result.awarded_on
-            and (m.left_on is None or m.left_on > result.awarded_on)
-            for m in stints
+    for result in session.exec(_EXTERNAL, params=params):
+        if result.team_id is not None and not _while_member(
+            stints, result.team_id, result.awarded_on
         ):
             continue
         lines.append(
@@ -248,10 +288,10 @@ def _studio(session: Session, student_id: int) -> tuple[float | None, int]:
 def _guidance(session: Session, student_id: int, stints) -> tuple[list, int, int]:
     if not stints:
         return [], 0, 0
-    params = {"student_id": student_id}
-    count, minutes = session.exec(_GUIDANCE_TOTALS, params=params).one()
-    latest = session.exec(_GUIDANCE_LATEST, params=params).all()
-    return [(log, team, name) for log, team, name in latest], int(minutes), int(count)
+    latest = session.exec(_GUIDANCE, params={"student_id": student_id}).all()
+    if not latest:
+        return [], 0, 0
+    return latest, int(latest[0].total_minutes or 0), int(latest[0].total_count)
 
 
 @dataclass(frozen=True)
@@ -263,9 +303,10 @@ class _OpenPeriod:
 
 
 @cache
-def _live_statements():
-    """The live record's two statements, built on first use (the evaluation's figures
-    import this domain's neighbours, so they are not imported at module level)."""
+def _live_statement():
+    """The live record's latest sessions with the totals over all of them as window
+    aggregates: one pass over the income split. Built on first use (the evaluation's
+    figures import this domain's neighbours, so they are not imported at module level)."""
     from app.services.evaluation import figures
 
     period = _OpenPeriod(bindparam("start"), bindparam("end"))
@@ -273,44 +314,62 @@ def _live_statements():
     shares = figures.session_shares(period, of_member=student)  # type: ignore[arg-type]
     mine = select(shares.c.sid, shares.c.share).where(shares.c.uid == student).subquery()
     counted = LiveSession.viewers > 0  # the sessions GPM and conversion can be worked out of
-    totals = select(
-        func.count(),
-        func.coalesce(func.sum(LiveSession.gmv_fen), 0),
-        func.coalesce(func.sum(mine.c.share), 0),
-        func.coalesce(func.sum(case((counted, LiveSession.gmv_fen), else_=0)), 0),
-        func.coalesce(func.sum(case((counted, LiveSession.orders), else_=0)), 0),
-        func.coalesce(func.sum(case((counted, LiveSession.viewers), else_=0)), 0),
-    ).join(LiveSession, LiveSession.id == mine.c.sid)
-    latest = (
-        select(LiveSession, Team, mine.c.share)
+    return (
+        select(
+            LiveSession.id,
+            LiveSession.session_date,
+            LiveSession.theme,
+            LiveSession.status,
+            LiveSession.gmv_fen,
+            LiveSession.income_fen,
+            LiveSession.orders,
+            LiveSession.refunds,
+            LiveSession.new_followers,
+            LiveSession.viewers,
+            LiveSession.avg_watch_seconds,
+            LiveSession.interactions,
+            LiveSession.ad_spend_fen,
+            Team.name.label("team_name"),
+            mine.c.share,
+            func.count().over().label("total_sessions"),
+            func.sum(LiveSession.gmv_fen).over().label("total_gmv"),
+            func.sum(mine.c.share).over().label("total_share"),
+            func.sum(case((counted, LiveSession.gmv_fen), else_=0)).over().label("counted_gmv"),
+            func.sum(case((counted, LiveSession.orders), else_=0)).over().label("counted_orders"),
+            func.sum(case((counted, LiveSession.viewers), else_=0)).over().label("counted_viewers"),
+        )
+        .select_from(mine)
         .join(LiveSession, LiveSession.id == mine.c.sid)
         .join(Team, Team.id == LiveSession.team_id)
         .order_by(LiveSession.session_date.desc(), LiveSession.id.desc())
         .limit(12)
     )
-    return totals, latest
 
 
 def _live(session: Session, student_id: int) -> LiveRecord:
-    totals_statement, latest_statement = _live_statements()
     params = {
         "start": date(2000, 1, 1),
         "end": today() + timedelta(days=1),
         "student_id": student_id,
     }
-    totals = session.exec(totals_statement, params=params).one()
-    latest = session.exec(latest_statement, params=params).all()
-    rows = [(live, team, int(share)) for live, team, share in latest]
+    rows = session.exec(_live_statement(), params=params).all()
+    if not rows:
+        return LiveRecord(rates=_rates(0, 0, 0))
+    first = rows[0]
     return LiveRecord(
         rows,
-        int(totals[0]),
-        int(totals[1]),
-        int(totals[2]),
-        rates=_rates(int(totals[3]), int(totals[4]), int(totals[5])),
+        int(first.total_sessions),
+        int(first.total_gmv or 0),
+        int(first.total_share or 0),
+        rates=_rates(
+            int(first.counted_gmv or 0),
+            int(first.counted_orders or 0),
+            int(first.counted_viewers or 0),
+        ),
         row_metrics={  # the list shows only each session's GPM
-            live.id: review_metrics.some_metrics([review_metrics.Figures.of(live)], ("gpm",))
-            for live, _t, _s in rows
-            if live.status == "completed"
+            row.id: review_metrics.some_metrics([review_metrics.Figures.of(row)], ("gpm",))
+            for row in rows
+            if row.status == "completed"
         },
     )
 
@@ -324,23 +383,19 @@ def _rates(gmv_fen: int, orders: int, viewers: int) -> dict:
 
 
 def portfolio(session: Session, *, viewer: User, student_id: int) -> Portfolio:
-    """Everything on the portfolio page (about a dozen statements, whatever the history)."""
-    student = get_student(session, viewer=viewer, student_id=student_id)
-    profile = session.get(StudentProfile, student.id)
-    cohort = session.get(Cohort, profile.cohort_id) if profile and profile.cohort_id else None
-    programme, courses = _courses(session, cohort)
-    roles = list(session.exec(_ROLES, params={"student_id": student.id}).all())
-    stints = [m for m, _t, _p in roles]
+    """Everything on the portfolio page (ten statements, whatever the history)."""
+    student = _student(session, viewer=viewer, student_id=student_id)
+    cohort = student.Cohort
+    roles = session.exec(_ROLES, params={"student_id": student.id}).all()
     hours, sessions = _studio(session, student.id)
-    guidance, minutes, count = _guidance(session, student.id, stints)
+    guidance, minutes, count = _guidance(session, student.id, roles)
     return Portfolio(
         student=student,
-        profile=profile,
+        profile=student if student.profile_id is not None else None,
         cohort=cohort,
-        programme=programme,
-        courses_by_semester=courses,
+        courses_by_semester=_courses(session, cohort),
         roles=roles,
-        competitions=_competitions(session, student.id, stints),
+        competitions=_competitions(session, student.id, roles),
         certificates=certificate_service.awards_of(session, student_id=student.id),
         studio_hours=hours,
         studio_sessions=sessions,

@@ -6,10 +6,10 @@ from sqlmodel import select
 
 from app.models.studios import Booking
 from app.models.teams import LiveSession, Team, TeamCohort, TeamInvitation, TeamMember
-from app.schemas.teams import InvitationForm
+from app.schemas.teams import InvitationForm, MemberForm
 from app.services import clock
 from app.services.teams import members as member_service
-from tests.factories import make_cohort, make_student, make_teacher
+from tests.factories import make_admin, make_cohort, make_student, make_teacher
 from tests.factories_studios import local, make_booking, make_studio, next_weekday
 from tests.factories_teams import (
     ensure_posts,
@@ -303,3 +303,59 @@ def test_the_staff_team_list_pages_through_every_team_in_name_order(client, sess
     assert all(f"分页队{n}" in first for n in range(5)) and "分页队5" not in first
     assert "分页队5" in second and "分页队6" in second and "分页队0" not in second
     assert 'href="/teams?page=2"' in first or "page=2" in first
+
+
+def test_the_team_page_issues_the_same_statements_for_a_bigger_team_and_history(
+    client, other_client, session, statement_counter
+):
+    from tests.factories_teams import make_log
+
+    ensure_posts(session)
+    teacher, captain = make_teacher(session), make_student(session)
+    team = make_team(session, members=[(captain, "anchor")], captain=captain)
+    make_project(session, team)
+    make_log(session, make_pairing(session, team), actions=("a",))
+    admin = make_admin(session)  # an administrator reads every log
+    session.commit()
+    client.login(admin.username)
+    other_client.login(captain.username)
+    url = f"/teams/{team.id}"
+    client.get(url)  # the first visit keeps the team's session figures (team_sessions)
+    with statement_counter() as few:
+        assert client.get(url).status_code == 200
+    with statement_counter() as few_student:
+        assert other_client.get(url).status_code == 200
+    members = [make_student(session, full_name=f"队员{n}") for n in range(8)]
+    for member in members:
+        member_service.add_member(
+            session,
+            actor=teacher,
+            team_id=team.id,
+            form=MemberForm.parse({"student": member.username, "post": "traffic"}),
+        )
+    for member in members[:3]:  # former members
+        stint = session.exec(
+            select(TeamMember).where(TeamMember.user_id == member.id, TeamMember.team_id == team.id)
+        ).one()
+        stint.left_on = clock.today()
+        session.add(stint)
+    for _ in range(4):
+        member_service.invite_member(
+            session,
+            actor=captain,
+            team_id=team.id,
+            form=InvitationForm.parse(
+                {"student": make_student(session).username, "post": "operation"}
+            ),
+        )
+        make_log(session, make_pairing(session, team), actions=("a", "b"))
+    session.commit()
+    with statement_counter() as many:
+        page = client.get(url)
+    with statement_counter() as many_student:
+        student_page = other_client.get(url)
+    assert page.status_code == 200 and student_page.status_code == 200
+    assert all(m.full_name in page.text for m in members)
+    assert page.text.count('href="/guidance/logs/') == 5
+    assert student_page.text.count("/withdraw") == 4  # the captain's open invitations
+    assert len(many) == len(few) and len(many_student) == len(few_student)

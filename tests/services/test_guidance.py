@@ -12,6 +12,7 @@ from app.services import clock
 from app.services.clock import today
 from app.services.mentoring import guidance as guidance_service
 from app.services.mentoring import overview as guidance_overview
+from app.services.mentoring import pairing_page, team_guidance
 from app.services.mentoring import report as guidance_report
 from tests.factories import make_student
 from tests.factories_teams import make_log, make_paired_world, make_team
@@ -53,12 +54,12 @@ def test_another_mentors_pairing_is_not_found_for_every_operation(session):
     with pytest.raises(NotFound):
         guidance_service.create_log(session, user=bob, pairing_id=w["pairing_a"].id, form=_form())
     with pytest.raises(NotFound):
-        guidance_service.pairing_page(session, user=bob, pairing_id=w["pairing_a"].id)
+        pairing_page(session, user=bob, pairing_id=w["pairing_a"].id)
     with pytest.raises(NotFound):
         guidance_service.log_detail(session, user=bob, log_id=w["log_a"].id)
     with pytest.raises(NotFound):
         guidance_service.delete_log(session, user=bob, log_id=w["log_a"].id)
-    assert guidance_service.team_logs(session, user=bob, team_id=w["team_a"].id) == []
+    assert team_guidance.team_logs(session, user=bob, team_id=w["team_a"].id) == []
 
 
 def test_bad_input_is_refused_beside_each_field(session):

@@ -14,8 +14,8 @@ from app.schemas.teams import (
     PostChangeForm,
     StageForm,
 )
+from app.services import teams as team_service
 from app.services.teams import members as member_service
-from app.services.teams import teams as team_service
 from tests.factories import make_admin, make_cohort, make_mentor, make_student, make_teacher
 from tests.factories_teams import ensure_posts, make_pairing, make_team
 

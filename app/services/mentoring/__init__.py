@@ -8,15 +8,13 @@ from .guidance import (
     log_detail,
     log_form,
     own_pairing,
-    pairing_page,
     set_action_done,
     skill_choices,
-    team_logs,
-    team_pairings,
     update_log,
 )
 from .log_changes import FIELD_LABELS as CHANGE_LABELS
 from .overview import my_pairings_overview, student_overview
+from .pairing_page import pairing_page
 from .pairings import (
     create_enterprise_pairing,
     create_pairing,
@@ -29,6 +27,7 @@ from .pairings import (
     record_practice,
 )
 from .report import MAX_WEEKS, GuidanceReport, guidance_report, kept_guidance_report
+from .team_guidance import team_logs, team_pairings
 
 __all__ = [
     "CHANGE_LABELS",

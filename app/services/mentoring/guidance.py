@@ -8,7 +8,7 @@ pairing, so another mentor's pairing, log or action item looks exactly like a mi
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, bindparam, func, or_
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.errors import Forbidden, FormErrors, NotFound
@@ -31,7 +31,6 @@ from app.services import notifications as notification_service
 from app.services.mentoring import log_changes
 from app.services.mentoring.log_views import LogView
 from app.services.mentoring.log_views import log_views as _log_views
-from app.services.mentoring.pairings import PairingRow, pairing_rows_query
 
 MODES = [mode.value for mode in GuidanceMode]
 NOT_FOUND = N_("This pairing does not exist or is not yours.")
@@ -252,61 +251,6 @@ def log_detail(session: Session, *, user: User, log_id: int) -> LogDetail:
     )
 
 
-@dataclass
-class PairingPage:
-    row: PairingRow
-    logs: list[LogView]
-    minutes: int
-    can_write: bool
-
-
-_PAIRING_ROW = pairing_rows_query().where(Pairing.id == bindparam("pairing_id"))
-_PAIRING_LOGS = (
-    select(GuidanceLog)
-    .where(GuidanceLog.pairing_id == bindparam("pairing_id"))
-    .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
-    .limit(100)
-)
-_PAIRING_MINUTES = select(func.coalesce(func.sum(GuidanceLog.minutes), 0)).where(
-    GuidanceLog.pairing_id == bindparam("pairing_id")
-)
-
-
-def pairing_page(session: Session, *, user: User, pairing_id: int) -> PairingPage:
-    pairing = readable_pairing(session, user=user, pairing_id=pairing_id)
-    params = {"pairing_id": pairing.id}
-    row = PairingRow(*session.exec(_PAIRING_ROW, params=params).one())
-    logs = list(session.exec(_PAIRING_LOGS, params=params).all())
-    minutes = session.exec(_PAIRING_MINUTES, params=params).one()
-    return PairingPage(row, _log_views(session, logs), int(minutes), _is_author_side(pairing, user))
-
-
-_TEAM_LOGS = (
-    select(GuidanceLog)
-    .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
-    .where(Pairing.team_id == bindparam("team_id"))
-    .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]
-    .limit(bindparam("limit", type_=Integer))
-)
-_OWN_TEAM_LOGS = _TEAM_LOGS.where(
-    or_(Pairing.mentor_id == bindparam("user_id"), Pairing.teacher_id == bindparam("user_id"))
-)
-
-
-def team_logs(session: Session, *, user: User, team_id: int, limit: int = 20) -> list[LogView]:
-    """The team's guidance logs that ``user`` may read (for the team page)."""
-    query = _TEAM_LOGS
-    if user.role in (Role.mentor, Role.teacher):
-        query = _OWN_TEAM_LOGS
-    elif user.role == Role.student and not _is_team_member(
-        session, team_id=team_id, user=user, current=False
-    ):
-        return []
-    params = {"team_id": team_id, "limit": limit, "user_id": user.id}
-    logs = list(session.exec(query, params=params).all())
-    return _log_views(session, logs, changes=False)  # the team page names only the author
-
-
 def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
     """Posts with their current skills, for choosing a log's topics."""
     grouped: dict[int, list[Skill]] = defaultdict(list)
@@ -320,18 +264,3 @@ def skill_choices(session: Session) -> list[tuple[Post, list[Skill]]]:
         posts[post.id] = post
         grouped[post.id].append(skill)
     return [(posts[post_id], skills) for post_id, skills in grouped.items()]
-
-
-_TEAM_PAIRINGS = (
-    pairing_rows_query()
-    .where(Pairing.team_id == bindparam("team_id"))
-    .order_by(Pairing.starts_on.desc(), Pairing.id.desc())  # type: ignore[attr-defined]
-)
-_MENTORS_TEAM_PAIRINGS = _TEAM_PAIRINGS.where(Pairing.mentor_id == bindparam("user_id"))
-
-
-def team_pairings(session: Session, *, user: User, team_id: int) -> list[PairingRow]:
-    """The team's pairings for its page (a mentor sees only their own); one query."""
-    query = _MENTORS_TEAM_PAIRINGS if user.role == Role.mentor else _TEAM_PAIRINGS
-    params = {"team_id": team_id, "user_id": user.id}
-    return [PairingRow(*row) for row in session.exec(query, params=params).all()]

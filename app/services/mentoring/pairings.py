@@ -102,8 +102,13 @@ _LIST = (
 _ACTIVE = (Pairing.ends_on.is_(None)) | (Pairing.ends_on >= bindparam("today"))  # type: ignore[union-attr,operator]
 _ORDER = (Pairing.starts_on.desc(), Pairing.id.desc())  # type: ignore[union-attr]
 _PAGE = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
-_ALL_PAGE = _LIST.order_by(*_ORDER).limit(_PAGE[0]).offset(_PAGE[1])
-_ACTIVE_PAGE = _LIST.where(_ACTIVE).order_by(*_ORDER).limit(_PAGE[0]).offset(_PAGE[1])
+# The page carries the list's total as a window aggregate (computed before the LIMIT): the
+# count is a statement of its own only past the last page.
+_TOTAL = func.count().over().label("total")
+_ALL_PAGE = _LIST.add_columns(_TOTAL).order_by(*_ORDER).limit(_PAGE[0]).offset(_PAGE[1])
+_ACTIVE_PAGE = (
+    _LIST.add_columns(_TOTAL).where(_ACTIVE).order_by(*_ORDER).limit(_PAGE[0]).offset(_PAGE[1])
+)
 _ALL_COUNT = select(func.count(Pairing.id))
 _ACTIVE_COUNT = _ALL_COUNT.where(_ACTIVE)
 
@@ -112,11 +117,19 @@ def list_pairings(
     session: Session, *, page: int, per_page: int, active_only: bool = False
 ) -> Page[PairingListRow]:
     on = today()
-    params = {"today": on}
-    total = session.exec(_ACTIVE_COUNT if active_only else _ALL_COUNT, params=params).one()
-    page = min(page, max(1, -(-total // per_page)))
-    params.update(limit=per_page, offset=(page - 1) * per_page)
-    rows = session.exec(_ACTIVE_PAGE if active_only else _ALL_PAGE, params=params).all()
+    statement = _ACTIVE_PAGE if active_only else _ALL_PAGE
+    params = {"today": on, "limit": per_page, "offset": (page - 1) * per_page}
+    rows = session.exec(statement, params=params).all()
+    if rows:
+        total = rows[0].total
+    else:  # no pairing, or past the last page: count, and show the last page
+        total = session.exec(_ACTIVE_COUNT if active_only else _ALL_COUNT, params=params).one()
+        last = max(1, -(-total // per_page))
+        if page > last and total:
+            page = last
+            params["offset"] = (page - 1) * per_page
+            rows = session.exec(statement, params=params).all()
+        page = min(page, last)
     return Page(
         items=[
             PairingListRow(
@@ -127,7 +140,7 @@ def list_pairings(
                 None if title is None else _ProjectCell(title),
                 ends_on is None or ends_on >= on,
             )
-            for pid, starts_on, ends_on, team_id, team_name, teacher, mentor, title in rows
+            for pid, starts_on, ends_on, team_id, team_name, teacher, mentor, title, _n in rows
         ],
         total=total,
         number=page,

@@ -1,6 +1,8 @@
 """Teams: what routers and other domains use, re-exported."""
 
 from .charts import money_chart
+from .detail import all_posts, team_detail
+from .listing import list_teams
 from .live_figures import daily_figures, team_totals
 from .live_sessions import (
     cancel_session,
@@ -38,16 +40,13 @@ from .standing import MIN_COMPARED
 from .teams import (
     STAGE_LABELS,
     STAGES,
-    all_posts,
     change_stage,
     create_team,
     current_member,
     get_editable_team,
     get_visible_team,
     is_staff,
-    list_teams,
     team_choices,
-    team_detail,
     team_form_values,
     update_team,
 )
