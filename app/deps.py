@@ -1,5 +1,6 @@
 """Request dependencies: who is asking, what they may do, CSRF, pagination."""
 
+import functools
 import hmac
 import threading
 from collections.abc import Callable
@@ -60,19 +61,14 @@ def _session_token(request: Request) -> str | None:
     return token if isinstance(token, str) else None
 
 
-def _active_session(token: str) -> account_service.ActiveSession | None:
+def _active_session(
+    token: str, *, with_tokens: bool = False
+) -> account_service.ActiveSession | None:
+    # Its own connection, handed back at once: a connection held from here to the end of
+    # the handler would be held while the request waits for a worker thread, and 90 pages
+    # at once emptied the pool with the event loop waiting on it (inline on SQLite).
     with db.engine.connect() as connection:
-        return account_service.resolve_session(connection, token)
-
-
-def _active_session_in(session: Session, token: str) -> account_service.ActiveSession | None:
-    """The lookup in the page's own read transaction, with the data tokens of the kept
-    results: a page then opens one connection and one transaction, not two, and a kept
-    page reads nothing else to know its kept result still holds."""
-    active = account_service.resolve_session(session.connection(), token, with_tokens=True)
-    if active is not None:
-        revisions.remember_tokens(session, active.data_tokens)
-    return active
+        return account_service.resolve_session(connection, token, with_tokens=with_tokens)
 
 
 def _needs_touch(active: account_service.ActiveSession | None) -> bool:
@@ -120,9 +116,10 @@ def _state_for(request: Request, active: account_service.ActiveSession | None) -
 async def auth_state(request: Request, session: db.SessionDep) -> AuthState:
     """The request's AuthState: one indexed read, and a write at most once a minute.
 
-    A page that changes nothing (GET) reads it in its own session's transaction; a change
-    looks it up apart, so that on SQLite its write transaction (BEGIN IMMEDIATE) does not
-    take the write lock before the form is even read."""
+    A page that changes nothing (GET) gets the kept results' data tokens with that read,
+    for its session's first transaction (``revisions.remember_tokens``): a kept page then
+    reads nothing else to know its kept result still holds. A change reads its tokens in
+    its own transaction, as before."""
     return await resolve_auth(request, session if request.method in db.SAFE_METHODS else None)
 
 
@@ -133,11 +130,15 @@ async def resolve_auth(request: Request, session: Session | None = None) -> Auth
     if cached is not None:
         return cached
     token = _session_token(request)
+    # Only for a session that has read nothing yet (a dependency may have used it first).
+    with_tokens = session is not None and not session.in_transaction()
     active = None
-    if token is not None and session is not None:
-        active = await db.call_db(_active_session_in, session, token)
-    elif token is not None:
-        active = await db.call_db(_active_session, token)
+    if token is not None:
+        active = await db.call_db(
+            functools.partial(_active_session, token, with_tokens=with_tokens)
+        )
+    if active is not None and with_tokens:
+        revisions.remember_tokens(session, active.data_tokens)
     if _needs_touch(active) and _claim_touch(active):
         await run_in_threadpool(_touch, active)  # a write: never on the event loop
     request.state.auth = _state_for(request, active)

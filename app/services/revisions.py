@@ -38,8 +38,8 @@ CHANGED = "revisions_changed"  # session.info: the names this transaction change
 # Set in a session's info for a database at an older schema, before the token's table.
 UNTRACKED = "revisions_untracked"
 
-# session.info: every name's token, read by the login check in the same transaction as the
-# page's reads (``remember_tokens``), so that a kept page needs no statement of its own.
+# session.info: every name's token, read with the login check just before the page's reads
+# (``remember_tokens``), so that a kept page needs no statement of its own.
 TOKENS = "revisions_tokens"
 _PAIR = DataRevision.__table__.c.name + literal("=") + DataRevision.__table__.c.token
 ALL_TOKENS = (
@@ -146,10 +146,12 @@ def _forget_changes(session, transaction) -> None:
 
 
 def remember_tokens(session: OrmSession, packed: str | None) -> None:
-    """Keep the tokens read (as ``ALL_TOKENS``) in the session's open transaction for the
-    Keepers that run in it; they are forgotten when that transaction ends."""
-    if not session.in_transaction():
-        raise RuntimeError("tokens read outside the session's transaction would go stale")
+    """Keep the tokens just read (as ``ALL_TOKENS``) for the Keepers of the session's first
+    transaction, which must not have begun: its reads come after the tokens, so a result
+    is never kept under a token newer than its data. They are forgotten when that
+    transaction ends (a commit may have renewed them)."""
+    if session.in_transaction():
+        raise RuntimeError("tokens read after the session's transaction began may be newer")
     pairs = (pair.split("=", 1) for pair in packed.split(",")) if packed else ()
     session.info[TOKENS] = dict(pairs)
 
