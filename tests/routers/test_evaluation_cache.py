@@ -12,7 +12,7 @@ from tests.factories import make_admin, make_cohort, make_teacher
 from tests.factories_evaluation import PERIOD, make_world
 
 Q = f"start={PERIOD.start}&end={PERIOD.end}"
-SHARES = "ORDER BY live_session.team_id"  # the sessions whose income the evaluation splits
+SHARES = "live_session.session_date, live_session.income_fen"  # the sessions it splits
 
 
 def _team_session(session, team) -> LiveSession:

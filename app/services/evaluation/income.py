@@ -45,13 +45,11 @@ class _Stint:
 
 
 _SESSIONS = (
-    select(LiveSession.team_id, LiveSession.session_date, LiveSession.income_fen)
-    .where(
+    select(LiveSession.team_id, LiveSession.session_date, LiveSession.income_fen).where(
         LiveSession.status == SessionStatus.completed.value,
         LiveSession.session_date >= bindparam("start"),
         LiveSession.session_date < bindparam("end"),
-    )
-    .order_by(LiveSession.team_id)
+    )  # in no order: sorting 50,000 rows was a third of reading them
 )
 _STINTS = (
     select(
