@@ -22,7 +22,6 @@ from app.services.pagination import Page, paginate
 from app.services.teams.detail import Person
 from app.services.teams.teams import STAGES, visible_team_ids
 
-
 REVISION = "teams_list"
 revisions.track(REVISION, {Team, TeamCohort, TeamMember, Cohort, Post}, user_fields=("full_name",))
 _KEPT = revisions.Keeper(REVISION, size=16)  # staff's unfiltered pages, by page and size
