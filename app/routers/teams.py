@@ -45,6 +45,7 @@ def _team_context(session, *, user, team_id: int) -> dict:
         "detail": detail,
         "posts": detail.posts,
         "stages": team_service.STAGES,
+        "stage_labels": team_service.STAGE_LABELS,  # a label map: no macro call per stage
         "figures": team_service.team_figures(session, team_id=team_id),
         # team_detail has checked that the user may see the team (a student: was a member)
         "logs": mentoring_service.team_logs(
