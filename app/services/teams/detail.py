@@ -139,6 +139,12 @@ _PENDING_INVITATIONS = (
 )
 
 
+def _rows(session: Session, statement, params: dict) -> list:
+    """A column statement's rows, run on the session's connection: Core rows, without the
+    ORM's execution and result wrapping."""
+    return session.connection().execute(statement, params).all()
+
+
 def _team_row(session: Session, *, user: User, team_id: int):
     if is_staff(user):
         statement = _TEAM_FOR_STAFF
@@ -162,7 +168,7 @@ def team_detail(session: Session, *, user: User, team_id: int) -> TeamDetail:
     posts = all_posts(session)
     post_of = {post.id: post for post in posts}
     members, former = [], []
-    for m in session.exec(_MEMBERS, params=params):
+    for m in _rows(session, _MEMBERS, params):
         view = MemberView(
             MemberCell(m.id, m.joined_on, m.left_on),
             Person(m.user_id, m.full_name),
@@ -172,8 +178,7 @@ def team_detail(session: Session, *, user: User, team_id: int) -> TeamDetail:
     former.sort(key=lambda view: (view.member.left_on, view.member.id), reverse=True)
     covered = {view.post.id for view in members}
     invitations = [
-        (inv, inv, post_of[inv.post_id])
-        for inv in session.exec(_PENDING_INVITATIONS, params=params)
+        (inv, inv, post_of[inv.post_id]) for inv in _rows(session, _PENDING_INVITATIONS, params)
     ]
     is_member = any(view.user.id == user.id for view in members)
     return TeamDetail(
@@ -183,7 +188,7 @@ def team_detail(session: Session, *, user: User, team_id: int) -> TeamDetail:
         members=members,
         former=former,
         uncovered=[post for post in posts if post.is_core and post.id not in covered],
-        stages=list(session.exec(_STAGES, params=params).all()),
+        stages=_rows(session, _STAGES, params),
         project=None if row.project_id is None else ProjectCell(row.project_id, row.project_title),
         invitations=invitations,
         can_manage=is_staff(user),
