@@ -1,6 +1,7 @@
-"""Staff's unfiltered teams list is kept per worker until a team, its cohorts or members,
-a cohort, a post or a captain's name changes: every committed change shows at once, a
-filtered list and a student's list are read live, and a second visit reads no team."""
+"""Staff's unfiltered teams list (and the team page's posts) are kept per worker until a
+team, its cohorts or members, a cohort, a post or a captain's name changes: every
+committed change shows at once, a filtered list and a student's list are read live, and a
+second visit reads no team."""
 
 from sqlalchemy import update
 from sqlmodel import select
@@ -71,3 +72,20 @@ def test_filtered_and_student_lists_are_read_live(client, other_client, session)
     session.execute(update(Team).where(Team.id == mine.id).values(name="我的新队"))
     session.commit()
     assert "我的新队" in other_client.get("/teams").text
+
+
+def test_the_team_pages_kept_posts_show_a_renamed_post_at_once(client, session, statement_counter):
+    ensure_posts(session)
+    student = make_student(session)
+    team = make_team(session, members=[(student, "anchor")])
+    admin = make_admin(session)
+    session.commit()
+    client.login(admin.username)
+    url = f"/teams/{team.id}"
+    client.get(url)
+    with statement_counter() as kept:
+        assert client.get(url).status_code == 200
+    assert not any("FROM post ORDER BY" in " ".join(s.split()) for s in kept)
+    session.execute(update(Post).where(Post.code == "anchor").values(name_zh="改名主播"))
+    session.commit()
+    assert "改名主播" in client.get(url).text
