@@ -45,6 +45,7 @@ def _team_context(session, *, user, team_id: int) -> dict:
         "detail": detail,
         "posts": detail.posts,
         "stages": team_service.STAGES,
+        "stage_labels": team_service.STAGE_LABELS,  # a label map: no macro call per stage
         "figures": team_service.team_figures(session, team_id=team_id),
         # team_detail has checked that the user may see the team (a student: was a member)
         "logs": mentoring_service.team_logs(
@@ -55,12 +56,17 @@ def _team_context(session, *, user, team_id: int) -> dict:
         "errors": {},
         "failed": "",
         "values": {},
+        "failed_actions": None,
     }
 
 
 def _team_page_with_errors(request, session, user, team_id: int, exc, failed: str, values: dict):
     context = _team_context(session, user=user, team_id=team_id)
     context.update(errors=exc.errors, failed=failed, values=values)
+    if "member_id" in values:  # the failed row shows its forms again
+        context["failed_actions"] = team_service.member_actions(
+            session, actor=user, team_id=team_id, member_id=values["member_id"]
+        )
     return render(request, "teams/detail.html", context, status_code=422)
 
 
@@ -245,6 +251,21 @@ def remove_member(
     return _change_team(
         request, session, user, team_id, form, change, failed="leave", anchor="members", done=done
     )
+
+
+@router.get("/{team_id}/members/{member_id}/actions", dependencies=[Staff])
+def member_actions_page(
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, Staff],
+    team_id: PathId,
+    member_id: PathId,
+) -> Response:
+    """A member's "change post" and "leave" forms: the team page's row loads them with
+    htmx (only the block); without JavaScript the row links to this page."""
+    actions = team_service.member_actions(session, actor=user, team_id=team_id, member_id=member_id)
+    context = {"actions": actions, "today": today(), "left_on": ""}
+    return render(request, "teams/member_actions.html", context, block="member_actions")
 
 
 @router.post("/{team_id}/captain", dependencies=[Staff])

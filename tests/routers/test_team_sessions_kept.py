@@ -154,4 +154,4 @@ def test_the_team_page_issues_the_same_statements_for_more_sessions_logs_and_mem
         page = client.get(f"/teams/{team.id}")
     assert page.status_code == 200 and page.text.count("/guidance/logs/") >= 9
     assert page.text.count("2 项待办未完成") == 8  # each new log's open action items
-    assert len(many) == len(few)
+    assert len(many) <= len(few)  # fewer: the first visit also read the posts (then kept)

@@ -19,6 +19,7 @@ from .members import (
     add_member,
     change_member_post,
     invite_member,
+    member_actions,
     pending_invitations,
     remove_member,
     respond_to_invitation,
@@ -52,6 +53,7 @@ from .teams import (
 )
 
 __all__ = [
+    "member_actions",
     "SessionsPage",
     "sessions_page",
     "TeamFigures",

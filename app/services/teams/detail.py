@@ -2,8 +2,9 @@
 former members with their posts, uncovered core posts, stage history and open invitations.
 
 The page is among the most visited, so it reads columns, not entities, with statements
-built once at import: six statements whatever the team's size or history. The team row
-carries the visitor's right to see it (an EXISTS), its captain's name and its project.
+built once at import: six statements whatever the team's size or history (five once the
+posts are kept: per worker, until a post changes). The team row carries the visitor's
+right to see it (an EXISTS), its captain's name and its project.
 """
 
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from app.models.teams import (
     TeamMember,
     TeamStageChange,
 )
+from app.services import revisions
 from app.services.teams.teams import is_staff
 
 
@@ -47,7 +49,7 @@ class ProjectCell(NamedTuple):
 class MemberView:
     member: MemberCell
     user: Person
-    post: Post
+    post: "PostCell"
 
 
 @dataclass
@@ -57,21 +59,47 @@ class TeamDetail:
     captain: Person | None
     members: list[MemberView]
     former: list[MemberView]
-    uncovered: list[Post]
+    uncovered: list["PostCell"]
     stages: list  # rows: stage, changed_on, note
     project: ProjectCell | None
     invitations: list  # (invitation row: id, created_at; person row: full_name; Post)
     can_manage: bool  # staff: stages, members, captain
     can_edit: bool  # staff or current member: project, live sessions
     is_captain: bool
-    posts: list[Post]  # every post, in order (the forms' choices)
+    posts: tuple["PostCell", ...]  # every post, in order (the forms' choices)
 
 
 _ALL_POSTS = select(Post).order_by(Post.sort_order)
+_POST_CELLS = select(Post.id, Post.code, Post.name_zh, Post.name_en, Post.is_core).order_by(
+    Post.sort_order
+)
+POSTS = "team_posts"
+revisions.track(POSTS, {Post})
+_KEPT_POSTS = revisions.Keeper(POSTS, size=1)
+
+
+class PostCell(NamedTuple):
+    """A post's names (the kept list holds no ORM entities)."""
+
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    is_core: bool
 
 
 def all_posts(session: Session) -> list[Post]:
     return list(session.exec(_ALL_POSTS).all())
+
+
+def post_cells(session: Session) -> tuple[PostCell, ...]:
+    """Every post in order, kept per worker until a post changes (the team page reads
+    them on every visit; they change once a term at most)."""
+
+    def compute() -> tuple[PostCell, ...]:
+        return tuple(PostCell(*row) for row in _rows(session, _POST_CELLS, {}))
+
+    return _KEPT_POSTS.get(session, (), compute)
 
 
 def _team_statement(scope):
@@ -139,6 +167,12 @@ _PENDING_INVITATIONS = (
 )
 
 
+def _rows(session: Session, statement, params: dict) -> list:
+    """A column statement's rows, run on the session's connection: Core rows, without the
+    ORM's execution and result wrapping."""
+    return session.connection().execute(statement, params).all()
+
+
 def _team_row(session: Session, *, user: User, team_id: int):
     if is_staff(user):
         statement = _TEAM_FOR_STAFF
@@ -159,10 +193,10 @@ def team_detail(session: Session, *, user: User, team_id: int) -> TeamDetail:
     row = _team_row(session, user=user, team_id=team_id)
     team = row.Team
     params = {"team_id": team.id}
-    posts = all_posts(session)
+    posts = post_cells(session)
     post_of = {post.id: post for post in posts}
     members, former = [], []
-    for m in session.exec(_MEMBERS, params=params):
+    for m in _rows(session, _MEMBERS, params):
         view = MemberView(
             MemberCell(m.id, m.joined_on, m.left_on),
             Person(m.user_id, m.full_name),
@@ -172,8 +206,7 @@ def team_detail(session: Session, *, user: User, team_id: int) -> TeamDetail:
     former.sort(key=lambda view: (view.member.left_on, view.member.id), reverse=True)
     covered = {view.post.id for view in members}
     invitations = [
-        (inv, inv, post_of[inv.post_id])
-        for inv in session.exec(_PENDING_INVITATIONS, params=params)
+        (inv, inv, post_of[inv.post_id]) for inv in _rows(session, _PENDING_INVITATIONS, params)
     ]
     is_member = any(view.user.id == user.id for view in members)
     return TeamDetail(
@@ -183,7 +216,7 @@ def team_detail(session: Session, *, user: User, team_id: int) -> TeamDetail:
         members=members,
         former=former,
         uncovered=[post for post in posts if post.is_core and post.id not in covered],
-        stages=list(session.exec(_STAGES, params=params).all()),
+        stages=_rows(session, _STAGES, params),
         project=None if row.project_id is None else ProjectCell(row.project_id, row.project_title),
         invitations=invitations,
         can_manage=is_staff(user),

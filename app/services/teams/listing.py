@@ -1,6 +1,12 @@
 """The teams list: the teams a user may see, one page, each with its cohorts, member count,
 captain and uncovered core posts (four statements for staff's unfiltered list, whatever
-the number of teams)."""
+the number of teams).
+
+Staff's unfiltered pages are the same for every teacher and administrator: they are kept
+per worker under the "teams_list" data token (app/services/revisions.py), renewed at the
+commit of any change to a team, its cohorts or members, a cohort, a post or an account's
+name, and the kept page's table renders once per language (templates/teams/_team_table.html).
+Filtered lists and students' and mentors' lists are read live."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,9 +17,14 @@ from sqlmodel import Session, select
 
 from app.models import Cohort, Post, User
 from app.models.teams import Team, TeamCohort, TeamMember
+from app.services import revisions
 from app.services.pagination import Page, paginate
 from app.services.teams.detail import Person
 from app.services.teams.teams import STAGES, visible_team_ids
+
+REVISION = "teams_list"
+revisions.track(REVISION, {Team, TeamCohort, TeamMember, Cohort, Post}, user_fields=("full_name",))
+_KEPT = revisions.Keeper(REVISION, size=16)  # staff's unfiltered pages, by page and size
 
 
 class TeamCell(NamedTuple):
@@ -31,13 +42,21 @@ class CohortCell(NamedTuple):
         return Cohort.label(self, locale)  # type: ignore[arg-type]
 
 
+class PostCell(NamedTuple):
+    """A core post's names (a kept page holds no ORM entities)."""
+
+    id: int
+    name_zh: str
+    name_en: str
+
+
 @dataclass
 class TeamRow:
     team: TeamCell
     cohorts: list[CohortCell] = field(default_factory=list)
     member_count: int = 0
     captain: Person | None = None
-    uncovered: list[Post] = field(default_factory=list)
+    uncovered: list[PostCell] = field(default_factory=list)
 
 
 _CAPTAIN = User.__table__.alias("captain")
@@ -60,7 +79,11 @@ _TEAM_POSTS = select(TeamMember.team_id, TeamMember.post_id).where(
     TeamMember.team_id.in_(bindparam("ids", expanding=True)),  # type: ignore[attr-defined]
     TeamMember.left_on.is_(None),  # type: ignore[union-attr]
 )
-_CORE_POSTS = select(Post).where(Post.is_core).order_by(Post.sort_order)  # type: ignore[arg-type]
+_CORE_POSTS = (
+    select(Post.id, Post.name_zh, Post.name_en)
+    .where(Post.is_core)  # type: ignore[arg-type]
+    .order_by(Post.sort_order)
+)
 _TEAM_COUNT = select(func.count(Team.id))
 # Staff's unfiltered list: the page with the total over all teams as a window aggregate.
 _TEAM_PAGE = (
@@ -71,8 +94,8 @@ _TEAM_PAGE = (
 )
 
 
-def core_posts(session: Session) -> list[Post]:
-    return list(session.exec(_CORE_POSTS).all())
+def core_posts(session: Session) -> list[PostCell]:
+    return [PostCell(*row) for row in session.exec(_CORE_POSTS).all()]
 
 
 def _team_rows(session: Session, rows) -> list[TeamRow]:
@@ -122,9 +145,13 @@ def list_teams(
     q = q.replace("\x00", "").strip()[:100]
     scope = visible_team_ids(user)
     if scope is None and not q and stage not in STAGES:  # staff's unfiltered list: prebuilt
-        rows, total, number = _staff_page(session, page, per_page)
-        filters = {"stage": "", "q": ""}
-        return Page(_team_rows(session, rows), total, number, per_page, "/teams", filters)
+
+        def compute() -> Page[TeamRow]:
+            rows, total, number = _staff_page(session, page, per_page)
+            filters = {"stage": "", "q": ""}
+            return Page(_team_rows(session, rows), total, number, per_page, "/teams", filters)
+
+        return _KEPT.get(session, (page, per_page), compute)
     query = _TEAMS
     if scope is not None:
         query = query.where(Team.id.in_(scope))  # type: ignore[union-attr]

@@ -1,6 +1,8 @@
 """Team membership: members join and leave with a post (history kept), the captain, and
 invitations a captain sends to students."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
@@ -76,6 +78,32 @@ def _member_of_team(session: Session, *, team_id: int, member_id: int) -> TeamMe
     if member is None or member.team_id != team_id or member.left_on is not None:
         raise NotFound("This member is not in the team.")
     return member
+
+
+@dataclass
+class MemberActions:
+    """What a current member's "change post" and "leave" forms need (loaded on demand)."""
+
+    team: Team
+    member: TeamMember
+    full_name: str
+    posts: list[Post]  # every post, in order (the post form's choices)
+
+
+def member_actions(session: Session, *, actor: User, team_id: int, member_id: int) -> MemberActions:
+    """The forms' data for a current member of a team ``actor`` manages: the same checks
+    as the POST routes (staff, the team visible, the member in it and not gone)."""
+    if not is_staff(actor):
+        raise NotFound("This member is not in the team.")
+    team = get_visible_team(session, user=actor, team_id=team_id)
+    member = _member_of_team(session, team_id=team_id, member_id=member_id)
+    person = session.get(User, member.user_id)
+    return MemberActions(
+        team=team,
+        member=member,
+        full_name=person.full_name if person else "",
+        posts=list(session.exec(select(Post).order_by(Post.sort_order)).all()),
+    )
 
 
 def change_member_post(
