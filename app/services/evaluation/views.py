@@ -18,6 +18,9 @@ from app.services.evaluation.scheme import DIMENSIONS
 from app.services.pagination import Page
 
 TOP = 10
+# Cohorts in the overview's comparison before "show all": a college has dozens, and their
+# chart and table were most of a ~100 KiB page, where the first few are what is read.
+COMPARED_FIRST = 12
 
 
 def scheme_labels() -> dict[str, Any]:
@@ -47,7 +50,9 @@ class OverviewFigures:
 
     period: evaluation.Period
     result: Any
-    comparison: charts.Comparison
+    comparison: charts.Comparison  # every cohort
+    first: list  # the first COMPARED_FIRST cohorts' figures
+    first_comparison: charts.Comparison  # ... and their chart
 
 
 def _overview_figures(session: Session, cohort_ids: list[int], period: evaluation.Period):
@@ -63,7 +68,9 @@ def _overview_figures(session: Session, cohort_ids: list[int], period: evaluatio
             scheme_version=scheme.version,
         )
         chart = charts.comparison([(c, c.means) for c in result.cohorts])
-        return OverviewFigures(period, result, chart)
+        first = result.cohorts[:COMPARED_FIRST]
+        first_chart = charts.comparison([(c, c.means) for c in first])
+        return OverviewFigures(period, result, chart, first, first_chart)
 
     key = ("overview", tuple(cohort_ids), period.start, period.end, scheme.version)
     return cache.kept_or_computed(session, key, compute)
