@@ -159,15 +159,15 @@ def test_the_cohort_dashboard_issues_the_same_statements_for_ten_times_the_data(
     large = _cohort_with(session, 30, admin)
     session.commit()
     client.login_as(admin)
+    with statement_counter() as statements:  # also keeps the scheme, as both visits find it
+        assert client.get(f"/evaluation?{Q}").status_code == 200
+    assert len(statements) < 30
     counts = []
     for cohort_id in (small, large):
         with statement_counter() as statements:
             assert client.get(f"/evaluation/cohorts/{cohort_id}?{Q}").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    with statement_counter() as statements:
-        assert client.get(f"/evaluation?{Q}").status_code == 200
-    assert len(statements) < 30
 
 
 def test_the_overview_draws_the_cohort_comparison_as_svg(client, session):

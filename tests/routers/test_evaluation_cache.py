@@ -175,3 +175,25 @@ def test_the_comparison_shows_its_first_cohorts_and_loads_the_rest_on_demand(cli
     assert 'id="comparison-more"' not in part.text
     full = client.get(more).text  # without script: the whole page with every cohort
     assert "<html" in full and full.count('href="/evaluation/cohorts/') == many
+
+
+def test_a_new_scheme_version_from_another_connection_shows_at_once(
+    client, session, statement_counter
+):
+    from app.models.evaluation import EvaluationScheme
+    from app.services.evaluation import scheme as scheme_service
+
+    world = make_world(session)
+    admin = make_admin(session)
+    session.commit()
+    client.login_as(admin)
+    overview = f"/evaluation?{Q}"
+    cohort_page = f"/evaluation/cohorts/{world['cohort_a'].id}?{Q}"
+    for url in (overview, cohort_page):
+        assert "v1" in _kept_page(client, url, statement_counter)
+    params = scheme_service.default_params()
+    session.add(EvaluationScheme(version=2, params=params, note="new"))
+    session.commit()  # the test's own connection: another worker, as far as the app knows
+    for url in (overview, cohort_page):
+        page = client.get(url).text
+        assert "v2" in page and "v1<" not in page
