@@ -1,7 +1,7 @@
 """What the evaluation pages show, assembled from the computation (a fixed number of
 queries per page whatever the number of students)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlmodel import Session, select
@@ -21,6 +21,7 @@ TOP = 10
 # Cohorts in the overview's comparison before "show all": a college has dozens, and their
 # chart and table were most of a ~100 KiB page, where the first few are what is read.
 COMPARED_FIRST = 12
+KEPT_PAGE_SIZE = 25  # app.deps.pagination's default
 
 
 def scheme_labels() -> dict[str, Any]:
@@ -103,6 +104,9 @@ class CohortChoices:
 
     cohorts: list[Cohort]
 
+    def __post_init__(self) -> None:
+        self.by_id = {c.id: c for c in self.cohorts}
+
 
 _CHOICES = revisions.Keeper(cache.REVISION, size=16)
 
@@ -151,6 +155,20 @@ class CohortFigures:
     histograms: list
     top_students: list
     top_teams: list
+    # pages of the ranked list at the usual page size, made (and so rendered: web's
+    # shared_fragment, templates/evaluation/_cohort_students.html) once each
+    pages: dict[int, Page] = field(default_factory=dict)
+
+    def page(self, number: int, per_page: int, base_path: str, query: dict) -> Page:
+        def made() -> Page:
+            ranked = self.ranked
+            return _page(ranked, page=number, per_page=per_page, base_path=base_path, query=query)
+
+        if per_page != KEPT_PAGE_SIZE:  # other sizes are rare: made for the visit only
+            return made()
+        number = min(number, max(1, -(-len(self.ranked) // per_page)))
+        found = self.pages.get(number)
+        return found if found is not None else self.pages.setdefault(number, made())
 
 
 def _cohort_figures(session: Session, cohort_id: int, period: evaluation.Period) -> CohortFigures:
@@ -188,7 +206,11 @@ def cohort_dashboard(
     per_page: int,
 ) -> dict[str, Any]:
     """One cohort: distributions, radar, top students and teams, the ranked list."""
-    cohort = access.check_cohort(session, user=user, cohort_id=cohort_id)
+    # a cohort the user may see is in their kept list (no statement); any other is
+    # looked up to tell the missing (404) from the forbidden (403)
+    cohort = _cohort_choices(session, user).by_id.get(cohort_id) or access.check_cohort(
+        session, user=user, cohort_id=cohort_id
+    )
     figures = _cohort_figures(session, cohort.id, period)
     summary, ranked = figures.summary, figures.ranked
     chosen = next((s for s in ranked if s.student_id == student_id), ranked[0] if ranked else None)
@@ -207,12 +229,8 @@ def cohort_dashboard(
         "chosen": chosen,
         "top_students": figures.top_students,
         "top_teams": figures.top_teams,
-        "page": _page(
-            ranked,
-            page=page,
-            per_page=per_page,
-            base_path=f"/evaluation/cohorts/{cohort.id}",
-            query=query,
+        "page": figures.page(
+            page, per_page, base_path=f"/evaluation/cohorts/{cohort.id}", query=query
         ),
         "snapshots": snapshot_service.list_snapshots(session, cohort_id=cohort.id),
         "can_publish": user.role == "admin",
