@@ -13,7 +13,7 @@ from app.errors import FormErrors
 from app.exports import evaluation as export
 from app.models import Role
 from app.schemas.base import FormValues
-from app.schemas.evaluation import PeriodForm, SchemeForm
+from app.schemas.evaluation import ComparisonView, PeriodForm, SchemeForm
 from app.services import evaluation as evaluation_service
 from app.services.clock import today
 from app.web import download, flash, is_htmx, redirect, render
@@ -50,7 +50,14 @@ def overview(
     context = evaluation_service.overview(session, user=user, period=period)
     context.update(period_values=values, period_errors=errors, export_errors={})
     context["export_values"] = {**values, "cohort_ids": [], "file_format": "xlsx"}
-    return render(request, "evaluation/overview.html", context, status_code=422 if errors else 200)
+    context["all_cohorts"] = ComparisonView.lenient(request.query_params).all_cohorts
+    return render(
+        request,
+        "evaluation/overview.html",
+        context,
+        block="comparison",  # htmx's "show all" asks for the comparison only
+        status_code=422 if errors else 200,
+    )
 
 
 @router.get("/cohorts/{cohort_id}", dependencies=[Staff])

@@ -205,7 +205,9 @@ def report_page(request: Request, session: SessionDep, filters: ReportFilters) -
     args = _report_args(filters)
     report = mentoring_service.kept_guidance_report(session, **args)
     query = f"weeks={report.weeks}&start={report.start}&end={report.last_day}"
-    return render(request, "guidance/report.html", {"report": report, "query": query})
+    context = {"report": report, "query": query, "all_quiet": filters.all_quiet}
+    # htmx's "show all" asks for the quiet teams only
+    return render(request, "guidance/report.html", context, block="quiet_teams")
 
 
 @router.get("/report.xlsx", dependencies=[Staff])

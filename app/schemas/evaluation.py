@@ -13,7 +13,7 @@ from app.models.contests import AwardKind
 from app.models.curriculum import CompetitionLevel
 from app.models.evaluation import Outcome
 from app.schemas.base import FormModel
-from app.schemas.fields import Choice, Count, IdList, OptionalId, Text, yuan_to_fen
+from app.schemas.fields import Choice, Count, Flag, IdList, OptionalId, Text, yuan_to_fen
 from app.schemas.times import LocalDate
 
 DIMENSIONS = ("competition", "income", "influence")
@@ -49,6 +49,13 @@ class PeriodForm(FormModel):
 
     def field_problems(self) -> dict[str, Any]:
         return _period_problems(self.start, self.end) if self.has("start", "end") else {}
+
+
+class ComparisonView(FormModel):
+    """How much of the overview's cohort comparison to show: the first cohorts (the
+    default), or every one (loaded on demand: dozens of cohorts make a page of ~100 KiB)."""
+
+    all_cohorts: Flag() = False
 
 
 class ExportForm(FormModel):

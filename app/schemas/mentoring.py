@@ -100,6 +100,9 @@ class ReportFilter(FormModel):
     weeks: Count(low=1, high=MAX_REPORT_WEEKS) = 4
     start: LocalDate(required=False) = None
     end: LocalDate(required=False) = None
+    # Every quiet team rather than the first few (hundreds at a big college: loaded on
+    # demand, since the page is read for its totals far more often than for that list).
+    all_quiet: Flag() = False
 
     def end_exclusive(self) -> date | None:
         return self.end + timedelta(days=1) if self.end else None

@@ -2,6 +2,8 @@
 second visit does not split the sessions' income again, and any change (through the ORM,
 a bulk statement or another connection, i.e. another worker) shows at once."""
 
+import re
+
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -153,3 +155,45 @@ def test_the_cohort_pages_kept_charts_and_top_lists_show_a_change_at_once(
     page = client.get(cohort_page).text
     tops = page[page.index("eval-top") :]
     assert "223.45" in tops and "123.45" not in tops
+
+
+def test_the_comparison_shows_its_first_cohorts_and_loads_the_rest_on_demand(client, session):
+    many = views.COMPARED_FIRST + 3
+    for n in range(many):
+        make_cohort(session, intake_year=2023, class_number=n + 1)
+    admin = make_admin(session)
+    session.commit()
+    client.login_as(admin)
+    page = client.get(f"/evaluation?{Q}").text
+    assert page.count('href="/evaluation/cohorts/') == views.COMPARED_FIRST
+    more = re.search(r'hx-get="([^"]+)"[^>]*hx-target="#comparison"', page).group(1)
+    more = more.replace("&amp;", "&")
+    assert f"start={PERIOD.start}" in more and "all_cohorts=1" in more  # keeps the period
+    part = client.get(more, headers={"HX-Request": "true"})
+    assert part.status_code == 200 and "<html" not in part.text and "export-form" not in part.text
+    assert part.text.count('href="/evaluation/cohorts/') == many
+    assert 'id="comparison-more"' not in part.text
+    full = client.get(more).text  # without script: the whole page with every cohort
+    assert "<html" in full and full.count('href="/evaluation/cohorts/') == many
+
+
+def test_a_new_scheme_version_from_another_connection_shows_at_once(
+    client, session, statement_counter
+):
+    from app.models.evaluation import EvaluationScheme
+    from app.services.evaluation import scheme as scheme_service
+
+    world = make_world(session)
+    admin = make_admin(session)
+    session.commit()
+    client.login_as(admin)
+    overview = f"/evaluation?{Q}"
+    cohort_page = f"/evaluation/cohorts/{world['cohort_a'].id}?{Q}"
+    for url in (overview, cohort_page):
+        assert "v1" in _kept_page(client, url, statement_counter)
+    params = scheme_service.default_params()
+    session.add(EvaluationScheme(version=2, params=params, note="new"))
+    session.commit()  # the test's own connection: another worker, as far as the app knows
+    for url in (overview, cohort_page):
+        page = client.get(url).text
+        assert "v2" in page and "v1<" not in page

@@ -83,3 +83,23 @@ def test_mentors_and_students_cannot_open_the_report(client, session):
     for person in (world["mentor_a"], world["student_a"]):
         client.login(person.username)
         assert client.get(URL).status_code == 403
+
+
+def test_a_long_quiet_list_shows_its_first_teams_and_loads_the_rest_on_demand(client, session):
+    from app.services.mentoring.report import QUIET_SHOWN
+
+    teams = [make_team(session) for _ in range(QUIET_SHOWN + 5)]
+    admin = make_admin(session)
+    session.commit()
+    client.login(admin.username)
+    page = client.get(URL + "?weeks=6").text
+    assert page.count('<a href="/teams/') == QUIET_SHOWN
+    assert 'id="quiet-teams-more"' in page
+    more = re.search(r'hx-get="([^"]+)"[^>]*hx-target="#quiet-teams-section"', page).group(1)
+    assert "weeks=6" in more and "all_quiet=1" in more  # keeps the report's period
+    part = client.get(more.replace("&amp;", "&"), headers={"HX-Request": "true"})
+    assert part.status_code == 200 and "<html" not in part.text
+    assert part.text.count('<a href="/teams/') == len(teams)
+    assert "quiet-teams-more" not in part.text
+    full = client.get(more.replace("&amp;", "&")).text  # without script: the whole page
+    assert "<html" in full and full.count('<a href="/teams/') == len(teams)

@@ -11,7 +11,7 @@ import threading
 import time
 from datetime import date, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
@@ -115,6 +115,35 @@ def recent_jobs(session: Session, *, user: User, limit: int = 20) -> list[Export
     if user.role != Role.admin.value:
         query = query.where(ExportJob.created_by_id == user.id)
     return list(session.exec(query.options(defer(ExportJob.content))).all())  # type: ignore[arg-type]
+
+
+# What a job table shows (templates/jobs/_table.html), built once: the overview lists
+# the latest exports on every visit, and entities with their JSON params cost more.
+_ROW_COLUMNS = (
+    ExportJob.id,
+    ExportJob.created_at,
+    ExportJob.file_format,
+    ExportJob.status,
+    ExportJob.progress,
+    ExportJob.filename,
+)
+_NEWEST_FIRST = ExportJob.id.desc()  # type: ignore[union-attr]
+_LATEST = select(*_ROW_COLUMNS).order_by(_NEWEST_FIRST).limit(bindparam("n"))
+_LATEST_OF = (
+    select(*_ROW_COLUMNS)
+    .where(ExportJob.created_by_id == bindparam("user_id"))
+    .order_by(_NEWEST_FIRST)
+    .limit(bindparam("n"))
+)
+
+
+def recent_job_rows(session: Session, *, user: User, limit: int = 5) -> list:
+    """``recent_jobs`` as rows of the columns a job table shows: every export for an
+    administrator, a teacher's own otherwise."""
+    if user.role == Role.admin.value:
+        return list(session.exec(_LATEST, params={"n": limit}).all())  # type: ignore[call-overload]
+    rows = session.exec(_LATEST_OF, params={"n": limit, "user_id": user.id})  # type: ignore[call-overload]
+    return list(rows.all())
 
 
 def purge_expired(session: Session) -> int:

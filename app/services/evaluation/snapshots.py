@@ -183,15 +183,30 @@ def snapshot_evaluation(session: Session, snapshot: EvaluationSnapshot) -> evalu
     )
 
 
-def list_snapshots(session: Session, *, cohort_id: int) -> list[tuple[EvaluationSnapshot, str]]:
-    rows = session.exec(
-        select(EvaluationSnapshot, User.full_name)
-        .outerjoin(User, User.id == EvaluationSnapshot.published_by_id)
-        .where(EvaluationSnapshot.cohort_id == cohort_id)
-        .order_by(EvaluationSnapshot.published_at.desc(), EvaluationSnapshot.id.desc())  # type: ignore[attr-defined]
-        .limit(50)
-    ).all()
-    return [(snapshot, name or "") for snapshot, name in rows]
+# A cohort's published snapshots as its page lists them (templates/evaluation/cohort.html):
+# built once and only the listed columns (the entity carries the frozen summary's JSON).
+_LISTED = (
+    select(
+        EvaluationSnapshot.id,
+        EvaluationSnapshot.published_at,
+        EvaluationSnapshot.period_start,
+        EvaluationSnapshot.period_end,
+        EvaluationSnapshot.number,
+        EvaluationSnapshot.scheme_version,
+        User.full_name,
+    )
+    .outerjoin(User, User.id == EvaluationSnapshot.published_by_id)
+    .where(EvaluationSnapshot.cohort_id == bindparam("cohort_id"))
+    .order_by(EvaluationSnapshot.published_at.desc(), EvaluationSnapshot.id.desc())  # type: ignore[attr-defined]
+    .limit(50)
+)
+
+
+def list_snapshots(session: Session, *, cohort_id: int) -> list[tuple[Any, str]]:
+    """The cohort's latest snapshots (id, published_at, period_start, period_end, number,
+    scheme_version) with the name of who published each."""
+    rows = session.exec(_LISTED, params={"cohort_id": cohort_id}).all()  # type: ignore[call-overload]
+    return [(row, row.full_name or "") for row in rows]
 
 
 _RECENT_SNAPSHOTS = (  # on every staff dashboard: built once

@@ -1,8 +1,8 @@
 """What the evaluation pages show, assembled from the computation (a fixed number of
 queries per page whatever the number of students)."""
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, select
 
@@ -18,6 +18,10 @@ from app.services.evaluation.scheme import DIMENSIONS
 from app.services.pagination import Page
 
 TOP = 10
+# Cohorts in the overview's comparison before "show all": a college has dozens, and their
+# chart and table were most of a ~100 KiB page, where the first few are what is read.
+COMPARED_FIRST = 12
+KEPT_PAGE_SIZE = 25  # app.deps.pagination's default
 
 
 def scheme_labels() -> dict[str, Any]:
@@ -34,6 +38,26 @@ def scheme_labels() -> dict[str, Any]:
     }
 
 
+class KeptScheme(NamedTuple):
+    version: int
+    params: dict[str, Any]  # shared by every page of the worker: read, never changed
+
+
+_SCHEME = revisions.Keeper(cache.REVISION, size=1)
+
+
+def _scheme(session: Session) -> KeptScheme:
+    """The current scheme's version and rules, kept under the evaluation's token (saving a
+    version renews it): the overview and cohort pages need it on every visit to find their
+    kept evaluation, and loading the entity with its JSON cost a quarter of a millisecond."""
+
+    def read() -> KeptScheme:
+        scheme = scheme_service.current_scheme(session)
+        return KeptScheme(scheme.version, scheme.params)
+
+    return _SCHEME.get(session, ("scheme",), read)
+
+
 def method_context(params: dict[str, Any], version: int, **kwargs) -> dict[str, Any]:
     """What templates/evaluation/_method.html shows (it translates them as it renders, in
     the reader's language)."""
@@ -47,11 +71,13 @@ class OverviewFigures:
 
     period: evaluation.Period
     result: Any
-    comparison: charts.Comparison
+    comparison: charts.Comparison  # every cohort
+    first: list  # the first COMPARED_FIRST cohorts' figures
+    first_comparison: charts.Comparison  # ... and their chart
 
 
 def _overview_figures(session: Session, cohort_ids: list[int], period: evaluation.Period):
-    scheme = scheme_service.current_scheme(session)
+    scheme = _scheme(session)
     cohort_ids = sorted(set(cohort_ids))
 
     def compute() -> OverviewFigures:
@@ -63,7 +89,9 @@ def _overview_figures(session: Session, cohort_ids: list[int], period: evaluatio
             scheme_version=scheme.version,
         )
         chart = charts.comparison([(c, c.means) for c in result.cohorts])
-        return OverviewFigures(period, result, chart)
+        first = result.cohorts[:COMPARED_FIRST]
+        first_chart = charts.comparison([(c, c.means) for c in first])
+        return OverviewFigures(period, result, chart, first, first_chart)
 
     key = ("overview", tuple(cohort_ids), period.start, period.end, scheme.version)
     return cache.kept_or_computed(session, key, compute)
@@ -75,6 +103,9 @@ class CohortChoices:
     checkboxes render once per kept list and language: templates/evaluation/_cohort_picks.html)."""
 
     cohorts: list[Cohort]
+
+    def __post_init__(self) -> None:
+        self.by_id = {c.id: c for c in self.cohorts}
 
 
 _CHOICES = revisions.Keeper(cache.REVISION, size=16)
@@ -99,7 +130,7 @@ def overview(session: Session, *, user: User, period: evaluation.Period) -> dict
         "figures": figures,
         "result": figures.result,
         "comparison": figures.comparison,
-        "jobs": job_service.recent_jobs(session, user=user, limit=5),
+        "jobs": job_service.recent_job_rows(session, user=user, limit=5),
         **scheme_labels(),
     }
 
@@ -124,10 +155,24 @@ class CohortFigures:
     histograms: list
     top_students: list
     top_teams: list
+    # pages of the ranked list at the usual page size, made (and so rendered: web's
+    # shared_fragment, templates/evaluation/_cohort_students.html) once each
+    pages: dict[int, Page] = field(default_factory=dict)
+
+    def page(self, number: int, per_page: int, base_path: str, query: dict) -> Page:
+        def made() -> Page:
+            ranked = self.ranked
+            return _page(ranked, page=number, per_page=per_page, base_path=base_path, query=query)
+
+        if per_page != KEPT_PAGE_SIZE:  # other sizes are rare: made for the visit only
+            return made()
+        number = min(number, max(1, -(-len(self.ranked) // per_page)))
+        found = self.pages.get(number)
+        return found if found is not None else self.pages.setdefault(number, made())
 
 
 def _cohort_figures(session: Session, cohort_id: int, period: evaluation.Period) -> CohortFigures:
-    scheme = scheme_service.current_scheme(session)
+    scheme = _scheme(session)
 
     def compute() -> CohortFigures:
         result = evaluation.evaluate(
@@ -161,7 +206,11 @@ def cohort_dashboard(
     per_page: int,
 ) -> dict[str, Any]:
     """One cohort: distributions, radar, top students and teams, the ranked list."""
-    cohort = access.check_cohort(session, user=user, cohort_id=cohort_id)
+    # a cohort the user may see is in their kept list (no statement); any other is
+    # looked up to tell the missing (404) from the forbidden (403)
+    cohort = _cohort_choices(session, user).by_id.get(cohort_id) or access.check_cohort(
+        session, user=user, cohort_id=cohort_id
+    )
     figures = _cohort_figures(session, cohort.id, period)
     summary, ranked = figures.summary, figures.ranked
     chosen = next((s for s in ranked if s.student_id == student_id), ranked[0] if ranked else None)
@@ -180,12 +229,8 @@ def cohort_dashboard(
         "chosen": chosen,
         "top_students": figures.top_students,
         "top_teams": figures.top_teams,
-        "page": _page(
-            ranked,
-            page=page,
-            per_page=per_page,
-            base_path=f"/evaluation/cohorts/{cohort.id}",
-            query=query,
+        "page": figures.page(
+            page, per_page, base_path=f"/evaluation/cohorts/{cohort.id}", query=query
         ),
         "snapshots": snapshot_service.list_snapshots(session, cohort_id=cohort.id),
         "can_publish": user.role == "admin",

@@ -22,6 +22,9 @@ from app.services import revisions
 from app.services.clock import term_bounds, today
 
 MAX_WEEKS = MAX_REPORT_WEEKS
+# Quiet teams shown before "show all": at a big college hundreds of teams are quiet, and
+# listing them all made the page ~100 KiB, most of its cost, though it is read for its totals.
+QUIET_SHOWN = 25
 REVISION = "guidance_report"
 revisions.track(
     REVISION, {GuidanceLog, Pairing, Team, Term}, user_fields=("full_name", "username", "role")
@@ -56,6 +59,10 @@ class GuidanceReport:
     @property
     def last_day(self) -> date:
         return self.end - timedelta(days=1)
+
+    @property
+    def quiet_shown(self) -> int:
+        return QUIET_SHOWN
 
 
 # Built once: building these joined, grouped statements costs more than running them.
