@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.config import settings
-from app.db import SessionDep, SessionRoute, call_db
+from app.db import SessionDep, SessionRoute
 from app.deps import FormOf, PageParams, PathId, Search, Staff, require_role
 from app.errors import Conflict, FormErrors, Invalid
 from app.i18n import N_
@@ -35,12 +35,12 @@ ForgiveSubmission = FormOf(ForgiveStrikeForm)
 
 
 @router.get("")
-async def my_bookings(
+def my_bookings(
     request: Request, session: SessionDep, user: Booker, paging: PageParams
 ) -> Response:
-    # Visited a lot: short reads through call_db (inline on SQLite, where a hop to a worker
-    # thread cost more than the reads; a worker thread on a network database).
-    context = await call_db(_my_bookings_context, session, user, paging)
+    # A sync handler: run inline on the event loop it served more requests/s but starved
+    # a few connections under load (see the dashboard's handler).
+    context = _my_bookings_context(session, user, paging)
     return render(request, "bookings/mine.html", context)
 
 
@@ -49,7 +49,7 @@ def _my_bookings_context(session: SessionDep, user: User, paging: PageParams) ->
         session, user=user, page=paging.page, per_page=paging.per_page
     )
     strikes = booking_service.strike_history(session, user=user)
-    session.close()  # in this thread: the connection goes back before the page renders
+    session.close()  # the connection goes back before the page renders
     return {
         "data": data,
         "purpose_labels": booking_service.PURPOSE_LABELS,
