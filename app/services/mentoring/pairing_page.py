@@ -15,10 +15,11 @@ from sqlmodel import Session, select
 
 from app.errors import NotFound
 from app.models import Role, User
-from app.models.teams import ActionItem, GuidanceLog, GuidanceLogChange, Pairing, Project, Team
+from app.models.teams import GuidanceLog, GuidanceLogChange, Pairing, Project, Team
 from app.services.clock import today
 from app.services.mentoring.guidance import NOT_FOUND
 from app.services.mentoring.pairings import Mentor, Teacher
+from app.services.mentoring.team_guidance import LOG_LINE_COLUMNS
 
 
 class _Pairing(NamedTuple):
@@ -108,21 +109,8 @@ _HEAD = (
     .outerjoin(Project, Project.id == Pairing.project_id)
     .where(Pairing.id == bindparam("pairing_id"))
 )
-_OPEN_ACTIONS = (
-    select(func.count())
-    .where(ActionItem.log_id == GuidanceLog.id, ActionItem.done_at.is_(None))  # type: ignore[union-attr]
-    .scalar_subquery()
-)
 _LOGS = (
-    select(
-        GuidanceLog.id,
-        GuidanceLog.held_on,
-        GuidanceLog.mode,
-        GuidanceLog.minutes,
-        GuidanceLog.acknowledged_at,
-        User.full_name,
-        _OPEN_ACTIONS,
-    )
+    select(*LOG_LINE_COLUMNS)
     .join(User, User.id == GuidanceLog.author_id)
     .where(GuidanceLog.pairing_id == bindparam("pairing_id"))
     .order_by(GuidanceLog.held_on.desc(), GuidanceLog.id.desc())  # type: ignore[attr-defined]

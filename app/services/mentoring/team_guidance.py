@@ -20,16 +20,19 @@ _OPEN_ACTIONS = (
     .where(ActionItem.log_id == GuidanceLog.id, ActionItem.done_at.is_(None))  # type: ignore[union-attr]
     .scalar_subquery()
 )
+LOG_LINE_COLUMNS = (
+    GuidanceLog.id,
+    GuidanceLog.held_on,
+    GuidanceLog.mode,
+    GuidanceLog.minutes,
+    GuidanceLog.acknowledged_at,
+    User.full_name,
+    _OPEN_ACTIONS.label("open_actions"),
+)
+"""A log as a list line (the team page, a pairing's page): with its author's name and open
+action items; join the author as ``User``."""
 _TEAM_LOGS = (
-    select(
-        GuidanceLog.id,
-        GuidanceLog.held_on,
-        GuidanceLog.mode,
-        GuidanceLog.minutes,
-        GuidanceLog.acknowledged_at,
-        User.full_name,
-        _OPEN_ACTIONS.label("open_actions"),
-    )
+    select(*LOG_LINE_COLUMNS)
     .join(Pairing, Pairing.id == GuidanceLog.pairing_id)
     .join(User, User.id == GuidanceLog.author_id)
     .where(Pairing.team_id == bindparam("team_id"))
