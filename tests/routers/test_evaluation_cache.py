@@ -14,7 +14,7 @@ from tests.factories import make_admin, make_cohort, make_teacher
 from tests.factories_evaluation import PERIOD, make_world
 
 Q = f"start={PERIOD.start}&end={PERIOD.end}"
-SHARES = "live_session.session_date, live_session.income_fen"  # the sessions it splits
+SHARES = "live_session.session_date AS session_date, live_session.income_fen"  # what it splits
 
 
 def _team_session(session, team) -> LiveSession:

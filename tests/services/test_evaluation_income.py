@@ -58,7 +58,7 @@ def _world(session):
     make_live_session(session, solo, solo_project, on=date(2025, 9, 3), income_fen=999)
     make_live_session(session, solo, solo_project, on=date(2025, 8, 3), income_fen=5)  # before
     session.flush()
-    return mine, other, a, b, c
+    return mine, other, a, b, c, team, solo
 
 
 def _rule(session, cohort_ids):
@@ -73,21 +73,32 @@ def _rule(session, cohort_ids):
 
 
 def test_the_sums_follow_the_split_by_hand(session):
-    mine, other, a, b, c = _world(session)
-    students, cohorts = income.income_sums(session, [mine.id], PERIOD)
-    assert {uid: (n, fen) for uid, n, fen in students} == {
+    mine, other, a, b, c, *_ = _world(session)
+    sums = income.income_sums(session, [mine.id], PERIOD)
+    assert {uid: (n, fen) for uid, n, fen in sums.students} == {
         a.id: (6, 51 + 33 + 1 + 3 + 0 + 999),
         c.id: (4, 34 + 1 + 4 + 0),
     }
-    assert cohorts == {mine.id: 6}  # distinct sessions shared to the cohort's students
+    assert sums.cohort_sessions == {mine.id: 6}  # distinct sessions shared to its students
 
-    students, cohorts = income.income_sums(session, [other.id], PERIOD)
-    assert students == [(b.id, 3, 50 + 33 + 0)]
-    assert cohorts == {other.id: 3}
+    sums = income.income_sums(session, [other.id], PERIOD)
+    assert sums.students == [(b.id, 3, 50 + 33 + 0)]
+    assert sums.cohort_sessions == {other.id: 3}
+
+
+def test_each_team_gets_its_sessions_and_income_even_without_members(session):
+    *_, team, solo = _world(session)
+    nobody = make_team(session)
+    make_live_session(session, nobody, make_project(session, nobody), on=date(2025, 9, 5))
+    sums = income.income_sums(session, [], PERIOD)
+    assert sums.team_totals[team.id] == (5, 101 + 100 + 2 + 7 + 0)
+    assert sums.team_totals[solo.id] == (1, 999)  # the August session is outside the period
+    assert sums.team_totals[nobody.id][0] == 1
+    assert sums.students == []
 
 
 def test_the_sums_equal_the_per_session_rule(session):
     mine, other, *_ = _world(session)
     for cohort_ids in ([mine.id], [other.id], [mine.id, other.id]):
-        students, _ = income.income_sums(session, cohort_ids, PERIOD)
+        students = income.income_sums(session, cohort_ids, PERIOD).students
         assert {uid: (n, fen) for uid, n, fen in students} == _rule(session, cohort_ids)

@@ -238,24 +238,11 @@ def team_names(session: Session, cohort_ids: list[int], period: Period):
     )
 
 
-def team_figures(session: Session, team_ids: list[int], period: Period):
-    """Per team: completed sessions and income in the period, followers and growth."""
+def team_followers(session: Session, team_ids: list[int], period: Period):
+    """Per team: followers and growth of its accounts in the period. (Its sessions and
+    income come from the pass that splits them: ``income.income_sums``.)"""
     if not team_ids:
-        return {}, {}
-    income = (
-        session.connection()
-        .execute(
-            select(LiveSession.team_id, func.count(), func.sum(LiveSession.income_fen))
-            .where(
-                LiveSession.status == SessionStatus.completed.value,
-                LiveSession.session_date >= period.start,
-                LiveSession.session_date < period.end_exclusive,
-                LiveSession.team_id.in_(team_ids),  # type: ignore[attr-defined]
-            )
-            .group_by(LiveSession.team_id)
-        )
-        .all()
-    )
+        return {}
     accounts = account_figures(period)
     followers = (
         session.connection()
@@ -266,7 +253,4 @@ def team_figures(session: Session, team_ids: list[int], period: Period):
         )
         .all()
     )
-    return (
-        {t: (int(n), int(s or 0)) for t, n, s in income},
-        {t: (int(f or 0), int(g or 0)) for t, f, g in followers},
-    )
+    return {t: (int(f or 0), int(g or 0)) for t, f, g in followers}
