@@ -18,6 +18,7 @@ from app.config import settings
 from app.deps import LoginRequired, PasswordChangeRequired, csrf_protect, resolve_auth
 from app.errors import DomainError, FormErrors
 from app.i18n import activate, gettext
+from app.routing import dispatch_by_first_segment
 from app.security import SecurityHeadersMiddleware
 from app.services import kept_results  # noqa: F401  (its writes renew the data tokens)
 from app.web import is_htmx, redirect, render
@@ -152,5 +153,6 @@ def create_app() -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    dispatch_by_first_segment(app.router)
     install_error_handlers(app)
     return app
