@@ -53,7 +53,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection):
         options = connection.get_execution_options()
         if options.get("sqlite_autocommit"):
-            return  # each statement is its own transaction (test sessions only)
+            return  # each statement is its own transaction (single reads, test sessions)
         connection.exec_driver_sql(
             "BEGIN IMMEDIATE" if options.get("sqlite_immediate") else "BEGIN"
         )
@@ -82,9 +82,20 @@ def build_engine(url: str) -> Engine:
     )
 
 
+def _single_reads(engine: Engine) -> Engine:
+    """The same pool for reads of one statement each (the login lookup on every request):
+    without BEGIN and ROLLBACK around them. A single statement sees one consistent
+    snapshot on its own, so the transaction only cost a statement (SQLite) or two round
+    trips (PostgreSQL)."""
+    if engine.dialect.name == "sqlite":
+        return engine.execution_options(sqlite_autocommit=True)
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 engine: Engine = build_engine(settings.database_url)
 # Same pool; on SQLite its transactions start with BEGIN IMMEDIATE (ignored elsewhere).
 write_engine: Engine = engine.execution_options(sqlite_immediate=True)
+single_read_engine: Engine = _single_reads(engine)
 
 
 _engines: dict[str, Engine] = {settings.database_url: engine}
@@ -92,12 +103,13 @@ _engines: dict[str, Engine] = {settings.database_url: engine}
 
 def configure_engine(url: str) -> Engine:
     """Point the app at another database (tests switch between SQLite and PostgreSQL)."""
-    global engine, write_engine
+    global engine, write_engine, single_read_engine
     if url not in _engines:
         _engines[url] = build_engine(url)
     settings.database_url = url
     engine = _engines[url]
     write_engine = engine.execution_options(sqlite_immediate=True)
+    single_read_engine = _single_reads(engine)
     return engine
 
 

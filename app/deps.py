@@ -67,7 +67,7 @@ def _active_session(
     # Its own connection, handed back at once: a connection held from here to the end of
     # the handler would be held while the request waits for a worker thread, and 90 pages
     # at once emptied the pool with the event loop waiting on it (inline on SQLite).
-    with db.engine.connect() as connection:
+    with db.single_read_engine.connect() as connection:
         return account_service.resolve_session(connection, token, with_tokens=with_tokens)
 
 
