@@ -30,6 +30,7 @@ from app.security import (
     SESSION_COOKIE,
     new_token,
     unsign,
+    unsign_text,
 )
 from app.services import accounts as account_service
 from app.services import revisions
@@ -57,8 +58,7 @@ class PasswordChangeRequired(Exception):
 
 
 def _session_token(request: Request) -> str | None:
-    token = unsign(request.cookies.get(SESSION_COOKIE), purpose="session")
-    return token if isinstance(token, str) else None
+    return unsign_text(request.cookies.get(SESSION_COOKIE), purpose="session")
 
 
 def _active_session(
